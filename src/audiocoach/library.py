@@ -1,0 +1,83 @@
+"""The exercise library shipped as package data (``data/exercises.yaml``)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterator, Mapping
+
+import yaml
+
+from .model import Exercise
+from .units import check_tempo
+
+_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases")
+
+
+@dataclass(frozen=True)
+class Library:
+    """Exercises by id, with aliases resolved."""
+
+    exercises: Mapping[str, Exercise]
+
+    def __iter__(self) -> Iterator[Exercise]:
+        return iter(self.exercises.values())
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def get(self, key: str) -> Exercise | None:
+        key = key.strip().lower()
+        found = self.exercises.get(key)
+        if found is not None:
+            return found
+        for ex in self.exercises.values():
+            if key in ex.aliases:
+                return ex
+        return None
+
+    def suggest(self, key: str) -> str | None:
+        names = list(self.exercises) + [a for ex in self for a in ex.aliases]
+        close = difflib.get_close_matches(key.strip().lower(), names, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def parse_library(data: object, origin: str) -> Library:
+    """Build a library from parsed YAML; raises ValueError naming the bad entry."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{origin}: the library must be a mapping of exercise ids")
+    out: dict[str, Exercise] = {}
+    for ex_id, raw in data.items():
+        if not isinstance(raw, dict) or set(raw) - set(_FIELDS):
+            raise ValueError(f"{origin}: {ex_id}: unexpected fields {sorted(set(raw) - set(_FIELDS))}")
+        try:
+            out[ex_id] = Exercise(
+                id=ex_id,
+                name=str(raw["name"]),
+                short_name=str(raw.get("short_name") or raw["name"]),
+                muscles=tuple(raw.get("muscles", ())),
+                cues=tuple(str(c) for c in raw.get("cues", ())),
+                tempo=check_tempo(raw["tempo"]) if raw.get("tempo") else None,
+                start=raw.get("start", "eccentric"),
+                per_side=bool(raw.get("per_side", False)),
+                timed=bool(raw.get("timed", False)),
+                aliases=tuple(raw.get("aliases", ())),
+            )
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{origin}: {ex_id}: {exc}") from None
+        if out[ex_id].start not in ("eccentric", "concentric"):
+            raise ValueError(f"{origin}: {ex_id}: start must be eccentric or concentric")
+    return Library(out)
+
+
+_DEFAULT: Library | None = None
+
+
+def default_library() -> Library:
+    """The shipped library (parsed once; it is immutable)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        text = resources.files("audiocoach").joinpath("data/exercises.yaml").read_text("utf-8")
+        _DEFAULT = parse_library(yaml.safe_load(text), "exercises.yaml")
+    return _DEFAULT

@@ -1,0 +1,502 @@
+"""YAML -> model. Safe loading only; every node keeps its file:line:col.
+
+The loader walks PyYAML's node tree (``yaml.compose`` with the safe loader) rather than the
+constructed Python objects, so each value still knows where it was written. It collects
+every problem it finds and raises one :class:`RoutineError` at the end.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+from .errors import Problem, RoutineError, SourceLocation
+from .library import Library, default_library
+from .model import (
+    COUNT_MODES,
+    REP_RANGE_MODES,
+    REST_POLICIES,
+    START_PHASES,
+    VERBOSITIES,
+    Block,
+    Entry,
+    Exercise,
+    Rest,
+    Routine,
+    Settings,
+)
+from .phrases import PLACEHOLDERS, check_template
+from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+
+#: The tempo of an inline exercise when neither it nor the routine names one.
+BUILTIN_TEMPO = "2-0-1-0"
+BUILTIN_REST = "60s"
+BUILTIN_REST_AFTER = "90s"
+
+ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases")
+DEFAULT_KEYS = (
+    "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
+    "rest_policy", "count", "lead_in", "switch", "explosive",
+)
+BLOCK_KEYS = ("name", "exercises")
+ENTRY_KEYS = (
+    "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
+    "per_side", "tempo", "rest", "rest_after", "note", "alternatives",
+)
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class _Reader:
+    """Reads one YAML node tree, recording problems against file:line:col."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def loc(self, node: yaml.Node, path: str) -> SourceLocation:
+        mark = node.start_mark
+        return SourceLocation(self.filename, mark.line + 1, mark.column + 1, path)
+
+    def error(self, node: yaml.Node, path: str, message: str) -> None:
+        self.problems.append(Problem(self.loc(node, path), message))
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self._constructor.construct_object(node, deep=True)
+        return _NotScalar(node)
+
+    def mapping(
+        self, node: yaml.Node, path: str, allowed: Iterable[str], what: str
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Key -> (key node, value node); reports non-mappings, duplicates, unknown keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, path, f"expected {what} (a mapping of keys), found {_kind(node)}")
+            return None
+        allowed = tuple(allowed)
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node)
+            sub = _join(path, str(key))
+            if not isinstance(key, str):
+                self.error(key_node, sub, f"{key!r} is not a valid key (keys are words)")
+                continue
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.error(key_node, sub, f"duplicate key '{key}' (first given on line {first}); remove one")
+                continue
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
+                self.error(key_node, sub, f"unknown key '{key}' in {what} ({hint})")
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def sequence(self, node: yaml.Node, path: str, what: str) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, path, f"expected a list of {what}, found {_kind(node)}")
+            return None
+        if not node.value:
+            self.error(node, path, f"the list of {what} is empty; add at least one")
+            return None
+        return list(node.value)
+
+    def text(self, node: yaml.Node, path: str, what: str) -> str | None:
+        value = self.scalar(node)
+        if isinstance(value, _NotScalar) or value is None or isinstance(value, (bool, dict, list)):
+            self.error(node, path, f"expected {what} (text), found {_kind(node)}")
+            return None
+        text = str(value).strip()
+        if not text:
+            self.error(node, path, f"{what} is empty")
+            return None
+        return text
+
+    def convert(self, node: yaml.Node, path: str, parse: Callable[[Any], Any]) -> Any:
+        value = self.scalar(node)
+        if isinstance(value, _NotScalar):
+            self.error(node, path, f"expected a single value, found {_kind(node)}")
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.error(node, path, str(exc))
+            return None
+
+
+class _NotScalar:
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "nothing"
+    return f"{node.value!r}"
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if isinstance(value, str) and value.strip().lower() in options:
+            return value.strip().lower()
+        raise ValueError(f"{value!r} is not one of: {', '.join(options)}")
+
+    return parse
+
+
+def _positive_int(what: str, low: int = 1, high: int = 10_000) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{value!r} is not a valid {what} (expected a whole number from {low} to {high})")
+        return value
+
+    return parse
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def _positive_duration(value: Any) -> int:
+    ms = parse_duration_ms(value)
+    if ms <= 0:
+        raise ValueError(f"{value!r} must be longer than zero")
+    return ms
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_yaml(text: str, filename: str) -> yaml.Node | None:
+    """Compose ``text``; malformed YAML becomes a RoutineError at its line and column."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or "is not valid YAML"
+        if "'\\t'" in message or "\t" in message:
+            message = "a tab character; YAML is indented with spaces, replace the tab"
+        elif exc.context:
+            message = f"{exc.context}, {message}"
+        where = SourceLocation(filename, mark.line + 1, mark.column + 1) if mark else None
+        raise RoutineError([Problem(where, f"invalid YAML: {message}")]) from None
+
+
+@dataclass
+class _Defaults:
+    tempo: str | None = None
+    rest: Rest = field(default_factory=lambda: parse_rest(BUILTIN_REST))
+    rest_after: Rest = field(default_factory=lambda: parse_rest(BUILTIN_REST_AFTER))
+
+
+def load(
+    path: str | Path,
+    *,
+    library: Library | None = None,
+    display_name: str | None = None,
+) -> Routine:
+    """Read and validate a routine file.
+
+    Args:
+        path: the routine's YAML file.
+        library: the exercise library (the shipped one by default).
+        display_name: how the file is named in error messages (the path as given by default).
+
+    Returns:
+        The validated :class:`Routine`.
+
+    Raises:
+        RoutineError: every problem found, each with file:line:col.
+    """
+    name = display_name or str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RoutineError([Problem(None, f"{name}: cannot read the routine ({exc})")]) from None
+    return loads(text, name, library=library)
+
+
+def loads(text: str, filename: str = "<routine>", *, library: Library | None = None) -> Routine:
+    """Like :func:`load`, from text already read."""
+    root = parse_yaml(text, filename)
+    reader = _Reader(filename)
+    if root is None:
+        raise RoutineError([Problem(SourceLocation(filename, 1, 1), "the file is empty; a routine needs a title and blocks")])
+    routine = _routine(reader, root, library or default_library())
+    if reader.problems or routine is None:
+        raise RoutineError(reader.problems)
+    return routine
+
+
+def _routine(r: _Reader, root: yaml.Node, library: Library) -> Routine | None:
+    top = r.mapping(root, "", ROUTINE_KEYS, "a routine")
+    if top is None:
+        return None
+    for required in ("title", "blocks"):
+        if required not in top:
+            r.error(root, required, f"missing '{required}'; every routine needs one")
+    title = r.text(top["title"][1], "title", "a title") if "title" in top else None
+    description = r.text(top["description"][1], "description", "a description") if "description" in top else None
+    settings, defaults = _defaults(r, top.get("defaults"))
+    phrases, phrase_locs = _phrases(r, top.get("phrases"))
+    blocks: list[Block] = []
+    if "blocks" in top:
+        nodes = r.sequence(top["blocks"][1], "blocks", "blocks") or []
+        for i, node in enumerate(nodes):
+            block = _block(r, node, f"blocks[{i}]", library, settings, defaults)
+            if block is not None:
+                blocks.append(block)
+    if title is None or r.problems:
+        return None
+    return Routine(
+        title=title,
+        description=description,
+        settings=settings,
+        blocks=tuple(blocks),
+        phrases=phrases,
+        source=r.filename,
+        phrase_locations=phrase_locs,
+    )
+
+
+def _defaults(r: _Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Settings, _Defaults]:
+    settings = Settings()
+    defaults = _Defaults()
+    if pair is None:
+        return settings, defaults
+    fields = r.mapping(pair[1], "defaults", DEFAULT_KEYS, "defaults")
+    if not fields:
+        return settings, defaults
+    parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
+        "voice": ("voice", lambda v: str(v).strip()),
+        "rate": ("rate", _positive_int("speech rate in words per minute", 80, 450)),
+        "verbosity": ("verbosity", _choice(VERBOSITIES)),
+        "rep_range": ("rep_range", _choice(REP_RANGE_MODES)),
+        "rest_policy": ("rest_policy", _choice(REST_POLICIES)),
+        "count": ("count", _choice(COUNT_MODES)),
+        "lead_in": ("lead_in_ms", _lead_in),
+        "switch": ("switch_ms", _positive_duration),
+        "explosive": ("explosive_ms", _explosive),
+    }
+    changes: dict[str, Any] = {}
+    for key, (_, node) in fields.items():
+        path = f"defaults.{key}"
+        if key == "tempo":
+            defaults.tempo = r.convert(node, path, check_tempo)
+        elif key in ("rest", "rest_after"):
+            value = r.convert(node, path, parse_rest)
+            if value is not None:
+                setattr(defaults, key, value)
+        else:
+            attr, parse = parsers[key]
+            value = r.convert(node, path, parse)
+            if value is not None:
+                changes[attr] = value
+    return replace(settings, **changes), defaults
+
+
+def _lead_in(value: Any) -> int:
+    ms = parse_duration_ms(value)
+    if ms < 1000:
+        raise ValueError(f"{value!r} is too short for a lead-in (at least 1s: the go tone and the set's name need it)")
+    return ms
+
+
+def _explosive(value: Any) -> int:
+    if isinstance(value, str) and value.strip().endswith("ms") and value.strip()[:-2].isdigit():
+        ms = int(value.strip()[:-2])
+    else:
+        ms = parse_duration_ms(value)
+    if not 200 <= ms <= 2000:
+        raise ValueError(f"{value!r} is not a usable explosive phase (expected 200ms to 2s, e.g. 500ms)")
+    return ms
+
+
+def _phrases(
+    r: _Reader, pair: tuple[yaml.Node, yaml.Node] | None
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, SourceLocation], ...]]:
+    if pair is None:
+        return (), ()
+    fields = r.mapping(pair[1], "phrases", tuple(PLACEHOLDERS), "phrases")
+    if not fields:
+        return (), ()
+    out: list[tuple[str, tuple[str, ...]]] = []
+    locs: list[tuple[str, SourceLocation]] = []
+    for key, (_, node) in fields.items():
+        path = f"phrases.{key}"
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        templates: list[str] = []
+        for j, item in enumerate(items):
+            sub = f"{path}[{j}]" if isinstance(node, yaml.SequenceNode) else path
+            text = r.text(item, sub, "a phrase")
+            if text is None:
+                continue
+            problem = check_template(key, text)
+            if problem:
+                r.error(item, sub, problem)
+                continue
+            templates.append(text)
+        if templates:
+            out.append((key, tuple(templates)))
+            locs.append((key, r.loc(node, path)))
+    return tuple(out), tuple(locs)
+
+
+def _block(
+    r: _Reader, node: yaml.Node, path: str, library: Library, settings: Settings, defaults: _Defaults
+) -> Block | None:
+    fields = r.mapping(node, path, BLOCK_KEYS, "a block")
+    if fields is None:
+        return None
+    name = r.text(fields["name"][1], f"{path}.name", "a block name") if "name" in fields else None
+    if "name" not in fields:
+        r.error(node, f"{path}.name", "missing 'name'; name the block, e.g. Warm-up")
+    entries: list[Entry] = []
+    if "exercises" not in fields:
+        r.error(node, f"{path}.exercises", "missing 'exercises'; a block lists its exercises")
+    else:
+        for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
+            entry = _entry(r, item, f"{path}.exercises[{j}]", library, settings, defaults)
+            if entry is not None:
+                entries.append(entry)
+    if name is None or not entries:
+        return None
+    return Block(name=name, entries=tuple(entries), location=r.loc(node, path))
+
+
+def _lookup(r: _Reader, library: Library, node: yaml.Node, path: str) -> Exercise | None:
+    key = r.text(node, path, "an exercise id")
+    if key is None:
+        return None
+    found = library.get(key)
+    if found is None:
+        close = library.suggest(key)
+        hint = f"did you mean '{close}'?" if close else "run 'audiocoach exercises' to list them"
+        r.error(node, path, f"'{key}' is not an exercise in the library ({hint})")
+    return found
+
+
+def _entry(
+    r: _Reader,
+    node: yaml.Node,
+    path: str,
+    library: Library,
+    settings: Settings,
+    defaults: _Defaults,
+) -> Entry | None:
+    fields = r.mapping(node, path, ENTRY_KEYS, "an exercise")
+    if fields is None:
+        return None
+    before = len(r.problems)
+
+    def get(key: str, parse: Callable[[Any], Any]) -> Any:
+        return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
+
+    exercise = _entry_exercise(r, node, fields, path, library)
+    sets = get("sets", _positive_int("number of sets", 1, 100)) or 1
+    reps = get("reps", parse_reps)
+    hold_ms = get("hold", _positive_duration)
+    if "reps" in fields and "hold" in fields:
+        r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both")
+    elif "reps" not in fields and "hold" not in fields:
+        what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
+        r.error(node, path, f"missing the work: add {what}")
+    per_side = get("per_side", _boolean)
+    tempo_text = get("tempo", check_tempo)
+    rest = get("rest", parse_rest) or defaults.rest
+    rest_after = get("rest_after", parse_rest) or defaults.rest_after
+    note = r.text(fields["note"][1], f"{path}.note", "a note") if "note" in fields else None
+    alternatives: list[Exercise] = []
+    if "alternatives" in fields:
+        alt_node = fields["alternatives"][1]
+        for k, item in enumerate(r.sequence(alt_node, f"{path}.alternatives", "exercise ids") or []):
+            alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
+            if alt is not None:
+                alternatives.append(alt)
+    if exercise is None or len(r.problems) > before:
+        return None
+    tempo = resolve_tempo(
+        tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, settings.explosive_ms
+    )
+    return Entry(
+        exercise=exercise,
+        sets=sets,
+        reps=reps,
+        hold_ms=hold_ms,
+        per_side=exercise.per_side if per_side is None else per_side,
+        tempo=tempo,
+        rest=rest,
+        rest_after=rest_after,
+        note=note,
+        alternatives=tuple(alternatives),
+        location=r.loc(node, path),
+    )
+
+
+def _entry_exercise(
+    r: _Reader,
+    node: yaml.Node,
+    fields: Mapping[str, tuple[yaml.Node, yaml.Node]],
+    path: str,
+    library: Library,
+) -> Exercise | None:
+    if "exercise" in fields:
+        for key in ("name", "short_name", "cues", "muscles"):
+            if key in fields:
+                r.error(fields[key][0], f"{path}.{key}", f"'{key}' defines an inline exercise; remove it or remove 'exercise'")
+        exercise = _lookup(r, library, fields["exercise"][1], f"{path}.exercise")
+        start = fields.get("start")
+        if exercise is not None and start is not None:
+            value = r.convert(start[1], f"{path}.start", _choice(START_PHASES))
+            if value:
+                exercise = replace(exercise, start=value)
+        return exercise
+    if "name" not in fields:
+        r.error(node, f"{path}.exercise", "missing 'exercise'; name a library id (see 'audiocoach exercises') or define 'name' and 'cues' inline")
+        return None
+    name = r.text(fields["name"][1], f"{path}.name", "an exercise name")
+    cues: list[str] = []
+    if "cues" in fields:
+        for k, item in enumerate(r.sequence(fields["cues"][1], f"{path}.cues", "form cues") or []):
+            cue = r.text(item, f"{path}.cues[{k}]", "a form cue")
+            if cue:
+                cues.append(cue)
+    muscles: list[str] = []
+    if "muscles" in fields:
+        for k, item in enumerate(r.sequence(fields["muscles"][1], f"{path}.muscles", "muscles") or []):
+            m = r.text(item, f"{path}.muscles[{k}]", "a muscle")
+            if m:
+                muscles.append(m)
+    start = r.convert(fields["start"][1], f"{path}.start", _choice(START_PHASES)) if "start" in fields else None
+    short = r.text(fields["short_name"][1], f"{path}.short_name", "a short name") if "short_name" in fields else None
+    if name is None:
+        return None
+    slug = "-".join(name.lower().split())
+    return Exercise(
+        id=slug,
+        name=name,
+        short_name=short or name,
+        muscles=tuple(muscles),
+        cues=tuple(cues),
+        tempo=None,
+        start=start or "eccentric",
+        per_side=False,
+        timed=False,
+    )

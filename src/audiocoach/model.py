@@ -1,0 +1,168 @@
+"""The meaning of a routine: frozen values, no YAML and no audio.
+
+Times are integer milliseconds (``*_ms``). Source positions ride along on the nodes that
+have them as ``location`` fields excluded from comparison and repr.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .errors import SourceLocation
+
+PhaseName = Literal["eccentric", "bottom", "concentric", "top"]
+StartPhase = Literal["eccentric", "concentric"]
+RepRangeMode = Literal["range", "bottom", "top"]
+RestPolicy = Literal["min", "mid", "max"]
+Verbosity = Literal["minimal", "standard", "coach"]
+CountMode = Literal["voice", "metronome"]
+
+REP_RANGE_MODES: tuple[str, ...] = ("range", "bottom", "top")
+REST_POLICIES: tuple[str, ...] = ("min", "mid", "max")
+VERBOSITIES: tuple[str, ...] = ("minimal", "standard", "coach")
+COUNT_MODES: tuple[str, ...] = ("voice", "metronome")
+START_PHASES: tuple[str, ...] = ("eccentric", "concentric")
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """Four phases in ms: eccentric, bottom pause, concentric, top pause.
+
+    ``explosive`` marks phases written as ``X``; their length is the routine's
+    ``explosive`` setting, already resolved into ``*_ms``.
+    """
+
+    eccentric_ms: int
+    bottom_ms: int
+    concentric_ms: int
+    top_ms: int
+    text: str = field(default="", compare=False)
+
+    @property
+    def rep_ms(self) -> int:
+        return self.eccentric_ms + self.bottom_ms + self.concentric_ms + self.top_ms
+
+    def phases(self, start: StartPhase) -> tuple[tuple[PhaseName, int], ...]:
+        """The phases of one rep in the order the lifter does them, zero-length ones dropped."""
+        ecc = (("eccentric", self.eccentric_ms), ("bottom", self.bottom_ms))
+        con = (("concentric", self.concentric_ms), ("top", self.top_ms))
+        order = ecc + con if start == "eccentric" else con + ecc
+        return tuple((name, ms) for name, ms in order if ms > 0)
+
+
+@dataclass(frozen=True)
+class RepRange:
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
+    def counted(self, mode: RepRangeMode) -> int:
+        """How many reps the set's work window holds."""
+        return self.low if mode == "bottom" else self.high
+
+
+@dataclass(frozen=True)
+class Rest:
+    """A rest length, or a range the routine's policy picks from."""
+
+    low_ms: int
+    high_ms: int
+
+    def pick(self, policy: RestPolicy) -> int:
+        if policy == "min":
+            return self.low_ms
+        if policy == "max":
+            return self.high_ms
+        # Whole seconds: a rest announced as "sixty-seven seconds" should last exactly that.
+        return ((self.low_ms + self.high_ms) // 2 // 1000) * 1000
+
+    def __str__(self) -> str:
+        lo, hi = self.low_ms // 1000, self.high_ms // 1000
+        return f"{lo}s" if lo == hi else f"{lo}-{hi}s"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise from the library (or defined inline in a routine)."""
+
+    id: str
+    name: str
+    short_name: str
+    muscles: tuple[str, ...]
+    cues: tuple[str, ...]
+    tempo: str | None
+    start: StartPhase
+    per_side: bool
+    timed: bool
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Session-wide choices: voice, pacing and how cues are worded."""
+
+    voice: str | None = None
+    rate: int = 170
+    verbosity: Verbosity = "standard"
+    rep_range: RepRangeMode = "range"
+    rest_policy: RestPolicy = "mid"
+    count: CountMode = "voice"
+    lead_in_ms: int = 3000
+    switch_ms: int = 5000
+    explosive_ms: int = 500
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One exercise as a routine prescribes it."""
+
+    exercise: Exercise
+    sets: int
+    reps: RepRange | None
+    hold_ms: int | None
+    per_side: bool
+    tempo: Tempo
+    rest: Rest
+    rest_after: Rest
+    note: str | None = None
+    alternatives: tuple[Exercise, ...] = ()
+    location: SourceLocation | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def display_name(self) -> str:
+        names = [self.exercise.name] + [a.name for a in self.alternatives]
+        return " or ".join(names)
+
+    @property
+    def dose(self) -> str:
+        """'4 x 8-10', '2 x 30s', with 'per side' where it applies."""
+        work = f"{self.reps}" if self.reps is not None else f"{(self.hold_ms or 0) // 1000}s"
+        side = " per side" if self.per_side else ""
+        return f"{self.sets} x {work}{side}"
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    entries: tuple[Entry, ...]
+    location: SourceLocation | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Routine:
+    title: str
+    description: str | None
+    settings: Settings
+    blocks: tuple[Block, ...]
+    phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    source: str = field(default="", compare=False)
+    phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(
+        default=(), compare=False, repr=False
+    )
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for b in self.blocks for e in b.entries)
