@@ -1,0 +1,215 @@
+"""The scheduler: places a segment's cues inside it, given each clip's real length.
+
+A segment is a window of the session. A *fixed* segment's length comes from the routine
+(work, rest, switch) and never changes; an *elastic* one (intro, outro) is as long as its
+speech needs. A cue is either *pinned* (it must start at an exact offset: beats, counts,
+countdowns, tones) or *flowing* (it starts as early as it can after ``earliest_ms`` and must
+end by ``latest_end_ms``). When a cue does not fit, the scheduler tries its shorter
+wordings, then drops lower-priority flowing cues, then the cue itself, and records every
+such decision as a :class:`~audiocoach.timeline.Change`. It never moves a pinned cue and
+never lengthens a fixed segment, so the session cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+#: Silence kept between any two sounds, so cues never touch or overlap.
+GAP_MS = 100
+#: Pause between consecutive flowing sentences.
+FLOW_GAP_MS = 300
+#: Silence at the end of an elastic segment before the next one starts.
+TAIL_MS = 500
+
+# Cue priorities: lower number = more important.
+BEAT = 0
+ANNOUNCE = 1
+FORM = 2
+ENCOURAGE = 3
+PRIORITY_NAMES = {BEAT: "beat", ANNOUNCE: "announcement", FORM: "form cue", ENCOURAGE: "encouragement"}
+
+Measure = Callable[[str, str], int]
+"""``measure(kind, text) -> length in ms``; kind is ``speech`` or ``tone``."""
+
+
+@dataclass
+class Cue:
+    role: str
+    variants: tuple[str, ...]
+    priority: int
+    kind: str = "speech"
+    at_ms: int | None = None
+    earliest_ms: int = 0
+    latest_end_ms: int | None = None
+    context: dict = field(default_factory=dict)
+
+    @property
+    def pinned(self) -> bool:
+        return self.at_ms is not None
+
+
+@dataclass
+class Placed:
+    cue: Cue
+    text: str
+    start_ms: int
+    length_ms: int
+
+    @property
+    def end_ms(self) -> int:
+        return self.start_ms + self.length_ms
+
+
+@dataclass
+class Decision:
+    action: str  # "shortened" | "dropped"
+    cue: Cue
+    replacement: str | None
+    reason: str
+
+
+@dataclass
+class Segment:
+    role: str
+    length_ms: int | None
+    cues: list[Cue] = field(default_factory=list)
+    context: dict = field(default_factory=dict)
+    where: str = ""
+
+    def pin(self, role: str, variants: tuple[str, ...], priority: int, at_ms: int, kind: str = "speech", **ctx) -> None:
+        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx))
+
+    def flow(
+        self,
+        role: str,
+        variants: tuple[str, ...],
+        priority: int,
+        *,
+        earliest_ms: int = 0,
+        latest_end_ms: int | None = None,
+        kind: str = "speech",
+        **ctx,
+    ) -> None:
+        if variants:
+            self.cues.append(
+                Cue(role, variants, priority, kind, earliest_ms=earliest_ms, latest_end_ms=latest_end_ms, context=ctx)
+            )
+
+
+def fit_segment(seg: Segment, measure: Measure) -> tuple[list[Placed], int, list[Decision]]:
+    """Place ``seg``'s cues. Returns the placed cues, the segment's length and the decisions."""
+    decisions: list[Decision] = []
+    pinned = _place_pinned(seg, measure, decisions)
+    flowing = [c for c in seg.cues if not c.pinned]
+    if seg.length_ms is None:
+        placed = _place_elastic(flowing, pinned, measure)
+        end = max((p.end_ms for p in placed), default=0)
+        return sorted(placed, key=lambda p: p.start_ms), end + TAIL_MS, decisions
+    placed = pinned + _place_flowing(flowing, pinned, seg.length_ms, measure, decisions)
+    return sorted(placed, key=lambda p: p.start_ms), seg.length_ms, decisions
+
+
+def _place_pinned(seg: Segment, measure: Measure, decisions: list[Decision]) -> list[Placed]:
+    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.at_ms, c.priority))
+    placed: list[Placed] = []
+    for i, cue in enumerate(cues):
+        limit = cues[i + 1].at_ms if i + 1 < len(cues) else seg.length_ms
+        if placed and placed[-1].end_ms + GAP_MS > cue.at_ms:
+            decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.at_ms} ms"))
+            continue
+        room = None if limit is None else limit - GAP_MS - cue.at_ms
+        choice = _first_fitting(cue, room, measure)
+        if choice is None:
+            need = measure(cue.kind, cue.variants[-1])
+            decisions.append(Decision("dropped", cue, None, f"needs {need} ms, {max(room or 0, 0)} ms free before the next beat"))
+            continue
+        text, length = choice
+        if text != cue.variants[0]:
+            decisions.append(Decision("shortened", cue, text, f"{measure(cue.kind, cue.variants[0])} ms do not fit in {room} ms"))
+        placed.append(Placed(cue, text, cue.at_ms, length))
+    return placed
+
+
+def _first_fitting(cue: Cue, room: int | None, measure: Measure) -> tuple[str, int] | None:
+    for text in cue.variants:
+        length = measure(cue.kind, text)
+        if room is None or length <= room:
+            return text, length
+    return None
+
+
+def _free_start(start: int, length: int, busy: list[Placed], end_limit: int) -> int | None:
+    """Earliest t >= start with [t, t+length) clear of ``busy`` (with gaps), ending by end_limit."""
+    t = start
+    for p in sorted(busy, key=lambda p: p.start_ms):
+        if t + length + GAP_MS <= p.start_ms:
+            break
+        if p.end_ms + GAP_MS > t:
+            t = p.end_ms + GAP_MS
+    return t if t + length <= end_limit else None
+
+
+def _place_flowing(
+    cues: list[Cue], pinned: list[Placed], length_ms: int, measure: Measure, decisions: list[Decision]
+) -> list[Placed]:
+    """Greedy in order; on a miss shorten, then drop less important cues, then the cue."""
+    level = {id(c): 0 for c in cues}  # index of the wording in use
+    active = list(cues)
+    while True:
+        placed, failed = _try_flowing(active, level, pinned, length_ms, measure)
+        if failed is None:
+            break
+        if level[id(failed)] + 1 < len(failed.variants):
+            level[id(failed)] += 1
+            continue
+        lesser = [c for c in active if c.priority > failed.priority]
+        victim = max(lesser, key=lambda c: (c.priority, active.index(c))) if lesser else failed
+        active.remove(victim)
+        reason = (
+            f"made room for a more important cue ({failed.variants[0]!r})"
+            if victim is not failed
+            else f"needs {measure(victim.kind, victim.variants[-1])} ms; no free slot before {victim.latest_end_ms or length_ms} ms"
+        )
+        decisions.append(Decision("dropped", victim, None, reason))
+    for cue in active:
+        if level[id(cue)]:
+            text = cue.variants[level[id(cue)]]
+            decisions.append(Decision("shortened", cue, text, f"the full wording ({measure(cue.kind, cue.variants[0])} ms) does not fit"))
+    return placed
+
+
+def _try_flowing(
+    cues: list[Cue], level: dict[int, int], pinned: list[Placed], length_ms: int, measure: Measure
+) -> tuple[list[Placed], Cue | None]:
+    busy = list(pinned)
+    out: list[Placed] = []
+    cursor = 0
+    for cue in cues:
+        text = cue.variants[level[id(cue)]]
+        length = measure(cue.kind, text)
+        limit = min(length_ms - GAP_MS, cue.latest_end_ms if cue.latest_end_ms is not None else length_ms)
+        start = _free_start(max(cue.earliest_ms, cursor), length, busy, limit)
+        if start is None:
+            return out, cue
+        p = Placed(cue, text, start, length)
+        out.append(p)
+        busy.append(p)
+        cursor = p.end_ms + FLOW_GAP_MS
+    return out, None
+
+
+def _place_elastic(cues: list[Cue], pinned: list[Placed], measure: Measure) -> list[Placed]:
+    busy = list(pinned)
+    out = list(pinned)
+    cursor = 0
+    for cue in cues:
+        text = cue.variants[0]
+        length = measure(cue.kind, text)
+        start = _free_start(max(cue.earliest_ms, cursor), length, busy, 10**12)
+        assert start is not None
+        p = Placed(cue, text, start, length)
+        out.append(p)
+        busy.append(p)
+        cursor = p.end_ms + FLOW_GAP_MS
+    return out

@@ -1,0 +1,132 @@
+"""The intermediate representation between compiling and mixing: timed events.
+
+A :class:`Timeline` is what ``audiocoach plan --json`` prints and what the mixer plays. All
+times are integer milliseconds from the start of the session; converting them to samples
+is ``ms * rate // 1000`` everywhere (see :func:`ms_to_samples`), so every stage agrees to
+the sample.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable
+
+FORMAT = "audiocoach.timeline/1"
+SAMPLE_RATE = 22050
+
+#: Event kinds. ``segment`` spans a window of the session (work, rest, switch, intro,
+#: outro); ``chapter`` spans one exercise; ``speech`` and ``tone`` are the sounds.
+KINDS = ("speech", "tone", "segment", "chapter")
+
+
+def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
+    return ms * rate // 1000
+
+
+@dataclass(frozen=True)
+class Event:
+    start_ms: int
+    end_ms: int
+    kind: str
+    text: str
+    role: str = ""
+    priority: int = 0
+    block: int | None = None
+    exercise: int | None = None
+    set: int | None = None
+    side: int | None = None
+    rep: int | None = None
+
+    @property
+    def length_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+    @property
+    def is_sound(self) -> bool:
+        return self.kind in ("speech", "tone")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A visible decision of the scheduler: a cue shortened or dropped to fit its slot."""
+
+    action: str  # "shortened" | "dropped"
+    role: str
+    text: str
+    replacement: str | None
+    where: str
+    reason: str
+    count: int = 1
+
+    def __str__(self) -> str:
+        times = f" ({self.count}x)" if self.count > 1 else ""
+        if self.action == "shortened":
+            what = f"shortened {self.role} cue {self.text!r} to {self.replacement!r}{times}"
+        else:
+            what = f"dropped {self.role} cue {self.text!r}{times}"
+        return f"{self.where}: warning: {what}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: str
+    duration_ms: int
+    events: tuple[Event, ...]
+    changes: tuple[Change, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def sounds(self) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.is_sound)
+
+    def of_kind(self, kind: str) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.kind == kind)
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "title": self.title,
+            "duration_ms": self.duration_ms,
+            "sample_rate": self.sample_rate,
+            "meta": self.meta,
+            "changes": [asdict(c) for c in self.changes],
+            "events": [_event_dict(e) for e in self.events],
+        }
+
+    def to_json(self, indent: int | None = 1) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Timeline":
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not an audiocoach timeline (format {data.get('format')!r}, expected {FORMAT!r})")
+        return cls(
+            title=data["title"],
+            duration_ms=int(data["duration_ms"]),
+            sample_rate=int(data.get("sample_rate", SAMPLE_RATE)),
+            meta=dict(data.get("meta", {})),
+            changes=tuple(Change(**c) for c in data.get("changes", ())),
+            events=tuple(Event(**e) for e in data["events"]),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "Timeline":
+        return cls.from_dict(json.loads(text))
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(Event))
+
+
+def _event_dict(e: Event) -> dict[str, Any]:
+    # Fields that do not apply (None) are left out to keep the JSON readable.
+    return {k: v for k in _EVENT_FIELDS if (v := getattr(e, k)) is not None}
+
+
+def overlaps(events: Iterable[Event]) -> list[tuple[Event, Event]]:
+    """Pairs of consecutive sounds that overlap (empty for a valid timeline)."""
+    sounds = sorted((e for e in events if e.is_sound), key=lambda e: (e.start_ms, e.end_ms))
+    return [(a, b) for a, b in zip(sounds, sounds[1:]) if b.start_ms < a.end_ms]
