@@ -1,0 +1,164 @@
+"""Timeline + clips -> audio, in chunks, sample-accurate, in time linear in the length.
+
+Each sound event is copied into the chunk(s) it overlaps at ``ms_to_samples(start_ms)``,
+so a clip lands at exactly the sample the timeline says, whatever the chunk size; the
+track is never built by repeated ``overlay``/``+=`` (each of which copies the whole
+track). Memory is one chunk plus the unique clips.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import numpy as np
+from pydub import AudioSegment
+from pydub.generators import Sine
+
+from .loudness import Leveler
+from .timeline import Event, Timeline, ms_to_samples
+from .tones import TONES, Tone
+
+#: Default chunk: ten seconds at 22.05 kHz.
+DEFAULT_CHUNK_SAMPLES = 220_500
+
+ClipSource = Callable[[str], np.ndarray]
+Progress = Callable[[int, int], None]
+
+
+def render_tone(tone: Tone, rate: int, level_dbfs: float) -> np.ndarray:
+    """A soft tone made with pydub's generators: sine, optional second note, fades."""
+    notes = [tone.freq_hz] if tone.second_hz is None else [tone.freq_hz, tone.second_hz]
+    part_ms = tone.length_ms // len(notes)
+    seg = AudioSegment.empty().set_frame_rate(rate)
+    for i, freq in enumerate(notes):
+        ms = part_ms if i < len(notes) - 1 else tone.length_ms - part_ms * (len(notes) - 1)
+        note = Sine(freq, sample_rate=rate, bit_depth=16).to_audio_segment(duration=ms, volume=level_dbfs + tone.gain_db)
+        note = note.fade_in(min(tone.fade_ms, ms // 3)).fade_out(min(tone.fade_ms, ms // 3))
+        seg = seg.append(note, crossfade=0)
+    samples = np.array(seg.get_array_of_samples(), dtype=np.int16)
+    want = ms_to_samples(tone.length_ms, rate)
+    if samples.size < want:
+        samples = np.pad(samples, (0, want - samples.size))
+    return samples[:want]
+
+
+@dataclass
+class _Placed:
+    start: int
+    samples: np.ndarray
+
+    @property
+    def end(self) -> int:
+        return self.start + self.samples.size
+
+
+class Mixer:
+    """Plays a timeline into chunks of int16 samples.
+
+    Args:
+        timeline: what to play.
+        clip: ``clip(text) -> samples`` for speech events.
+        leveler: levels every clip and the program to a loudness target; None plays the
+            clips as they are.
+    """
+
+    def __init__(self, timeline: Timeline, clip: ClipSource, *, leveler: Leveler | None = None):
+        self.timeline = timeline
+        self.rate = timeline.sample_rate
+        self.total = ms_to_samples(timeline.duration_ms, self.rate)
+        self._clip = clip
+        self._raw_tones: dict[str, np.ndarray] = {}
+        self._ready: dict[tuple[str, str], np.ndarray] = {}
+        self.leveler = leveler
+        self.correction_db = 0.0
+        if leveler is not None:
+            self.correction_db = self._settle_loudness(leveler)
+
+    def _settle_loudness(self, leveler: Leveler) -> float:
+        """The program gain that brings the mix to the target, limiter included.
+
+        Computed from the clip placements (no mixing); a few rounds because the limiter
+        takes back some of every boost.
+        """
+        correction = 0.0
+        sounds = self.timeline.sounds
+        for _ in range(6):
+            finals: dict[str, np.ndarray] = {}
+
+            def sound(e: Event) -> tuple[str, np.ndarray]:
+                name, raw, offset = self._raw(e)
+                if name not in finals:
+                    finals[name] = leveler.final(name, raw, correction, offset)
+                return name, finals[name]
+
+            measured = leveler.program_loudness(sounds, sound, self.total)
+            if not np.isfinite(measured):
+                return 0.0
+            delta = leveler.target_lufs - measured
+            correction += delta
+            if abs(delta) < 0.05:
+                break
+        return correction
+
+    def _raw(self, e: Event) -> tuple[str, np.ndarray, float]:
+        """(cache key, unlevelled samples, level offset in dB) of an event's sound."""
+        if e.kind == "tone":
+            if e.text not in self._raw_tones:
+                self._raw_tones[e.text] = render_tone(TONES[e.text], self.rate, -6.0)
+            return f"tone:{e.text}", self._raw_tones[e.text], TONES[e.text].gain_db
+        return f"speech:{e.text}", self._clip(e.text), 0.0
+
+    def _samples(self, e: Event) -> np.ndarray:
+        key = (e.kind, e.text)
+        ready = self._ready.get(key)
+        if ready is None:
+            name, raw, offset = self._raw(e)
+            if self.leveler is None:
+                ready = raw
+            else:
+                ready = self.leveler.final(name, raw, self.correction_db, offset)
+            self._ready[key] = ready
+        return ready
+
+    def _placed(self) -> Iterator[_Placed]:
+        for e in sorted(self.timeline.sounds, key=lambda e: e.start_ms):
+            samples = self._samples(e)
+            room = ms_to_samples(e.end_ms, self.rate) - ms_to_samples(e.start_ms, self.rate)
+            yield _Placed(ms_to_samples(e.start_ms, self.rate), samples[:room])
+
+    def chunks(self, chunk_samples: int = DEFAULT_CHUNK_SAMPLES, progress: Progress | None = None) -> Iterator[np.ndarray]:
+        """The track as consecutive int16 arrays of ``chunk_samples`` (the last may be shorter)."""
+        if chunk_samples <= 0:
+            raise ValueError("chunk_samples must be positive")
+        pending = self._placed()
+        live: list[_Placed] = []
+        upcoming = next(pending, None)
+        pos = 0
+        while pos < self.total:
+            end = min(pos + chunk_samples, self.total)
+            buf = np.zeros(end - pos, dtype=np.float32)
+            while upcoming is not None and upcoming.start < end:
+                live.append(upcoming)
+                upcoming = next(pending, None)
+            for p in live:
+                lo, hi = max(p.start, pos), min(p.end, end)
+                if lo < hi:
+                    buf[lo - pos : hi - pos] += p.samples[lo - p.start : hi - p.start]
+            live = [p for p in live if p.end > end]
+            yield self._finish(buf, pos)
+            pos = end
+            if progress is not None:
+                progress(pos, self.total)
+
+    @staticmethod
+    def _finish(buf: np.ndarray, pos: int) -> np.ndarray:
+        np.clip(buf, -32768, 32767, out=buf)
+        return buf.astype(np.int16)
+
+
+def mix(timeline: Timeline, clip: ClipSource, **kwargs) -> np.ndarray:
+    """The whole track in one array (for tests and short sessions)."""
+    mixer = Mixer(timeline, clip, **kwargs)
+    parts = list(mixer.chunks())
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)

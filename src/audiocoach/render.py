@@ -1,0 +1,127 @@
+"""The whole pipeline for one session: load -> compile -> synthesize -> mix -> export.
+
+This is the library entry point the CLI calls; it takes plain values and a progress
+callback, never a click object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .compiler import compile_routine
+from .export import Chapter, Tags, export_mp3, write_text_atomic
+from .loader import load
+from .loudness import TARGET_LUFS, Leveler
+from .mixer import Mixer
+from .model import Routine
+from .speech import DEFAULT_ENGINE, Synthesizer
+from .timeline import Timeline
+
+#: progress(stage, done, total): stage is "speech" or "mix".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to speak and encode (None: the routine's own setting)."""
+
+    engine: str = DEFAULT_ENGINE
+    voice: str | None = None
+    rate: int | None = None
+    bitrate: str = "64k"
+    cache_dir: str | None = None
+    sidecars: bool = True
+    loudness_lufs: float = TARGET_LUFS
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    timeline: Timeline
+    synthesized: int
+    cache_hits: int
+    sidecars: tuple[Path, ...] = ()
+
+
+def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
+    s = routine.settings
+    return Synthesizer(
+        engine=options.engine,
+        voice=options.voice or s.voice,
+        rate=options.rate or s.rate,
+        cache_dir=options.cache_dir,
+    )
+
+
+def plan(routine: Routine, synth: Synthesizer) -> Timeline:
+    """Compile ``routine`` with the real length of every clip ``synth`` will play."""
+    meta = {"source": routine.source, **synth.describe()}
+    return compile_routine(routine, synth.measure, meta=meta)
+
+
+def default_output(source: str | Path, folder: str | Path = "output") -> Path:
+    return Path(folder) / f"{Path(source).stem}.mp3"
+
+
+def build(
+    source: str | Path,
+    output: str | Path | None = None,
+    *,
+    options: RenderOptions = RenderOptions(),
+    routine: Routine | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Render a routine file to an MP3 (and its sidecars).
+
+    Args:
+        source: the routine's YAML file.
+        output: the MP3 to write (``output/<stem>.mp3`` by default).
+        options: voice, rate, bitrate, cache folder, sidecars.
+        routine: an already loaded (and possibly overridden) routine; loaded from
+            ``source`` when None.
+        progress: called as ``progress(stage, done, total)``.
+
+    Returns:
+        A :class:`BuildResult` with the file written and the timeline played.
+    """
+    routine = routine or load(source)
+    out = Path(output) if output is not None else default_output(source)
+    with synthesizer_for(routine, options) as synth:
+        timeline = plan(routine, synth)
+        mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs))
+        mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
+        tags = Tags(
+            title=routine.title,
+            album=routine.title,
+            comment=routine.description or "",
+            extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
+        )
+        chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
+        export_mp3(
+            mixer.chunks(progress=mix_progress),
+            out,
+            rate=timeline.sample_rate,
+            bitrate=options.bitrate,
+            tags=tags,
+            chapters=chapters,
+        )
+        sidecars: list[Path] = []
+        if options.sidecars:
+            from .cuesheet import webvtt
+
+            json_path, vtt_path = out.with_suffix(".json"), out.with_suffix(".vtt")
+            write_text_atomic(json_path, timeline.to_json())
+            write_text_atomic(vtt_path, webvtt(timeline))
+            sidecars = [json_path, vtt_path]
+        return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))
+
+
+def with_settings(routine: Routine, **changes: object) -> Routine:
+    """A copy of ``routine`` with some settings replaced (None values are ignored)."""
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        return routine
+    return dataclasses.replace(routine, settings=dataclasses.replace(routine.settings, **given))

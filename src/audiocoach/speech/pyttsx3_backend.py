@@ -1,0 +1,116 @@
+"""pyttsx3 driving espeak-ng: the default engine on Linux.
+
+One engine per process, reused for every phrase. pyttsx3's traps, handled here:
+several ``save_to_file`` calls before one ``runAndWait`` keep only the last file, so each
+phrase gets its own call pair; ``runAndWait`` with nothing queued speaks the last text
+again, so we never call it without queuing; the espeak driver prints "Audio saved to ..."
+on stdout, which we swallow; an unknown voice name is ignored silently, so voices are
+checked against the engine's list first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+import wave
+from importlib import metadata
+
+import numpy as np
+
+from ..errors import EngineMissingError, SpeechError
+from .base import Backend, VoiceInfo
+
+log = logging.getLogger("audiocoach.speech")
+
+INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng) and the Python package pyttsx3"
+
+
+class Pyttsx3Backend(Backend):
+    NAME = "pyttsx3"
+    SAMPLE_RATE = 22050
+
+    def __init__(self) -> None:
+        problem = self.missing()
+        if problem:
+            raise EngineMissingError(problem)
+        import pyttsx3
+
+        try:
+            self._engine = pyttsx3.init("espeak")
+        except (OSError, RuntimeError) as exc:
+            raise EngineMissingError(f"the espeak-ng engine could not start ({exc}); {INSTALL_HINT}") from None
+        self._tmpdir = tempfile.mkdtemp(prefix="audiocoach-tts-")
+        self._voices: list[VoiceInfo] | None = None
+        self._current: tuple[str | None, int] | None = None
+
+    @classmethod
+    def missing(cls) -> str | None:
+        try:
+            import pyttsx3  # noqa: F401
+        except ImportError:
+            return f"the speech engine is missing: {INSTALL_HINT}"
+        try:
+            from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
+        except (OSError, ImportError, AttributeError):
+            return f"the espeak-ng library is missing: {INSTALL_HINT}"
+        return None
+
+    def version(self) -> str:
+        from pyttsx3.drivers import _espeak
+
+        try:
+            espeak = _espeak.Info(None).decode()
+        except Exception:  # pragma: no cover - very old espeak
+            espeak = "unknown"
+        return f"pyttsx3-{metadata.version('pyttsx3')}+espeak-ng-{espeak}"
+
+    def voices(self) -> list[VoiceInfo]:
+        if self._voices is None:
+            self._voices = [
+                VoiceInfo(v.id, v.name, tuple(v.languages or ())) for v in self._engine.getProperty("voices")
+            ]
+        return self._voices
+
+    def resolve_voice(self, voice: str | None) -> str | None:
+        if voice is None:
+            return None
+        want = voice.strip().lower()
+        for v in self.voices():
+            if want in (v.id.lower(), v.name.lower()) or want in (lang.lower() for lang in v.languages):
+                return v.id
+        for v in self.voices():  # "en-us" also matches the id "gmw/en-us"
+            if v.id.lower().split("/")[-1] == want:
+                return v.id
+        raise ValueError(f"unknown voice {voice!r} (run 'audiocoach voices' to list them, e.g. en-us, en-gb)")
+
+    def synthesize(self, text: str, voice: str | None, rate: int) -> np.ndarray:
+        if self._current != (voice, rate):
+            if voice is not None:
+                self._engine.setProperty("voice", voice)
+            self._engine.setProperty("rate", rate)
+            self._current = (voice, rate)
+        path = os.path.join(self._tmpdir, "phrase.wav")
+        log.debug("synthesize %r voice=%s rate=%s", text, voice, rate)
+        with contextlib.redirect_stdout(io.StringIO()):
+            self._engine.save_to_file(text, path)
+            self._engine.runAndWait()
+        try:
+            with wave.open(path, "rb") as w:
+                if w.getframerate() != self.SAMPLE_RATE or w.getsampwidth() != 2 or w.getnchannels() != 1:
+                    raise SpeechError(f"unexpected audio from espeak for {text!r}")
+                samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy()
+        except (OSError, wave.Error, EOFError) as exc:
+            raise SpeechError(f"espeak-ng produced no audio for {text!r} ({exc})") from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        if samples.size == 0:
+            raise SpeechError(f"espeak-ng produced no audio for {text!r}")
+        return samples
+
+    def close(self) -> None:
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
