@@ -161,7 +161,8 @@ def validate(routines):
             click.echo(str(exc), err=True)
             failed.append(path)
             continue
-        click.echo(f"{path}: ok ({len(routine.entries)} exercises in {len(routine.blocks)} blocks)")
+        n, b = len(routine.entries), len(routine.blocks)
+        click.echo(f"{path}: ok ({n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'})")
     if failed:
         raise AudiocoachError(f"{len(failed)} of {len(routines)} routines have problems")
 

@@ -1,0 +1,274 @@
+"""The compiler: timing on the beat, exact windows, no overlaps, visible fitting."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from audiocoach.compiler import compile_routine, estimate_ms
+from audiocoach.fit import GAP_MS
+from audiocoach.loader import load, loads
+from audiocoach.timeline import Timeline, overlaps
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+
+_spec = importlib.util.spec_from_file_location("regen_golden", ROOT / "scripts" / "regen_golden.py")
+regen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(regen)
+SHIPPED = regen.golden_routines()
+
+
+def compile_text(text: str, measure=estimate_ms) -> Timeline:
+    return compile_routine(loads(text, "routine.yaml"), measure)
+
+
+def one_exercise(entry: str, defaults: str = "") -> str:
+    return f"title: T\n{defaults}blocks:\n  - name: B\n    exercises:\n" + "".join(
+        f"      {line}\n" for line in entry.strip().splitlines()
+    )
+
+
+def beats_of_rep(tl: Timeline, rep: int, set_no: int = 1, exercise: int = 0) -> list[tuple[int, str]]:
+    """(offset from the rep's start, role) of the beat cues of one rep."""
+    evs = [e for e in tl.sounds if e.rep == rep and e.set == set_no and e.exercise == exercise and e.side in (None, 1)]
+    t0 = min(e.start_ms for e in evs)
+    return [(e.start_ms - t0, e.role) for e in sorted(evs, key=lambda e: e.start_ms)]
+
+
+# --------------------------------------------------------------------------- golden
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_golden_timeline(path: Path):
+    golden = GOLDEN / f"{path.stem}.json"
+    assert golden.exists(), f"no golden for {path.name}: run scripts/regen_golden.py"
+    assert regen.render(path) == golden.read_text(encoding="utf-8"), (
+        f"{path.name} compiles differently from {golden.name}; if intended, run scripts/regen_golden.py and review the diff"
+    )
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_golden_round_trips(path: Path):
+    text = (GOLDEN / f"{path.stem}.json").read_text(encoding="utf-8")
+    tl = Timeline.from_json(text)
+    assert tl.to_json() + "\n" == text
+    assert Timeline.from_json(tl.to_json()) == tl
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_routine_properties(path: Path):
+    routine = load(path)
+    tl = compile_routine(routine, estimate_ms)
+    assert overlaps(tl.events) == []
+    sounds = sorted(tl.sounds, key=lambda e: e.start_ms)
+    for a, b in zip(sounds, sounds[1:]):
+        assert b.start_ms >= a.end_ms + GAP_MS or b.start_ms >= a.end_ms, (a, b)
+    # Segments tile the session exactly: no gap, no overlap, ending at duration_ms.
+    segs = tl.of_kind("segment")
+    assert segs[0].start_ms == 0
+    for a, b in zip(segs, segs[1:]):
+        assert a.end_ms == b.start_ms
+    assert segs[-1].end_ms == tl.duration_ms
+    # Every sound lies inside its segment.
+    for s in sounds:
+        owner = [g for g in segs if g.start_ms <= s.start_ms < g.end_ms]
+        assert owner and s.end_ms <= owner[0].end_ms, s
+    # Each work window is lead-in + reps x tempo (or + hold).
+    lead = routine.settings.lead_in_ms
+    for seg in segs:
+        if seg.role != "work":
+            continue
+        entry = routine.entries[seg.exercise]
+        if entry.reps is not None:
+            expected = lead + entry.reps.counted(routine.settings.rep_range) * entry.tempo.rep_ms
+        else:
+            expected = lead + entry.hold_ms
+        assert seg.length_ms == expected, (entry.exercise.id, seg)
+    # Per-side sets: both sides are there in full.
+    for i, entry in enumerate(routine.entries):
+        works = [s for s in segs if s.role == "work" and s.exercise == i]
+        assert len(works) == entry.sets * (2 if entry.per_side else 1)
+
+
+def test_posterior_chain_has_every_seed_exercise_in_order():
+    routine = load(ROOT / "routines" / "posterior-chain.yaml")
+    ids = [e.exercise.id for e in routine.entries]
+    assert ids == [
+        "banded-glute-bridge", "bird-dog", "banded-lateral-walk", "bodyweight-hip-hinge",
+        "romanian-deadlift", "hip-thrust", "walking-lunge", "hamstring-curl-machine",
+        "banded-glute-kickback", "glute-bridge-hold",
+        "hamstring-stretch", "pigeon-pose", "figure-four-stretch",
+    ]
+    doses = [e.dose for e in routine.entries]
+    assert doses[4:10] == ["4 x 8-10", "4 x 10-12", "3 x 12 per side", "3 x 15", "3 x 12-15 per side", "2 x 30s"]
+    for entry in routine.entries[4:10]:
+        assert 45_000 <= entry.rest.pick("mid") <= 90_000
+
+
+# --------------------------------------------------------------------------- tempo grid
+
+
+@pytest.mark.parametrize(
+    "tempo, start, expected",
+    [
+        ("3-1-1-0", "eccentric", [(0, "rep_start"), (1000, "count"), (2000, "count"), (3000, "phase_pause"), (4000, "phase_concentric")]),
+        ("2-0-1-2", "concentric", [(0, "rep_start"), (1000, "phase_pause"), (2000, "count"), (3000, "phase_eccentric"), (4000, "count")]),
+        ("4-0-1-0", "eccentric", [(0, "rep_start"), (1000, "count"), (2000, "count"), (3000, "count"), (4000, "phase_concentric")]),
+        ("X-0-X-0", "eccentric", [(0, "rep_start"), (500, "phase_concentric")]),
+        ("3-0-X-1", "eccentric", [(0, "rep_start"), (1000, "count"), (2000, "count"), (3000, "phase_concentric"), (3500, "phase_pause")]),
+    ],
+)
+def test_beat_grid(tempo: str, start: str, expected):
+    tl = compile_text(one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 3\n  tempo: {tempo}"))
+    rep_ms = {"3-1-1-0": 5000, "2-0-1-2": 5000, "4-0-1-0": 5000, "X-0-X-0": 1000, "3-0-X-1": 4500}[tempo]
+    starts = []
+    for rep in (1, 2, 3):
+        assert beats_of_rep(tl, rep) == expected
+        starts.append(min(e.start_ms for e in tl.sounds if e.rep == rep))
+    assert starts[1] - starts[0] == rep_ms and starts[2] - starts[1] == rep_ms
+
+
+def test_rep_number_said_once_per_rep():
+    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 4"))
+    firsts = [e.text for e in tl.sounds if e.role == "rep_start"]
+    assert firsts == ["one down", "two down", "three down", "four down"]
+
+
+def test_metronome_speaks_nothing_during_reps():
+    tl = compile_text(
+        one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 2", defaults="defaults:\n  count: metronome\n")
+    )
+    rep_sounds = [e for e in tl.sounds if e.rep is not None]
+    assert {e.kind for e in rep_sounds} == {"tone"}
+    # 3-1-1-0: accents at 0, 3000, 4000; plain ticks at 1000, 2000.
+    t0 = min(e.start_ms for e in rep_sounds)
+    first = sorted((e.start_ms - t0, e.text) for e in rep_sounds if e.rep == 1)
+    assert first == [(0, "tick_accent"), (1000, "tick"), (2000, "tick"), (3000, "tick_accent"), (4000, "tick_accent")]
+
+
+# --------------------------------------------------------------------------- rest, holds, sides
+
+
+def test_rest_countdown_and_warning():
+    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 2\n  reps: 1\n  rest: 60s"))
+    rest = next(s for s in tl.of_kind("segment") if s.role == "rest")
+    assert rest.length_ms == 60_000
+    inside = [e for e in tl.sounds if rest.start_ms <= e.start_ms < rest.end_ms]
+    timed = {(e.start_ms - rest.start_ms, e.text) for e in inside}
+    assert (0, "stop") in timed
+    assert (50_000, "Ten seconds.") in timed
+    assert {(57_000, "three"), (58_000, "two"), (59_000, "one")} <= timed
+    spoken = [e.text for e in inside if e.kind == "speech"]
+    assert spoken[:2] == ["Rest, one minute.", "Next, the last set."]
+    # The countdown ends on the go tone of the next set.
+    nxt = next(e for e in tl.sounds if e.start_ms == rest.end_ms)
+    assert (nxt.kind, nxt.text) == ("tone", "go")
+
+
+def test_rest_range_policy():
+    entry = "- exercise: romanian-deadlift\n  sets: 2\n  reps: 1\n  rest: 45-90s"
+    for policy, expected in (("min", 45_000), ("mid", 67_000), ("max", 90_000)):
+        tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  rest_policy: {policy}\n"))
+        rest = next(s for s in tl.of_kind("segment") if s.role == "rest")
+        assert rest.length_ms == expected
+
+
+def test_per_side_each_side_full_and_switch_window():
+    tl = compile_text(one_exercise("- exercise: walking-lunge\n  sets: 1\n  reps: 3\n  per_side: true"))
+    segs = [s for s in tl.of_kind("segment") if s.exercise == 0 and s.role in ("work", "switch")]
+    assert [s.role for s in segs] == ["work", "switch", "work"]
+    lunge_rep = 3000  # 2-0-1-0
+    assert segs[0].length_ms == segs[2].length_ms == 3000 + 3 * lunge_rep
+    assert segs[1].length_ms == 5000
+    assert [e.text for e in tl.sounds if segs[1].start_ms <= e.start_ms < segs[1].end_ms] == ["stop", "Switch sides."]
+
+
+def test_hold_cues():
+    tl = compile_text(one_exercise("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 30s"))
+    work = next(s for s in tl.of_kind("segment") if s.role == "work")
+    assert work.length_ms == 3000 + 30_000
+    timed = [(e.start_ms - work.start_ms, e.text) for e in tl.sounds if work.start_ms <= e.start_ms < work.end_ms]
+    assert (3000, "Hold.") in timed
+    assert (18_000, "Halfway.") in timed
+    assert (23_000, "Ten seconds.") in timed
+    assert [t for t in timed if t[1] in ("three", "two", "one")] == [(30_000, "three"), (31_000, "two"), (32_000, "one")]
+
+
+def test_rep_range_modes():
+    entry = "- exercise: romanian-deadlift\n  sets: 1\n  reps: 2-4"
+    lengths = {}
+    for mode in ("bottom", "top", "range"):
+        tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  rep_range: {mode}\n"))
+        work = next(s for s in tl.of_kind("segment") if s.role == "work")
+        lengths[mode] = work.length_ms
+        more = [e for e in tl.sounds if e.role == "more_reps"]
+        if mode == "range":
+            assert len(more) == 1 and more[0].rep == 3
+        else:
+            assert more == []
+    assert lengths == {"bottom": 3000 + 2 * 5000, "top": 3000 + 4 * 5000, "range": 3000 + 4 * 5000}
+
+
+# --------------------------------------------------------------------------- fit
+
+
+def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
+    text = (
+        "title: T\nblocks:\n  - name: B\n    exercises:\n"
+        "      - exercise: romanian-deadlift\n        reps: 1\n        rest_after: 3s\n"
+        "      - exercise: banded-glute-kickback\n        reps: 1\n        sets: 3\n"
+    )
+    tl = compile_text(text)
+    rest = [s for s in tl.of_kind("segment") if s.role == "rest" and s.set is None][0]
+    assert rest.length_ms == 3000  # the rest keeps its length
+    next_up = [c for c in tl.changes if c.role == "next_up"]
+    assert next_up, tl.changes
+    assert next_up[0].where == "routine.yaml:8:9"
+    assert next_up[0].action in ("shortened", "dropped")
+    assert "Banded glute kickback" in next_up[0].text
+    assert str(next_up[0]).startswith("routine.yaml:8:9: warning: ")
+    assert overlaps(tl.events) == []
+
+
+def test_beats_never_move_even_with_slow_speech():
+    slow = lambda kind, text: estimate_ms(kind, text) * 3  # noqa: E731
+    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 2"), measure=slow)
+    assert overlaps(tl.events) == []
+    for rep in (1, 2):
+        offsets = [t for t, _ in beats_of_rep(tl, rep)]
+        assert set(offsets) <= {0, 1000, 2000, 3000, 4000}
+    assert any(c.action == "dropped" for c in tl.changes)
+
+
+def test_intro_states_total_minutes():
+    routine = load(ROOT / "routines" / "posterior-chain-essentials.yaml")
+    tl = compile_routine(routine, estimate_ms)
+    intro = tl.sounds[0]
+    from audiocoach.phrases import number_words
+
+    assert f"About {number_words(round(tl.duration_ms / 60000))} minutes" in intro.text
+
+
+def test_verbosity_levels():
+    entry = "- exercise: romanian-deadlift\n  sets: 2\n  reps: 1"
+    roles = {}
+    for level in ("minimal", "standard", "coach"):
+        tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  verbosity: {level}\n"))
+        roles[level] = {e.role for e in tl.sounds}
+    assert roles["minimal"] <= {"go", "stop", "end", "rep_start", "count", "phase_pause", "phase_concentric", "phase_eccentric", "countdown", "ten_seconds", "hold_start", "halfway"}
+    assert "announce" in roles["standard"] and "form" in roles["standard"]
+    assert "encourage" not in roles["standard"] and "encourage" in roles["coach"]
+
+
+def test_phrase_override_is_used():
+    tl = compile_text(
+        "title: T\nphrases:\n  rest: 'Breathe. {duration}.'\nblocks:\n  - name: B\n    exercises:\n"
+        "      - exercise: romanian-deadlift\n        sets: 2\n        reps: 1\n"
+    )
+    assert "Breathe. one minute." in [e.text for e in tl.sounds]
