@@ -56,9 +56,13 @@ def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
     )
 
 
-def plan(routine: Routine, synth: Synthesizer) -> Timeline:
-    """Compile ``routine`` with the real length of every clip ``synth`` will play."""
-    meta = {"source": routine.source, **synth.describe()}
+def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None) -> Timeline:
+    """Compile ``routine`` with the real length of every clip ``synth`` will play.
+
+    ``meta`` (e.g. the overrides applied, a program's week and day) is recorded in the
+    timeline, and so in the MP3's tags.
+    """
+    meta = {"source": routine.source, **synth.describe(), **(meta or {})}
     return compile_routine(routine, synth.measure, meta=meta)
 
 
@@ -73,6 +77,7 @@ def build(
     options: RenderOptions = RenderOptions(),
     routine: Routine | None = None,
     progress: Progress | None = None,
+    meta: dict[str, object] | None = None,
 ) -> BuildResult:
     """Render a routine file to an MP3 (and its sidecars).
 
@@ -83,6 +88,7 @@ def build(
         routine: an already loaded (and possibly overridden) routine; loaded from
             ``source`` when None.
         progress: called as ``progress(stage, done, total)``.
+        meta: extra facts for the timeline and the MP3's TXXX tags (overrides, week, ...).
 
     Returns:
         A :class:`BuildResult` with the file written and the timeline played.
@@ -90,7 +96,7 @@ def build(
     routine = routine or load(source)
     out = Path(output) if output is not None else default_output(source)
     with synthesizer_for(routine, options) as synth:
-        timeline = plan(routine, synth)
+        timeline = plan(routine, synth, meta)
         mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs))
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
         tags = Tags(

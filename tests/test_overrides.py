@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import pytest
+
+from audiocoach.loader import loads
+from audiocoach.model import Rest
+from audiocoach.overrides import (
+    Override,
+    OverrideError,
+    apply_overrides,
+    override_meta,
+    parse_override,
+    parse_overrides,
+    resolve_overrides,
+)
+
+ROUTINE = """\
+title: Override test
+defaults:
+  rest: 45-90s
+  rest_after: 90s
+blocks:
+  - name: Main
+    exercises:
+      - exercise: romanian-deadlift
+        sets: 3
+        reps: 8-10
+        tempo: 3-1-1-0
+      - exercise: hip-thrust
+        sets: 3
+        reps: 10
+      - exercise: glute-bridge-hold
+        hold: 20s
+"""
+
+
+@pytest.fixture
+def routine():
+    return loads(ROUTINE, "t.yaml")
+
+
+def by_id(routine, ex_id):
+    return next(e for e in routine.entries if e.exercise.id == ex_id)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        ("tempo", "3-1-1-0", Override("tempo", "3-1-1-0")),
+        ("tempo", "romanian-deadlift=4-0-x-0", Override("tempo", "4-0-X-0", "romanian-deadlift")),
+        ("rest", "60s", Override("rest", "60s")),
+        ("rest", "hip-thrust = 1:30", Override("rest", "90s", "hip-thrust")),
+        ("rest", "45-90s", Override("rest", "45-90s")),
+        ("rest-after", "2m", Override("rest_after", "120s")),
+        ("rest_after", "hip-thrust=2m", Override("rest_after", "120s", "hip-thrust")),
+        ("voice", "en-gb", Override("voice", "en-gb")),
+        ("rate", "160", Override("rate", "160")),
+        ("verbosity", "Coach", Override("verbosity", "coach")),
+        ("bitrate", "96k", Override("bitrate", "96k")),
+    ],
+)
+def test_parse_override(kind, text, expected):
+    assert parse_override(kind, text) == expected
+
+
+@pytest.mark.parametrize(
+    "kind, text, message",
+    [
+        ("tempo", "3-1-x", "--tempo 3-1-x: '3-1-x' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"),
+        ("tempo", "3-0-0-0", "--tempo 3-0-0-0: '3-0-0-0' has a 0-second concentric phase (write X for explosive)"),
+        ("tempo", "=3-1-1-0", "--tempo =3-1-1-0: the exercise id before '=' is missing (e.g. hip-thrust=3-1-1-0)"),
+        ("tempo", "hip-thrust=", "--tempo hip-thrust=: the value is missing"),
+        ("rest", "soon", "--rest soon: 'soon' is not a duration (expected a duration such as 45s, 1m30s, 1:30 or 90)"),
+        ("rest", "90-45s", "--rest 90-45s: '90-45s' is a range whose low end is above its high end"),
+        ("rate", "fast", "--rate fast: 'fast' is not a speech rate (expected words per minute from 80 to 450)"),
+        ("rate", "900", "--rate 900: '900' is not a speech rate (expected words per minute from 80 to 450)"),
+        ("verbosity", "chatty", "--verbosity chatty: 'chatty' is not one of: minimal, standard, coach"),
+        ("bitrate", "64", "--bitrate 64: '64' is not an MP3 bitrate (expected 8k to 320k, e.g. 64k)"),
+        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, voice, rate, verbosity, bitrate)"),
+    ],
+)
+def test_parse_override_errors(kind, text, message):
+    with pytest.raises(OverrideError) as exc:
+        parse_override(kind, text)
+    # the unit parsers may add a hint after the message; the start is ours
+    assert str(exc.value).startswith(message)
+
+
+def test_flag_round_trip():
+    assert parse_override("rest_after", "hip-thrust=2m").flag == "--rest-after hip-thrust=120s"
+    assert parse_override("tempo", "3-1-1-0").flag == "--tempo 3-1-1-0"
+
+
+def test_parse_overrides_skips_empty():
+    got = parse_overrides(tempo=["3-1-1-0"], rest=[], rest_after=None, rate=160, verbosity=None)
+    assert got == (Override("tempo", "3-1-1-0"), Override("rate", "160"))
+
+
+# ---------------------------------------------------------------- applying
+
+
+def test_tempo_for_every_exercise_skips_holds(routine):
+    new, applied = resolve_overrides(routine, [parse_override("tempo", "2-0-X-1")])
+    assert by_id(new, "romanian-deadlift").tempo.text == "2-0-X-1"
+    assert by_id(new, "romanian-deadlift").tempo.concentric_ms == routine.settings.explosive_ms
+    assert by_id(new, "hip-thrust").tempo.rep_ms == 2000 + 500 + 1000
+    assert by_id(new, "glute-bridge-hold").tempo == by_id(routine, "glute-bridge-hold").tempo
+    assert [a.exercise for a in applied] == ["romanian-deadlift", "hip-thrust"]
+
+
+def test_named_override_wins_whatever_the_order(routine):
+    overrides = parse_overrides(tempo=["romanian-deadlift=4-0-1-0", "3-1-1-0"])
+    new = apply_overrides(routine, overrides)
+    assert by_id(new, "romanian-deadlift").tempo.text == "4-0-1-0"
+    assert by_id(new, "hip-thrust").tempo.text == "3-1-1-0"
+
+
+def test_rest_overrides(routine):
+    overrides = parse_overrides(rest=["60s", "hip-thrust=90s"], rest_after=["2m"])
+    new = apply_overrides(routine, overrides)
+    assert by_id(new, "romanian-deadlift").rest == Rest(60_000, 60_000)
+    assert by_id(new, "hip-thrust").rest == Rest(90_000, 90_000)
+    assert {e.rest_after for e in new.entries} == {Rest(120_000, 120_000)}
+    # the original is untouched (frozen values)
+    assert by_id(routine, "hip-thrust").rest == Rest(45_000, 90_000)
+
+
+def test_settings_overrides(routine):
+    new = apply_overrides(routine, parse_overrides(voice="en-gb", rate="150", verbosity="coach", bitrate="96k"))
+    assert (new.settings.voice, new.settings.rate, new.settings.verbosity) == ("en-gb", 150, "coach")
+    assert new.blocks == routine.blocks
+
+
+def test_alias_matches(routine):
+    new = apply_overrides(routine, [parse_override("rest", "rdl=30s")])
+    assert by_id(new, "romanian-deadlift").rest == Rest(30_000, 30_000)
+
+
+def test_unknown_exercise_lists_ids(routine):
+    with pytest.raises(OverrideError) as exc:
+        apply_overrides(routine, [parse_override("tempo", "hip-thurst=3-0-1-0")])
+    assert str(exc.value) == (
+        "--tempo hip-thurst=3-0-1-0: 'hip-thurst' is not an exercise in this routine "
+        "(did you mean 'hip-thrust'? ids here: romanian-deadlift, hip-thrust, glute-bridge-hold)"
+    )
+
+
+def test_unknown_exercise_without_suggestion(routine):
+    with pytest.raises(OverrideError, match=r"'squat' is not an exercise in this routine \(ids here: romanian"):
+        apply_overrides(routine, [parse_override("rest", "squat=30s")])
+
+
+def test_tempo_for_a_hold_is_an_error(routine):
+    with pytest.raises(OverrideError, match="'glute-bridge-hold' is a timed hold here; a tempo does not apply"):
+        apply_overrides(routine, [parse_override("tempo", "glute-bridge-hold=3-0-1-0")])
+
+
+def test_conflicting_duplicates(routine):
+    with pytest.raises(OverrideError, match=r"given twice \(--rest hip-thrust=60s and --rest hip-thrust=90s\)"):
+        apply_overrides(routine, parse_overrides(rest=["hip-thrust=60s", "hip-thrust=90s"]))
+
+
+def test_all_problems_reported_at_once(routine):
+    with pytest.raises(OverrideError) as exc:
+        apply_overrides(routine, parse_overrides(rest=["squat=30s"], tempo=["lunge=3-0-1-0"]))
+    assert len(str(exc.value).splitlines()) == 2
+
+
+def test_not_strict_skips_missing_targets(routine):
+    new = apply_overrides(routine, [parse_override("rest", "squat=30s")], strict=False)
+    assert new == routine
+
+
+def test_meta_records_what_changed(routine):
+    overrides = parse_overrides(tempo=["romanian-deadlift=4-0-1-0"], verbosity="coach")
+    _, applied = resolve_overrides(routine, overrides)
+    assert override_meta(overrides, applied) == {
+        "overrides": "--tempo romanian-deadlift=4-0-1-0 --verbosity coach",
+        "override.tempo.romanian-deadlift": "4-0-1-0 (routine: 3-1-1-0; from --tempo romanian-deadlift=4-0-1-0)",
+        "override.verbosity": "coach (routine: standard; from --verbosity coach)",
+    }
+    assert override_meta((), ()) == {}
