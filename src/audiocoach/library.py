@@ -49,7 +49,9 @@ def parse_library(data: object, origin: str) -> Library:
         raise ValueError(f"{origin}: the library must be a mapping of exercise ids")
     out: dict[str, Exercise] = {}
     for ex_id, raw in data.items():
-        if not isinstance(raw, dict) or set(raw) - set(_FIELDS):
+        if not isinstance(raw, dict):
+            raise ValueError(f"{origin}: {ex_id}: expected a mapping of fields, found {raw!r}")
+        if set(raw) - set(_FIELDS):
             raise ValueError(f"{origin}: {ex_id}: unexpected fields {sorted(set(raw) - set(_FIELDS))}")
         try:
             out[ex_id] = Exercise(
@@ -64,7 +66,9 @@ def parse_library(data: object, origin: str) -> Library:
                 timed=bool(raw.get("timed", False)),
                 aliases=tuple(raw.get("aliases", ())),
             )
-        except (KeyError, ValueError) as exc:
+        except KeyError as exc:
+            raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
+        except ValueError as exc:
             raise ValueError(f"{origin}: {ex_id}: {exc}") from None
         if out[ex_id].start not in ("eccentric", "concentric"):
             raise ValueError(f"{origin}: {ex_id}: start must be eccentric or concentric")

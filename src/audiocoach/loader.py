@@ -191,8 +191,18 @@ def parse_yaml(text: str, filename: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "is not valid YAML"
+        opened = exc.context_mark.line + 1 if exc.context_mark else None
         if "'\\t'" in message or "\t" in message:
             message = "a tab character; YAML is indented with spaces, replace the tab"
+        # PyYAML's own wording names parser states; say what the lifter must change instead.
+        elif "expected <block end>" in message and message.endswith(("start>'", "'?'", "'-'")):
+            message = "this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"
+        elif message == "mapping values are not allowed here":
+            message = "unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
+        elif opened and "quoted scalar" in (exc.context or ""):
+            message = f"the quote opened on line {opened} is never closed; add the closing quote"
+        elif opened and (exc.context or "").endswith(("flow sequence", "flow mapping")):
+            message = f"the bracket opened on line {opened} is never closed, or a comma is missing"
         elif exc.context:
             message = f"{exc.context}, {message}"
         where = SourceLocation(filename, mark.line + 1, mark.column + 1) if mark else None

@@ -55,7 +55,9 @@ def parse_rest(value: object) -> Rest:
                 f"{value!r} is not a rest (expected a duration or a range such as 45-90s)"
             ) from None
         if lo > hi:
-            raise ValueError(f"{value!r} is a range whose low end is above its high end")
+            raise ValueError(
+                f"{value!r} is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
+            )
         return Rest(lo, hi)
     ms = parse_duration_ms(value)
     return Rest(ms, ms)
@@ -75,7 +77,9 @@ def parse_reps(value: object) -> RepRange:
             if lo < 1:
                 raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
             if hi < lo:
-                raise ValueError(f"{value!r} is a range whose low end is above its high end")
+                raise ValueError(
+                    f"{value!r} is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"
+                )
             return RepRange(lo, hi)
     raise ValueError(f"{value!r} is not a rep count (expected a number such as 10 or a range such as 8-10)")
 

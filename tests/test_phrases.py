@@ -1,0 +1,156 @@
+"""Spoken wording: numbers as words, durations, tempos, templates and the shipped phrasebook."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from audiocoach.phrases import (
+    PLACEHOLDERS,
+    Phrasebook,
+    check_template,
+    default_phrasebook,
+    number_words,
+    placeholders_of,
+    spoken_duration,
+    spoken_tempo,
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (0, "zero"),
+        (7, "seven"),
+        (13, "thirteen"),
+        (20, "twenty"),
+        (21, "twenty-one"),
+        (99, "ninety-nine"),
+        (100, "one hundred"),
+        (105, "one hundred five"),
+        (110, "one hundred ten"),
+        (342, "three hundred forty-two"),
+        (1000, "one thousand"),
+        (1234, "one thousand two hundred thirty-four"),
+        (20_005, "twenty thousand five"),
+        (-3, "minus three"),
+    ],
+)
+def test_number_words(n: int, words: str) -> None:
+    assert number_words(n) == words
+
+
+@pytest.mark.parametrize(
+    ("ms", "words"),
+    [
+        (1_000, "one second"),
+        (45_000, "forty-five seconds"),
+        (60_000, "one minute"),
+        (61_000, "one minute one"),
+        (90_000, "one minute thirty"),
+        (120_000, "two minutes"),
+        (150_000, "two minutes thirty"),
+        (0, "zero seconds"),
+        (29_600, "thirty seconds"),  # rounded to the nearest second
+    ],
+)
+def test_spoken_duration(ms: int, words: str) -> None:
+    assert spoken_duration(ms) == words
+
+
+def test_spoken_tempo() -> None:
+    assert spoken_tempo("3-1-X-0") == "three, one, explosive, zero"
+    assert spoken_tempo("2-0-1-2") == "two, zero, one, two"
+
+
+def test_placeholders_of() -> None:
+    assert placeholders_of("Set {set} of {sets}.") == {"set", "sets"}
+    assert placeholders_of("Rest.") == set()
+    assert placeholders_of("{{literal}} braces") == set()
+
+
+@pytest.mark.parametrize(
+    ("key", "template"),
+    [
+        ("rest", "Rest, {duration}."),
+        ("rest", "Rest."),
+        ("get_ready", "Set {set} of {sets}, go."),
+        ("done", "Done. {{Really}}."),
+        ("announce", "{name}: {sets} by {reps}{side} at {tempo}."),
+    ],
+)
+def test_check_template_accepts(key: str, template: str) -> None:
+    assert check_template(key, template) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "template", "problem"),
+    [
+        ("rest", "Rest for {time}.", "unknown placeholder {time} in 'Rest for {time}.' (this key takes: {duration})"),
+        ("get_ready", "Set {n}.", "unknown placeholder {n} in 'Set {n}.' (this key takes: {set}, {sets})"),
+        ("done", "Done, {title}.", "unknown placeholder {title} in 'Done, {title}.' (this key takes: none)"),
+        # The first unknown name in sorted order is the one reported.
+        ("rest", "{zz} {aa}", "unknown placeholder {aa} in '{zz} {aa}' (this key takes: {duration})"),
+        ("rest", "Rest {}", "unknown placeholder {} in 'Rest {}' (this key takes: {duration})"),
+        ("rest", "Rest {duration", "'Rest {duration' is not a valid template (expected '}' before end of string)"),
+        ("rest", "Rest }", "'Rest }' is not a valid template (Single '}' encountered in format string)"),
+    ],
+)
+def test_check_template_rejects(key: str, template: str, problem: str) -> None:
+    assert check_template(key, template) == problem
+
+
+def _shipped() -> dict[str, list[str]]:
+    text = resources.files("audiocoach").joinpath("data/phrases.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def test_shipped_phrase_keys_match_placeholders() -> None:
+    shipped = _shipped()
+    assert set(shipped) <= set(PLACEHOLDERS), sorted(set(shipped) - set(PLACEHOLDERS))
+    assert set(PLACEHOLDERS) <= set(shipped), sorted(set(PLACEHOLDERS) - set(shipped))
+
+
+def test_every_shipped_template_is_valid() -> None:
+    bad = [
+        (key, template, check_template(key, template))
+        for key, templates in _shipped().items()
+        for template in templates
+        if not isinstance(template, str) or check_template(key, template)
+    ]
+    assert bad == []
+
+
+def test_every_shipped_key_has_wordings() -> None:
+    for key, templates in _shipped().items():
+        assert isinstance(templates, list) and templates, key
+
+
+def test_default_phrasebook_fills_in() -> None:
+    book = default_phrasebook()
+    assert book.variants("rest", duration="sixty seconds") == ("Rest, sixty seconds.", "Rest.")
+    assert book.variants("countdown", n="three") == ("three",)
+
+
+def test_variants_drop_empty_and_duplicate_wordings() -> None:
+    book = Phrasebook({"note": ("{note}", "  {note}  ", "")})
+    assert book.variants("note", note="Go slow") == ("Go slow",)
+
+
+def test_with_overrides_replaces_only_the_given_keys() -> None:
+    base = Phrasebook({"rest": ("Rest, {duration}.", "Rest."), "done": ("Done.",)})
+    custom = base.with_overrides({"rest": ("Breathe for {duration}.",)})
+    assert custom.templates["rest"] == ("Breathe for {duration}.",)
+    assert custom.templates["done"] == ("Done.",)
+    assert custom.variants("rest", duration="a minute") == ("Breathe for a minute.",)
+    # The original is untouched.
+    assert base.templates["rest"] == ("Rest, {duration}.", "Rest.")
+
+
+def test_with_overrides_on_the_default_phrasebook_leaves_it_alone() -> None:
+    before = default_phrasebook().templates["done"]
+    custom = default_phrasebook().with_overrides({"done": ("All done.",)})
+    assert custom.variants("done") == ("All done.",)
+    assert default_phrasebook().templates["done"] == before
