@@ -5,11 +5,15 @@ several ``save_to_file`` calls before one ``runAndWait`` keep only the last file
 phrase gets its own call pair; ``runAndWait`` with nothing queued speaks the last text
 again, so we never call it without queuing; the espeak driver prints "Audio saved to ..."
 on stdout, which we swallow; an unknown voice name is ignored silently, so voices are
-checked against the engine's list first.
+checked against the engine's list first; and espeak's synth callback is process-wide,
+so a second pyttsx3 engine, or the garbage collection of an old one (its ``__del__``
+clears the callback), silently breaks the live one. Hence one engine per process,
+shared by every backend instance, released by :func:`shutdown_engine` (also at exit).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import logging
@@ -29,6 +33,37 @@ log = logging.getLogger("audiocoach.speech")
 INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng) and the Python package pyttsx3"
 
 
+_ATTEMPTS = 3
+
+
+class _Shared:
+    """The process's one pyttsx3 engine and the voice/rate it is set to."""
+
+    engine = None
+    settings: tuple[str | None, int] | None = None
+
+
+def _engine():
+    if _Shared.engine is None:
+        import pyttsx3
+
+        try:
+            _Shared.engine = pyttsx3.init("espeak")
+        except (OSError, RuntimeError) as exc:
+            raise EngineMissingError(f"the espeak-ng engine could not start ({exc}); {INSTALL_HINT}") from None
+        _Shared.settings = None
+        atexit.register(shutdown_engine)
+    return _Shared.engine
+
+
+def shutdown_engine() -> None:
+    """Release the process's engine (a later synthesis starts a new one)."""
+    engine, _Shared.engine, _Shared.settings = _Shared.engine, None, None
+    if engine is not None:
+        with contextlib.suppress(Exception):
+            engine.stop()
+
+
 class Pyttsx3Backend(Backend):
     NAME = "pyttsx3"
     SAMPLE_RATE = 22050
@@ -37,15 +72,9 @@ class Pyttsx3Backend(Backend):
         problem = self.missing()
         if problem:
             raise EngineMissingError(problem)
-        import pyttsx3
-
-        try:
-            self._engine = pyttsx3.init("espeak")
-        except (OSError, RuntimeError) as exc:
-            raise EngineMissingError(f"the espeak-ng engine could not start ({exc}); {INSTALL_HINT}") from None
+        self._engine = _engine()
         self._tmpdir = tempfile.mkdtemp(prefix="audiocoach-tts-")
         self._voices: list[VoiceInfo] | None = None
-        self._current: tuple[str | None, int] | None = None
 
     @classmethod
     def missing(cls) -> str | None:
@@ -88,29 +117,40 @@ class Pyttsx3Backend(Backend):
         raise ValueError(f"unknown voice {voice!r} (run 'audiocoach voices' to list them, e.g. en-us, en-gb)")
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> np.ndarray:
-        if self._current != (voice, rate):
-            if voice is not None:
-                self._engine.setProperty("voice", voice)
+        if _Shared.settings != (voice, rate):
+            self._engine.setProperty("voice", voice or self._default_voice())
             self._engine.setProperty("rate", rate)
-            self._current = (voice, rate)
+            _Shared.settings = (voice, rate)
+        # pyttsx3's loop now and then (about 1 phrase in 400 here) hands back an empty
+        # file; the same call a moment later succeeds, so retry a bounded number of times.
+        for attempt in range(1, _ATTEMPTS + 1):
+            samples = self._synthesize_once(text)
+            if samples.size:
+                return samples
+            log.debug("espeak-ng returned no audio for %r (attempt %d of %d)", text, attempt, _ATTEMPTS)
+        raise SpeechError(f"espeak-ng produced no audio for {text!r} after {_ATTEMPTS} attempts")
+
+    def _synthesize_once(self, text: str) -> np.ndarray:
         path = os.path.join(self._tmpdir, "phrase.wav")
-        log.debug("synthesize %r voice=%s rate=%s", text, voice, rate)
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, path)
             self._engine.runAndWait()
         try:
             with wave.open(path, "rb") as w:
                 if w.getframerate() != self.SAMPLE_RATE or w.getsampwidth() != 2 or w.getnchannels() != 1:
-                    raise SpeechError(f"unexpected audio from espeak for {text!r}")
-                samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy()
-        except (OSError, wave.Error, EOFError) as exc:
-            raise SpeechError(f"espeak-ng produced no audio for {text!r} ({exc})") from None
+                    raise SpeechError(f"unexpected audio format from espeak-ng for {text!r}")
+                return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy()
+        except (OSError, wave.Error, EOFError):
+            return np.zeros(0, dtype=np.int16)
         finally:
             with contextlib.suppress(OSError):
                 os.remove(path)
-        if samples.size == 0:
-            raise SpeechError(f"espeak-ng produced no audio for {text!r}")
-        return samples
+
+    def _default_voice(self) -> str:
+        from pyttsx3.drivers.espeak import EspeakDriver
+
+        return EspeakDriver._defaultVoice or "gmw/en"
 
     def close(self) -> None:
+        # The engine stays up for the next backend in this process (see the module doc).
         shutil.rmtree(self._tmpdir, ignore_errors=True)
