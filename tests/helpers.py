@@ -32,3 +32,69 @@ blocks:
       - exercise: glute-bridge-hold
         hold: 12s
 """
+
+
+def expected_work_ms(routine, seg) -> int:
+    """The length a work window must have, from the routine alone."""
+    from audiocoach.model import Group
+
+    item = routine.items[seg.exercise]
+    lead = routine.settings.lead_in_ms
+    if isinstance(item, Group):
+        if item.kind in ("amrap", "intervals"):
+            return item.work_ms
+        entry = item.members[seg.member]
+    else:
+        entry = item
+    if entry.reps is not None:
+        return lead + entry.reps.counted(routine.settings.rep_range) * entry.tempo.rep_ms
+    return lead + entry.hold_ms
+
+
+def expected_work_windows(routine) -> dict[tuple[int, int | None], int]:
+    """(item index, member) -> how many work windows it must have (both sides counted)."""
+    from audiocoach.model import Group
+
+    out: dict[tuple[int, int | None], int] = {}
+    for i, item in enumerate(routine.items):
+        if not isinstance(item, Group):
+            out[(i, None)] = item.sets * (2 if item.per_side else 1)
+        elif item.kind == "amrap":
+            out[(i, None)] = 1
+        else:
+            n = len(item.members)
+            for k, m in enumerate(item.members):
+                rounds = item.rounds if item.kind in ("superset", "circuit") else len(range(k, item.rounds, n))
+                sides = 2 if (m.per_side and item.kind != "intervals") else 1
+                if rounds:
+                    out[(i, k)] = rounds * sides
+    return out
+
+
+def check_invariants(routine, tl) -> None:
+    """What every timeline must satisfy: no overlap, exact tiling, exact work windows."""
+    from audiocoach.timeline import overlaps
+
+    assert overlaps(tl.events) == []
+    segs = tl.of_kind("segment")
+    assert segs[0].start_ms == 0
+    for a, b in zip(segs, segs[1:]):
+        assert a.end_ms == b.start_ms, (a, b)
+    assert segs[-1].end_ms == tl.duration_ms
+    for s in tl.sounds:
+        owner = [g for g in segs if g.start_ms <= s.start_ms < g.end_ms]
+        assert owner and s.end_ms <= owner[0].end_ms, s
+    counts: dict[tuple[int, int | None], int] = {}
+    for seg in segs:
+        if seg.role == "work":
+            assert seg.length_ms == expected_work_ms(routine, seg), seg
+            key = (seg.exercise, seg.member)
+            counts[key] = counts.get(key, 0) + 1
+    assert counts == expected_work_windows(routine)
+    # Per-side work: side 1 and side 2 windows are equally long (each side in full).
+    sides = [s for s in segs if s.role == "work" and s.side is not None]
+    by_set: dict[tuple, list] = {}
+    for s in sides:
+        by_set.setdefault((s.exercise, s.member, s.set), []).append(s)
+    for group in by_set.values():
+        assert sorted(s.side for s in group) == [1, 2] and group[0].length_ms == group[1].length_ms

@@ -116,7 +116,7 @@ INVALID = [
     ),
     pytest.param(
         rdl("reps: 8", "sets: true"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].sets: True is not a valid number of sets (expected a whole number from 1 to 100)"],
+        ["routine.yaml:7:15: blocks[0].exercises[0].sets: true is not a valid number of sets (expected a whole number from 1 to 100)"],
         id="sets-bool",
     ),
     # --- keys
@@ -247,7 +247,7 @@ INVALID = [
     ),
     pytest.param(
         "title: ''\nblocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n",
-        ["routine.yaml:1:8: title: a title is empty"],
+        ["routine.yaml:1:8: title: is empty; write a title here or remove the key"],
         id="empty-title",
     ),
     pytest.param(

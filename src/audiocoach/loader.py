@@ -18,6 +18,7 @@ from .errors import Problem, RoutineError, SourceLocation
 from .library import Library, default_library
 from .model import (
     COUNT_MODES,
+    GROUP_KINDS,
     REP_RANGE_MODES,
     REST_POLICIES,
     START_PHASES,
@@ -25,6 +26,7 @@ from .model import (
     Block,
     Entry,
     Exercise,
+    Group,
     Rest,
     Routine,
     Settings,
@@ -47,6 +49,20 @@ ENTRY_KEYS = (
     "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
     "per_side", "tempo", "rest", "rest_after", "note", "alternatives",
 )
+#: Keys a group member may not have: the group decides them.
+GROUP_DECIDES = ("sets", "rest", "rest_after")
+GROUP_KEYS = {
+    "superset": ("rounds", "transition", "rest", "rest_after", "exercises"),
+    "circuit": ("rounds", "transition", "rest", "rest_after", "exercises"),
+    "emom": ("rounds", "every", "rest_after", "exercises"),
+    "amrap": ("time", "remaining_every", "rest_after", "exercises"),
+    "intervals": ("rounds", "work", "rest", "rest_after", "exercises"),
+    "tabata": ("rounds", "work", "rest", "rest_after", "exercises"),
+}
+GROUP_REQUIRED = {
+    "superset": ("rounds",), "circuit": ("rounds",), "emom": ("rounds",), "amrap": ("time",),
+    "intervals": ("rounds", "work", "rest"), "tabata": (),
+}
 
 
 # --------------------------------------------------------------------------- nodes
@@ -115,7 +131,7 @@ class _Reader:
             return None
         text = str(value).strip()
         if not text:
-            self.error(node, path, f"{what} is empty")
+            self.error(node, path, f"is empty; write {what} here or remove the key")
             return None
         return text
 
@@ -162,10 +178,17 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
 def _positive_int(what: str, low: int = 1, high: int = 10_000) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{value!r} is not a valid {what} (expected a whole number from {low} to {high})")
+            raise ValueError(f"{_yaml_text(value)} is not a valid {what} (expected a whole number from {low} to {high})")
         return value
 
     return parse
+
+
+def _yaml_text(value: Any) -> str:
+    """A value as the routine wrote it: true rather than Python's True."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _boolean(value: Any) -> bool:
@@ -378,12 +401,17 @@ def _block(
     name = r.text(fields["name"][1], f"{path}.name", "a block name") if "name" in fields else None
     if "name" not in fields:
         r.error(node, f"{path}.name", "missing 'name'; name the block, e.g. Warm-up")
-    entries: list[Entry] = []
+    entries: list[Entry | Group] = []
     if "exercises" not in fields:
         r.error(node, f"{path}.exercises", "missing 'exercises'; a block lists its exercises")
     else:
         for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
-            entry = _entry(r, item, f"{path}.exercises[{j}]", library, settings, defaults)
+            sub = f"{path}.exercises[{j}]"
+            kind = _group_kind(r, item)
+            if kind is not None:
+                entry = _group(r, item, kind, sub, library, settings, defaults)
+            else:
+                entry = _entry(r, item, sub, library, settings, defaults)
             if entry is not None:
                 entries.append(entry)
     if name is None or not entries:
@@ -410,11 +438,17 @@ def _entry(
     library: Library,
     settings: Settings,
     defaults: _Defaults,
+    group: str | None = None,
 ) -> Entry | None:
     fields = r.mapping(node, path, ENTRY_KEYS, "an exercise")
     if fields is None:
         return None
     before = len(r.problems)
+    if group is not None:
+        for key in GROUP_DECIDES:
+            if key in fields:
+                decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
+                r.error(fields[key][0], f"{path}.{key}", f"'{key}' of an exercise in {_a(group)} is set by {decided_by}; remove it here")
 
     def get(key: str, parse: Callable[[Any], Any]) -> Any:
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
@@ -425,7 +459,7 @@ def _entry(
     hold_ms = get("hold", _positive_duration)
     if "reps" in fields and "hold" in fields:
         r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both")
-    elif "reps" not in fields and "hold" not in fields:
+    elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
         what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
         r.error(node, path, f"missing the work: add {what}")
     per_side = get("per_side", _boolean)
@@ -442,6 +476,8 @@ def _entry(
                 alternatives.append(alt)
     if exercise is None or len(r.problems) > before:
         return None
+    if group in ("intervals", "tabata"):
+        reps, hold_ms = None, None  # the interval's work time is the work
     tempo = resolve_tempo(
         tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, settings.explosive_ms
     )
@@ -510,3 +546,81 @@ def _entry_exercise(
         per_side=False,
         timed=False,
     )
+
+
+def _a(kind: str) -> str:
+    """'a circuit', 'an EMOM'."""
+    name = kind.upper() if kind in ("emom", "amrap") else kind
+    return f"an {name}" if kind in ("emom", "amrap", "intervals") else f"a {name}"
+
+
+def _group_kind(r: _Reader, node: yaml.Node) -> str | None:
+    """'circuit' for ``- circuit: {...}`` (a one-key mapping naming a group kind)."""
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+        key = r.scalar(node.value[0][0])
+        if isinstance(key, str) and key in GROUP_KINDS:
+            return key
+    return None
+
+
+def _group(
+    r: _Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: _Defaults
+) -> Group | None:
+    body_node = node.value[0][1]
+    path = f"{path}.{kind}"
+    fields = r.mapping(body_node, path, GROUP_KEYS[kind], _a(kind))
+    if fields is None:
+        return None
+    before = len(r.problems)
+    for key in GROUP_REQUIRED[kind]:
+        if key not in fields:
+            r.error(body_node, f"{path}.{key}", f"missing '{key}'; {_a(kind)} needs it")
+
+    def get(key: str, parse: Callable[[Any], Any], default: Any) -> Any:
+        if key not in fields:
+            return default
+        value = r.convert(fields[key][1], f"{path}.{key}", parse)
+        return default if value is None else value
+
+    tabata = kind == "tabata"
+    rounds = get("rounds", _positive_int("number of rounds", 1, 200), 8 if tabata else 1)
+    members: list[Entry] = []
+    if "exercises" not in fields:
+        r.error(body_node, f"{path}.exercises", f"missing 'exercises'; list what the {kind} does")
+    else:
+        for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
+            if _group_kind(r, item) is not None:
+                r.error(item, f"{path}.exercises[{j}]", "a group cannot contain another group; list exercises here")
+                continue
+            member = _entry(r, item, f"{path}.exercises[{j}]", library, settings, defaults, group=kind)
+            if member is not None:
+                members.append(replace(member, sets=1))
+    group = Group(
+        kind="intervals" if tabata else kind,  # type: ignore[arg-type]
+        members=tuple(members),
+        rounds=rounds,
+        transition=get("transition", parse_rest, parse_rest("0s" if kind == "superset" else "10s")),
+        rest=get("rest", parse_rest, parse_rest("10s") if tabata else defaults.rest),
+        rest_after=get("rest_after", parse_rest, defaults.rest_after),
+        interval_ms=get("every", _positive_duration, 60_000),
+        work_ms=get("time", _positive_duration, 0) or get("work", _positive_duration, 20_000 if tabata else 0),
+        remaining_every_ms=get("remaining_every", _positive_duration, 60_000),
+        location=r.loc(node, path),
+    )
+    if len(r.problems) > before or not members:
+        return None
+    if group.kind == "emom":
+        from .expand import emom_work_ms
+
+        for j, m in enumerate(members):
+            used = emom_work_ms(m, settings.lead_in_ms, settings.rep_range, settings.switch_ms)
+            if used > group.interval_ms - 1000:
+                r.error(
+                    fields["exercises"][1].value[j],
+                    f"{path}.exercises[{j}]",
+                    f"{m.exercise.name} takes {used / 1000:g} s (lead-in + reps x tempo), which does not fit in "
+                    f"an EMOM interval of {group.interval_ms / 1000:g} s with a second to spare; use fewer reps, a faster tempo or a longer 'every'",
+                )
+        if len(r.problems) > before:
+            return None
+    return group

@@ -144,10 +144,57 @@ class Entry:
         return f"{self.sets} x {work}{side}"
 
 
+GroupKind = Literal["superset", "circuit", "emom", "amrap", "intervals"]
+GROUP_KINDS: tuple[str, ...] = ("superset", "circuit", "emom", "amrap", "intervals", "tabata")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Exercises done together: a superset or circuit (rounds of back-to-back work),
+    an EMOM (work at the top of each interval, the remainder as rest), an AMRAP (as many
+    rounds as possible in a time cap) or intervals/Tabata (timed work and rest).
+
+    ``members`` are ordinary entries; their own ``sets`` is 1 (rounds belong to the group).
+    """
+
+    kind: GroupKind
+    members: tuple[Entry, ...]
+    rounds: int = 1
+    transition: Rest = Rest(0, 0)
+    rest: Rest = Rest(60_000, 60_000)
+    rest_after: Rest = Rest(90_000, 90_000)
+    interval_ms: int = 60_000
+    work_ms: int = 0
+    remaining_every_ms: int = 60_000
+    location: SourceLocation | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def display_name(self) -> str:
+        names = " + ".join(m.exercise.name for m in self.members)
+        return f"{self.label}: {names}"
+
+    @property
+    def label(self) -> str:
+        return {"superset": "Superset", "circuit": "Circuit", "emom": "EMOM", "amrap": "AMRAP", "intervals": "Intervals"}[self.kind]
+
+    @property
+    def dose(self) -> str:
+        if self.kind == "amrap":
+            return f"{self.work_ms // 60_000} min cap" if self.work_ms % 60_000 == 0 else f"{self.work_ms // 1000}s cap"
+        if self.kind == "intervals":
+            return f"{self.rounds} x {self.work_ms // 1000}s on / {self.rest.low_ms // 1000}s off"
+        if self.kind == "emom":
+            return f"{self.rounds} x {self.interval_ms // 1000}s"
+        return f"{self.rounds} rounds"
+
+
+Item = Entry | Group
+
+
 @dataclass(frozen=True)
 class Block:
     name: str
-    entries: tuple[Entry, ...]
+    entries: tuple[Item, ...]
     location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
 
@@ -164,5 +211,14 @@ class Routine:
     )
 
     @property
-    def entries(self) -> tuple[Entry, ...]:
+    def items(self) -> tuple[Item, ...]:
+        """What the session does in order: single exercises and groups."""
         return tuple(e for b in self.blocks for e in b.entries)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every exercise entry, group members included (for overrides and listings)."""
+        out: list[Entry] = []
+        for item in self.items:
+            out.extend(item.members if isinstance(item, Group) else (item,))
+        return tuple(out)

@@ -43,6 +43,15 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "encourage": "",
         "encourage_last": "",
         "done": "",
+        "announce_group": "label dose names",
+        "next_up_group": "label dose names",
+        "member": "name short_name reps side",
+        "round": "round rounds",
+        "next_round": "round rounds",
+        "next_member": "name short_name reps side",
+        "amrap_go": "",
+        "remaining": "duration",
+        "work": "",
     }.items()
 }
 

@@ -37,6 +37,7 @@ class Event:
     set: int | None = None
     side: int | None = None
     rep: int | None = None
+    member: int | None = None
 
     @property
     def length_ms(self) -> int:
