@@ -22,7 +22,6 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "get_ready": "set sets",
         "set": "set sets",
         "last_set": "",
-        "first_side": "",
         "other_side": "",
         "switch": "",
         "rest": "duration",
