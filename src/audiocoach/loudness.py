@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from functools import lru_cache
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .timeline import Event, ms_to_samples
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0
@@ -32,8 +32,12 @@ def _biquad_response(b: tuple[float, float, float], a: tuple[float, float, float
     return (b[0] + b[1] * z1 + b[2] * z2) / (a[0] + a[1] * z1 + a[2] * z2)
 
 
+@lru_cache(maxsize=32)
 def k_weighting_response(n_fft: int, rate: int) -> np.ndarray:
-    """|H|^2 of the BS.1770 K-weighting filter at the rfft bins of an n_fft transform."""
+    """|H|^2 of the BS.1770 K-weighting filter at the rfft bins of an n_fft transform.
+
+    Cached (read-only result): every clip of a similar length uses the same FFT size.
+    """
     w = 2 * np.pi * np.fft.rfftfreq(n_fft, d=1.0 / rate) / rate
     # Stage 1: high shelf (+4 dB above ~1.7 kHz); stage 2: high pass at ~38 Hz.
     gain_db, f0, q = 3.999843853973347, 1681.974450955533, 0.7071752369554196
@@ -51,13 +55,17 @@ def k_weighting_response(n_fft: int, rate: int) -> np.ndarray:
     hp_b = ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2)
     hp_a = (1 + alpha, -2 * cos, 1 - alpha)
     h = _biquad_response(shelf_b, shelf_a, w) * _biquad_response(hp_b, hp_a, w)
-    return np.abs(h) ** 2
+    power = np.abs(h) ** 2
+    power.setflags(write=False)
+    return power
 
 
 def k_weighted_power(samples: np.ndarray, rate: int) -> np.ndarray:
     """Per-sample K-weighted power (signal in full scale units, squared)."""
     x = samples.astype(np.float64) / 32768.0
-    n = 1 << max(1, int(x.size * 2 - 1).bit_length())
+    # Zero padding well past the filter's decay (a few ms) keeps the circular
+    # convolution from wrapping; a power of two keeps the FFT fast.
+    n = 1 << max(1, int(x.size + 4096).bit_length())
     spec = np.fft.rfft(x, n) * np.sqrt(k_weighting_response(n, rate))
     y = np.fft.irfft(spec, n)[: x.size]
     return y * y
@@ -100,7 +108,7 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
 
 def true_peak_db(samples: np.ndarray) -> float:
     """Peak level (dBTP) estimated with 4x oversampling."""
-    peak = np.abs(_oversampled(samples.astype(np.float64) / 32768.0)).max(initial=0.0)
+    peak = peak_envelope(samples.astype(np.float64) / 32768.0).max(initial=0.0)
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -108,26 +116,58 @@ def _oversampled(x: np.ndarray, factor: int = 4) -> np.ndarray:
     if x.size == 0:
         return x
     n = x.size
-    spec = np.fft.rfft(x)
-    up = np.zeros(n * factor // 2 + 1, dtype=complex)
+    # An FFT of a smooth size (a power of two) is many times faster than one of an
+    # arbitrary clip length; the zero padding past the end is cut off again.
+    m = 1 << max(1, (n + 256 - 1).bit_length())
+    spec = np.fft.rfft(x, m)
+    up = np.zeros(m * factor // 2 + 1, dtype=complex)
     up[: spec.size] = spec
-    return np.fft.irfft(up, n * factor) * factor
+    return np.fft.irfft(up, m * factor)[: n * factor] * factor
 
 
-def limit(x: np.ndarray, ceiling_db: float, rate: int) -> np.ndarray:
-    """Look-ahead peak limiter on a float signal (full scale = 1.0)."""
+def peak_envelope(x: np.ndarray) -> np.ndarray:
+    """Per-sample peak of the 4x oversampled signal (linear in ``x``: scale it with the gain)."""
+    if x.size == 0:
+        return x
+    return np.abs(_oversampled(x)).reshape(-1, 4).max(axis=1)
+
+
+def running_min(a: np.ndarray, width: int) -> np.ndarray:
+    """``out[i] = a[i : i + width].min()`` for every full window, in O(n) (van Herk / Gil-Werman)."""
+    n = a.size - width + 1
+    if n <= 0:
+        return np.zeros(0, dtype=a.dtype)
+    blocks = -(-a.size // width)
+    padded = np.full(blocks * width, np.inf)
+    padded[: a.size] = a
+    grid = padded.reshape(blocks, width)
+    prefix = np.minimum.accumulate(grid, axis=1).ravel()
+    suffix = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.minimum(suffix[:n], prefix[width - 1 : width - 1 + n])
+
+
+def _moving_average(a: np.ndarray, width: int) -> np.ndarray:
+    csum = np.concatenate(([0.0], np.cumsum(a)))
+    return (csum[width:] - csum[:-width]) / width
+
+
+def limit(x: np.ndarray, ceiling_db: float, rate: int, envelope: np.ndarray | None = None) -> np.ndarray:
+    """Look-ahead peak limiter on a float signal (full scale = 1.0).
+
+    ``envelope`` is :func:`peak_envelope` of ``x`` when the caller already has it (it
+    scales with the gain, so a clip's envelope is computed once whatever its level).
+    """
     ceiling = 10 ** ((ceiling_db - _LIMIT_MARGIN_DB) / 20)
-    over = np.abs(_oversampled(x)).reshape(-1, 4).max(axis=1) if x.size else x
+    over = peak_envelope(x) if envelope is None else envelope
     if over.size == 0 or over.max() <= ceiling:
         return x
     need = np.minimum(1.0, ceiling / np.maximum(over, 1e-12))
     half = max(1, rate * _LIMIT_WINDOW_MS // 1000)
-    padded = np.pad(need, half, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-    floor = windows.min(axis=1)
+    width = 2 * half + 1
+    floor = running_min(np.pad(need, half, mode="edge"), width)
     # Averaging the min-filtered gain over a window no wider than the min filter's
     # keeps the gain at or below what each sample needs, and smooths the transitions.
-    smooth = np.convolve(np.pad(floor, half, mode="edge"), np.ones(2 * half + 1) / (2 * half + 1), mode="valid")
+    smooth = _moving_average(np.pad(floor, half, mode="edge"), width)
     return x * smooth
 
 
@@ -135,14 +175,18 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int) -> np.ndarray:
 class Leveler:
     """Levels clips to a loudness target and computes the program's loudness.
 
-    ``prepare(raw)`` returns the clip scaled to ``target`` LUFS (before the program
-    correction); ``final(raw, correction_db)`` applies the correction and the limiter.
+    ``clip_gain_db(key, raw)`` is the gain that brings a clip to the target;
+    ``final(key, raw, correction_db)`` applies it, the program correction and the limiter.
+    What depends only on the clip (its loudness, its oversampled peak envelope) is
+    computed once per key, whatever the gain.
     """
 
     rate: int
     target_lufs: float = TARGET_LUFS
     ceiling_dbtp: float = CEILING_DBTP
     _gain_db: dict[str, float] = field(default_factory=dict)
+    _envelope: dict[str, np.ndarray] = field(default_factory=dict)
+    _raw_energy: dict[str, np.ndarray] = field(default_factory=dict)
 
     def clip_gain_db(self, key: str, raw: np.ndarray, offset_db: float = 0.0) -> float:
         """Gain that brings ``raw`` (named ``key``) to the target, plus ``offset_db``."""
@@ -151,36 +195,68 @@ class Leveler:
             self._gain_db[key] = 0.0 if not math.isfinite(lufs) else self.target_lufs - lufs
         return self._gain_db[key] + offset_db
 
+    def _envelope_of(self, key: str, raw: np.ndarray) -> np.ndarray:
+        if key not in self._envelope:
+            self._envelope[key] = peak_envelope(raw.astype(np.float64) / 32768.0)
+        return self._envelope[key]
+
+    def _gain(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float) -> float:
+        return 10 ** ((self.clip_gain_db(key, raw, offset_db) + correction_db) / 20)
+
     def final(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float = 0.0) -> np.ndarray:
-        gain = 10 ** ((self.clip_gain_db(key, raw, offset_db) + correction_db) / 20)
+        """``raw`` at its level plus ``correction_db``, through the limiter, as int16."""
+        gain = self._gain(key, raw, correction_db, offset_db)
         x = raw.astype(np.float64) / 32768.0 * gain
-        x = limit(x, self.ceiling_dbtp, self.rate)
+        x = limit(x, self.ceiling_dbtp, self.rate, envelope=self._envelope_of(key, raw) * gain)
         return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
+
+    def energy(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float = 0.0) -> np.ndarray:
+        """Cumulative K-weighted power of the clip as :meth:`final` plays it (length n + 1).
+
+        Where the limiter stays idle this is the raw clip's (computed once) times the
+        gain squared, so settling the program level costs no FFT per round.
+        """
+        gain = self._gain(key, raw, correction_db, offset_db)
+        ceiling = 10 ** ((self.ceiling_dbtp - _LIMIT_MARGIN_DB) / 20)
+        if self._envelope_of(key, raw).max(initial=0.0) * gain <= ceiling:
+            if key not in self._raw_energy:
+                self._raw_energy[key] = _cumulative(k_weighted_power(raw, self.rate))
+            return self._raw_energy[key] * (gain * gain)
+        return _cumulative(k_weighted_power(self.final(key, raw, correction_db, offset_db), self.rate))
 
     def program_loudness(
         self,
-        events: Iterable[Event],
-        sound: Callable[[Event], tuple[str, np.ndarray]],
+        placements: Mapping[str, Sequence[int]],
+        energy: Callable[[str], np.ndarray],
         total_samples: int,
     ) -> float:
         """Integrated loudness of the mixed track, computed from the clip placements.
 
-        ``sound(event) -> (key, samples)`` gives each event's clip as it will be played.
+        ``placements`` maps each clip's key to the samples where it starts;
+        ``energy(key)`` is the clip's cumulative K-weighted power (see :meth:`energy`).
+        Each clip's energy is spread over the 100 ms sub-blocks of all its placements at
+        once (numpy, no Python loop over sub-blocks).
         """
         sub_len = self.rate // 10
-        sub = np.zeros(total_samples // sub_len + 2)
-        powers: dict[str, np.ndarray] = {}
-        for e in events:
-            key, raw = sound(e)
-            if key not in powers:
-                powers[key] = np.concatenate(([0.0], np.cumsum(k_weighted_power(raw, self.rate))))
-            csum = powers[key]
-            start = ms_to_samples(e.start_ms, self.rate)
-            n = raw.size
-            first, last = start // sub_len, (start + n - 1) // sub_len
-            for j in range(first, last + 1):
-                lo = max(j * sub_len - start, 0)
-                hi = min((j + 1) * sub_len - start, n)
-                sub[j] += csum[hi] - csum[lo]
         n_sub = max(1, total_samples // sub_len)
+        sub = np.zeros(n_sub + 2)
+        for key, at in placements.items():
+            csum = energy(key)
+            n = csum.size - 1
+            if n <= 0 or not at:
+                continue
+            start = np.asarray(at, dtype=np.int64)
+            first, last = start // sub_len, (start + n - 1) // sub_len
+            counts = last - first + 1
+            # One row per (placement, sub-block it touches).
+            owner = np.repeat(np.arange(start.size), counts)
+            j = first[owner] + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+            lo = np.clip(j * sub_len - start[owner], 0, n)
+            hi = np.clip((j + 1) * sub_len - start[owner], 0, n)
+            keep = j < sub.size
+            sub += np.bincount(j[keep], weights=(csum[hi] - csum[lo])[keep], minlength=sub.size)[: sub.size]
         return gated_loudness(_blocks_from_subblocks(sub[:n_sub], sub_len))
+
+
+def _cumulative(power: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0.0], np.cumsum(power)))

@@ -3,13 +3,16 @@
 Each sound event is copied into the chunk(s) it overlaps at ``ms_to_samples(start_ms)``,
 so a clip lands at exactly the sample the timeline says, whatever the chunk size; the
 track is never built by repeated ``overlay``/``+=`` (each of which copies the whole
-track). Memory is one chunk plus the unique clips.
+track). Memory is one chunk plus the unique clips: every chunk is mixed into the same
+preallocated float buffer, and each clip is levelled once however often it plays.
+Background music (:class:`audiocoach.music.MusicBed`), when given, is added per chunk
+before the final clip to int16.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 import numpy as np
 from pydub import AudioSegment
@@ -24,6 +27,12 @@ DEFAULT_CHUNK_SAMPLES = 220_500
 
 ClipSource = Callable[[str], np.ndarray]
 Progress = Callable[[int, int], None]
+
+
+class Bed(Protocol):
+    """Something played under the clips (music): float samples for consecutive ranges."""
+
+    def render(self, pos: int, n: int) -> np.ndarray: ...
 
 
 def render_tone(tone: Tone, rate: int, level_dbfs: float) -> np.ndarray:
@@ -61,10 +70,14 @@ class Mixer:
         clip: ``clip(text) -> samples`` for speech events.
         leveler: levels every clip and the program to a loudness target; None plays the
             clips as they are.
+        bed: played under the clips (see :class:`audiocoach.music.MusicBed`).
     """
 
-    def __init__(self, timeline: Timeline, clip: ClipSource, *, leveler: Leveler | None = None):
+    def __init__(
+        self, timeline: Timeline, clip: ClipSource, *, leveler: Leveler | None = None, bed: Bed | None = None
+    ):
         self.timeline = timeline
+        self.bed = bed
         self.rate = timeline.sample_rate
         self.total = ms_to_samples(timeline.duration_ms, self.rate)
         self._clip = clip
@@ -81,24 +94,32 @@ class Mixer:
         Computed from the clip placements (no mixing); a few rounds because the limiter
         takes back some of every boost.
         """
-        correction = 0.0
-        sounds = self.timeline.sounds
-        for _ in range(6):
-            finals: dict[str, np.ndarray] = {}
+        placements: dict[str, list[int]] = {}
+        clips: dict[str, tuple[np.ndarray, float]] = {}
+        for e in self.timeline.sounds:
+            name, raw, offset = self._raw(e)
+            clips[name] = (raw, offset)
+            placements.setdefault(name, []).append(ms_to_samples(e.start_ms, self.rate))
+        def measure(correction: float) -> float:
+            return leveler.program_loudness(
+                placements, lambda name: leveler.energy(name, clips[name][0], correction, clips[name][1]), self.total
+            )
 
-            def sound(e: Event) -> tuple[str, np.ndarray]:
-                name, raw, offset = self._raw(e)
-                if name not in finals:
-                    finals[name] = leveler.final(name, raw, correction, offset)
-                return name, finals[name]
-
-            measured = leveler.program_loudness(sounds, sound, self.total)
-            if not np.isfinite(measured):
-                return 0.0
+        # Secant steps: the limiter makes loudness grow less than 1 dB per dB of gain,
+        # so plain "add the difference" steps creep up on the target over many rounds.
+        correction, measured = 0.0, measure(0.0)
+        if not np.isfinite(measured):
+            return 0.0
+        slope = 1.0
+        for _ in range(8):
             delta = leveler.target_lufs - measured
-            correction += delta
-            if abs(delta) < 0.05:
+            if abs(delta) < 0.02:
                 break
+            step = delta / slope
+            nxt = measure(correction + step)
+            if np.isfinite(nxt) and nxt != measured:
+                slope = min(1.0, max(0.1, (nxt - measured) / step))
+            correction, measured = correction + step, nxt
         return correction
 
     def _raw(self, e: Event) -> tuple[str, np.ndarray, float]:
@@ -134,10 +155,12 @@ class Mixer:
         pending = self._placed()
         live: list[_Placed] = []
         upcoming = next(pending, None)
+        whole = np.zeros(min(chunk_samples, max(self.total, 1)), dtype=np.float32)
         pos = 0
         while pos < self.total:
             end = min(pos + chunk_samples, self.total)
-            buf = np.zeros(end - pos, dtype=np.float32)
+            buf = whole[: end - pos]
+            buf.fill(0.0)
             while upcoming is not None and upcoming.start < end:
                 live.append(upcoming)
                 upcoming = next(pending, None)
@@ -146,13 +169,16 @@ class Mixer:
                 if lo < hi:
                     buf[lo - pos : hi - pos] += p.samples[lo - p.start : hi - p.start]
             live = [p for p in live if p.end > end]
-            yield self._finish(buf, pos)
+            if self.bed is not None:
+                buf += self.bed.render(pos, end - pos)
+                np.rint(buf, out=buf)
+            yield self._finish(buf)
             pos = end
             if progress is not None:
                 progress(pos, self.total)
 
     @staticmethod
-    def _finish(buf: np.ndarray, pos: int) -> np.ndarray:
+    def _finish(buf: np.ndarray) -> np.ndarray:
         np.clip(buf, -32768, 32767, out=buf)
         return buf.astype(np.int16)
 
