@@ -1,14 +1,21 @@
-"""Audio -> file: one ffmpeg encode fed through a pipe, then tags and chapters, then rename.
+"""Audio -> file: one ffmpeg encode fed through a pipe, with tags and chapters, then rename.
 
 The samples stream into ffmpeg's stdin chunk by chunk, so the finished track is never held
 in memory. The file is written under a temporary name in the target folder and renamed
 only when complete: an interrupted or failed build leaves no partial file behind.
-ID3 tags and CHAP/CTOC chapter frames are written with mutagen (ffmpeg's MP3 muxer writes
-no chapters).
+
+Formats (:data:`FORMATS`): MP3 (ID3 tags and CHAP/CTOC chapter frames written with
+mutagen, since ffmpeg's MP3 muxer writes no chapters), M4A (AAC; tags and MP4 chapters
+from an ffmetadata input), Ogg Opus (tags and chapters as Vorbis comments, also from
+ffmetadata) and WAV (plain PCM, RIFF INFO tags). Encoder delay: ffmpeg records it (the
+LAME header in MP3, an edit list in MP4, the granule position in Ogg), so a decoder's
+first sample is the timeline's sample 0 and chapter times need no offset.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
@@ -20,7 +27,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .errors import EncodeError, EngineMissingError
+from .errors import AudiocoachError, EncodeError, EngineMissingError
 
 log = logging.getLogger("audiocoach.export")
 
@@ -57,22 +64,87 @@ def _umask_mode(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
-def encode_command(rate: int, bitrate: str, target: str) -> list[str]:
-    """The ffmpeg command that turns raw mono s16le on stdin into an MP3 at ``target``."""
-    return [
+@dataclass(frozen=True)
+class Format:
+    """An output format: ffmpeg muxer and codec, and how tags and chapters get in."""
+
+    name: str
+    ext: str
+    muxer: str
+    codec: tuple[str, ...]
+    #: "id3" (mutagen after encoding), "ffmetadata" (an ffmpeg input) or "" (tags only).
+    chapters: str
+    uses_bitrate: bool = True
+
+
+FORMATS: dict[str, Format] = {
+    "mp3": Format("mp3", ".mp3", "mp3", ("-c:a", "libmp3lame"), "id3"),
+    "m4a": Format("m4a", ".m4a", "ipod", ("-c:a", "aac"), "ffmetadata"),
+    # Opus rather than Vorbis: ffmpeg writes chapters into Ogg only for Opus streams.
+    "ogg": Format("ogg", ".ogg", "ogg", ("-c:a", "libopus"), "ffmetadata"),
+    "wav": Format("wav", ".wav", "wav", ("-c:a", "pcm_s16le"), "", uses_bitrate=False),
+}
+DEFAULT_FORMAT = "mp3"
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise AudiocoachError(f"unknown format {name!r} (valid: {', '.join(FORMATS)})") from None
+
+
+def format_for_path(path: str | os.PathLike[str], default: str = DEFAULT_FORMAT) -> str:
+    """The format a file name asks for by its suffix (``default`` when it names none)."""
+    suffix = Path(path).suffix.lower()
+    return next((f.name for f in FORMATS.values() if f.ext == suffix), default)
+
+
+def encode_command(
+    rate: int, bitrate: str, target: str, fmt: str = DEFAULT_FORMAT, metadata: str | None = None
+) -> list[str]:
+    """The ffmpeg command that turns raw mono s16le on stdin into ``fmt`` at ``target``.
+
+    ``metadata`` is an ffmetadata file whose tags (and chapters, where the container
+    has them) go into the output.
+    """
+    f = get_format(fmt)
+    cmd = [
         ffmpeg_path(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", target,
     ]
+    if metadata is not None:
+        cmd += ["-f", "ffmetadata", "-i", metadata, "-map", "0:a", "-map_metadata", "1"]
+        cmd += ["-map_chapters", "1" if f.chapters == "ffmetadata" else "-1"]
+    cmd += list(f.codec)
+    if f.uses_bitrate:
+        cmd += ["-b:a", bitrate]
+    return cmd + ["-f", f.muxer, target]
 
 
-def encode_stream(chunks: Iterable[np.ndarray], target: Path, *, rate: int, bitrate: str) -> None:
+def _widen_pipe(fd: int) -> None:
+    # A 1 MiB pipe (Linux; the default is 64 KiB) lets the mixer work on the next chunk
+    # while ffmpeg is still encoding the last one.
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+def encode_stream(
+    chunks: Iterable[np.ndarray],
+    target: Path,
+    *,
+    rate: int,
+    bitrate: str,
+    fmt: str = DEFAULT_FORMAT,
+    metadata: str | None = None,
+) -> None:
     """Pipe int16 chunks through ffmpeg into ``target`` (which is overwritten)."""
-    cmd = encode_command(rate, bitrate, str(target))
+    cmd = encode_command(rate, bitrate, str(target), fmt, metadata)
     log.debug("run %s", " ".join(cmd))
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
         assert proc.stdin is not None
+        _widen_pipe(proc.stdin.fileno())
         try:
             for chunk in chunks:
                 proc.stdin.write(chunk.astype("<i2", copy=False).tobytes())
@@ -87,6 +159,22 @@ def encode_stream(chunks: Iterable[np.ndarray], target: Path, *, rate: int, bitr
         if rc != 0:
             err.seek(0)
             raise EncodeError(cmd, rc, err.read().decode("utf-8", "replace"))
+
+
+def _ffmeta_escape(text: str) -> str:
+    for ch in ("\\", "=", ";", "#", "\n"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def ffmetadata(tags: Tags, chapters: list[Chapter]) -> str:
+    """An ffmetadata document: global tags, then one [CHAPTER] per chapter (ms)."""
+    lines = [";FFMETADATA1"]
+    fields = {"title": tags.title, "artist": tags.artist, "album": tags.album, "comment": tags.comment, **tags.extra}
+    lines += [f"{_ffmeta_escape(k)}={_ffmeta_escape(v)}" for k, v in fields.items() if v]
+    for ch in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={ch.start_ms}", f"END={ch.end_ms}", f"title={_ffmeta_escape(ch.title)}"]
+    return "\n".join(lines) + "\n"
 
 
 def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
@@ -113,30 +201,56 @@ def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
     id3.save(path, v2_version=4)
 
 
-def export_mp3(
+def export_audio(
     chunks: Iterable[np.ndarray],
     output: str | os.PathLike[str],
     *,
     rate: int,
+    fmt: str = DEFAULT_FORMAT,
     bitrate: str = "64k",
     tags: Tags,
     chapters: list[Chapter] = (),  # type: ignore[assignment]
 ) -> Path:
-    """Encode ``chunks`` to ``output`` atomically (temp file, then rename)."""
+    """Encode ``chunks`` to ``output`` as ``fmt``, atomically (temp file, then rename).
+
+    Args:
+        chunks: mono int16 arrays at ``rate``, in order.
+        output: the file to write.
+        fmt: a name from :data:`FORMATS`.
+        bitrate: for the lossy formats.
+        tags: title, artist, album, comment and extra text tags.
+        chapters: written where the container supports them (mp3, m4a, ogg).
+    """
+    f = get_format(fmt)
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
     os.close(fd)
     tmp = Path(tmp_name)
+    meta: Path | None = None
     try:
         _umask_mode(tmp)
-        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate)
-        write_tags(tmp, tags, list(chapters))
+        if f.chapters != "id3":
+            mfd, meta_name = tempfile.mkstemp(prefix="audiocoach-", suffix=".ffmeta")
+            meta = Path(meta_name)
+            with os.fdopen(mfd, "w", encoding="utf-8") as m:
+                m.write(ffmetadata(tags, list(chapters)))
+        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None)
+        if f.chapters == "id3":
+            write_tags(tmp, tags, list(chapters))
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        if meta is not None:
+            meta.unlink(missing_ok=True)
     return out
+
+
+def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:
+    """:func:`export_audio` as MP3."""
+    return export_audio(chunks, output, fmt="mp3", **kwargs)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
