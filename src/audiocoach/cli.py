@@ -20,6 +20,8 @@ from .loader import load
 from .batch import build_program, plan_program
 from .overrides import override_meta, parse_overrides, resolve_overrides
 from .program import is_program, load_program, parse_weeks
+from .export import FORMATS, format_for_path
+from .music import MusicOptions
 from .render import RenderOptions, build, default_output, plan, synthesizer_for
 from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
 
@@ -101,9 +103,15 @@ def cli():
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("--loudness", type=click.FloatRange(-30, -8), default=-16.0, show_default=True, help="Target loudness in LUFS.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside the MP3.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Audio format (default: from the -o suffix, else mp3).")
+@click.option("--music", type=click.Path(exists=True), help="Background music: an audio file, or a folder played as a playlist (looped).")
+@click.option("--music-rest", type=click.Path(exists=True), help="Music for the rests instead (file or folder).")
+@click.option("--music-level", type=float, default=-12.0, show_default=True, help="Music level relative to the voice, in dB.")
+@click.option("--music-rest-level", type=float, help="Music level during rests, in dB relative to the voice (default: --music-level).")
+@click.option("--duck", type=click.FloatRange(0, 60), default=10.0, show_default=True, help="How many dB the music dips while the coach speaks.")
 @speech_options
 @override_options
-def build_cmd(routine, output, bitrate, loudness, no_sidecars, tempo, rest, rest_after, verbosity, **speech):
+def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, **speech):
     """Render ROUTINE to an MP3 that coaches you through it.
 
     \b
@@ -111,11 +119,18 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, tempo, rest, rest
         audiocoach build routines/posterior-chain.yaml
         audiocoach build routines/posterior-chain.yaml -o ~/gym/monday.mp3 --rate 160
         audiocoach build routines/posterior-chain.yaml --tempo romanian-deadlift=4-0-1-0 --rest 60s
+        audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
     """
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate))
     loaded, applied = resolve_overrides(load(routine), overrides)
-    options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars)
-    out = Path(output) if output else default_output(routine)
+    fmt = fmt or format_for_path(output or "")
+    if music_rest and not music:
+        raise click.UsageError("--music-rest needs --music (the music for the rest of the session)")
+    bed = None
+    if music:
+        bed = MusicOptions(music, music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
+    options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed)
+    out = Path(output) if output else default_output(routine, fmt=fmt)
     bar = None
     state = {"stage": None}
 

@@ -6,17 +6,19 @@ callback, never a click object.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .compiler import compile_routine
-from .export import Chapter, Tags, export_mp3, write_text_atomic
+from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format, write_text_atomic
 from .loader import load
 from .loudness import TARGET_LUFS, Leveler
 from .mixer import Mixer
 from .model import Routine
+from .music import MusicBed, MusicOptions
 from .speech import DEFAULT_ENGINE, Synthesizer
 from .timeline import Timeline
 
@@ -35,6 +37,10 @@ class RenderOptions:
     cache_dir: str | None = None
     sidecars: bool = True
     loudness_lufs: float = TARGET_LUFS
+    #: "mp3", "m4a", "ogg" or "wav" (see audiocoach.export.FORMATS).
+    format: str = DEFAULT_FORMAT
+    #: Background music under the voice (None: none).
+    music: MusicOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,8 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     return compile_routine(routine, synth.measure, meta=meta)
 
 
-def default_output(source: str | Path, folder: str | Path = "output") -> Path:
-    return Path(folder) / f"{Path(source).stem}.mp3"
+def default_output(source: str | Path, folder: str | Path = "output", fmt: str = DEFAULT_FORMAT) -> Path:
+    return Path(folder) / f"{Path(source).stem}{get_format(fmt).ext}"
 
 
 def build(
@@ -94,10 +100,13 @@ def build(
         A :class:`BuildResult` with the file written and the timeline played.
     """
     routine = routine or load(source)
-    out = Path(output) if output is not None else default_output(source)
-    with synthesizer_for(routine, options) as synth:
+    out = Path(output) if output is not None else default_output(source, fmt=options.format)
+    with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta)
-        mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs))
+        bed = None
+        if options.music is not None:
+            bed = stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
+        mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs), bed=bed)
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
         tags = Tags(
             title=routine.title,
@@ -106,10 +115,11 @@ def build(
             extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
         )
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
-        export_mp3(
+        export_audio(
             mixer.chunks(progress=mix_progress),
             out,
             rate=timeline.sample_rate,
+            fmt=options.format,
             bitrate=options.bitrate,
             tags=tags,
             chapters=chapters,
