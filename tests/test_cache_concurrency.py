@@ -56,11 +56,6 @@ def test_two_processes_leave_only_whole_entries(tmp_path):
 
 
 @pytest.mark.engine
-@pytest.mark.xfail(
-    strict=False,
-    reason="speech engine bug (not the cache): now and then a whole spawned process speaks at "
-    "espeak's default 200 wpm instead of the rate asked, even with separate caches",
-)
 def test_two_processes_match_a_single_process(tmp_path):
     shared, first, second = _race(tmp_path)
     with Synthesizer(cache_dir=tmp_path / "alone") as synth:
@@ -68,6 +63,7 @@ def test_two_processes_match_a_single_process(tmp_path):
     cache = PhraseCache(shared)
     with Synthesizer(cache_dir=tmp_path / "keys") as synth:
         keys = _keys(synth)
-    # espeak's very first phrase in a process may differ by a few samples
+    # espeak is not bit-exact between runs (0.3 % jitter seen); a wrong rate (200 instead
+    # of 170 words a minute, the bug this guards against) is 13-15 % off.
     for text, key in keys.items():
-        assert abs(cache.get(key).size - alone[text]) <= 50, text
+        assert abs(cache.get(key).size - alone[text]) <= 0.02 * alone[text], text

@@ -37,10 +37,9 @@ _ATTEMPTS = 3
 
 
 class _Shared:
-    """The process's one pyttsx3 engine and the voice/rate it is set to."""
+    """The process's one pyttsx3 engine."""
 
     engine = None
-    settings: tuple[str | None, int] | None = None
 
 
 def _engine():
@@ -51,14 +50,13 @@ def _engine():
             _Shared.engine = pyttsx3.init("espeak")
         except (OSError, RuntimeError) as exc:
             raise EngineMissingError(f"the espeak-ng engine could not start ({exc}); {INSTALL_HINT}") from None
-        _Shared.settings = None
         atexit.register(shutdown_engine)
     return _Shared.engine
 
 
 def shutdown_engine() -> None:
     """Release the process's engine (a later synthesis starts a new one)."""
-    engine, _Shared.engine, _Shared.settings = _Shared.engine, None, None
+    engine, _Shared.engine = _Shared.engine, None
     if engine is not None:
         with contextlib.suppress(Exception):
             engine.stop()
@@ -117,10 +115,7 @@ class Pyttsx3Backend(Backend):
         raise ValueError(f"unknown voice {voice!r} (run 'audiocoach voices' to list them, e.g. en-us, en-gb)")
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> np.ndarray:
-        if _Shared.settings != (voice, rate):
-            self._engine.setProperty("voice", voice or self._default_voice())
-            self._engine.setProperty("rate", rate)
-            _Shared.settings = (voice, rate)
+        self._apply(voice or self._default_voice(), rate)
         # pyttsx3's loop now and then (about 1 phrase in 400 here) hands back an empty
         # file; the same call a moment later succeeds, so retry a bounded number of times.
         for attempt in range(1, _ATTEMPTS + 1):
@@ -145,6 +140,23 @@ class Pyttsx3Backend(Backend):
         finally:
             with contextlib.suppress(OSError):
                 os.remove(path)
+
+    def _apply(self, voice: str, rate: int) -> None:
+        """Set voice and rate so the next phrase is spoken with them, every time.
+
+        pyttsx3 initialises espeak in its asynchronous (retrieval) mode and queues
+        property changes in its own command queue until its loop runs; a new driver
+        also resets the rate to 200. Going through that queue, about one process in five
+        spoke every phrase at 200 words per minute. So the driver's setters are called
+        directly and espeak is synchronised before the phrase is queued.
+        """
+        from pyttsx3.drivers import _espeak
+
+        driver = self._engine.proxy._driver
+        _espeak.Synchronize()
+        driver.setProperty("voice", voice)
+        driver.setProperty("rate", rate)
+        _espeak.Synchronize()
 
     def _default_voice(self) -> str:
         from pyttsx3.drivers.espeak import EspeakDriver
