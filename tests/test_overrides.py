@@ -79,7 +79,7 @@ def test_parse_override(kind, text, expected):
         ("rate", "900", "--rate 900: '900' is not a speech rate (expected words per minute from 80 to 450)"),
         ("verbosity", "chatty", "--verbosity chatty: 'chatty' is not one of: minimal, standard, coach"),
         ("bitrate", "64", "--bitrate 64: '64' is not an MP3 bitrate (expected 8k to 320k, e.g. 64k)"),
-        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, voice, rate, verbosity, bitrate)"),
+        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, voice, rate, verbosity, rest_policy, rep_range, bitrate)"),
     ],
 )
 def test_parse_override_errors(kind, text, message):
@@ -183,3 +183,31 @@ def test_meta_records_what_changed(routine):
         "override.verbosity": "coach (routine: standard; from --verbosity coach)",
     }
     assert override_meta((), ()) == {}
+
+
+def test_rest_policy_and_rep_range_overrides_change_the_timing():
+    from audiocoach.compiler import compile_routine, estimate_ms
+    from audiocoach.loader import loads
+    from audiocoach.overrides import apply_overrides, parse_overrides
+
+    routine = loads(
+        "title: T\nblocks:\n  - name: B\n    exercises:\n      - exercise: romanian-deadlift\n"
+        "        sets: 2\n        reps: 8-10\n        rest: 45-90s\n",
+        "routine.yaml",
+    )
+    lengths = {}
+    for policy, mode in (("min", "bottom"), ("max", "top")):
+        changed = apply_overrides(routine, parse_overrides(rest_policy=policy, rep_range=mode))
+        assert (changed.settings.rest_policy, changed.settings.rep_range) == (policy, mode)
+        tl = compile_routine(changed, estimate_ms)
+        segs = tl.of_kind("segment")
+        lengths[policy] = ([s.length_ms for s in segs if s.role == "rest"], [s.length_ms for s in segs if s.role == "work"])
+    assert lengths["min"] == ([45_000], [3000 + 8 * 5000] * 2)
+    assert lengths["max"] == ([90_000], [3000 + 10 * 5000] * 2)
+
+
+def test_bad_rest_policy_is_a_clear_error():
+    from audiocoach.overrides import OverrideError, parse_overrides
+
+    with pytest.raises(OverrideError, match=r"^--rest-policy median: 'median' is not one of: min, mid, max$"):
+        parse_overrides(rest_policy="median")

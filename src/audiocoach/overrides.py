@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from .errors import AudiocoachError
-from .model import VERBOSITIES, Entry, Rest, Routine
+from .model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
 from .units import check_tempo, parse_rest, resolve_tempo
 
 #: Overrides that may name one exercise (``id=value``); the others are session-wide.
 PER_EXERCISE = ("tempo", "rest", "rest_after")
-SESSION_WIDE = ("voice", "rate", "verbosity", "bitrate")
+SESSION_WIDE = ("voice", "rate", "verbosity", "rest_policy", "rep_range", "bitrate")
 KINDS = PER_EXERCISE + SESSION_WIDE
 
 _BITRATE = re.compile(r"^(\d{1,3})k$")
@@ -51,7 +51,7 @@ class Override:
 class Applied:
     """One value of the routine an override replaced."""
 
-    field: str  # tempo | rest | rest_after | voice | rate | verbosity | bitrate
+    field: str  # tempo | rest | rest_after | voice | rate | verbosity | rest_policy | rep_range | bitrate
     exercise: str | None  # the exercise id, or None for a session-wide setting
     value: str
     before: str
@@ -69,7 +69,7 @@ def parse_override(kind: str, text: str) -> Override:
     """Parse one override option's text.
 
     Args:
-        kind: tempo, rest, rest_after, voice, rate, verbosity or bitrate.
+        kind: tempo, rest, rest_after, voice, rate, verbosity, rest_policy, rep_range or bitrate.
         text: ``VALUE``, or ``EXERCISE=VALUE`` for tempo, rest and rest_after.
 
     Returns:
@@ -112,10 +112,13 @@ def _rate(text: str) -> str:
     return str(int(text))
 
 
-def _verbosity(text: str) -> str:
-    if text.lower() not in VERBOSITIES:
-        raise ValueError(f"{text!r} is not one of: {', '.join(VERBOSITIES)}")
-    return text.lower()
+def _one_of(options: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text.lower() not in options:
+            raise ValueError(f"{text!r} is not one of: {', '.join(options)}")
+        return text.lower()
+
+    return parse
 
 
 def _bitrate(text: str) -> str:
@@ -131,7 +134,9 @@ _PARSERS = {
     "rest_after": _rest,
     "voice": lambda text: text,
     "rate": _rate,
-    "verbosity": _verbosity,
+    "verbosity": _one_of(VERBOSITIES),
+    "rest_policy": _one_of(REST_POLICIES),
+    "rep_range": _one_of(REP_RANGE_MODES),
     "bitrate": _bitrate,
 }
 
@@ -256,7 +261,7 @@ def resolve_overrides(
     new = map_entries(routine, change)
     settings = routine.settings
     setting_changes: dict[str, object] = {}
-    for kind in ("voice", "rate", "verbosity"):
+    for kind in ("voice", "rate", "verbosity", "rest_policy", "rep_range"):
         o = every.get(kind)
         if o is None:
             continue
