@@ -38,22 +38,15 @@ def k_weighting_response(n_fft: int, rate: int) -> np.ndarray:
 
     Cached (read-only result): every clip of a similar length uses the same FFT size.
     """
-    w = 2 * np.pi * np.fft.rfftfreq(n_fft, d=1.0 / rate) / rate
-    # Stage 1: high shelf (+4 dB above ~1.7 kHz); stage 2: high pass at ~38 Hz.
-    gain_db, f0, q = 3.999843853973347, 1681.974450955533, 0.7071752369554196
-    A = 10 ** (gain_db / 40)
-    w0 = 2 * math.pi * f0 / rate
-    alpha = math.sin(w0) / (2 * q)
-    cos = math.cos(w0)
-    sq = 2 * math.sqrt(A) * alpha
-    shelf_b = (A * ((A + 1) + (A - 1) * cos + sq), -2 * A * ((A - 1) + (A + 1) * cos), A * ((A + 1) + (A - 1) * cos - sq))
-    shelf_a = ((A + 1) - (A - 1) * cos + sq, 2 * ((A - 1) - (A + 1) * cos), (A + 1) - (A - 1) * cos - sq)
-    f0, q = 38.13547087602444, 0.5003270373238773
-    w0 = 2 * math.pi * f0 / rate
-    alpha = math.sin(w0) / (2 * q)
-    cos = math.cos(w0)
-    hp_b = ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2)
-    hp_a = (1 + alpha, -2 * cos, 1 - alpha)
+    # The filter as BS.1770 specifies it (48 kHz coefficients), evaluated at the physical
+    # frequency of each bin: what a meter that resamples to 48 kHz (ffmpeg's ebur128) sees.
+    # Redesigning the biquads at 22.05 kHz would bend the shelf near Nyquist and read a
+    # 1 kHz tone 0.3 dB low.
+    w = 2 * np.pi * np.fft.rfftfreq(n_fft, d=1.0 / rate) / 48000
+    shelf_b = (1.53512485958697, -2.69169618940638, 1.19839281085285)
+    shelf_a = (1.0, -1.69065929318241, 0.73248077421585)
+    hp_b = (1.0, -2.0, 1.0)
+    hp_a = (1.0, -1.99004745483398, 0.99007225036621)
     h = _biquad_response(shelf_b, shelf_a, w) * _biquad_response(hp_b, hp_a, w)
     power = np.abs(h) ** 2
     power.setflags(write=False)
@@ -97,7 +90,13 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     """BS.1770 integrated loudness (LUFS) of a mono int16 signal."""
     if samples.size == 0:
         return -math.inf
-    power = k_weighted_power(samples, rate)
+    return loudness_of_power(k_weighted_power(samples, rate), rate)
+
+
+def loudness_of_power(power: np.ndarray, rate: int) -> float:
+    """Integrated loudness from per-sample K-weighted power (see :func:`k_weighted_power`)."""
+    if power.size == 0:
+        return -math.inf
     sub_len = rate // 10
     n_sub = max(1, power.size // sub_len)
     if power.size < 4 * sub_len:  # shorter than one block: one block over the whole clip
@@ -187,11 +186,15 @@ class Leveler:
     _gain_db: dict[str, float] = field(default_factory=dict)
     _envelope: dict[str, np.ndarray] = field(default_factory=dict)
     _raw_energy: dict[str, np.ndarray] = field(default_factory=dict)
+    _last: dict[str, tuple[float, np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    _makeup: dict[str, float] = field(default_factory=dict)
+    _lufs: dict[str, float] = field(default_factory=dict)
 
     def clip_gain_db(self, key: str, raw: np.ndarray, offset_db: float = 0.0) -> float:
         """Gain that brings ``raw`` (named ``key``) to the target, plus ``offset_db``."""
         if key not in self._gain_db:
             lufs = integrated_loudness(raw, self.rate)
+            self._lufs[key] = lufs if math.isfinite(lufs) else -math.inf
             self._gain_db[key] = 0.0 if not math.isfinite(lufs) else self.target_lufs - lufs
         return self._gain_db[key] + offset_db
 
@@ -205,10 +208,41 @@ class Leveler:
 
     def final(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float = 0.0) -> np.ndarray:
         """``raw`` at its level plus ``correction_db``, through the limiter, as int16."""
+        return self._render(key, raw, correction_db, offset_db)[0]
+
+    def _render(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float) -> tuple[np.ndarray, np.ndarray | None]:
+        """(played samples, their K-weighted power or None when the limiter stayed idle)."""
         gain = self._gain(key, raw, correction_db, offset_db)
-        x = raw.astype(np.float64) / 32768.0 * gain
-        x = limit(x, self.ceiling_dbtp, self.rate, envelope=self._envelope_of(key, raw) * gain)
-        return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
+        last = self._last.get(key)
+        if last is not None and last[0] == gain:  # settling ends on the gain the mixer plays
+            return last[1], last[2]
+        base = raw.astype(np.float64) / 32768.0
+        envelope = self._envelope_of(key, raw)
+        power = None
+        if envelope.max(initial=0.0) * gain <= self._ceiling():
+            x = base * gain
+        else:
+            # The limiter takes loudness back, more from peaky clips than from smooth
+            # ones: make up what this clip lost so every cue plays equally loud. The
+            # make-up found last time (the previous settling round) is the first guess.
+            want = 20 * math.log10(gain) + self._lufs[key]
+            makeup = self._makeup.get(key, 0.0)
+            for _ in range(4):
+                g = gain * 10 ** (makeup / 20)
+                x = limit(base * g, self.ceiling_dbtp, self.rate, envelope=envelope * g)
+                power = k_weighted_power(x * 32768.0, self.rate)
+                lost = want - loudness_of_power(power, self.rate)
+                if not math.isfinite(lost) or abs(lost) < 0.1:
+                    break
+                makeup = max(0.0, makeup + lost)
+            self._makeup[key] = makeup
+        out = np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
+        out.setflags(write=False)
+        self._last[key] = (gain, out, power)
+        return out, power
+
+    def _ceiling(self) -> float:
+        return 10 ** ((self.ceiling_dbtp - _LIMIT_MARGIN_DB) / 20)
 
     def energy(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float = 0.0) -> np.ndarray:
         """Cumulative K-weighted power of the clip as :meth:`final` plays it (length n + 1).
@@ -217,12 +251,12 @@ class Leveler:
         gain squared, so settling the program level costs no FFT per round.
         """
         gain = self._gain(key, raw, correction_db, offset_db)
-        ceiling = 10 ** ((self.ceiling_dbtp - _LIMIT_MARGIN_DB) / 20)
-        if self._envelope_of(key, raw).max(initial=0.0) * gain <= ceiling:
+        if self._envelope_of(key, raw).max(initial=0.0) * gain <= self._ceiling():
             if key not in self._raw_energy:
                 self._raw_energy[key] = _cumulative(k_weighted_power(raw, self.rate))
             return self._raw_energy[key] * (gain * gain)
-        return _cumulative(k_weighted_power(self.final(key, raw, correction_db, offset_db), self.rate))
+        out, power = self._render(key, raw, correction_db, offset_db)
+        return _cumulative(power if power is not None else k_weighted_power(out, self.rate))
 
     def program_loudness(
         self,
