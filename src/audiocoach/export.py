@@ -4,12 +4,14 @@ The samples stream into ffmpeg's stdin chunk by chunk, so the finished track is 
 in memory. The file is written under a temporary name in the target folder and renamed
 only when complete: an interrupted or failed build leaves no partial file behind.
 
-Formats (:data:`FORMATS`): MP3 (ID3 tags and CHAP/CTOC chapter frames written with
-mutagen, since ffmpeg's MP3 muxer writes no chapters), M4A (AAC; tags and MP4 chapters
-from an ffmetadata input), Ogg Opus (tags and chapters as Vorbis comments, also from
-ffmetadata) and WAV (plain PCM, RIFF INFO tags). Encoder delay: ffmpeg records it (the
-LAME header in MP3, an edit list in MP4, the granule position in Ogg), so a decoder's
-first sample is the timeline's sample 0 and chapter times need no offset.
+Formats (:data:`FORMATS`): MP3 (ID3v2.4 tags and CHAP/CTOC chapter frames), M4A (AAC,
+MP4 chapters), Ogg Opus (tags and CHAPTERnnn Vorbis comments) and WAV (plain PCM, RIFF
+INFO tags). Tags and chapters come from an ffmetadata input, so the one ffmpeg run
+writes everything; CHAP frames stay in time order, the order ``ffprobe -show_chapters``
+lists them in (rewriting the tag with mutagen would sort the frames by size). Encoder
+delay: ffmpeg records it (the LAME header in MP3, an edit list in MP4, the pre-skip in
+Ogg Opus), so a decoder's first sample is the timeline's sample 0 and chapter times need
+no offset.
 """
 
 from __future__ import annotations
@@ -72,16 +74,19 @@ class Format:
     ext: str
     muxer: str
     codec: tuple[str, ...]
-    #: "id3" (mutagen after encoding), "ffmetadata" (an ffmpeg input) or "" (tags only).
+    #: "ffmetadata" (chapter sections of an ffmpeg metadata input: ID3 CHAP/CTOC in
+    #: MP3, chapters in MP4), "comments" (CHAPTERnnn Vorbis comments) or "" (tags only).
     chapters: str
     uses_bitrate: bool = True
 
 
 FORMATS: dict[str, Format] = {
-    "mp3": Format("mp3", ".mp3", "mp3", ("-c:a", "libmp3lame"), "id3"),
+    "mp3": Format("mp3", ".mp3", "mp3", ("-c:a", "libmp3lame"), "ffmetadata"),
     "m4a": Format("m4a", ".m4a", "ipod", ("-c:a", "aac"), "ffmetadata"),
-    # Opus rather than Vorbis: ffmpeg writes chapters into Ogg only for Opus streams.
-    "ogg": Format("ogg", ".ogg", "ogg", ("-c:a", "libopus"), "ffmetadata"),
+    # Opus rather than Vorbis: ffmpeg's Ogg muxer passes chapter comments on for Opus.
+    # The comments are written by us: ffmpeg 5.1 rounds the seconds of its own (10.746 s
+    # becomes "00:00:11.746").
+    "ogg": Format("ogg", ".ogg", "ogg", ("-c:a", "libopus"), "comments"),
     "wav": Format("wav", ".wav", "wav", ("-c:a", "pcm_s16le"), "", uses_bitrate=False),
 }
 DEFAULT_FORMAT = "mp3"
@@ -167,38 +172,29 @@ def _ffmeta_escape(text: str) -> str:
     return text
 
 
-def ffmetadata(tags: Tags, chapters: list[Chapter]) -> str:
-    """An ffmetadata document: global tags, then one [CHAPTER] per chapter (ms)."""
+def _comment_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def ffmetadata(tags: Tags, chapters: list[Chapter], *, as_comments: bool = False) -> str:
+    """An ffmetadata document: global tags, then one [CHAPTER] per chapter (ms).
+
+    ``as_comments`` writes the chapters as CHAPTERnnn / CHAPTERnnnNAME tags instead (the
+    Vorbis comment chapter convention, for Ogg).
+    """
     lines = [";FFMETADATA1"]
     fields = {"title": tags.title, "artist": tags.artist, "album": tags.album, "comment": tags.comment, **tags.extra}
+    if as_comments:
+        for i, ch in enumerate(chapters):
+            fields[f"CHAPTER{i:03d}"] = _comment_time(ch.start_ms)
+            fields[f"CHAPTER{i:03d}NAME"] = ch.title
+        chapters = []
     lines += [f"{_ffmeta_escape(k)}={_ffmeta_escape(v)}" for k, v in fields.items() if v]
     for ch in chapters:
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={ch.start_ms}", f"END={ch.end_ms}", f"title={_ffmeta_escape(ch.title)}"]
     return "\n".join(lines) + "\n"
-
-
-def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
-    """ID3v2.4 tags and one CHAP frame per chapter, listed by a top-level CTOC."""
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError
-
-    try:
-        id3 = ID3(path)
-    except ID3NoHeaderError:
-        id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TPE1(encoding=3, text=tags.artist))
-    if tags.album:
-        id3.add(TALB(encoding=3, text=tags.album))
-    if tags.comment:
-        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
-    for key, value in tags.extra.items():
-        id3.add(TXXX(encoding=3, desc=key, text=value))
-    ids = [f"chp{i}" for i in range(len(chapters))]
-    for cid, ch in zip(ids, chapters):
-        id3.add(CHAP(element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms, sub_frames=[TIT2(encoding=3, text=ch.title)]))
-    if chapters:
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=tags.title)]))
-    id3.save(path, v2_version=4)
 
 
 def export_audio(
@@ -230,14 +226,11 @@ def export_audio(
     meta: Path | None = None
     try:
         _umask_mode(tmp)
-        if f.chapters != "id3":
-            mfd, meta_name = tempfile.mkstemp(prefix="audiocoach-", suffix=".ffmeta")
-            meta = Path(meta_name)
-            with os.fdopen(mfd, "w", encoding="utf-8") as m:
-                m.write(ffmetadata(tags, list(chapters)))
-        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None)
-        if f.chapters == "id3":
-            write_tags(tmp, tags, list(chapters))
+        mfd, meta_name = tempfile.mkstemp(prefix="audiocoach-", suffix=".ffmeta")
+        meta = Path(meta_name)
+        with os.fdopen(mfd, "w", encoding="utf-8") as m:
+            m.write(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"))
+        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta))
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)
