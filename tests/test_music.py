@@ -1,0 +1,120 @@
+"""Background music: looped playlist under the voice, ducked exactly while cues play."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from audiocoach.cli import cli
+from audiocoach.music import MusicBed, MusicOptions, playlist
+from audiocoach.timeline import Event, Timeline, ms_to_samples
+from helpers import SHORT_ROUTINE, decode
+
+pytestmark = pytest.mark.engine
+RATE = 22050
+
+
+def _tone_file(path, freq: float, seconds: float) -> None:
+    """Test music: a steady tone (so its level is the same everywhere), stereo 44.1 kHz."""
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=f={freq}:d={seconds}", "-ar", "44100", "-ac", "2", str(path)],
+        check=True,
+    )
+
+
+def _db(x: np.ndarray) -> float:
+    return 10 * np.log10(np.mean(x.astype(np.float64) ** 2) + 1e-12)
+
+
+@pytest.fixture(scope="module")
+def music_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("music")
+    _tone_file(folder / "a.mp3", 330, 4.0)
+    _tone_file(folder / "b.flac", 330, 3.0)
+    (folder / "notes.txt").write_text("not music")
+    return folder
+
+
+def test_playlist_is_the_folders_audio_in_name_order(music_dir):
+    assert [p.name for p in playlist(music_dir)] == ["a.mp3", "b.flac"]
+
+
+def test_duck_envelope_is_down_exactly_during_sounds(music_dir):
+    tl = Timeline("t", 4000, (Event(1000, 1500, "speech", "x"), Event(1600, 1700, "tone", "tick")))
+    with MusicBed(MusicOptions(str(music_dir / "a.mp3")), tl, -16.0) as bed:
+        depth = bed.duck_depth(0, ms_to_samples(4000))
+        rendered = np.concatenate([bed.render(p, min(1013, ms_to_samples(4000) - p)) for p in range(0, ms_to_samples(4000), 1013)])
+    s, e = ms_to_samples(1000), ms_to_samples(1500)
+    assert np.all(depth[s:e] == 1.0)
+    assert depth[s - ms_to_samples(80)] == 0.0 and 0 < depth[s - 10] < 1
+    assert depth[ms_to_samples(1550)] > 0.5  # between two close sounds it stays down
+    assert depth[ms_to_samples(1700) + ms_to_samples(300)] == 0.0
+    assert rendered.size == ms_to_samples(4000)
+
+
+@pytest.fixture(scope="module")
+def with_and_without(tmp_path_factory, phrase_cache, music_dir):
+    """The short routine as WAV with and without music: their difference is the music."""
+    folder = tmp_path_factory.mktemp("music-build")
+    src = folder / "short.yaml"
+    src.write_text(SHORT_ROUTINE, encoding="utf-8")
+    runner = CliRunner()
+    base = ["build", str(src), "--cache-dir", str(phrase_cache), "--format", "wav"]
+    plain = runner.invoke(cli, base + ["-o", str(folder / "plain.wav")])
+    assert plain.exit_code == 0, plain.output
+    music = runner.invoke(cli, base + ["-o", str(folder / "music.wav"), "--music", str(music_dir), "--music-rest-level", "-20"])
+    assert music.exit_code == 0, music.output
+    tl = Timeline.from_json((folder / "music.json").read_text(encoding="utf-8"))
+    return tl, decode(folder / "plain.wav"), decode(folder / "music.wav")
+
+
+def test_music_is_ducked_by_the_configured_amount(with_and_without):
+    tl, plain, mixed = with_and_without
+    assert mixed.size == plain.size == ms_to_samples(tl.duration_ms)  # length still exact
+    music = mixed.astype(np.int32) - plain.astype(np.int32)
+    rests = [(e.start_ms, e.end_ms) for e in tl.of_kind("segment") if e.role == "rest"]
+
+    def in_rest(lo: int, hi: int) -> bool:
+        return any(s - 1200 < hi and lo < e + 1200 for s, e in rests)
+
+    sounds = sorted(tl.sounds, key=lambda e: e.start_ms)
+    inside, between = [], []
+    for a, b in zip(sounds, sounds[1:]):
+        if a.length_ms >= 100 and not in_rest(a.start_ms, a.end_ms) and 1000 < a.start_ms and a.end_ms < tl.duration_ms - 6000:
+            inside.append(_db(music[ms_to_samples(a.start_ms + 10) : ms_to_samples(a.end_ms - 10)]))
+        lo, hi = a.end_ms + 320, b.start_ms - 100
+        if hi - lo >= 100 and not in_rest(lo, hi) and lo > 1000 and hi < tl.duration_ms - 6000:
+            between.append(_db(music[ms_to_samples(lo) : ms_to_samples(hi)]))
+    assert len(inside) > 10 and len(between) > 5
+    assert max(inside) - min(inside) < 0.5 and max(between) - min(between) < 0.5
+    assert np.median(between) - np.median(inside) == pytest.approx(10.0, abs=1.0)
+
+    # During rests (away from the crossfades and cues) the music plays at -20 instead of -12.
+    rest_levels = []
+    for s, e in rests:
+        quiet = [(a.end_ms + 320, b.start_ms - 100) for a, b in zip(sounds, sounds[1:]) if s + 1100 <= a.end_ms and b.start_ms <= e - 1100]
+        rest_levels += [_db(music[ms_to_samples(lo) : ms_to_samples(hi)]) for lo, hi in quiet if hi - lo >= 100]
+    assert rest_levels
+    assert np.median(between) - np.median(rest_levels) == pytest.approx(8.0, abs=1.0)
+    # Faded out at the end.
+    assert _db(music[-200:]) < np.median(between) - 20
+
+
+def test_music_rest_needs_music(tmp_path, music_dir):
+    src = tmp_path / "r.yaml"
+    src.write_text(SHORT_ROUTINE, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["build", str(src), "--music-rest", str(music_dir)])
+    assert res.exit_code == 2 and "--music-rest needs --music" in res.output
+
+
+def test_undecodable_music_is_a_clear_error(tmp_path, phrase_cache):
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(b"this is not audio" * 100)
+    src = tmp_path / "r.yaml"
+    src.write_text(SHORT_ROUTINE, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["build", str(src), "--cache-dir", str(phrase_cache), "-o", str(tmp_path / "o.mp3"), "--music", str(bad)])
+    assert res.exit_code == 1 and "bad.mp3" in res.output
+    assert not (tmp_path / "o.mp3").exists()
