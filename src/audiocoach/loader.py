@@ -7,10 +7,9 @@ every problem it finds and raises one :class:`RoutineError` at the end.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -33,6 +32,9 @@ from .model import (
 )
 from .phrases import PLACEHOLDERS, check_template
 from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+from .yamlsource import Reader, boolean, choice, parse_yaml, positive_duration, positive_int
+
+__all__ = ["load", "loads", "routine_from_node", "parse_yaml"]
 
 #: The tempo of an inline exercise when neither it nor the routine names one.
 BUILTIN_TEMPO = "2-0-1-0"
@@ -63,173 +65,6 @@ GROUP_REQUIRED = {
     "superset": ("rounds",), "circuit": ("rounds",), "emom": ("rounds",), "amrap": ("time",),
     "intervals": ("rounds", "work", "rest"), "tabata": (),
 }
-
-
-# --------------------------------------------------------------------------- nodes
-
-
-class _Reader:
-    """Reads one YAML node tree, recording problems against file:line:col."""
-
-    def __init__(self, filename: str):
-        self.filename = filename
-        self.problems: list[Problem] = []
-        self._constructor = yaml.SafeLoader("")
-
-    def loc(self, node: yaml.Node, path: str) -> SourceLocation:
-        mark = node.start_mark
-        return SourceLocation(self.filename, mark.line + 1, mark.column + 1, path)
-
-    def error(self, node: yaml.Node, path: str, message: str) -> None:
-        self.problems.append(Problem(self.loc(node, path), message))
-
-    def scalar(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return self._constructor.construct_object(node, deep=True)
-        return _NotScalar(node)
-
-    def mapping(
-        self, node: yaml.Node, path: str, allowed: Iterable[str], what: str
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Key -> (key node, value node); reports non-mappings, duplicates, unknown keys."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, path, f"expected {what} (a mapping of keys), found {_kind(node)}")
-            return None
-        allowed = tuple(allowed)
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            key = self.scalar(key_node)
-            sub = _join(path, str(key))
-            if not isinstance(key, str):
-                self.error(key_node, sub, f"{key!r} is not a valid key (keys are words)")
-                continue
-            if key in out:
-                first = out[key][0].start_mark.line + 1
-                self.error(key_node, sub, f"duplicate key '{key}' (first given on line {first}); remove one")
-                continue
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
-                self.error(key_node, sub, f"unknown key '{key}' in {what} ({hint})")
-                continue
-            out[key] = (key_node, value_node)
-        return out
-
-    def sequence(self, node: yaml.Node, path: str, what: str) -> list[yaml.Node] | None:
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, path, f"expected a list of {what}, found {_kind(node)}")
-            return None
-        if not node.value:
-            self.error(node, path, f"the list of {what} is empty; add at least one")
-            return None
-        return list(node.value)
-
-    def text(self, node: yaml.Node, path: str, what: str) -> str | None:
-        value = self.scalar(node)
-        if isinstance(value, _NotScalar) or value is None or isinstance(value, (bool, dict, list)):
-            self.error(node, path, f"expected {what} (text), found {_kind(node)}")
-            return None
-        text = str(value).strip()
-        if not text:
-            self.error(node, path, f"is empty; write {what} here or remove the key")
-            return None
-        return text
-
-    def convert(self, node: yaml.Node, path: str, parse: Callable[[Any], Any]) -> Any:
-        value = self.scalar(node)
-        if isinstance(value, _NotScalar):
-            self.error(node, path, f"expected a single value, found {_kind(node)}")
-            return None
-        try:
-            return parse(value)
-        except ValueError as exc:
-            self.error(node, path, str(exc))
-            return None
-
-
-class _NotScalar:
-    def __init__(self, node: yaml.Node):
-        self.node = node
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag.endswith(":null"):
-        return "nothing"
-    return f"{node.value!r}"
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        if isinstance(value, str) and value.strip().lower() in options:
-            return value.strip().lower()
-        raise ValueError(f"{value!r} is not one of: {', '.join(options)}")
-
-    return parse
-
-
-def _positive_int(what: str, low: int = 1, high: int = 10_000) -> Callable[[Any], int]:
-    def parse(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{_yaml_text(value)} is not a valid {what} (expected a whole number from {low} to {high})")
-        return value
-
-    return parse
-
-
-def _yaml_text(value: Any) -> str:
-    """A value as the routine wrote it: true rather than Python's True."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
-
-
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"{value!r} is not true or false")
-
-
-def _positive_duration(value: Any) -> int:
-    ms = parse_duration_ms(value)
-    if ms <= 0:
-        raise ValueError(f"{value!r} must be longer than zero")
-    return ms
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def parse_yaml(text: str, filename: str) -> yaml.Node | None:
-    """Compose ``text``; malformed YAML becomes a RoutineError at its line and column."""
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or "is not valid YAML"
-        opened = exc.context_mark.line + 1 if exc.context_mark else None
-        if "'\\t'" in message or "\t" in message:
-            message = "a tab character; YAML is indented with spaces, replace the tab"
-        # PyYAML's own wording names parser states; say what the lifter must change instead.
-        elif "expected <block end>" in message and message.endswith(("start>'", "'?'", "'-'")):
-            message = "this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"
-        elif message == "mapping values are not allowed here":
-            message = "unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
-        elif opened and "quoted scalar" in (exc.context or ""):
-            message = f"the quote opened on line {opened} is never closed; add the closing quote"
-        elif opened and (exc.context or "").endswith(("flow sequence", "flow mapping")):
-            message = f"the bracket opened on line {opened} is never closed, or a comma is missing"
-        elif exc.context:
-            message = f"{exc.context}, {message}"
-        where = SourceLocation(filename, mark.line + 1, mark.column + 1) if mark else None
-        raise RoutineError([Problem(where, f"invalid YAML: {message}")]) from None
 
 
 @dataclass
@@ -269,7 +104,7 @@ def load(
 def loads(text: str, filename: str = "<routine>", *, library: Library | None = None) -> Routine:
     """Like :func:`load`, from text already read."""
     root = parse_yaml(text, filename)
-    reader = _Reader(filename)
+    reader = Reader(filename)
     if root is None:
         raise RoutineError([Problem(SourceLocation(filename, 1, 1), "the file is empty; a routine needs a title and blocks")])
     routine = _routine(reader, root, library or default_library())
@@ -278,7 +113,12 @@ def loads(text: str, filename: str = "<routine>", *, library: Library | None = N
     return routine
 
 
-def _routine(r: _Reader, root: yaml.Node, library: Library) -> Routine | None:
+def routine_from_node(r: Reader, root: yaml.Node, library: Library) -> Routine | None:
+    """A routine from a YAML node (e.g. one written inline in a program); problems go to ``r``."""
+    return _routine(r, root, library)
+
+
+def _routine(r: Reader, root: yaml.Node, library: Library) -> Routine | None:
     top = r.mapping(root, "", ROUTINE_KEYS, "a routine")
     if top is None:
         return None
@@ -309,7 +149,7 @@ def _routine(r: _Reader, root: yaml.Node, library: Library) -> Routine | None:
     )
 
 
-def _defaults(r: _Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Settings, _Defaults]:
+def _defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Settings, _Defaults]:
     settings = Settings()
     defaults = _Defaults()
     if pair is None:
@@ -319,13 +159,13 @@ def _defaults(r: _Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Set
         return settings, defaults
     parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "voice": ("voice", lambda v: str(v).strip()),
-        "rate": ("rate", _positive_int("speech rate in words per minute", 80, 450)),
-        "verbosity": ("verbosity", _choice(VERBOSITIES)),
-        "rep_range": ("rep_range", _choice(REP_RANGE_MODES)),
-        "rest_policy": ("rest_policy", _choice(REST_POLICIES)),
-        "count": ("count", _choice(COUNT_MODES)),
+        "rate": ("rate", positive_int("speech rate in words per minute", 80, 450)),
+        "verbosity": ("verbosity", choice(VERBOSITIES)),
+        "rep_range": ("rep_range", choice(REP_RANGE_MODES)),
+        "rest_policy": ("rest_policy", choice(REST_POLICIES)),
+        "count": ("count", choice(COUNT_MODES)),
         "lead_in": ("lead_in_ms", _lead_in),
-        "switch": ("switch_ms", _positive_duration),
+        "switch": ("switch_ms", positive_duration),
         "explosive": ("explosive_ms", _explosive),
     }
     changes: dict[str, Any] = {}
@@ -363,7 +203,7 @@ def _explosive(value: Any) -> int:
 
 
 def _phrases(
-    r: _Reader, pair: tuple[yaml.Node, yaml.Node] | None
+    r: Reader, pair: tuple[yaml.Node, yaml.Node] | None
 ) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, SourceLocation], ...]]:
     if pair is None:
         return (), ()
@@ -393,7 +233,7 @@ def _phrases(
 
 
 def _block(
-    r: _Reader, node: yaml.Node, path: str, library: Library, settings: Settings, defaults: _Defaults
+    r: Reader, node: yaml.Node, path: str, library: Library, settings: Settings, defaults: _Defaults
 ) -> Block | None:
     fields = r.mapping(node, path, BLOCK_KEYS, "a block")
     if fields is None:
@@ -419,7 +259,7 @@ def _block(
     return Block(name=name, entries=tuple(entries), location=r.loc(node, path))
 
 
-def _lookup(r: _Reader, library: Library, node: yaml.Node, path: str) -> Exercise | None:
+def _lookup(r: Reader, library: Library, node: yaml.Node, path: str) -> Exercise | None:
     key = r.text(node, path, "an exercise id")
     if key is None:
         return None
@@ -432,7 +272,7 @@ def _lookup(r: _Reader, library: Library, node: yaml.Node, path: str) -> Exercis
 
 
 def _entry(
-    r: _Reader,
+    r: Reader,
     node: yaml.Node,
     path: str,
     library: Library,
@@ -454,15 +294,15 @@ def _entry(
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
 
     exercise = _entry_exercise(r, node, fields, path, library)
-    sets = get("sets", _positive_int("number of sets", 1, 100)) or 1
+    sets = get("sets", positive_int("number of sets", 1, 100)) or 1
     reps = get("reps", parse_reps)
-    hold_ms = get("hold", _positive_duration)
+    hold_ms = get("hold", positive_duration)
     if "reps" in fields and "hold" in fields:
         r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both")
     elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
         what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
         r.error(node, path, f"missing the work: add {what}")
-    per_side = get("per_side", _boolean)
+    per_side = get("per_side", boolean)
     tempo_text = get("tempo", check_tempo)
     rest = get("rest", parse_rest) or defaults.rest
     rest_after = get("rest_after", parse_rest) or defaults.rest_after
@@ -497,7 +337,7 @@ def _entry(
 
 
 def _entry_exercise(
-    r: _Reader,
+    r: Reader,
     node: yaml.Node,
     fields: Mapping[str, tuple[yaml.Node, yaml.Node]],
     path: str,
@@ -510,7 +350,7 @@ def _entry_exercise(
         exercise = _lookup(r, library, fields["exercise"][1], f"{path}.exercise")
         start = fields.get("start")
         if exercise is not None and start is not None:
-            value = r.convert(start[1], f"{path}.start", _choice(START_PHASES))
+            value = r.convert(start[1], f"{path}.start", choice(START_PHASES))
             if value:
                 exercise = replace(exercise, start=value)
         return exercise
@@ -530,7 +370,7 @@ def _entry_exercise(
             m = r.text(item, f"{path}.muscles[{k}]", "a muscle")
             if m:
                 muscles.append(m)
-    start = r.convert(fields["start"][1], f"{path}.start", _choice(START_PHASES)) if "start" in fields else None
+    start = r.convert(fields["start"][1], f"{path}.start", choice(START_PHASES)) if "start" in fields else None
     short = r.text(fields["short_name"][1], f"{path}.short_name", "a short name") if "short_name" in fields else None
     if name is None:
         return None
@@ -554,7 +394,7 @@ def _a(kind: str) -> str:
     return f"an {name}" if kind in ("emom", "amrap", "intervals") else f"a {name}"
 
 
-def _group_kind(r: _Reader, node: yaml.Node) -> str | None:
+def _group_kind(r: Reader, node: yaml.Node) -> str | None:
     """'circuit' for ``- circuit: {...}`` (a one-key mapping naming a group kind)."""
     if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
         key = r.scalar(node.value[0][0])
@@ -564,7 +404,7 @@ def _group_kind(r: _Reader, node: yaml.Node) -> str | None:
 
 
 def _group(
-    r: _Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: _Defaults
+    r: Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: _Defaults
 ) -> Group | None:
     body_node = node.value[0][1]
     path = f"{path}.{kind}"
@@ -583,7 +423,7 @@ def _group(
         return default if value is None else value
 
     tabata = kind == "tabata"
-    rounds = get("rounds", _positive_int("number of rounds", 1, 200), 8 if tabata else 1)
+    rounds = get("rounds", positive_int("number of rounds", 1, 200), 8 if tabata else 1)
     members: list[Entry] = []
     if "exercises" not in fields:
         r.error(body_node, f"{path}.exercises", f"missing 'exercises'; list what the {kind} does")
@@ -602,9 +442,9 @@ def _group(
         transition=get("transition", parse_rest, parse_rest("0s" if kind == "superset" else "10s")),
         rest=get("rest", parse_rest, parse_rest("10s") if tabata else defaults.rest),
         rest_after=get("rest_after", parse_rest, defaults.rest_after),
-        interval_ms=get("every", _positive_duration, 60_000),
-        work_ms=get("time", _positive_duration, 0) or get("work", _positive_duration, 20_000 if tabata else 0),
-        remaining_every_ms=get("remaining_every", _positive_duration, 60_000),
+        interval_ms=get("every", positive_duration, 60_000),
+        work_ms=get("time", positive_duration, 0) or get("work", positive_duration, 20_000 if tabata else 0),
+        remaining_every_ms=get("remaining_every", positive_duration, 60_000),
         location=r.loc(node, path),
     )
     if len(r.problems) > before or not members:

@@ -42,7 +42,8 @@ import yaml
 
 from .errors import Problem, RoutineError, SourceLocation
 from .library import default_library
-from .loader import _Reader, _routine, load, parse_yaml
+from .loader import load, routine_from_node
+from .yamlsource import Reader, parse_yaml
 from .model import Entry, RepRange, Rest, Routine
 from .overrides import Override, apply_overrides, check_targets, map_entries
 from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
@@ -173,14 +174,14 @@ def loads_program(text: str, filename: str = "<program>", *, folder: Path = Path
     root = parse_yaml(text, filename)
     if root is None:
         raise RoutineError([Problem(SourceLocation(filename, 1, 1), "the file is empty; a program needs a title, weeks and days")])
-    r = _Reader(filename)
+    r = Reader(filename)
     program = _program(r, root, folder)
     if r.problems or program is None:
         raise RoutineError(r.problems)
     return program
 
 
-def _program(r: _Reader, root: yaml.Node, folder: Path) -> Program | None:
+def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
     top = r.mapping(root, "", PROGRAM_KEYS, "a program")
     if top is None:
         return None
@@ -226,7 +227,7 @@ def _count(what: str, low: int, high: int):
     return parse
 
 
-def _day(r: _Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -> Day | None:
+def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -> Day | None:
     fields = r.mapping(node, path, DAY_KEYS, "a day")
     if fields is None:
         return None
@@ -242,7 +243,7 @@ def _day(r: _Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) 
     sub = f"{path}.routine"
     if isinstance(value, yaml.MappingNode):
         before = len(r.problems)
-        routine = _routine(r, value, default_library())
+        routine = routine_from_node(r, value, default_library())
         # The routine loader names paths from its own root; say where it sits in the program.
         r.problems[before:] = [
             Problem(p.location.child(_prefix(sub, p.location.path)) if p.location else None, p.message)
@@ -263,7 +264,7 @@ def _prefix(prefix: str, path: str) -> str:
     return f"{prefix}.{path}" if path else prefix
 
 
-def _rule(r: _Reader, node: yaml.Node, path: str, weeks: int, day_names: set[str]) -> Rule | None:
+def _rule(r: Reader, node: yaml.Node, path: str, weeks: int, day_names: set[str]) -> Rule | None:
     fields = r.mapping(node, path, ACTIONS + SCOPE_KEYS, "a progression rule")
     if fields is None:
         return None
@@ -330,7 +331,7 @@ def _rest_change(value: Any) -> Rest | int:
     return parse_rest(value)
 
 
-def _scope_weeks(r: _Reader, fields: dict, path: str, weeks: int) -> tuple[int, ...] | None:
+def _scope_weeks(r: Reader, fields: dict, path: str, weeks: int) -> tuple[int, ...] | None:
     if "weeks" in fields and "from_week" in fields:
         r.error(fields["from_week"][0], f"{path}.from_week", "give either 'weeks' or 'from_week', not both")
         return None
@@ -362,7 +363,7 @@ def parse_weeks(value: Any, weeks: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
-def _names(r: _Reader, node: yaml.Node, path: str, what: str) -> list[str]:
+def _names(r: Reader, node: yaml.Node, path: str, what: str) -> list[str]:
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     out = []
     for i, item in enumerate(items):
@@ -372,7 +373,7 @@ def _names(r: _Reader, node: yaml.Node, path: str, what: str) -> list[str]:
     return out
 
 
-def _deload(r: _Reader, node: yaml.Node, weeks: int) -> Deload | None:
+def _deload(r: Reader, node: yaml.Node, weeks: int) -> Deload | None:
     fields = r.mapping(node, "deload", DELOAD_KEYS, "a deload")
     if fields is None:
         return None
