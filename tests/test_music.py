@@ -118,3 +118,14 @@ def test_undecodable_music_is_a_clear_error(tmp_path, phrase_cache):
     res = CliRunner().invoke(cli, ["build", str(src), "--cache-dir", str(phrase_cache), "-o", str(tmp_path / "o.mp3"), "--music", str(bad)])
     assert res.exit_code == 1 and "bad.mp3" in res.output
     assert not (tmp_path / "o.mp3").exists()
+
+
+def test_a_file_ending_exactly_on_a_chunk_border_keeps_looping(music_dir):
+    from audiocoach.music import _Stream
+
+    stream = _Stream(str(music_dir / "b.flac"), RATE)  # 3 s = 66150 samples
+    try:
+        for _ in range(12):  # twelve times the whole file, each read ending at its end
+            assert stream.read(3 * RATE).size == 3 * RATE
+    finally:
+        stream.close()

@@ -178,13 +178,14 @@ class _Stream:
             got = self._dec.read(n - filled)
             out[filled : filled + got.size] = got * self._gains[f]
             filled += got.size
+            # Files that give nothing, one after the other all round the playlist: stop.
+            self._empty_run = self._empty_run + 1 if got.size == 0 else 0
+            if self._empty_run > len(self.files):
+                raise AudiocoachError(f"music {self.files[0]}: no audio could be decoded")
             if filled < n:  # this file ended: the next one, or the first again
                 self._dec.close()
                 self._dec = None
                 self._index = (self._index + 1) % len(self.files)
-                self._empty_run = self._empty_run + 1 if got.size == 0 else 0
-                if self._empty_run > len(self.files):
-                    raise AudiocoachError(f"music {self.files[0]}: no audio could be decoded")
         return out
 
     def close(self) -> None:
