@@ -4,11 +4,11 @@ The samples stream into ffmpeg's stdin chunk by chunk, so the finished track is 
 in memory. The file is written under a temporary name in the target folder and renamed
 only when complete: an interrupted or failed build leaves no partial file behind.
 
-Formats (:data:`FORMATS`): MP3 (ID3v2.4 tags and CHAP/CTOC chapter frames), M4A (AAC,
-MP4 chapters), Ogg Opus (tags and CHAPTERnnn Vorbis comments) and WAV (plain PCM, RIFF
-INFO tags). Tags and chapters come from an ffmetadata input, so the one ffmpeg run
-writes everything; CHAP frames stay in time order, the order ``ffprobe -show_chapters``
-lists them in (rewriting the tag with mutagen would sort the frames by size). Encoder
+Formats (:data:`FORMATS`): MP3 (ID3v2.4 tags and CHAP/CTOC chapter frames, written with
+mutagen after the encode), M4A (AAC, MP4 chapters), Ogg Opus (tags and CHAPTERnnn Vorbis
+comments) and WAV (plain PCM, RIFF INFO tags); the last three get their tags and chapters
+from an ffmetadata input. MP3 does not use that input: a second input puts ffmpeg 5.1
+into threaded demuxing, which costs about 20 % more than the encode itself. Encoder
 delay: ffmpeg records it (the LAME header in MP3, an edit list in MP4, the pre-skip in
 Ogg Opus), so a decoder's first sample is the timeline's sample 0 and chapter times need
 no offset.
@@ -74,14 +74,15 @@ class Format:
     ext: str
     muxer: str
     codec: tuple[str, ...]
-    #: "ffmetadata" (chapter sections of an ffmpeg metadata input: ID3 CHAP/CTOC in
-    #: MP3, chapters in MP4), "comments" (CHAPTERnnn Vorbis comments) or "" (tags only).
+    #: "id3" (tags and CHAP/CTOC frames written with mutagen after encoding),
+    #: "ffmetadata" (an ffmpeg metadata input with chapter sections: MP4 chapters),
+    #: "comments" (CHAPTERnnn Vorbis comments, same input) or "" (tags only).
     chapters: str
     uses_bitrate: bool = True
 
 
 FORMATS: dict[str, Format] = {
-    "mp3": Format("mp3", ".mp3", "mp3", ("-c:a", "libmp3lame"), "ffmetadata"),
+    "mp3": Format("mp3", ".mp3", "mp3", ("-c:a", "libmp3lame"), "id3"),
     "m4a": Format("m4a", ".m4a", "ipod", ("-c:a", "aac"), "ffmetadata"),
     # Opus rather than Vorbis: ffmpeg's Ogg muxer passes chapter comments on for Opus.
     # The comments are written by us: ffmpeg 5.1 rounds the seconds of its own (10.746 s
@@ -197,6 +198,34 @@ def ffmetadata(tags: Tags, chapters: list[Chapter], *, as_comments: bool = False
     return "\n".join(lines) + "\n"
 
 
+def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
+    """ID3v2.4 tags and one CHAP frame per chapter, listed in order by a top-level CTOC."""
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError
+
+    try:
+        id3 = ID3(path)
+    except ID3NoHeaderError:
+        id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TPE1(encoding=3, text=tags.artist))
+    if tags.album:
+        id3.add(TALB(encoding=3, text=tags.album))
+    if tags.comment:
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+    for key, value in tags.extra.items():
+        id3.add(TXXX(encoding=3, desc=key, text=value))
+    # mutagen stores frames sorted by their size, then by key; ffprobe -show_chapters and
+    # players that ignore the CTOC list CHAP frames in stored order. Element ids padded
+    # so that every CHAP frame has the same size make the key (the id) decide: time order.
+    longest = max((len(ch.title.encode("utf-8")) for ch in chapters), default=0)
+    ids = [f"ch{i:04d}" + "_" * (longest - len(ch.title.encode("utf-8"))) for i, ch in enumerate(chapters)]
+    for cid, ch in zip(ids, chapters):
+        id3.add(CHAP(element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms, sub_frames=[TIT2(encoding=3, text=ch.title)]))
+    if chapters:
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=tags.title)]))
+    id3.save(path, v2_version=4)
+
+
 def export_audio(
     chunks: Iterable[np.ndarray],
     output: str | os.PathLike[str],
@@ -226,11 +255,14 @@ def export_audio(
     meta: Path | None = None
     try:
         _umask_mode(tmp)
-        mfd, meta_name = tempfile.mkstemp(prefix="audiocoach-", suffix=".ffmeta")
-        meta = Path(meta_name)
-        with os.fdopen(mfd, "w", encoding="utf-8") as m:
-            m.write(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"))
-        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta))
+        if f.chapters != "id3":
+            mfd, meta_name = tempfile.mkstemp(prefix="audiocoach-", suffix=".ffmeta")
+            meta = Path(meta_name)
+            with os.fdopen(mfd, "w", encoding="utf-8") as m:
+                m.write(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"))
+        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None)
+        if f.chapters == "id3":
+            write_tags(tmp, tags, list(chapters))
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -11,6 +11,8 @@ before the final clip to int16.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
@@ -100,26 +102,32 @@ class Mixer:
             name, raw, offset = self._raw(e)
             clips[name] = (raw, offset)
             placements.setdefault(name, []).append(ms_to_samples(e.start_ms, self.rate))
+        names = list(placements)
+        # numpy's FFTs release the GIL: two threads level the clips on two cores while
+        # the encoder, which has not started yet, leaves the second core idle.
+        pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+
         def measure(correction: float) -> float:
-            return leveler.program_loudness(
-                placements, lambda name: leveler.energy(name, clips[name][0], correction, clips[name][1]), self.total
-            )
+            done = pool.map(lambda name: leveler.energy(name, clips[name][0], correction, clips[name][1]), names)
+            energies = dict(zip(names, done))
+            return leveler.program_loudness(placements, energies.__getitem__, self.total)
 
         # Secant steps: the limiter makes loudness grow less than 1 dB per dB of gain,
         # so plain "add the difference" steps creep up on the target over many rounds.
-        correction, measured = 0.0, measure(0.0)
-        if not np.isfinite(measured):
-            return 0.0
-        slope = 1.0
-        for _ in range(8):
-            delta = leveler.target_lufs - measured
-            if abs(delta) < 0.02:
-                break
-            step = delta / slope
-            nxt = measure(correction + step)
-            if np.isfinite(nxt) and nxt != measured:
-                slope = min(1.0, max(0.1, (nxt - measured) / step))
-            correction, measured = correction + step, nxt
+        with pool:
+            correction, measured = 0.0, measure(0.0)
+            if not np.isfinite(measured):
+                return 0.0
+            slope = 1.0
+            for _ in range(8):
+                delta = leveler.target_lufs - measured
+                if abs(delta) < 0.02:
+                    break
+                step = delta / slope
+                nxt = measure(correction + step)
+                if np.isfinite(nxt) and nxt != measured:
+                    slope = min(1.0, max(0.1, (nxt - measured) / step))
+                correction, measured = correction + step, nxt
         return correction
 
     def _raw(self, e: Event) -> tuple[str, np.ndarray, float]:
