@@ -69,6 +69,8 @@ def override_options(func):
     @click.option("--rest", multiple=True, metavar="[EXERCISE=]REST", help="Rest between sets for every exercise (60s) or one (hip-thrust=90s); repeatable.")
     @click.option("--rest-after", multiple=True, metavar="[EXERCISE=]REST", help="Rest after an exercise, before the next (2m), for every exercise or one; repeatable.")
     @click.option("--verbosity", help="How much the coach says: minimal, standard or coach; default: the routine's.")
+    @click.option("--rest-policy", help="Which end of a rest range (45-90s): min, mid or max; default: the routine's (mid).")
+    @click.option("--rep-range", help="How a rep range (8-10) is timed: range, bottom or top; default: the routine's (range).")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
@@ -76,8 +78,9 @@ def override_options(func):
     return wrapper
 
 
-def _overrides(tempo=(), rest=(), rest_after=(), verbosity=None, voice=None, rate=None, bitrate=None):
-    return parse_overrides(tempo=tempo, rest=rest, rest_after=rest_after, verbosity=verbosity, voice=voice, rate=rate, bitrate=bitrate)
+def _overrides(tempo=(), rest=(), rest_after=(), verbosity=None, voice=None, rate=None, bitrate=None, rest_policy=None, rep_range=None):
+    return parse_overrides(tempo=tempo, rest=rest, rest_after=rest_after, verbosity=verbosity, voice=voice, rate=rate,
+                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range)
 
 
 def _given_bitrate(bitrate):
@@ -111,7 +114,7 @@ def cli():
 @click.option("--duck", type=click.FloatRange(0, 60), default=10.0, show_default=True, help="How many dB the music dips while the coach speaks.")
 @speech_options
 @override_options
-def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, **speech):
+def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
     """Render ROUTINE to an MP3 that coaches you through it.
 
     \b
@@ -121,7 +124,7 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
         audiocoach build routines/posterior-chain.yaml --tempo romanian-deadlift=4-0-1-0 --rest 60s
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
     """
-    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate))
+    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
     loaded, applied = resolve_overrides(load(routine), overrides)
     fmt = fmt or format_for_path(output or "")
     if music_rest and not music:
@@ -162,7 +165,7 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
 @click.option("--weeks", help="A program's weeks to show, e.g. 1-4 or 1,3 (default: all).")
 @speech_options
 @override_options
-def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, **speech):
+def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
     """Show the timeline of ROUTINE: when each cue is spoken, and the total length.
 
     Uses the real length of every spoken clip (synthesized into the cache), so the plan
@@ -177,7 +180,7 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, **spee
         audiocoach plan routines/posterior-chain.yaml --rest hip-thrust=90s
         audiocoach plan routines/posterior-chain-6-weeks.yaml --weeks 3-4
     """
-    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"])
+    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], None, rest_policy, rep_range)
     if is_program(routine):
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
     loaded, applied = resolve_overrides(load(routine), overrides)
@@ -252,7 +255,7 @@ def _weeks_of(program, text):
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
 @speech_options
 @override_options
-def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo, rest, rest_after, verbosity, **speech):
+def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
     """Render every session of PROGRAM: one MP3 per session, one playlist per week.
 
     Writes OUTPUT/<program>/week-01/1-monday-<routine>.mp3 and so on, and
@@ -265,7 +268,7 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
         audiocoach batch routines/posterior-chain-6-weeks.yaml
         audiocoach batch routines/posterior-chain-6-weeks.yaml -o ~/gym --weeks 1-2 --jobs 2
     """
-    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate))
+    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars)
     chosen = _weeks_of(load_program(program), weeks)
     bar = None
