@@ -39,6 +39,9 @@ AUDIO_SUFFIXES = frozenset(
     ".mp3 .m4a .aac .mp4 .ogg .oga .opus .flac .wav .aif .aiff .wma .webm .mka".split()
 )
 _READ_SAMPLES = 220_500  # ten seconds at 22.05 kHz, for the loudness pass
+#: Files up to this many samples (about 3 minutes, 8 MB) are kept after the loudness pass
+#: and looped from memory; longer ones are decoded again as they play.
+KEEP_SAMPLES = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -126,15 +129,39 @@ class _Decoder:
         self._err.close()
 
 
-def measure_loudness(path: Path, rate: int) -> float:
-    """Integrated loudness (LUFS) of a file, streamed: 10 s pieces, 100 ms sub-block sums."""
+class _Held:
+    """A file already decoded into memory, read like a :class:`_Decoder`."""
+
+    def __init__(self, samples: np.ndarray):
+        self.samples = samples
+        self.pos = 0
+
+    def read(self, n: int) -> np.ndarray:
+        piece = self.samples[self.pos : self.pos + n]
+        self.pos += piece.size
+        return piece
+
+    def close(self) -> None:
+        pass
+
+
+def measure_loudness(path: Path, rate: int, keep: int = 0) -> tuple[float, np.ndarray | None]:
+    """Integrated loudness (LUFS) of a file, streamed: 10 s pieces, 100 ms sub-block sums.
+
+    Also returns the decoded samples when there are at most ``keep`` of them (else None).
+    """
     dec = _Decoder(path, rate)
     sub_len = rate // 10
     subs: list[np.ndarray] = []
+    kept: list[np.ndarray] | None = [] if keep > 0 else None
+    count = 0
     carry = np.zeros(0)
     try:
         while True:
             piece = dec.read(_READ_SAMPLES)
+            count += piece.size
+            if kept is not None:
+                kept = kept + [piece] if count <= keep else None
             if piece.size:
                 power = np.concatenate((carry, k_weighted_power(piece, rate)))
                 whole = power.size // sub_len * sub_len
@@ -144,12 +171,11 @@ def measure_loudness(path: Path, rate: int) -> float:
                 break
     finally:
         dec.close()
-    if not subs:
-        return -math.inf
-    sub = np.concatenate(subs)
+    samples = np.concatenate(kept) if kept else None
+    sub = np.concatenate(subs) if subs else np.zeros(0)
     if sub.size == 0:
-        return -math.inf
-    return gated_loudness(_blocks_from_subblocks(sub, sub_len))
+        return -math.inf, samples
+    return gated_loudness(_blocks_from_subblocks(sub, sub_len)), samples
 
 
 class _Stream:
@@ -159,22 +185,27 @@ class _Stream:
         self.rate = rate
         self.files = playlist(source)
         self._gains: dict[Path, float] = {}
+        self._held: dict[Path, np.ndarray] = {}
+        budget = KEEP_SAMPLES
         for f in self.files:
-            lufs = measure_loudness(f, rate)
+            lufs, samples = measure_loudness(f, rate, keep=budget)
             if not math.isfinite(lufs):
                 raise AudiocoachError(f"{f}: music file is silent or holds no audio")
             self._gains[f] = 10 ** (-lufs / 20) / 32768.0
+            if samples is not None:  # short enough: loop it from memory, no decoder
+                self._held[f] = samples
+                budget -= samples.size
         self._index = 0
-        self._dec: _Decoder | None = None
+        self._dec: _Decoder | _Held | None = None
         self._empty_run = 0
 
     def read(self, n: int) -> np.ndarray:
         out = np.empty(n, dtype=np.float32)
         filled = 0
         while filled < n:
-            if self._dec is None:
-                self._dec = _Decoder(self.files[self._index], self.rate)
             f = self.files[self._index]
+            if self._dec is None:
+                self._dec = _Held(self._held[f]) if f in self._held else _Decoder(f, self.rate)
             got = self._dec.read(n - filled)
             out[filled : filled + got.size] = got * self._gains[f]
             filled += got.size
@@ -237,7 +268,7 @@ class MusicBed:
 
     def duck_depth(self, pos: int, n: int) -> np.ndarray:
         """0..1 per sample of ``[pos, pos + n)``: 1 while a sound plays, ramps around it."""
-        depth = np.zeros(n, dtype=np.float64)
+        depth = np.zeros(n, dtype=np.float32)
         if self._starts.size == 0:
             return depth
         end = pos + n
@@ -257,7 +288,7 @@ class MusicBed:
 
     def rest_weight(self, pos: int, n: int) -> np.ndarray:
         """0..1 per sample: how much of the rest music (or rest level) plays."""
-        weight = np.zeros(n, dtype=np.float64)
+        weight = np.zeros(n, dtype=np.float32)
         end = pos + n
         i = max(0, bisect.bisect_right(self._rest_starts, pos) - 1)
         while i < len(self._rests) and self._rests[i][0] < end:
@@ -271,34 +302,44 @@ class MusicBed:
             weight[lo - pos : hi - pos] = np.clip(np.minimum((t - s) / fade, (e - t) / fade), 0.0, 1.0)
         return weight
 
-    def fades(self, pos: int, n: int) -> np.ndarray:
-        t = np.arange(pos, pos + n, dtype=np.float64)
+    def fades(self, pos: int, n: int) -> np.ndarray | float:
         fade_in = max(1, ms_to_samples(self.options.fade_in_ms, self.rate))
         fade_out = max(1, ms_to_samples(self.options.fade_out_ms, self.rate))
+        if pos >= fade_in and pos + n <= self.total - fade_out:
+            return 1.0
+        t = np.arange(pos, pos + n, dtype=np.float32)
         return np.clip(np.minimum(t / fade_in, (self.total - t) / fade_out), 0.0, 1.0)
 
     # ------------------------------------------------------------------ audio
 
     def render(self, pos: int, n: int) -> np.ndarray:
-        """The music for samples ``[pos, pos + n)`` as float32 (int16 scale)."""
+        """The music for samples ``[pos, pos + n)`` as float32 (int16 scale).
+
+        Gains are interpolated in amplitude (linear ramps): the duck is exactly
+        ``duck_db`` down while a sound plays, and the work is a few float32 array
+        operations per chunk.
+        """
         if pos != self._pos:
             raise ValueError(f"music is rendered in order: expected sample {self._pos}, got {pos}")
         self._pos = pos + n
-        duck = 10 ** (-self.options.duck_db * self.duck_depth(pos, n) / 20) * self.fades(pos, n)
-        w = self.rest_weight(pos, n)
-        out = np.zeros(n, dtype=np.float64)
+        floor = 10 ** (-self.options.duck_db / 20)
+        duck = (1.0 - (1.0 - floor) * self.duck_depth(pos, n)).astype(np.float32)
+        duck *= self.fades(pos, n)
+        w = self.rest_weight(pos, n).astype(np.float32)
         if self._rest is None:
-            # One source; only the level changes during rests (interpolated in dB).
-            level_db = 20 * math.log10(self._main_gain) * (1 - w) + 20 * math.log10(self._rest_gain) * w
-            out += self._main.read(n) * (10 ** (level_db / 20))
+            # One source; only the level changes during rests.
+            gain = self._main_gain + (self._rest_gain - self._main_gain) * w
+            out = self._main.read(n) * gain
         else:
+            out = np.zeros(n, dtype=np.float32)
             main_on, rest_on = w < 1.0, w > 0.0
             if main_on.any():
                 out[main_on] += self._main.read(int(main_on.sum())) * (self._main_gain * (1 - w[main_on]))
             if rest_on.any():
                 out[rest_on] += self._rest.read(int(rest_on.sum())) * (self._rest_gain * w[rest_on])
-        out *= duck * 32768.0
-        return out.astype(np.float32)
+        out *= duck
+        out *= 32768.0
+        return out.astype(np.float32, copy=False)
 
     def close(self) -> None:
         self._main.close()
