@@ -107,7 +107,99 @@ def test_music_rest_needs_music(tmp_path, music_dir):
     src = tmp_path / "r.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
     res = CliRunner().invoke(cli, ["build", str(src), "--music-rest", str(music_dir)])
-    assert res.exit_code == 2 and "--music-rest needs --music" in res.output
+    assert res.exit_code == 1
+    assert res.stderr == "Error: --music-rest needs music for the rest of the session (--music or 'music:' in the routine)\n"
+
+
+MUSIC_ROUTINE = """\
+title: With music
+music:
+  file: tunes
+  level: -14
+  duck: 6
+music_rest: tunes/a.mp3
+blocks:
+  - name: B
+    exercises:
+      - exercise: glute-bridge-hold
+        sets: 2
+        hold: 8s
+        rest: 16s
+"""
+
+
+def test_routine_music_keys_load_relative_to_the_routine(tmp_path, music_dir):
+    from audiocoach.loader import load
+
+    (tmp_path / "tunes").symlink_to(music_dir)
+    src = tmp_path / "r.yaml"
+    src.write_text(MUSIC_ROUTINE, encoding="utf-8")
+    music = load(src).music
+    assert (music.source, music.rest_source) == (str((tmp_path / "tunes").resolve()), str((music_dir / "a.mp3").resolve()))
+    assert (music.level_db, music.duck_db, music.rest_level_db) == (-14.0, 6.0, None)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("music: nowhere/\n", "r.yaml:2:8: music: 'nowhere/' does not exist (looked for {d}/nowhere; paths are relative to the routine's folder)"),
+        ("music:\n  file: tunes\n  duck: 90\n", "r.yaml:4:9: music.duck: 90 is not a duck in dB (expected a number from 0 to 60)"),
+        ("music:\n  level: -3\n", "r.yaml:3:3: music.file: missing 'file'; name the music file or folder"),
+        ("music_rest: tunes\n", "r.yaml:2:1: music_rest: 'music_rest' needs 'music' (the music for the rest of the session)"),
+    ],
+)
+def test_routine_music_errors(tmp_path, music_dir, text, message):
+    from audiocoach.errors import RoutineError
+    from audiocoach.loader import load
+
+    (tmp_path / "tunes").symlink_to(music_dir)
+    src = tmp_path / "r.yaml"
+    src.write_text("title: T\n" + text + "blocks:\n  - name: B\n    exercises:\n      - exercise: bird-dog\n        reps: 2\n", encoding="utf-8")
+    with pytest.raises(RoutineError) as err:
+        load(src, display_name="r.yaml")
+    assert str(err.value) == message.format(d=tmp_path.resolve())
+
+
+def test_command_line_music_settings_win_over_the_routine(tmp_path, music_dir):
+    from audiocoach.loader import load
+    from audiocoach.render import resolve_music
+
+    (tmp_path / "tunes").symlink_to(music_dir)
+    src = tmp_path / "r.yaml"
+    src.write_text(MUSIC_ROUTINE, encoding="utf-8")
+    routine = load(src)
+    from_routine = resolve_music(routine)
+    assert (from_routine.level_db, from_routine.duck_db) == (-14.0, 6.0)
+    given = resolve_music(routine, music=str(music_dir / "b.flac"), duck_db=12.0)
+    assert (given.source, given.rest_source, given.level_db, given.duck_db) == (str(music_dir / "b.flac"), None, -14.0, 12.0)
+    import dataclasses
+
+    assert resolve_music(dataclasses.replace(routine, music=None)) is None
+
+
+@pytest.mark.engine
+def test_build_uses_the_routines_music(tmp_path, music_dir, phrase_cache):
+    (tmp_path / "tunes").symlink_to(music_dir)
+    src = tmp_path / "r.yaml"
+    src.write_text(MUSIC_ROUTINE, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["build", str(src), "-o", str(tmp_path / "o.wav"), "--cache-dir", str(phrase_cache)])
+    assert res.exit_code == 0, res.output
+    tl = Timeline.from_json((tmp_path / "o.json").read_text(encoding="utf-8"))
+    pcm = decode(tmp_path / "o.wav")
+    # A stretch of at least 400 ms with no cue, away from the fade-in: only music sounds there.
+    sounds = sorted(tl.sounds, key=lambda e: e.start_ms)
+    gaps = [(a.end_ms + 350, b.start_ms - 100) for a, b in zip(sounds, sounds[1:]) if a.end_ms > 1000 and b.start_ms - a.end_ms >= 850]
+    assert gaps, "no quiet stretch to measure"
+    lo, hi = gaps[0]
+    # The same routine without its music lines is digital silence there (WAV, no cue).
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("\n".join(line for line in MUSIC_ROUTINE.splitlines() if not line.startswith(("music", "  file", "  level", "  duck"))) + "\n")
+    plain = CliRunner().invoke(cli, ["build", str(bare), "-o", str(tmp_path / "p.wav"), "--cache-dir", str(phrase_cache)])
+    assert plain.exit_code == 0, plain.output
+    assert Timeline.from_json((tmp_path / "p.json").read_text()).duration_ms == tl.duration_ms
+    window = slice(ms_to_samples(lo), ms_to_samples(hi))
+    assert _db(decode(tmp_path / "p.wav")[window]) < -100  # int16 units: digital silence
+    assert _db(pcm[window]) > 40  # the routine's music (full scale is about +90 here)
 
 
 def test_undecodable_music_is_a_clear_error(tmp_path, phrase_cache):

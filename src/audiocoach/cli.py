@@ -21,8 +21,7 @@ from .batch import build_program, plan_program
 from .overrides import override_meta, parse_overrides, resolve_overrides
 from .program import is_program, load_program, parse_weeks
 from .export import FORMATS, format_for_path
-from .music import MusicOptions
-from .render import RenderOptions, build, default_output, plan, synthesizer_for
+from .render import RenderOptions, build, default_output, plan, resolve_music, synthesizer_for
 from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
 
 
@@ -109,9 +108,9 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Audio format (default: from the -o suffix, else mp3).")
 @click.option("--music", type=click.Path(exists=True), help="Background music: an audio file, or a folder played as a playlist (looped).")
 @click.option("--music-rest", type=click.Path(exists=True), help="Music for the rests instead (file or folder).")
-@click.option("--music-level", type=float, default=-12.0, show_default=True, help="Music level relative to the voice, in dB.")
+@click.option("--music-level", type=float, help="Music level relative to the voice, in dB (default: the routine's, else -12).")
 @click.option("--music-rest-level", type=float, help="Music level during rests, in dB relative to the voice (default: --music-level).")
-@click.option("--duck", type=click.FloatRange(0, 60), default=10.0, show_default=True, help="How many dB the music dips while the coach speaks.")
+@click.option("--duck", type=click.FloatRange(0, 60), help="How many dB the music dips while the coach speaks (default: the routine's, else 10).")
 @speech_options
 @override_options
 def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
@@ -127,11 +126,7 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
     loaded, applied = resolve_overrides(load(routine), overrides)
     fmt = fmt or format_for_path(output or "")
-    if music_rest and not music:
-        raise click.UsageError("--music-rest needs --music (the music for the rest of the session)")
-    bed = None
-    if music:
-        bed = MusicOptions(music, music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
+    bed = resolve_music(loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
     options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed)
     out = Path(output) if output else default_output(routine, fmt=fmt)
     bar = None

@@ -26,6 +26,7 @@ from .model import (
     Entry,
     Exercise,
     Group,
+    Music,
     Rest,
     Routine,
     Settings,
@@ -41,7 +42,9 @@ BUILTIN_TEMPO = "2-0-1-0"
 BUILTIN_REST = "60s"
 BUILTIN_REST_AFTER = "90s"
 
-ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases")
+ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest")
+MUSIC_KEYS = ("file", "level", "duck")
+MUSIC_REST_KEYS = ("file", "level")
 DEFAULT_KEYS = (
     "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
     "rest_policy", "count", "lead_in", "switch", "explosive",
@@ -98,27 +101,33 @@ def load(
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RoutineError([Problem(None, f"{name}: cannot read the routine ({exc})")]) from None
-    return loads(text, name, library=library)
+    return loads(text, name, library=library, base_dir=Path(path).parent)
 
 
-def loads(text: str, filename: str = "<routine>", *, library: Library | None = None) -> Routine:
-    """Like :func:`load`, from text already read."""
+def loads(
+    text: str, filename: str = "<routine>", *, library: Library | None = None, base_dir: str | Path | None = None
+) -> Routine:
+    """Like :func:`load`, from text already read.
+
+    ``base_dir`` is where relative paths in the routine (music) are found; by default the
+    folder of ``filename``.
+    """
     root = parse_yaml(text, filename)
     reader = Reader(filename)
     if root is None:
         raise RoutineError([Problem(SourceLocation(filename, 1, 1), "the file is empty; a routine needs a title and blocks")])
-    routine = _routine(reader, root, library or default_library())
+    routine = _routine(reader, root, library or default_library(), base_dir=Path(base_dir) if base_dir else Path(filename).parent)
     if reader.problems or routine is None:
         raise RoutineError(reader.problems)
     return routine
 
 
-def routine_from_node(r: Reader, root: yaml.Node, library: Library) -> Routine | None:
+def routine_from_node(r: Reader, root: yaml.Node, library: Library, base_dir: Path | None = None) -> Routine | None:
     """A routine from a YAML node (e.g. one written inline in a program); problems go to ``r``."""
-    return _routine(r, root, library)
+    return _routine(r, root, library, base_dir=base_dir or Path(r.filename).parent)
 
 
-def _routine(r: Reader, root: yaml.Node, library: Library) -> Routine | None:
+def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Routine | None:
     top = r.mapping(root, "", ROUTINE_KEYS, "a routine")
     if top is None:
         return None
@@ -129,6 +138,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library) -> Routine | None:
     description = r.text(top["description"][1], "description", "a description") if "description" in top else None
     settings, defaults = _defaults(r, top.get("defaults"))
     phrases, phrase_locs = _phrases(r, top.get("phrases"))
+    music = _music(r, top.get("music"), top.get("music_rest"), base_dir)
     blocks: list[Block] = []
     if "blocks" in top:
         nodes = r.sequence(top["blocks"][1], "blocks", "blocks") or []
@@ -144,6 +154,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library) -> Routine | None:
         settings=settings,
         blocks=tuple(blocks),
         phrases=phrases,
+        music=music,
         source=r.filename,
         phrase_locations=phrase_locs,
     )
@@ -464,3 +475,61 @@ def _group(
         if len(r.problems) > before:
             return None
     return group
+
+
+def _music_part(
+    r: Reader, pair: tuple[yaml.Node, yaml.Node], key: str, keys: tuple[str, ...], base_dir: Path
+) -> tuple[str | None, dict[str, float]]:
+    """``music: path`` or ``music: {file: path, level: -12, duck: 10}`` -> (path, numbers)."""
+    node = pair[1]
+    numbers: dict[str, float] = {}
+    if isinstance(node, yaml.MappingNode):
+        fields = r.mapping(node, key, keys, f"'{key}' (a file or folder, or a mapping with 'file')") or {}
+        if "file" not in fields:
+            r.error(node, f"{key}.file", "missing 'file'; name the music file or folder")
+            return None, numbers
+        for name in keys[1:]:
+            if name in fields:
+                value = r.convert(fields[name][1], f"{key}.{name}", _decibels(name))
+                if value is not None:
+                    numbers[name] = value
+        file_node, file_path = fields["file"][1], f"{key}.file"
+    else:
+        file_node, file_path = node, key
+    text = r.text(file_node, file_path, "a music file or folder")
+    if text is None:
+        return None, numbers
+    found = (base_dir / Path(text).expanduser()).resolve()
+    if not found.exists():
+        r.error(file_node, file_path, f"'{text}' does not exist (looked for {found}; paths are relative to the routine's folder)")
+        return None, numbers
+    return str(found), numbers
+
+
+def _decibels(name: str) -> Callable[[Any], float]:
+    low, high = (0.0, 60.0) if name == "duck" else (-60.0, 0.0)
+
+    def parse(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ValueError(f"{value!r} is not a {name} in dB (expected a number from {low:g} to {high:g})")
+        return float(value)
+
+    return parse
+
+
+def _music(r: Reader, main: tuple | None, rest: tuple | None, base_dir: Path) -> Music | None:
+    if main is None:
+        if rest is not None:
+            r.error(rest[0], "music_rest", "'music_rest' needs 'music' (the music for the rest of the session)")
+        return None
+    source, numbers = _music_part(r, main, "music", MUSIC_KEYS, base_dir)
+    rest_source, rest_numbers = (None, {}) if rest is None else _music_part(r, rest, "music_rest", MUSIC_REST_KEYS, base_dir)
+    if source is None:
+        return None
+    return Music(
+        source=source,
+        rest_source=rest_source,
+        level_db=numbers.get("level", -12.0),
+        rest_level_db=rest_numbers.get("level"),
+        duck_db=numbers.get("duck", 10.0),
+    )

@@ -199,12 +199,24 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Music:
+    """Background music a routine asks for (paths already resolved to the routine's folder)."""
+
+    source: str
+    rest_source: str | None = None
+    level_db: float = -12.0
+    rest_level_db: float | None = None
+    duck_db: float = 10.0
+
+
+@dataclass(frozen=True)
 class Routine:
     title: str
     description: str | None
     settings: Settings
     blocks: tuple[Block, ...]
     phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    music: Music | None = None
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(
         default=(), compare=False, repr=False

@@ -243,7 +243,7 @@ def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -
     sub = f"{path}.routine"
     if isinstance(value, yaml.MappingNode):
         before = len(r.problems)
-        routine = routine_from_node(r, value, default_library())
+        routine = routine_from_node(r, value, default_library(), base_dir=folder)
         # The routine loader names paths from its own root; say where it sits in the program.
         r.problems[before:] = [
             Problem(p.location.child(_prefix(sub, p.location.path)) if p.location else None, p.message)

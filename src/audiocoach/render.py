@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .compiler import compile_routine
+from .errors import AudiocoachError
 from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format, write_text_atomic
 from .loader import load
 from .loudness import TARGET_LUFS, Leveler
@@ -70,6 +71,42 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     """
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
     return compile_routine(routine, synth.measure, meta=meta)
+
+
+def resolve_music(
+    routine: Routine,
+    *,
+    music: str | None = None,
+    music_rest: str | None = None,
+    level_db: float | None = None,
+    rest_level_db: float | None = None,
+    duck_db: float | None = None,
+) -> MusicOptions | None:
+    """The music for a build: the routine's ``music:``, with what the command line gives on top.
+
+    A file given on the command line replaces the routine's; levels given replace the
+    routine's levels. None when neither names any music.
+    """
+    base = routine.music
+    source = music or (base.source if base else None)
+    if source is None:
+        if music_rest:
+            raise AudiocoachError("--music-rest needs music for the rest of the session (--music or 'music:' in the routine)")
+        return None
+    rest_source = music_rest or (base.rest_source if base and not music else None)
+
+    def pick(given: float | None, from_routine: float | None, default: float | None) -> float | None:
+        if given is not None:
+            return given
+        return from_routine if base is not None else default
+
+    return MusicOptions(
+        source,
+        rest_source,
+        level_db=pick(level_db, base.level_db if base else None, -12.0),
+        rest_level_db=pick(rest_level_db, base.rest_level_db if base else None, None),
+        duck_db=pick(duck_db, base.duck_db if base else None, 10.0),
+    )
 
 
 def default_output(source: str | Path, folder: str | Path = "output", fmt: str = DEFAULT_FORMAT) -> Path:
