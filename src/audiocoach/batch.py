@@ -102,7 +102,8 @@ def input_hash(routine: Routine, options: RenderOptions, meta: dict[str, str]) -
     positions excluded), so a rule change rebuilds only the sessions it actually changes.
     The cache folder is left out: it changes where clips are kept, not what is heard.
     """
-    chosen = {k: v for k, v in asdict(options).items() if k != "cache_dir"}
+    # Where the cache lives and how many threads level the audio do not change the audio.
+    chosen = {k: v for k, v in asdict(options).items() if k not in ("cache_dir", "threads")}
     blob = json.dumps(
         {
             "format": MANIFEST_FORMAT,
@@ -304,8 +305,10 @@ def _run(
     try:
         keys: dict[Future, str] = {}
         pending: set[Future] = set()
+        # Sessions are the parallelism here: each worker levels with its share of the cores.
+        threads = max(1, (os.cpu_count() or 1) // workers)
         for job, _, _ in todo:
-            f = pool.submit(_render, job)
+            f = pool.submit(_render, replace(job, options=replace(job.options, threads=threads)))
             keys[f] = job.key
             pending.add(f)
         while pending:

@@ -42,6 +42,9 @@ class RenderOptions:
     format: str = DEFAULT_FORMAT
     #: Background music under the voice (None: none).
     music: MusicOptions | None = None
+    #: Threads for loudness levelling (None: one per core). A batch running N sessions at
+    #: once gives each cores / N, so the sessions do not fight over the cores.
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def build(
         bed = None
         if options.music is not None:
             bed = stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
-        mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs), bed=bed)
+        mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs), bed=bed, threads=options.threads)
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
         tags = Tags(
             title=routine.title,
