@@ -76,7 +76,7 @@ def test_program_loudness_from_placements_equals_the_mixed_track():
         played = lev.final(key, clips[key], 2.0)
         for s in starts:
             track[s : s + played.size] += played
-    computed = lev.program_loudness(placements, lambda k: lev.energy(k, clips[k], 2.0), total)
+    computed = lev.program_loudness(placements, ((k, lev.energy(k, clips[k], 2.0)) for k in placements), total)
     assert computed == pytest.approx(integrated_loudness(track.astype(np.int16), RATE), abs=0.05)
 
 

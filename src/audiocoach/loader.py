@@ -33,7 +33,7 @@ from .model import (
 )
 from .phrases import PLACEHOLDERS, check_template
 from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
-from .yamlsource import Reader, boolean, choice, parse_yaml, positive_duration, positive_int
+from .yamlsource import Reader, boolean, choice, parse_yaml, positive_duration, positive_int, read_source
 
 __all__ = ["load", "loads", "routine_from_node", "parse_yaml"]
 
@@ -97,10 +97,7 @@ def load(
         RoutineError: every problem found, each with file:line:col.
     """
     name = display_name or str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RoutineError([Problem(None, f"{name}: cannot read the routine ({exc})")]) from None
+    text = read_source(path, name, "routine")
     return loads(text, name, library=library, base_dir=Path(path).parent)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -264,21 +264,22 @@ class Leveler:
     def program_loudness(
         self,
         placements: Mapping[str, Sequence[int]],
-        energy: Callable[[str], np.ndarray],
+        energies: Iterable[tuple[str, np.ndarray]],
         total_samples: int,
     ) -> float:
         """Integrated loudness of the mixed track, computed from the clip placements.
 
-        ``placements`` maps each clip's key to the samples where it starts;
-        ``energy(key)`` is the clip's cumulative K-weighted power (see :meth:`energy`).
-        Each clip's energy is spread over the 100 ms sub-blocks of all its placements at
-        once (numpy, no Python loop over sub-blocks).
+        ``placements`` maps each clip's key to the samples where it starts; ``energies``
+        yields ``(key, cumulative K-weighted power)`` per clip (see :meth:`energy`). Each
+        clip's energy is spread over the 100 ms sub-blocks of all its placements at once
+        (numpy, no Python loop over sub-blocks), then let go: only one clip's energy is
+        held at a time, however many clips the session has.
         """
         sub_len = self.rate // 10
         n_sub = max(1, total_samples // sub_len)
         sub = np.zeros(n_sub + 2)
-        for key, at in placements.items():
-            csum = energy(key)
+        for key, csum in energies:
+            at = placements.get(key)
             n = csum.size - 1
             if n <= 0 or not at:
                 continue

@@ -115,9 +115,9 @@ class Mixer:
         pool = ThreadPoolExecutor(max_workers=self.threads)
 
         def measure(correction: float) -> float:
-            done = pool.map(lambda name: leveler.energy(name, clips[name][0], correction, clips[name][1]), names)
-            energies = dict(zip(names, done))
-            return leveler.program_loudness(placements, energies.__getitem__, self.total)
+            # Consumed as they come: each clip's energy is folded in and dropped.
+            done = pool.map(lambda name: (name, leveler.energy(name, clips[name][0], correction, clips[name][1])), names)
+            return leveler.program_loudness(placements, done, self.total)
 
         # Secant steps: the limiter makes loudness grow less than 1 dB per dB of gain,
         # so plain "add the difference" steps creep up on the target over many rounds.

@@ -43,7 +43,7 @@ import yaml
 from .errors import Problem, RoutineError, SourceLocation
 from .library import default_library
 from .loader import load, routine_from_node
-from .yamlsource import Reader, parse_yaml
+from .yamlsource import Reader, parse_yaml, read_source
 from .model import Entry, RepRange, Rest, Routine
 from .overrides import Override, apply_overrides, check_targets, map_entries
 from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
@@ -162,11 +162,7 @@ def load_program(path: str | Path, *, display_name: str | None = None) -> Progra
         RoutineError: every problem found, each with file:line:col.
     """
     name = display_name or str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RoutineError([Problem(None, f"{name}: cannot read the program ({exc})")]) from None
-    return loads_program(text, name, folder=Path(path).parent)
+    return loads_program(read_source(path, name, "program"), name, folder=Path(path).parent)
 
 
 def loads_program(text: str, filename: str = "<program>", *, folder: Path = Path(".")) -> Program:

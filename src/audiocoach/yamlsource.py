@@ -9,6 +9,7 @@ and the program loader.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
@@ -178,3 +179,11 @@ def parse_yaml(text: str, filename: str) -> yaml.Node | None:
             message = f"{exc.context}, {message}"
         where = SourceLocation(filename, mark.line + 1, mark.column + 1) if mark else None
         raise RoutineError([Problem(where, f"invalid YAML: {message}")]) from None
+
+
+def read_source(path: str | Path, name: str, what: str) -> str:
+    """The text of a YAML file; an unreadable file is a RoutineError naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RoutineError([Problem(None, f"{name}: cannot read the {what} ({exc})")]) from None
