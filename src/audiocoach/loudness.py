@@ -190,6 +190,11 @@ class Leveler:
     _makeup: dict[str, float] = field(default_factory=dict)
     _lufs: dict[str, float] = field(default_factory=dict)
 
+    def forget_analysis(self) -> None:
+        """Drop what only settling needs (peak envelopes, energy sums); levelled clips stay."""
+        self._envelope.clear()
+        self._raw_energy.clear()
+
     def clip_gain_db(self, key: str, raw: np.ndarray, offset_db: float = 0.0) -> float:
         """Gain that brings ``raw`` (named ``key``) to the target, plus ``offset_db``."""
         if key not in self._gain_db:

@@ -11,6 +11,8 @@ before the final clip to int16.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +37,18 @@ class Bed(Protocol):
     """Something played under the clips (music): float samples for consecutive ranges."""
 
     def render(self, pos: int, n: int) -> np.ndarray: ...
+
+
+def _return_free_memory() -> None:
+    """Give freed heap pages back to the OS (glibc's malloc_trim; elsewhere a no-op).
+
+    numpy's freed buffers stay in the C heap, so without this the process keeps its
+    settling-time size for the rest of the build."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def render_tone(tone: Tone, rate: int, level_dbfs: float) -> np.ndarray:
@@ -96,6 +110,13 @@ class Mixer:
         self.correction_db = 0.0
         if leveler is not None:
             self.correction_db = self._settle_loudness(leveler)
+            # Every clip as it will be played, then let go of the analysis and hand the
+            # freed heap back before the encoder (and any music decoder) starts: the
+            # peak memory of the whole process tree is what the budget counts.
+            for e in self.timeline.sounds:
+                self._samples(e)
+            leveler.forget_analysis()
+            _return_free_memory()
 
     def _settle_loudness(self, leveler: Leveler) -> float:
         """The program gain that brings the mix to the target, limiter included.

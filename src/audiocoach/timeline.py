@@ -24,7 +24,7 @@ def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
     return ms * rate // 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     start_ms: int
     end_ms: int
