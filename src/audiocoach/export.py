@@ -278,13 +278,13 @@ def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **k
     return export_audio(chunks, output, fmt="mp3", **kwargs)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a sidecar file under a temporary name, then rename it into place."""
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write a sidecar file (text, or text in pieces) under a temporary name, then rename it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
     try:
         _umask_mode(Path(tmp))
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            f.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -169,7 +169,7 @@ def build(
             from .cuesheet import webvtt
 
             json_path, vtt_path = out.with_suffix(".json"), out.with_suffix(".vtt")
-            write_text_atomic(json_path, timeline.to_json())
+            write_text_atomic(json_path, timeline.iter_json())
             write_text_atomic(vtt_path, webvtt(timeline))
             sidecars = [json_path, vtt_path]
         return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 FORMAT = "audiocoach.timeline/1"
 SAMPLE_RATE = 22050
@@ -88,6 +88,32 @@ class Timeline:
     # ------------------------------------------------------------------ JSON
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.to_dict_head(), "events": [_event_dict(e) for e in self.events]}
+
+    def to_json(self) -> str:
+        return "".join(self.iter_json())
+
+    def iter_json(self) -> Iterator[str]:
+        """The JSON text of :meth:`to_dict` (indent 1) in pieces, one event at a time.
+
+        Byte-for-byte what ``json.dumps(self.to_dict(), indent=1)`` gives, without
+        holding every event as a dict and the whole text at once (a 3-hour timeline has
+        thousands of events; the sidecar writer streams these pieces to the file).
+        """
+        head = json.dumps(self.to_dict_head(), indent=1, ensure_ascii=False)
+        yield head[: -len("\n}")] + ",\n"  # the head's fields, then the events
+        if not self.events:
+            yield ' "events": []\n}'
+            return
+        yield ' "events": [\n'
+        last = len(self.events) - 1
+        for i, e in enumerate(self.events):
+            item = json.dumps(_event_dict(e), indent=1, ensure_ascii=False)
+            yield "  " + item.replace("\n", "\n  ") + (",\n" if i < last else "\n")
+        yield " ]\n}"
+
+    def to_dict_head(self) -> dict[str, Any]:
+        """Every field of :meth:`to_dict` but the events."""
         return {
             "format": FORMAT,
             "title": self.title,
@@ -95,11 +121,7 @@ class Timeline:
             "sample_rate": self.sample_rate,
             "meta": self.meta,
             "changes": [asdict(c) for c in self.changes],
-            "events": [_event_dict(e) for e in self.events],
         }
-
-    def to_json(self, indent: int | None = 1) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Timeline":
