@@ -91,7 +91,3 @@ class EncodeError(AudiocoachError):
         super().__init__(
             f"{command[0]} failed (exit {returncode}): {' '.join(command)}\n{tail}".rstrip()
         )
-
-
-class FitError(AudiocoachError):
-    """A cue that must be spoken cannot fit its slot, even in its shortest wording."""

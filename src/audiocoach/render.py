@@ -7,7 +7,6 @@ callback, never a click object.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -173,11 +172,3 @@ def build(
             write_text_atomic(vtt_path, webvtt(timeline))
             sidecars = [json_path, vtt_path]
         return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))
-
-
-def with_settings(routine: Routine, **changes: object) -> Routine:
-    """A copy of ``routine`` with some settings replaced (None values are ignored)."""
-    given = {k: v for k, v in changes.items() if v is not None}
-    if not given:
-        return routine
-    return dataclasses.replace(routine, settings=dataclasses.replace(routine.settings, **given))
