@@ -130,7 +130,6 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
     options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed)
     out = Path(output) if output else default_output(routine, fmt=fmt)
     bar = None
-    state = {"stage": None}
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar
@@ -140,7 +139,6 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
             bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)
-        state["stage"] = stage
 
     try:
         result = build(routine, out, options=options, routine=loaded, progress=progress, meta=override_meta(overrides, applied))
