@@ -363,7 +363,9 @@ def _stale(folder: Path, manifest: dict[str, dict[str, Any]], keys: set[str], we
     """Files of sessions (and weeks) that are no longer in the program."""
     found: set[Path] = set()
     for path in folder.glob("week-*/*"):
-        if path.suffix in (".mp3", ".json", ".vtt") and path.relative_to(folder).with_suffix("").as_posix() not in keys:
+        # A session's own files: <key>.mp3, .json, .vtt and the .plan.json / .chapters.json
+        # sidecars (session keys hold no dots).
+        if path.suffix in (".mp3", ".json", ".vtt") and path.relative_to(folder).as_posix().split(".", 1)[0] not in keys:
             found.add(path)
     for key in manifest:
         if key not in keys:

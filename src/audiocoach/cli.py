@@ -23,6 +23,7 @@ from .program import is_program, load_program, parse_weeks
 from .export import FORMATS, format_for_path
 from .render import RenderOptions, build, default_output, plan, resolve_music, synthesizer_for
 from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
+from .split import SPLIT_MODES
 
 
 class _Command(click.Command):
@@ -111,9 +112,10 @@ def cli():
 @click.option("--music-level", type=float, help="Music level relative to the voice, in dB (default: the routine's, else -12).")
 @click.option("--music-rest-level", type=float, help="Music level during rests, in dB relative to the voice (default: --music-level).")
 @click.option("--duck", type=click.FloatRange(0, 60), help="How many dB the music dips while the coach speaks (default: the routine's, else 10).")
+@click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write one file per set, hold and rest into <name>.sets/, with an M3U8 playlist.")
 @speech_options
 @override_options
-def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
+def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, rest_policy, rep_range, split=None, **speech):
     """Render ROUTINE to an MP3 that coaches you through it.
 
     \b
@@ -122,12 +124,13 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
         audiocoach build routines/posterior-chain.yaml -o ~/gym/monday.mp3 --rate 160
         audiocoach build routines/posterior-chain.yaml --tempo romanian-deadlift=4-0-1-0 --rest 60s
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
+        audiocoach build routines/posterior-chain.yaml --split sets
     """
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
     loaded, applied = resolve_overrides(load(routine), overrides)
     fmt = fmt or format_for_path(output or "")
     bed = resolve_music(loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
-    options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed)
+    options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split)
     out = Path(output) if output else default_output(routine, fmt=fmt)
     bar = None
 
@@ -246,9 +249,10 @@ def _weeks_of(program, text):
 @click.option("--prune", is_flag=True, help="Remove the files of sessions no longer in the program.")
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
+@click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write each session as one file per set, hold and rest (<session>.sets/).")
 @speech_options
 @override_options
-def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
+def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo, rest, rest_after, verbosity, rest_policy, rep_range, split=None, **speech):
     """Render every session of PROGRAM: one MP3 per session, one playlist per week.
 
     Writes OUTPUT/<program>/week-01/1-monday-<routine>.mp3 and so on, and
@@ -260,9 +264,10 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
     Example:
         audiocoach batch routines/posterior-chain-6-weeks.yaml
         audiocoach batch routines/posterior-chain-6-weeks.yaml -o ~/gym --weeks 1-2 --jobs 2
+        audiocoach batch routines/posterior-chain-6-weeks.yaml --split sets
     """
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
-    options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars)
+    options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
     chosen = _weeks_of(load_program(program), weeks)
     bar = None
 

@@ -7,6 +7,7 @@ callback, never a click object.
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -44,6 +45,8 @@ class RenderOptions:
     #: Threads for loudness levelling (None: one per core). A batch running N sessions at
     #: once gives each cores / N, so the sessions do not fight over the cores.
     threads: int | None = None
+    #: "sets": also write one file per set, hold and rest (see audiocoach.split).
+    split: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,13 @@ def build(
             extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
         )
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
+        chunks = mixer.chunks(progress=mix_progress)
+        if options.split:
+            from .split import split_stream
+
+            chunks = split_stream(chunks, timeline, routine, out, fmt=options.format, bitrate=options.bitrate, tags=tags)
         export_audio(
-            mixer.chunks(progress=mix_progress),
+            chunks,
             out,
             rate=timeline.sample_rate,
             fmt=options.format,
@@ -171,4 +179,9 @@ def build(
             write_text_atomic(json_path, timeline.iter_json())
             write_text_atomic(vtt_path, webvtt(timeline))
             sidecars = [json_path, vtt_path]
+            from .sessionplan import plan_path, session_plan
+
+            plan_file = plan_path(out)
+            write_text_atomic(plan_file, json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n")
+            sidecars.append(plan_file)
         return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))

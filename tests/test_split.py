@@ -1,0 +1,162 @@
+"""build --split sets: one file per set, hold and rest, cut where the timeline says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from audiocoach.cli import cli
+from audiocoach.compiler import compile_routine, estimate_ms
+from audiocoach.loader import loads
+from audiocoach.render import RenderOptions, build
+from audiocoach.split import pieces, playlist_text, split_folder
+from audiocoach.timeline import ms_to_samples
+from conftest import write
+from helpers import decode
+
+RATE = 22050
+#: Samples in one MP3 frame at 22.05 kHz (MPEG-2 layer III).
+MP3_FRAME = 576
+
+SPLIT_ROUTINE = """\
+title: Split test
+defaults:
+  rest: 16s
+  rest_after: 12s
+blocks:
+  - name: Test
+    exercises:
+      - exercise: romanian-deadlift
+        sets: 2
+        reps: 2
+      - exercise: walking-lunge
+        sets: 1
+        reps: 2
+        per_side: true
+      - exercise: glute-bridge-hold
+        hold: 12s
+"""
+
+
+def test_pieces_tile_the_timeline_with_one_piece_per_set_hold_and_rest():
+    routine = loads(SPLIT_ROUTINE, "split.yaml")
+    tl = compile_routine(routine, estimate_ms)
+    found = pieces(tl, routine)
+    assert [p.kind for p in found] == ["intro", "set", "rest", "set", "rest", "set", "rest", "hold", "outro"]
+    assert found[0].start_ms == 0 and found[-1].end_ms == tl.duration_ms
+    for a, b in zip(found, found[1:]):
+        assert a.end_ms == b.start_ms
+    # The per-side set keeps both sides and the switch between them.
+    lunge_work = [s for s in tl.of_kind("segment") if s.exercise == 1 and s.role in ("work", "switch")]
+    assert [s.role for s in lunge_work] == ["work", "switch", "work"]
+    assert (found[5].start_ms, found[5].end_ms) == (lunge_work[0].start_ms, lunge_work[-1].end_ms)
+    assert [p.title for p in found] == [
+        "Intro",
+        "Romanian deadlift: set 1 of 2",
+        "Rest 16 s, then Romanian deadlift: set 2 of 2",
+        "Romanian deadlift: set 2 of 2",
+        "Rest 12 s, then Walking lunge",
+        "Walking lunge",
+        "Rest 12 s, then Glute bridge hold",
+        "Glute bridge hold",
+        "Finish",
+    ]
+    assert [p.filename for p in found][:3] == ["01-intro.mp3", "02-romanian-deadlift-set-1.mp3", "03-rest.mp3"]
+    assert len({p.filename for p in found}) == len(found)
+
+
+def test_playlist_gives_true_lengths_to_the_millisecond():
+    routine = loads(SPLIT_ROUTINE, "split.yaml")
+    found = pieces(compile_routine(routine, estimate_ms), routine)
+    text = playlist_text("Split test", found)
+    lines = text.splitlines()
+    assert lines[:2] == ["#EXTM3U", "#PLAYLIST:Split test"]
+    assert lines[2] == f"#EXTINF:{found[0].length_ms / 1000:.3f},Intro" and lines[3] == "01-intro.mp3"
+    assert len(lines) == 2 + 2 * len(found)
+
+
+@pytest.fixture(scope="module")
+def split_builds(tmp_path_factory, phrase_cache):
+    folder = tmp_path_factory.mktemp("split")
+    src = write(folder, SPLIT_ROUTINE)
+    out = {}
+    for fmt in ("wav", "mp3"):
+        result = build(src, folder / f"session-{fmt}.{fmt}", options=RenderOptions(cache_dir=str(phrase_cache), split="sets", format=fmt))
+        out[fmt] = result
+    return out
+
+
+def _parts(result):
+    listed = (split_folder(result.output) / f"{result.output.stem}.m3u8").read_text(encoding="utf-8").splitlines()
+    names = [line for line in listed if line and not line.startswith("#")]
+    durations = [float(m.group(1)) for line in listed if (m := re.match(r"#EXTINF:([\d.]+),", line))]
+    return [split_folder(result.output) / n for n in names], durations
+
+
+@pytest.mark.engine
+def test_wav_pieces_are_the_session_sample_for_sample_and_cut_in_silence(split_builds):
+    result = split_builds["wav"]
+    files, durations = _parts(result)
+    found = pieces(result.timeline, loads(SPLIT_ROUTINE, "split.yaml"), ".wav")
+    assert [f.name for f in files] == [p.filename for p in found]
+    whole = decode(result.output)
+    decoded = [decode(f) for f in files]
+    for p, d, listed in zip(found, decoded, durations):
+        assert d.size == ms_to_samples(p.end_ms) - ms_to_samples(p.start_ms), p
+        assert listed == p.length_ms / 1000
+    assert np.array_equal(np.concatenate(decoded), whole)
+    # Nothing audible is cut: the 20 ms before every cut are silent, and what starts at a
+    # cut (the set's go tone, the rest's stop tone) starts from silence (a fade-in).
+    for p in found[1:]:
+        at = ms_to_samples(p.start_ms)
+        assert np.abs(whole[at - ms_to_samples(20) : at]).max() == 0, p
+        assert abs(int(whole[at])) < 300, p
+
+
+@pytest.mark.engine
+def test_mp3_pieces_decode_to_the_one_file_session_within_a_frame_per_boundary(split_builds):
+    result = split_builds["mp3"]
+    files, _ = _parts(result)
+    found = pieces(result.timeline, loads(SPLIT_ROUTINE, "split.yaml"))
+    whole = decode(result.output).astype(np.float64)
+    decoded = [decode(f).astype(np.float64) for f in files]
+    boundaries = len(files) - 1
+    joined = np.concatenate(decoded)
+    assert abs(joined.size - whole.size) <= MP3_FRAME * boundaries
+    pos = 0
+    for p, d in zip(found, decoded):
+        want = ms_to_samples(p.end_ms) - ms_to_samples(p.start_ms)
+        assert abs(d.size - want) <= MP3_FRAME, p
+        assert pos == ms_to_samples(p.start_ms) or abs(pos - ms_to_samples(p.start_ms)) <= MP3_FRAME
+        ref = whole[ms_to_samples(p.start_ms) : ms_to_samples(p.start_ms) + d.size]
+        # Each piece is encoded on its own, so the lossy samples differ a little; the
+        # sound is the same and in the same place: compare the waveforms, and the lag
+        # at which they line up best is zero.
+        corr = np.corrcoef(d[: ref.size], ref)[0, 1]
+        assert corr > 0.9, (p, corr)
+        lags = range(-MP3_FRAME, MP3_FRAME + 1, 8)
+        best = max(lags, key=lambda k: float(np.dot(np.roll(d[: ref.size], k), ref)))
+        assert best == 0, (p, best)
+        pos += d.size
+
+
+@pytest.mark.engine
+def test_cli_build_and_batch_split_sets(tmp_path, cli_env):
+    src = write(tmp_path, SPLIT_ROUTINE)
+    out = tmp_path / "one.mp3"
+    r = CliRunner().invoke(cli, ["build", str(src), "-o", str(out), "--split", "sets"], env=cli_env)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "one.sets").iterdir())[-2:] == ["09-finish.mp3", "one.m3u8"]
+    program = write(tmp_path, "title: Split program\nweeks: 1\ndays:\n  - day: Monday\n    routine: routine.yaml\n", "prog.yaml")
+    r = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--jobs", "1"], env=cli_env)
+    assert r.exit_code == 0, r.output
+    sets = tmp_path / "out" / "prog" / "week-01" / "1-monday-routine.sets"
+    assert (sets / "1-monday-routine.m3u8").is_file() and len(list(sets.glob("*.mp3"))) == 9
+    # A second run changes nothing and keeps the pieces and the plan sidecar (not "stale").
+    r = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--prune"], env=cli_env)
+    assert r.exit_code == 0 and "1 unchanged" in r.output and "removed" not in r.output, r.output
+    assert sets.is_dir() and (sets.parent / "1-monday-routine.plan.json").is_file()
