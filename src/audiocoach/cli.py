@@ -373,3 +373,32 @@ def voices(engine, language):
         if language and not any(lang.startswith(language) for lang in v.languages):
             continue
         click.echo(f"{v.id:<28} {langs:<16} {v.name}")
+
+
+@cli.command(name="publish")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+@click.option("--base-url", required=True, help="The address FOLDER is served at, e.g. http://192.168.1.20:8000/ (what 'audiocoach serve' prints).")
+@click.option("--author", default="audiocoach", show_default=True, help="The feed's author (itunes:author).")
+def publish_cmd(folder, base_url, author):
+    """Write a podcast feed, chapters and a program page for the sessions in FOLDER.
+
+    FOLDER is what 'audiocoach batch' wrote (OUTPUT/<program>), a roster's folder, or
+    any folder above them: every folder that holds week-NN folders gets its own
+    feed.xml (RSS 2.0, iTunes and Podcasting 2.0 tags) and index.html, and each
+    session a .chapters.json beside its audio. Subscribe to the feed's URL in a
+    podcast app.
+
+    \b
+    Example:
+        audiocoach batch routines/posterior-chain-6-weeks.yaml
+        audiocoach publish output/posterior-chain-6-weeks --base-url http://192.168.1.20:8000/
+    """
+    from .publish import publish
+
+    results = publish(folder, base_url, author=author)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    for r in results:
+        rel = r.feed_path.relative_to(Path(folder)).as_posix()
+        click.echo(f"{r.feed.title}: {len(r.feed.episodes)} episodes -> {r.feed_path} ({base}{rel}), page {r.page_path}")
+        for path in r.feed.skipped:
+            click.echo(f"{path}: skipped (no timeline beside it; rebuild without --no-sidecars)", err=True)
