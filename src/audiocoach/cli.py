@@ -402,3 +402,31 @@ def publish_cmd(folder, base_url, author):
         click.echo(f"{r.feed.title}: {len(r.feed.episodes)} episodes -> {r.feed_path} ({base}{rel}), page {r.page_path}")
         for path in r.feed.skipped:
             click.echo(f"{path}: skipped (no timeline beside it; rebuild without --no-sidecars)", err=True)
+
+
+@cli.command(name="serve")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on (0.0.0.0: every interface, so phones on the same network reach it).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+def serve_cmd(folder, host, port):
+    """Serve FOLDER (feeds, pages, audio) over HTTP until Ctrl-C.
+
+    Answers byte-range requests (podcast apps seek with them), sends the right MIME
+    types, and serves nothing outside FOLDER. Give the printed address to
+    'audiocoach publish --base-url', then subscribe to .../feed.xml in a podcast app.
+
+    \b
+    Example:
+        audiocoach serve output --port 8000
+    """
+    import logging
+
+    from .serve import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    def ready(urls):
+        click.echo(f"Serving {folder} at " + " and ".join(urls) + " (Ctrl-C to stop)")
+        sys.stdout.flush()
+
+    serve(folder, host, port, ready=ready)
