@@ -78,3 +78,25 @@ ensure_venv() {
     die "pip could not install the Python dependencies (see the messages above)"
   echo "$want" >"$stamp"
 }
+
+# The program-page test drives a real headless Chromium; only scripts/test.sh needs it.
+TEST_PACKAGES=(chromium chromium-driver)
+
+ensure_test_browser() {
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && return 0
+  say "installing the test browser: ${TEST_PACKAGES[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo -n"
+    else
+      die "the page test needs Chromium. Install it, then run this again:
+    sudo apt-get install -y ${TEST_PACKAGES[*]}"
+    fi
+  fi
+  command -v apt-get >/dev/null 2>&1 || die "no apt-get here: install chromium and chromedriver, then run this again"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null || true
+  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${TEST_PACKAGES[@]}" >/dev/null ||
+    die "apt-get could not install ${TEST_PACKAGES[*]}; install them by hand and run this again"
+}

@@ -74,7 +74,7 @@ def _chapters(ep: Episode) -> str:
 def _plan(ep: Episode) -> str:
     if ep.plan is None:
         return ""
-    head = "<tr><th>Exercise</th><th>Sets x reps</th><th>Tempo</th><th>Rest</th><th>Load</th></tr>"
+    head = "<tr><th>Exercise</th><th>Sets x reps</th><th>Tempo</th><th>Rest</th><th>Load, notes</th></tr>"
     rows = []
     for i in ep.plan.items:
         name = escape(i.name) + (f'<div class="note">{escape(i.group)}</div>' if i.group else "")
