@@ -254,10 +254,11 @@ def test_stale_sessions_reported_then_pruned(built, tmp_path, phrase_cache):
     result = build_program(program, out, options=opts)
     folder = out / "p"
     stale = sorted(p.relative_to(folder).as_posix() for p in result.stale)
-    assert "week-02/1-monday-a.mp3" in stale and "week-02.m3u" in stale and len(stale) == 7
+    # Two sessions x (.mp3, .json, .vtt, .plan.json), and the week's playlist.
+    assert "week-02/1-monday-a.mp3" in stale and "week-02/1-monday-a.plan.json" in stale and "week-02.m3u" in stale and len(stale) == 9
     assert (folder / "week-02" / "1-monday-a.mp3").exists()
     pruned = build_program(program, out, options=opts, prune=True)
-    assert pruned.pruned and len(pruned.stale) == 7
+    assert pruned.pruned and len(pruned.stale) == 9
     assert not (folder / "week-02").exists() and not (folder / "week-02.m3u").exists()
     assert sorted(read_manifest(folder)) == KEYS[:1] + KEYS[1:2]
 
