@@ -110,7 +110,7 @@ def test_build_writes_mp3_and_reports(runner, in_tmp, cli_env):
     out = in_tmp / "output" / "short.mp3"
     assert out.exists() and out.stat().st_size > 10_000
     assert result.stdout.startswith("Wrote output/short.mp3 (")
-    assert sorted(p.name for p in (in_tmp / "output").iterdir()) == ["short.json", "short.mp3", "short.vtt"]
+    assert sorted(p.name for p in (in_tmp / "output").iterdir()) == ["short.json", "short.mp3", "short.plan.json", "short.vtt"]
     custom = runner.invoke(cli, ["build", "short.yaml", "-o", "x/y.mp3", "--no-sidecars"], env=cli_env)
     assert custom.exit_code == 0
     assert sorted(p.name for p in (in_tmp / "x").iterdir()) == ["y.mp3"]
