@@ -137,6 +137,24 @@ def test_serve_command_listens_and_serves(tmp_path):
         proc.wait(TIMEOUT)
 
 
+def test_if_range_of_another_version_gets_the_whole_file(site):
+    port, audio = site
+    _, headers, _ = get(port, "/week-01/1-monday-hinge.mp3", method="HEAD")
+    same = {"Range": "bytes=0-9", "If-Range": headers["last-modified"]}
+    assert get(port, "/week-01/1-monday-hinge.mp3", same)[0] == 206
+    other = {"Range": "bytes=0-9", "If-Range": "Mon, 01 Jan 2001 00:00:00 GMT"}
+    status, _, body = get(port, "/week-01/1-monday-hinge.mp3", other)
+    assert status == 200 and body == audio
+
+
+def test_folder_listing_shows_no_hidden_or_temporary_files(site):
+    port, _ = site
+    status, headers, body = get(port, "/week-01/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert b'href="1-monday-hinge.mp3"' in body and b'href="1-monday-hinge.sets/"' in body
+    assert b".part" not in body
+
+
 def test_parse_range():
     assert parse_range("bytes=0-0", 10) == (0, 0)
     assert parse_range("bytes=-20", 10) == (0, 9)

@@ -11,10 +11,13 @@ temporary ``.part`` files are not served either).
 from __future__ import annotations
 
 import functools
+import html
+import io
 import logging
 import os
 import re
 import socket
+import urllib.parse
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -105,8 +108,11 @@ class Handler(SimpleHTTPRequestHandler):
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        size = os.fstat(f.fileno()).st_size
+        stat = os.fstat(f.fileno())
+        size, modified = stat.st_size, self.date_time_string(int(stat.st_mtime))
         wanted = parse_range(self.headers["Range"], size)
+        if "If-Range" in self.headers and self.headers["If-Range"] != modified:
+            wanted = None  # the client's copy is of another version: send the whole file
         if wanted is None:
             f.close()
             return super().send_head()
@@ -122,7 +128,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
         self.send_header("Content-Length", str(last - first + 1))
-        self.send_header("Last-Modified", self.date_time_string(int(os.fstat(f.fileno()).st_mtime)))
+        self.send_header("Last-Modified", modified)
         self.end_headers()
         f.seek(first)
         self._range = (first, last)
@@ -133,6 +139,26 @@ class Handler(SimpleHTTPRequestHandler):
         if not any(h.lower().startswith(b"accept-ranges") for h in getattr(self, "_headers_buffer", [])):
             self.send_header("Accept-Ranges", "bytes")
         super().end_headers()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> BinaryIO | None:  # type: ignore[override]
+        """A folder without index.html: its visible entries (no hidden or temporary files)."""
+        try:
+            names = sorted(n for n in os.listdir(path) if not n.startswith("."))
+        except OSError:
+            self.send_error(HTTPStatus.NOT_FOUND, "No permission to list directory")
+            return None
+        shown = html.escape(urllib.parse.unquote(self.path.split("?", 1)[0]))
+        items = "".join(
+            f'<li><a href="{urllib.parse.quote(n + ("/" if os.path.isdir(os.path.join(path, n)) else ""))}">'
+            f"{html.escape(n)}</a></li>" for n in names
+        )
+        body = (f'<!doctype html><html><head><meta charset="utf-8"><title>{shown}</title></head>'
+                f"<body><h1>{shown}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def copyfile(self, source: BinaryIO, outputfile: BinaryIO) -> None:  # type: ignore[override]
         if self._range is None:
