@@ -58,12 +58,12 @@ progression:
 
 @functools.lru_cache(maxsize=None)
 def tiny_program(cache_dir: str) -> Path:
-    """The rendered program's folder (OUT/tiny, with week-01/ and week-02/)."""
+    """The rendered program's folder (OUT/tiny, with week-01/ and week-02/), split into sets too."""
     folder = Path(tempfile.mkdtemp(prefix="audiocoach-published-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     (folder / "hinge.yaml").write_text(DAY_A, encoding="utf-8")
     (folder / "thrust.yaml").write_text(DAY_B, encoding="utf-8")
     (folder / "tiny.yaml").write_text(PROGRAM, encoding="utf-8")
-    result = build_program(folder / "tiny.yaml", folder / "out", jobs=2, options=RenderOptions(cache_dir=cache_dir))
+    result = build_program(folder / "tiny.yaml", folder / "out", jobs=2, options=RenderOptions(cache_dir=cache_dir, split="sets"))
     assert not result.failed, [r.error for r in result.failed]
     return result.folder

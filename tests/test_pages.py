@@ -89,6 +89,13 @@ def test_page_lists_weeks_sessions_chapters_and_plan_and_a_chapter_click_seeks(b
     week2 = sessions[2].find_elements(By.CSS_SELECTOR, "table.plan td")
     assert week2[1].text == "2 x 3"  # the program's progression, week 2
 
+    # Set by set: the split files, in the playlist's order, each a file of the session's folder.
+    pieces = first.find_elements(By.CSS_SELECTOR, "details.sets li a")
+    playlist = (result.feed.root / "week-01" / "1-monday-hinge.sets" / "1-monday-hinge.m3u8").read_text(encoding="utf-8")
+    listed = [line for line in playlist.splitlines() if line and not line.startswith("#")]
+    assert [a.get_attribute("href") for a in pieces] == [base + "week-01/1-monday-hinge.sets/" + n for n in listed]
+    assert pieces[1].get_attribute("textContent") == "Romanian deadlift: set 1 of 2"
+
     # Nothing comes from the network: every resource the page loaded is the server's own.
     resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert all(r.startswith(base) for r in resources), resources

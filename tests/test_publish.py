@@ -143,3 +143,46 @@ def test_cli_publish_prints_each_feed(program):
     r = CliRunner().invoke(cli, ["publish", str(program), "--base-url", BASE.rstrip("/")])
     assert r.exit_code == 0, r.output
     assert r.output == f"Tiny program: 4 episodes -> {program / 'feed.xml'} ({BASE}feed.xml), page {program / 'index.html'}\n"
+
+
+@pytest.mark.engine
+def test_feed_and_enclosures_over_the_server(program):
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    from audiocoach.serve import make_server
+
+    server = make_server(program, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    publish(program, base)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+
+    def fetch(url, method="GET", headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+        try:
+            conn.request(method, urlsplit(url).path, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, r.headers, r.read()
+        finally:
+            conn.close()
+
+    try:
+        status, headers, body = fetch(base + "feed.xml")
+        assert status == 200 and headers["Content-Type"].startswith("application/rss+xml")
+        d = feedparser.parse(body)
+        assert not d.bozo and len(d.entries) == 4
+        for e in d.entries:
+            (enc,) = e.enclosures
+            path = program / urlsplit(enc.href).path.lstrip("/")
+            status, headers, _ = fetch(enc.href, "HEAD")
+            assert status == 200 and headers["Content-Length"] == enc.length and headers["Content-Type"] == enc.type
+            status, headers, body = fetch(enc.href, headers={"Range": "bytes=1000-4999"})
+            assert status == 206 and body == path.read_bytes()[1000:5000]
+            status, headers, body = fetch(e.podcast_chapters["url"])
+            assert status == 200 and headers["Content-Type"] == "application/json+chapters"
+            assert json.loads(body)["chapters"][0]["title"] == "Intro"
+    finally:
+        server.shutdown()
+        server.server_close()

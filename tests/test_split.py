@@ -13,7 +13,7 @@ from audiocoach.cli import cli
 from audiocoach.compiler import compile_routine, estimate_ms
 from audiocoach.loader import loads
 from audiocoach.render import RenderOptions, build
-from audiocoach.split import pieces, playlist_text, split_folder
+from audiocoach.split import pieces, playlist_text, read_playlist, split_folder
 from audiocoach.timeline import ms_to_samples
 from conftest import write
 from helpers import decode
@@ -160,3 +160,14 @@ def test_cli_build_and_batch_split_sets(tmp_path, cli_env):
     r = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--prune"], env=cli_env)
     assert r.exit_code == 0 and "1 unchanged" in r.output and "removed" not in r.output, r.output
     assert sets.is_dir() and (sets.parent / "1-monday-routine.plan.json").is_file()
+
+
+def test_the_playlist_reads_back_as_the_pieces(tmp_path):
+    routine = loads(SPLIT_ROUTINE, "split.yaml")
+    found = pieces(compile_routine(routine, estimate_ms), routine)
+    output = tmp_path / "s.mp3"
+    split_folder(output).mkdir()
+    (split_folder(output) / "s.m3u8").write_text(playlist_text("Split test", found), encoding="utf-8")
+    back = read_playlist(output)
+    assert [(p.title, p.start_ms, p.end_ms, p.filename) for p in back] == [(p.title, p.start_ms, p.end_ms, p.filename) for p in found]
+    assert read_playlist(tmp_path / "unsplit.mp3") == ()

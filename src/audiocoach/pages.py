@@ -13,6 +13,7 @@ from html import escape
 from urllib.parse import quote
 
 from .publish import Episode, Feed
+from .split import read_playlist, split_folder
 
 _CSS = """
 :root { color-scheme: light dark; --accent: #2b6cb0; }
@@ -34,6 +35,7 @@ details summary { cursor: pointer; padding: 8px 0; font-weight: 600; }
 .plan { display: block; width: 100%; overflow-x: auto; border-collapse: collapse; font-size: .92em; }
 .plan th, .plan td { text-align: left; padding: 6px 8px 6px 0; border-bottom: 1px solid #8883; vertical-align: top; }
 .note { color: #888; font-size: .9em; }
+.sets li { padding: 6px 0; }
 """
 
 # A chapter click seeks its own session's player; the chapter being played is marked.
@@ -85,6 +87,21 @@ def _plan(ep: Episode) -> str:
     return f'<details class="plan-box" open><summary>Plan</summary><table class="plan">{head}{"".join(rows)}</table></details>'
 
 
+def _sets(feed: Feed, ep: Episode) -> str:
+    """The session's split files (``--split sets``), to skip a rest or repeat a set."""
+    found = read_playlist(ep.audio)
+    if not found:
+        return ""
+    folder = split_folder(ep.audio)
+    playlist = quote(folder.relative_to(feed.root).as_posix() + f"/{ep.audio.stem}.m3u8")
+    rows = "".join(
+        f'<li><a href="{quote((folder / p.filename).relative_to(feed.root).as_posix())}">{escape(p.title)}</a>'
+        f' <span class="time">{_clock(p.length_ms)}</span></li>' for p in found
+    )
+    return (f'<details class="sets"><summary>Set by set ({len(found)} files, '
+            f'<a href="{playlist}">playlist</a>)</summary><ol>{rows}</ol></details>')
+
+
 def _session(feed: Feed, ep: Episode) -> str:
     src = quote(ep.audio.relative_to(feed.root).as_posix())
     when = ", ".join(x for x in (ep.day, _clock(ep.duration_ms), "deload" if ep.deload else "") if x)
@@ -92,7 +109,7 @@ def _session(feed: Feed, ep: Episode) -> str:
         f'<article class="session" id="{escape(ep.key.replace("/", "-"))}">'
         f"<h3>{escape(ep.title)}</h3><p class=\"when\">{escape(when)}</p>"
         f'<audio controls preload="metadata" src="{src}" type="{ep.mime}"></audio>'
-        f"{_chapters(ep)}{_plan(ep)}</article>"
+        f"{_chapters(ep)}{_plan(ep)}{_sets(feed, ep)}</article>"
     )
 
 

@@ -131,6 +131,28 @@ def playlist_text(title: str, found: tuple[Piece, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def read_playlist(output: Path) -> tuple[Piece, ...]:
+    """The pieces listed in ``output``'s split playlist (empty when it was not split).
+
+    Only titles, lengths and file names are known from the playlist; the pieces' times are
+    their running sums.
+    """
+    playlist = split_folder(output) / f"{output.stem}.m3u8"
+    try:
+        lines = playlist.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    found, at, pending = [], 0, None
+    for line in lines:
+        if line.startswith("#EXTINF:"):
+            length, _, title = line[len("#EXTINF:"):].partition(",")
+            pending = (round(float(length) * 1000), title)
+        elif line and not line.startswith("#") and pending:
+            found.append(Piece("", pending[1], at, at + pending[0], line))
+            at, pending = at + pending[0], None
+    return tuple(found)
+
+
 class _Reader:
     """Hands out the samples that arrive on a queue, piece by piece."""
 
