@@ -161,3 +161,11 @@ def test_parse_range():
     assert parse_range("bytes=10-", 10) == "unsatisfiable"
     assert parse_range("items=0-1", 10) is None
     assert parse_range("bytes=-", 10) is None
+
+
+def test_a_port_in_use_is_a_clear_error(site, tmp_path):
+    from audiocoach.errors import AudiocoachError
+
+    port, _ = site
+    with pytest.raises(AudiocoachError, match=rf"cannot listen on 127\.0\.0\.1:{port}: .*\(try another --port\)"):
+        make_server(tmp_path, "127.0.0.1", port)
