@@ -356,3 +356,23 @@ def test_interrupted_batch_leaves_no_partial_file(tmp_path, phrase_cache):
     # what was finished is in the manifest, and the next run only renders the rest
     manifest = read_manifest(folder)
     assert set(manifest) <= {p.relative_to(folder).with_suffix("").as_posix() for p in mp3s}
+
+
+def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
+    """Folders are owned by their program file: a second 'p.yaml' elsewhere cannot share
+    (or prune) the first one's files; the same file keeps its folder, even moved with it."""
+    first = load_program(make_program(tmp_path / "one"))
+    second = load_program(make_program(tmp_path / "two"))
+    out = tmp_path / "out"
+    assert batch.program_folder(out, first) == out / "p"
+    batch._claim(out / "p", first)
+    assert (out / "p" / "program.txt").read_text() == "../../one/p.yaml\n"
+    assert batch.program_folder(out, first) == out / "p"
+    keyed = batch.program_folder(out, second)
+    assert keyed.parent == out and keyed.name.startswith("p-") and len(keyed.name) == len("p-") + 8
+    batch._claim(keyed, second)
+    assert batch.program_folder(out, second) == keyed
+    assert batch.program_folder(out, first) == out / "p"
+    shutil.copytree(tmp_path / "one", tmp_path / "moved" / "one")
+    shutil.copytree(out, tmp_path / "moved" / "out")
+    assert batch.program_folder(tmp_path / "moved" / "out", load_program(tmp_path / "moved" / "one" / "p.yaml")) == tmp_path / "moved" / "out" / "p"

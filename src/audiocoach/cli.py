@@ -296,9 +296,11 @@ def _weeks_of(program, text):
 @click.option("--prune", is_flag=True, help="Remove the files of sessions no longer in the program.")
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
+@click.option("--roster", type=click.Path(dir_okay=False), help="Athletes file: render the program for each athlete, with their own overrides, loads and weeks.")
+@click.option("--cluster", metavar="tcp://HOST:8786", help="Render on the workers of this Dask scheduler instead of local processes.")
 @speech_options
 @override_options
-def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
+def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster, cluster, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
     """Render every session of PROGRAM: one MP3 per session, one playlist per week.
 
     Writes OUTPUT/<program>/week-01/1-monday-<routine>.mp3 and so on, and
@@ -306,10 +308,16 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
     inputs did not change is not rebuilt. A failing session is reported and the
     others still finish (the exit code is then 1).
 
+    With --roster, each athlete gets OUTPUT/<program>/<athlete>/week-01/... with their
+    own playlists and manifest; the roster is checked before anything renders.
+    With --cluster, the sessions render on a Dask cluster's workers.
+
     \b
     Example:
         audiocoach batch routines/posterior-chain-6-weeks.yaml
         audiocoach batch routines/posterior-chain-6-weeks.yaml -o ~/gym --weeks 1-2 --jobs 2
+        audiocoach batch routines/posterior-chain-6-weeks.yaml --roster athletes.yaml
+        audiocoach batch routines/posterior-chain-6-weeks.yaml --cluster tcp://10.0.0.5:8786
     """
     _require_program(program)
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
@@ -328,7 +336,7 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
 
     try:
         result = build_program(program, out_dir, weeks=chosen, jobs=jobs, options=options,
-                               overrides=overrides, prune=prune, progress=progress)
+                               overrides=overrides, prune=prune, progress=progress, roster=roster, cluster=cluster)
     except KeyboardInterrupt:
         click.echo("\nInterrupted: finished sessions are kept; run the same command again to continue.", err=True)
         sys.exit(130)
@@ -336,12 +344,14 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
         if bar is not None:
             bar.__exit__(None, None, None)
     width = max([len(r.title) for r in result.sessions] + [7])
-    click.echo(f"{'Session':<{width}}  Length  Status     File")
+    who = max([len(r.athlete or "") for r in result.sessions] + [7]) if roster else 0
+    click.echo((f"{'Athlete':<{who}}  " if who else "") + f"{'Session':<{width}}  Length  Status     File")
     for r in result.sessions:
         length = _fmt_clock(r.duration_ms)[:5] if r.duration_ms is not None else "  -  "
-        click.echo(f"{r.title:<{width}}  {length}   {r.status:<9}  {r.output}")
+        athlete = f"{r.athlete or '':<{who}}  " if who else ""
+        click.echo(f"{athlete}{r.title:<{width}}  {length}   {r.status:<9}  {r.output}")
     click.echo(f"{len(result.built)} built, {len(result.unchanged)} unchanged, {len(result.failed)} failed; "
-               f"playlists: {', '.join(p.name for p in result.playlists)}")
+               f"playlists: {', '.join(p.relative_to(result.folder).as_posix() for p in result.playlists)}")
     for path in result.stale:
         verb = "removed" if result.pruned else "no longer in the program (remove with --prune)"
         click.echo(f"{path}: {verb}")

@@ -196,7 +196,7 @@ class DaskExecutor:
     def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
         from distributed import as_completed
 
-        return iter(as_completed(list(futures)))
+        return iter(as_completed(list(futures), loop=self._client.loop))
 
     def stop(self) -> None:
         # A running task cannot be interrupted on a worker; it finishes and writes a whole
