@@ -366,7 +366,7 @@ def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
     out = tmp_path / "out"
     assert batch.program_folder(out, first) == out / "p"
     batch._claim(out / "p", first)
-    assert (out / "p" / "program.txt").read_text() == "../../one/p.yaml\n"
+    assert (out / "p" / "program.txt").read_text() == "../one/p.yaml\n"
     assert batch.program_folder(out, first) == out / "p"
     keyed = batch.program_folder(out, second)
     assert keyed.parent == out and keyed.name.startswith("p-") and len(keyed.name) == len("p-") + 8
