@@ -217,3 +217,18 @@ def test_unreachable_cluster_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1 (")
     assert result.stderr.rstrip().endswith("start one with 'dask scheduler' and workers with 'dask worker SCHEDULER --nthreads 1'")
+
+
+def test_a_cluster_whose_workers_run_threads_is_refused_before_any_render(tmp_path):
+    from distributed import LocalCluster
+
+    program = make_program(tmp_path / "src")
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--cluster", cluster.scheduler_address])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Dask worker tcp://127.0.0.1:")
+    assert result.stderr.endswith(
+        " runs 2 threads; start workers with '--nthreads 1' (the speech engine's callback is process-wide, "
+        "so one process can speak one session at a time)\n"
+    )
+    assert list((tmp_path / "out").rglob("*.mp3")) == []

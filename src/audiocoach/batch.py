@@ -5,11 +5,16 @@
 manifest that maps each session to the hash of its inputs (the routine as progressed and
 overridden, the render options, the session's tags, the tool's version). A session whose
 hash is unchanged and whose files exist is not rebuilt, and when nothing changed the speech
-engine never starts. Sessions render in a process pool; one failing session is reported
-and the others still finish. On Ctrl-C the workers stop, their temporary files are
-removed, and the manifest keeps the sessions that were finished.
+engine never starts. Sessions render on an executor (:mod:`audiocoach.executors`: a local
+process pool or a Dask cluster); any error in one session, even while loading its
+routine, fails that session by name and the others still finish. On Ctrl-C the workers
+stop, their temporary files are removed, and the manifest keeps the sessions finished.
 
-:func:`plan_program` gives the week-by-week overview ``audiocoach plan PROGRAM`` prints.
+With a roster (:mod:`audiocoach.roster`) every athlete gets ``OUT/<program>/<athlete>/``
+with their own overrides, loads, weeks, playlists and manifest.
+
+:func:`plan_program` (in :mod:`audiocoach.program_plan`, re-exported here) gives the
+week-by-week overview ``audiocoach plan PROGRAM`` prints.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from . import __version__
 from .errors import AudiocoachError
 from .executors import make_executor
 from .export import write_text_atomic
-from .model import Entry, Routine
+from .model import Routine
 from .overrides import Override
 from .program import Program, Session, load_day, load_program, sessions
-from .render import RenderOptions, build, plan, synthesizer_for
+from .render import RenderOptions, build
 from .roster import Athlete, apply_loads, check_voices, load_roster, merge_overrides
+from .program_plan import SessionPlan, overview, plan_program  # noqa: F401  (re-exported: batch's public API)
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "audiocoach.batch/1"
@@ -450,78 +456,3 @@ def _stale(folder: Path, manifest: dict[str, dict[str, Any]], keys: set[str], we
         if week > weeks:
             found.add(path)
     return sorted(p for p in found if p.exists())
-
-
-# --------------------------------------------------------------------------- plan
-
-
-@dataclass(frozen=True)
-class SessionPlan:
-    session: Session
-    duration_ms: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        s = self.session
-        return {
-            "key": s.key,
-            "week": s.week,
-            "day": s.day,
-            "deload": s.deload,
-            "title": s.title,
-            "duration_ms": self.duration_ms,
-            "error": s.error,
-            "exercises": overview(s.routine) if s.routine else [],
-        }
-
-
-def overview(routine: Routine) -> list[dict[str, Any]]:
-    """Each exercise as prescribed: sets x reps, tempo, rests; group members name their group."""
-    out = []
-    for block in routine.blocks:
-        for item in block.entries:
-            members = getattr(item, "members", None)
-            if members is None:
-                out.append(_entry_dict(item))
-                continue
-            group = {"kind": item.kind, "dose": item.dose, "rest": str(item.rest), "rest_after": str(item.rest_after)}
-            out.extend({**_entry_dict(m), "group": group} for m in members)
-    return out
-
-
-def _entry_dict(e: Entry) -> dict[str, Any]:
-    return {
-        "exercise": e.exercise.id,
-        "name": e.exercise.name,
-        "sets": e.sets,
-        "reps": str(e.reps) if e.reps is not None else None,
-        "hold_ms": e.hold_ms,
-        "per_side": e.per_side,
-        "dose": e.dose,
-        "tempo": e.tempo.text if e.reps is not None else None,
-        "rest": str(e.rest),
-        "rest_after": str(e.rest_after),
-        "note": e.note,
-        "group": None,
-    }
-
-
-def plan_program(
-    program: Program,
-    *,
-    weeks: Iterable[int] | None = None,
-    overrides: Iterable[Override] = (),
-    options: RenderOptions = RenderOptions(),
-) -> list[SessionPlan]:
-    """Every session with its exercises as prescribed that week and its exact length.
-
-    Lengths come from the real clip lengths (synthesized into the phrase cache, which the
-    batch then reuses). Raises RoutineError for a broken routine.
-    """
-    overrides = tuple(overrides)
-    out = []
-    for s in sessions(program, weeks=weeks, overrides=overrides):
-        assert s.routine is not None
-        with synthesizer_for(s.routine, options) as synth:
-            timeline = plan(s.routine, synth)
-        out.append(SessionPlan(s, timeline.duration_ms))
-    return out
