@@ -182,7 +182,7 @@ def test_second_run_rebuilds_nothing_and_starts_no_engine(built, tmp_path, phras
         raise AssertionError("nothing should be rendered")
 
     monkeypatch.setattr(batch, "_run", no_render)
-    monkeypatch.setattr(batch, "synthesizer_for", no_render)
+    monkeypatch.setattr(batch, "check_voices", no_render)  # the only way batch itself starts the engine
     start = time.monotonic()
     result = build_program(program, out, options=RenderOptions(cache_dir=str(phrase_cache)))
     assert time.monotonic() - start < 2

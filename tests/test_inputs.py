@@ -195,7 +195,7 @@ def test_batch_names_build_for_a_routine(runner, in_tmp):
 def test_output_suffix_unknown_is_an_error(runner, in_tmp):
     result = runner.invoke(cli, ["build", "short.yaml", "-o", "x.flac"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: -o x.flac: audiocoach does not write '.flac' files (it writes .mp3, .m4a, .ogg, .wav); change the suffix\n"
+    assert result.stderr == "Error: -o x.flac: audiocoach does not write '.flac' files (it writes .mp3, .m4a, .ogg, .wav); change the suffix, or name the format with --format\n"
     assert not (in_tmp / "x.flac").exists()
 
 

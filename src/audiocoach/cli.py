@@ -128,9 +128,11 @@ def _output_format(output: str | None, fmt: str | None) -> tuple[Path | None, st
     path = Path(output)
     suffix = path.suffix.lower()
     by_suffix = next((name for name, f in FORMATS.items() if f.ext == suffix), None)
-    if suffix and by_suffix is None:
+    if suffix and by_suffix is None and fmt is None:
         exts = ", ".join(f.ext for f in FORMATS.values())
-        raise AudiocoachError(f"-o {output}: audiocoach does not write '{suffix}' files (it writes {exts}); change the suffix")
+        raise AudiocoachError(f"-o {output}: audiocoach does not write '{suffix}' files (it writes {exts}); change the suffix, or name the format with --format")
+    if by_suffix is None and suffix:
+        return path, str(fmt)  # an explicit --format for a file name of the user's choosing
     if by_suffix is None:
         chosen = fmt or format_for_path("")
         return path.with_name(path.name + FORMATS[chosen].ext), chosen
