@@ -182,7 +182,7 @@ def test_second_run_rebuilds_nothing_and_starts_no_engine(built, tmp_path, phras
         raise AssertionError("nothing should be rendered")
 
     monkeypatch.setattr(batch, "_run", no_render)
-    monkeypatch.setattr(batch, "synthesizer_for", no_render)
+    monkeypatch.setattr(batch, "check_voices", no_render)  # the only way batch itself starts the engine
     start = time.monotonic()
     result = build_program(program, out, options=RenderOptions(cache_dir=str(phrase_cache)))
     assert time.monotonic() - start < 2
@@ -211,7 +211,7 @@ def test_weeks_selection(tmp_path, phrase_cache):
     result = build_program(program, tmp_path / "out", weeks=[2], jobs=1, options=RenderOptions(cache_dir=str(phrase_cache), sidecars=False))
     assert [s.key for s in result.sessions] == KEYS[2:]
     folder = tmp_path / "out" / "p"
-    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "week-02", "week-02.m3u"]
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "program.txt", "week-02", "week-02.m3u"]
     assert sorted(p.name for p in (folder / "week-02").iterdir()) == ["1-monday-a.mp3", "2-friday-b.mp3"]
 
 
@@ -239,11 +239,59 @@ def test_a_broken_routine_fails_alone(tmp_path, phrase_cache):
 @pytest.mark.engine
 def test_a_session_failing_while_rendering_fails_alone(tmp_path, phrase_cache):
     program = make_program(tmp_path / "src")
-    result = build_program(program, tmp_path / "out", weeks=[1], jobs=2,
-                           options=RenderOptions(cache_dir=str(phrase_cache), voice="no-such-voice-xyz"))
-    assert {s.status for s in result.sessions} == {"failed"}
-    assert all("no-such-voice-xyz" in s.error for s in result.sessions)
-    assert read_manifest(tmp_path / "out" / "p") == {}
+    # A folder where one session's MP3 must go: that render fails at the very end, for real.
+    blocker = tmp_path / "out" / "p" / "week-01" / "1-monday-a.mp3"
+    blocker.mkdir(parents=True)
+    result = build_program(program, tmp_path / "out", weeks=[1], jobs=2, options=RenderOptions(cache_dir=str(phrase_cache)))
+    assert statuses(result) == {"week-01/1-monday-a": "failed", "week-01/2-friday-b": "built"}
+    failed = result.failed[0]
+    assert failed.key == "week-01/1-monday-a" and "1-monday-a.mp3" in failed.error
+    assert sorted(read_manifest(tmp_path / "out" / "p")) == ["week-01/2-friday-b"]
+    assert (tmp_path / "out" / "p" / "week-01" / "2-friday-b.mp3").is_file()
+
+
+@pytest.mark.engine
+def test_a_bad_voice_stops_before_the_first_session(tmp_path, phrase_cache):
+    program = make_program(tmp_path / "src")
+    with pytest.raises(batch.AudiocoachError) as info:
+        build_program(program, tmp_path / "out", weeks=[1], jobs=2,
+                      options=RenderOptions(cache_dir=str(phrase_cache), voice="no-such-voice-xyz"))
+    assert str(info.value) == ("--voice no-such-voice-xyz: unknown voice 'no-such-voice-xyz' "
+                               "(run 'audiocoach voices' to list them, e.g. en-us, en-gb)")
+    assert list((tmp_path / "out").rglob("*.mp3")) == []
+
+
+def test_a_loader_crash_fails_only_its_own_sessions(tmp_path, monkeypatch):
+    """Any exception while loading one day's routine (not only a RoutineError) is named in
+    that day's sessions; the program and the other days go on."""
+    import audiocoach.program as program_module
+
+    real = program_module.load_day
+
+    def crashing(day):
+        if day.name == "Friday":
+            raise KeyError("boom")
+        return real(day)
+
+    monkeypatch.setattr(program_module, "load_day", crashing)
+    program = load_program(make_program(tmp_path / "src"))
+    found = sessions(program, strict=False)
+    assert [s.routine is None for s in found] == [False, True, False, True]
+    assert found[1].error.endswith(f"loading {tmp_path / 'src' / 'b.yaml'} failed: KeyError: 'boom'")
+    assert found[0].routine.title == "Week 1, Monday: Tiny A"
+
+
+@pytest.mark.engine
+def test_a_loader_crash_in_a_batch_is_named_and_the_rest_render(tmp_path, phrase_cache, monkeypatch):
+    import audiocoach.program as program_module
+
+    real = program_module.load_day
+    monkeypatch.setattr(program_module, "load_day", lambda day: (_ for _ in ()).throw(KeyError("boom")) if day.name == "Friday" else real(day))
+    result = build_program(make_program(tmp_path / "src"), tmp_path / "out", weeks=[1], jobs=2,
+                           options=RenderOptions(cache_dir=str(phrase_cache)))
+    assert statuses(result) == {"week-01/1-monday-a": "built", "week-01/2-friday-b": "failed"}
+    assert "KeyError: 'boom'" in result.failed[0].error
+    assert (tmp_path / "out" / "p" / "week-01" / "1-monday-a.mp3").is_file()
 
 
 @pytest.mark.engine
@@ -309,3 +357,23 @@ def test_interrupted_batch_leaves_no_partial_file(tmp_path, phrase_cache):
     # what was finished is in the manifest, and the next run only renders the rest
     manifest = read_manifest(folder)
     assert set(manifest) <= {p.relative_to(folder).with_suffix("").as_posix() for p in mp3s}
+
+
+def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
+    """Folders are owned by their program file: a second 'p.yaml' elsewhere cannot share
+    (or prune) the first one's files; the same file keeps its folder, even moved with it."""
+    first = load_program(make_program(tmp_path / "one"))
+    second = load_program(make_program(tmp_path / "two"))
+    out = tmp_path / "out"
+    assert batch.program_folder(out, first) == out / "p"
+    batch._claim(out / "p", first)
+    assert (out / "p" / "program.txt").read_text() == "../one/p.yaml\n"
+    assert batch.program_folder(out, first) == out / "p"
+    keyed = batch.program_folder(out, second)
+    assert keyed.parent == out and keyed.name.startswith("p-") and len(keyed.name) == len("p-") + 8
+    batch._claim(keyed, second)
+    assert batch.program_folder(out, second) == keyed
+    assert batch.program_folder(out, first) == out / "p"
+    shutil.copytree(tmp_path / "one", tmp_path / "moved" / "one")
+    shutil.copytree(out, tmp_path / "moved" / "out")
+    assert batch.program_folder(tmp_path / "moved" / "out", load_program(tmp_path / "moved" / "one" / "p.yaml")) == tmp_path / "moved" / "out" / "p"

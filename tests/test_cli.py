@@ -47,7 +47,7 @@ def test_validate_ok_and_bad(runner, in_tmp):
     bad = runner.invoke(cli, ["validate", "short.yaml", "bad.yaml"])
     assert bad.exit_code == 1
     assert bad.stdout == "short.yaml: ok (2 exercises in 1 block)\n"
-    assert bad.stderr == BAD_MESSAGE[len("Error: "):] + "Error: 1 of 2 routines have problems\n"
+    assert bad.stderr == BAD_MESSAGE[len("Error: "):] + "Error: 1 of 2 files have problems: bad.yaml\n"
 
 
 def test_validate_shipped_routines(runner):

@@ -79,8 +79,8 @@ INVALID = [
         id="tempo-zero-concentric",
     ),
     pytest.param(
-        rdl("reps: 8", "tempo: 3110"),
-        ["routine.yaml:7:16: blocks[0].exercises[0].tempo: 3110 is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"],
+        rdl("reps: 8", "tempo: 311"),
+        ["routine.yaml:7:16: blocks[0].exercises[0].tempo: 311 is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"],
         id="tempo-number",
     ),
     # --- reps and sets
@@ -283,7 +283,9 @@ INVALID = [
     # --- the work
     pytest.param(
         rdl("reps: 8", "hold: 30s"),
-        ["routine.yaml:7:9: blocks[0].exercises[0].hold: give either 'reps' or 'hold', not both"],
+        ["routine.yaml:7:9: blocks[0].exercises[0].hold: give either 'reps' or 'hold', not both ('hold' times a set "
+         "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit pauses at "
+         "the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)"],
         id="reps-and-hold",
     ),
     pytest.param(

@@ -5,35 +5,43 @@
 manifest that maps each session to the hash of its inputs (the routine as progressed and
 overridden, the render options, the session's tags, the tool's version). A session whose
 hash is unchanged and whose files exist is not rebuilt, and when nothing changed the speech
-engine never starts. Sessions render in a process pool; one failing session is reported
-and the others still finish. On Ctrl-C the workers stop, their temporary files are
-removed, and the manifest keeps the sessions that were finished.
+engine never starts. Sessions render on an executor (:mod:`audiocoach.executors`: a local
+process pool or a Dask cluster); any error in one session, even while loading its
+routine, fails that session by name and the others still finish. On Ctrl-C the workers
+stop, their temporary files are removed, and the manifest keeps the sessions finished.
 
-:func:`plan_program` gives the week-by-week overview ``audiocoach plan PROGRAM`` prints.
+With a roster (:mod:`audiocoach.roster`) every athlete gets ``OUT/<program>/<athlete>/``
+with their own overrides, loads, weeks, playlists and manifest.
+
+:func:`plan_program` (in :mod:`audiocoach.program_plan`, re-exported here) gives the
+week-by-week overview ``audiocoach plan PROGRAM`` prints.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import signal
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
 from .errors import AudiocoachError
+from .executors import make_executor
 from .export import write_text_atomic
-from .model import Entry, Routine
+from .model import Routine
 from .overrides import Override
-from .program import Program, Session, load_program, sessions
-from .render import RenderOptions, build, plan, synthesizer_for
+from .program import Program, Session, load_day, load_program, sessions
+from .render import RenderOptions, build
+from .roster import Athlete, apply_loads, check_voices, load_roster, merge_overrides
+from .program_plan import SessionPlan, overview, plan_program  # noqa: F401  (re-exported: batch's public API)
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "audiocoach.batch/1"
+#: In a program's output folder: which program file owns it (two programs with the same
+#: file name get two folders, and never prune each other's files).
+OWNER = "program.txt"
 
 #: progress(done, total, session_key): sessions rendered so far out of those to render.
 BatchProgress = Callable[[int, int, str], None]
@@ -51,6 +59,7 @@ class SessionResult:
     status: str
     duration_ms: int | None = None
     error: str | None = None
+    athlete: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,9 +93,11 @@ class BatchResult:
 # --------------------------------------------------------------------------- inputs
 
 
-def session_meta(program: Program, session: Session, overrides: Iterable[Override]) -> dict[str, str]:
+def session_meta(program: Program, session: Session, overrides: Iterable[Override], athlete: str | None = None) -> dict[str, str]:
     """The facts a session's MP3 is tagged with (TXXX frames)."""
     meta = {"program": program.title, "week": str(session.week), "day": session.day}
+    if athlete:
+        meta["athlete"] = athlete
     if session.deload:
         meta["deload"] = "yes"
     flags = " ".join(o.flag for o in overrides)
@@ -141,6 +152,36 @@ def _outputs(mp3: Path, options: RenderOptions) -> list[Path]:
     return files
 
 
+def program_folder(out_dir: Path, program: Program) -> Path:
+    """``out_dir/<program file's stem>``, unless another program file of that name owns
+    it: then ``<stem>-<8 hex digits of the file's path>``."""
+    owner = _owner(out_dir, program)
+    keyed = f"{program.name}-{hashlib.sha256(owner.encode('utf-8')).hexdigest()[:8]}"
+    for name in (program.name, keyed):
+        marker = out_dir / name / OWNER
+        try:
+            found = marker.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            found = None  # a new folder, or one written before folders had owners
+        if found in (None, owner):
+            return out_dir / name
+    return out_dir / keyed
+
+
+def _owner(out_dir: Path, program: Program) -> str:
+    # Relative to the output folder: a project moved or copied whole keeps its folders.
+    if not program.source:
+        return f"title:{program.title}"
+    return Path(os.path.relpath(Path(program.source).resolve(), out_dir.resolve())).as_posix()
+
+
+def _claim(folder: Path, program: Program) -> None:
+    owner = _owner(folder.parent, program)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / OWNER).is_file():
+        write_text_atomic(folder / OWNER, owner + "\n")
+
+
 # --------------------------------------------------------------------------- workers
 
 
@@ -154,28 +195,9 @@ class _Job:
     meta: dict[str, str]
 
 
-_busy = False  # per worker process: is a session rendering right now?
-
-
-def _on_terminate(signum: int, frame: Any) -> None:
-    # Rendering: unwind like Ctrl-C, so the temporary MP3 and ffmpeg are cleaned up.
-    if _busy:
-        raise KeyboardInterrupt
-    os._exit(1)
-
-
-def _worker_init() -> None:
-    # Ctrl-C in a terminal reaches every process of the group; only the parent decides
-    # what to do about it (it then stops the workers with SIGTERM).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_terminate)
-
-
 def _render(job: _Job) -> tuple[str, int | None, str | None]:
     """Render one session; returns (key, duration_ms, error). Never raises an Exception:
     custom exceptions do not always survive pickling back to the parent."""
-    global _busy
-    _busy = True
     try:
         result = build(job.source, job.output, options=job.options, routine=job.routine, meta=job.meta)
         return job.key, result.timeline.duration_ms, None
@@ -183,21 +205,6 @@ def _render(job: _Job) -> tuple[str, int | None, str | None]:
         return job.key, None, str(exc)
     except Exception as exc:  # a failing session must not stop the others
         return job.key, None, f"{type(exc).__name__}: {exc}"
-    finally:
-        _busy = False
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now: SIGTERM makes a rendering worker unwind and delete its temp files."""
-    procs = list(getattr(pool, "_processes", {}).values())  # no public API lists them
-    for p in procs:
-        if p.is_alive():
-            p.terminate()
-    for p in procs:
-        p.join(timeout=10)
-        if p.is_alive():
-            p.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def sweep_partial(folder: Path) -> list[Path]:
@@ -212,6 +219,26 @@ def sweep_partial(folder: Path) -> list[Path]:
 # --------------------------------------------------------------------------- the batch
 
 
+@dataclass
+class _Target:
+    """One folder of sessions: the program's own, or one athlete's."""
+
+    folder: Path
+    athlete: Athlete | None
+    overrides: tuple[Override, ...]
+    options: RenderOptions
+    weeks: set[int]
+    every: list[Session] = field(default_factory=list)
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def key(self, s: Session) -> str:
+        return f"{self.athlete.folder}/{s.key}" if self.athlete else s.key
+
+    @property
+    def selected(self) -> list[Session]:
+        return [s for s in self.every if s.week in self.weeks]
+
+
 def build_program(
     program_path: str | Path,
     out_dir: str | Path = "output",
@@ -222,141 +249,194 @@ def build_program(
     overrides: Iterable[Override] = (),
     prune: bool = False,
     progress: BatchProgress | None = None,
+    roster: str | Path | None = None,
+    cluster: Any = None,
 ) -> BatchResult:
     """Render a program's sessions, week by week, into ``out_dir/<program>/``.
 
     Args:
         program_path: the program's YAML file.
-        out_dir: the parent folder; the program gets a folder of its own (its file's stem).
+        out_dir: the parent folder; the program gets a folder of its own (its file's stem,
+            or the stem and a hash of its path when another program of that name owns it).
         weeks: only these weeks (all by default).
         jobs: sessions rendered at once (the number of cores by default).
         options: voice, rate, bitrate, cache folder, sidecars.
         overrides: applied to every day's routine before the program's rules.
         prune: remove the files of sessions no longer in the program.
         progress: called as ``progress(done, total, session_key)`` over the sessions to render.
+        roster: an athletes file: every athlete gets ``<program>/<athlete>/`` with their own
+            overrides, loads and weeks, playlists and manifest.
+        cluster: a Dask scheduler address (``tcp://HOST:8786``) or cluster object; the
+            sessions then render on its workers instead of local processes.
 
     Returns:
         A :class:`BatchResult`: each session's status, the playlists written, stale files.
 
     Raises:
-        RoutineError: the program file itself is invalid (a broken routine only fails its
-            own sessions, reported in the result).
+        RoutineError: the program or roster file is invalid, or a voice is unknown (all
+            checked before the first session renders). A broken routine, or any other
+            error in one session, fails only that session, reported in the result.
         KeyboardInterrupt: after stopping the workers and removing their temporary files.
     """
     program = load_program(program_path)
     overrides = tuple(overrides)
-    every = sessions(program, overrides=overrides, strict=False)
+    root = program_folder(Path(out_dir), program)
     chosen = set(weeks) if weeks is not None else set(range(1, program.weeks + 1))
-    selected = [s for s in every if s.week in chosen]
-    folder = Path(out_dir) / program.name
-    folder.mkdir(parents=True, exist_ok=True)
-    sweep_partial(folder)
-    manifest = read_manifest(folder)
-
+    targets = _targets(program, root, overrides, options, chosen, roster)
     results: dict[str, SessionResult] = {}
-    todo: list[tuple[_Job, str, Session]] = []
-    for s in selected:
-        output = folder / f"{s.key}.mp3"
-        if s.routine is None:
-            results[s.key] = SessionResult(s.key, s.week, s.day, s.title, output, "failed", error=s.error)
-            continue
-        meta = session_meta(program, s, overrides)
-        digest = input_hash(s.routine, options, meta)
-        known = manifest.get(s.key, {})
-        if known.get("hash") == digest and all(p.is_file() for p in _outputs(output, options)):
-            results[s.key] = SessionResult(s.key, s.week, s.day, s.title, output, "unchanged", known.get("duration_ms"))
-            continue
-        todo.append((_Job(s.key, s.source, str(output), s.routine, options, meta), digest, s))
+    todo: list[tuple[_Job, str, Session, _Target]] = []
+    for t in targets:
+        _claim(root, program)
+        t.folder.mkdir(parents=True, exist_ok=True)
+        sweep_partial(t.folder)
+        t.manifest = read_manifest(t.folder)
+        t.every = _sessions(program, t)
+        for s in t.selected:
+            _plan_session(program, t, s, results, todo)
 
     if todo:
-        _run(todo, folder, manifest, results, jobs, progress)
+        voices = [(t.options.voice, t.athlete.voice_location if t.athlete and t.athlete.voice else None) for t in targets]
+        check_voices(options.engine, voices)
+        _run(todo, results, jobs, cluster, progress)
 
-    playlists = [write_playlist(folder, program, week, [results[s.key] for s in selected if s.week == week])
-                 for week in sorted(chosen)]
-    stale = _stale(folder, manifest, {s.key for s in every}, program.weeks)
-    if prune and stale:
-        for path in stale:
-            path.unlink(missing_ok=True)
-            key = path.relative_to(folder).with_suffix("").as_posix()
-            manifest.pop(key, None)
-        for week_dir in folder.glob("week-*"):
-            if week_dir.is_dir() and not any(week_dir.iterdir()):
-                week_dir.rmdir()
-    write_manifest(folder, manifest)
-    ordered = tuple(results[s.key] for s in selected)
-    return BatchResult(folder, ordered, tuple(p for p in playlists if p is not None), tuple(stale), prune)
+    playlists, stale = [], []
+    for t in targets:
+        playlists += [write_playlist(t.folder, program, week, [results[t.key(s)] for s in t.selected if s.week == week],
+                                     athlete=t.athlete.name if t.athlete else None) for week in sorted(t.weeks)]
+        found = _stale(t.folder, t.manifest, {s.key for s in t.every}, program.weeks)
+        if prune and found:
+            _prune(t.folder, t.manifest, found)
+        stale += found
+        write_manifest(t.folder, t.manifest)
+    ordered = tuple(results[t.key(s)] for t in targets for s in t.selected)
+    return BatchResult(root, ordered, tuple(p for p in playlists if p is not None), tuple(stale), prune)
+
+
+def _targets(program: Program, root: Path, overrides: tuple[Override, ...], options: RenderOptions,
+             chosen: set[int], roster: str | Path | None) -> list[_Target]:
+    if roster is None:
+        return [_Target(root, None, overrides, options, chosen)]
+    ids: list[str] = []
+    for day in program.days:
+        try:
+            ids += [e.exercise.id for e in load_day(day).entries]
+        except Exception:  # a broken routine fails its own sessions later, named
+            continue
+    athletes = load_roster(roster, program, dict.fromkeys(ids)).athletes
+    return [
+        _Target(root / a.folder, a, merge_overrides(overrides, a),
+                replace(options, voice=a.voice or options.voice, rate=a.rate or options.rate),
+                chosen & set(a.weeks) if a.weeks is not None else set(chosen))
+        for a in athletes
+    ]
+
+
+def _sessions(program: Program, t: _Target) -> list[Session]:
+    every = sessions(program, overrides=t.overrides, strict=False)
+    if t.athlete is None or not t.athlete.loads:
+        return every
+    return [replace(s, routine=apply_loads(s.routine, t.athlete.loads)) if s.routine else s for s in every]
+
+
+def _plan_session(program: Program, t: _Target, s: Session, results: dict[str, SessionResult],
+                  todo: list[tuple[_Job, str, Session, _Target]]) -> None:
+    """Decide one session: unchanged, failed already, or a job to run. Any error here
+    fails this session only, named."""
+    key, output = t.key(s), t.folder / f"{s.key}.mp3"
+    athlete = t.athlete.name if t.athlete else None
+    if s.routine is None:
+        results[key] = SessionResult(key, s.week, s.day, s.title, output, "failed", error=s.error, athlete=athlete)
+        return
+    try:
+        meta = session_meta(program, s, t.overrides, athlete)
+        digest = input_hash(s.routine, t.options, meta)
+    except Exception as exc:
+        results[key] = SessionResult(key, s.week, s.day, s.title, output, "failed", error=f"{type(exc).__name__}: {exc}", athlete=athlete)
+        return
+    known = t.manifest.get(s.key, {})
+    if known.get("hash") == digest and all(p.is_file() for p in _outputs(output, t.options)):
+        results[key] = SessionResult(key, s.week, s.day, s.title, output, "unchanged", known.get("duration_ms"), athlete=athlete)
+        return
+    # Absolute paths: a cluster's workers do not share this process's working directory.
+    job = _Job(key, str(Path(s.source).resolve()), str(output.resolve()), s.routine, t.options, meta)
+    todo.append((job, digest, s, t))
 
 
 def _run(
-    todo: list[tuple[_Job, str, Session]],
-    folder: Path,
-    manifest: dict[str, dict[str, Any]],
+    todo: list[tuple[_Job, str, Session, _Target]],
     results: dict[str, SessionResult],
     jobs: int | None,
+    cluster: Any,
     progress: BatchProgress | None,
 ) -> None:
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    by_key = {job.key: (job, digest, s) for job, digest, s in todo}
+    by_key = {job.key: (job, digest, s, t) for job, digest, s, t in todo}
     total, done = len(todo), 0
     if progress:
         progress(0, total, "")
-    # spawn: a fresh interpreter per worker, no inherited engine or thread state.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    executor = make_executor(jobs, cluster, total)
     try:
-        keys: dict[Future, str] = {}
-        pending: set[Future] = set()
-        # Sessions are the parallelism here: each worker levels with its share of the cores.
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        for job, _, _ in todo:
-            f = pool.submit(_render, replace(job, options=replace(job.options, threads=threads)))
-            keys[f] = job.key
-            pending.add(f)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                key = keys[f]
-                job, digest, s = by_key[key]
-                try:
-                    _, duration_ms, error = f.result()
-                except Exception as exc:  # the worker died (e.g. killed): the pool is broken
-                    duration_ms, error = None, f"the worker process stopped ({type(exc).__name__}: {exc})"
-                output = Path(job.output)
-                if error is None:
-                    results[key] = SessionResult(key, s.week, s.day, job.routine.title, output, "built", duration_ms)
-                    manifest[key] = {
-                        "hash": digest,
-                        "output": output.relative_to(folder).as_posix(),
-                        "title": job.routine.title,
-                        "duration_ms": duration_ms,
-                    }
-                else:
-                    results[key] = SessionResult(key, s.week, s.day, job.routine.title, output, "failed", error=error)
-                    manifest.pop(key, None)  # try again next time
-                write_manifest(folder, manifest)
-                done += 1
-                if progress:
-                    progress(done, total, key)
+        # Sessions are the parallelism here: each local worker levels with its share of the cores.
+        threads = 1 if cluster is not None else max(1, (os.cpu_count() or 1) // executor.workers)
+        keys = {executor.submit(_render, replace(job, options=replace(job.options, threads=threads))): job.key
+                for job, _, _, _ in todo}
+        for f in executor.as_completed(keys):
+            key = keys[f]
+            job, digest, s, t = by_key[key]
+            try:
+                _, duration_ms, error = f.result()
+            except Exception as exc:  # the worker died (e.g. killed), or the job did not travel
+                duration_ms, error = None, f"the worker process stopped ({type(exc).__name__}: {exc})"
+            _record(results, t, s, job, digest, duration_ms, error)
+            write_manifest(t.folder, t.manifest)
+            done += 1
+            if progress:
+                progress(done, total, key)
     except BaseException:
-        _stop(pool)
-        sweep_partial(folder)
-        write_manifest(folder, manifest)
+        executor.stop()
+        for t in {id(t): t for _, _, _, t in todo}.values():
+            sweep_partial(t.folder)
+            write_manifest(t.folder, t.manifest)
         raise
-    pool.shutdown(wait=True)
+    executor.close()
+
+
+def _record(results: dict[str, SessionResult], t: _Target, s: Session, job: _Job, digest: str,
+            duration_ms: int | None, error: str | None) -> None:
+    output = t.folder / f"{s.key}.mp3"
+    athlete = t.athlete.name if t.athlete else None
+    if error is None:
+        results[job.key] = SessionResult(job.key, s.week, s.day, job.routine.title, output, "built", duration_ms, athlete=athlete)
+        t.manifest[s.key] = {"hash": digest, "output": output.relative_to(t.folder).as_posix(),
+                             "title": job.routine.title, "duration_ms": duration_ms}
+    else:
+        results[job.key] = SessionResult(job.key, s.week, s.day, job.routine.title, output, "failed", error=error, athlete=athlete)
+        t.manifest.pop(s.key, None)  # try again next time
 
 
 # --------------------------------------------------------------------------- playlists, stale files
 
 
-def write_playlist(folder: Path, program: Program, week: int, results: list[SessionResult]) -> Path | None:
+def write_playlist(folder: Path, program: Program, week: int, results: list[SessionResult], athlete: str | None = None) -> Path | None:
     """``week-01.m3u``: the week's sessions in order, with their true lengths and titles."""
     ready = [r for r in results if r.ok and r.output.is_file()]
     path = folder / f"week-{week:02d}.m3u"
-    lines = ["#EXTM3U", f"#PLAYLIST:{program.title}: week {week}"]
+    title = f"{program.title} ({athlete})" if athlete else program.title
+    lines = ["#EXTM3U", f"#PLAYLIST:{title}: week {week}"]
     for r in ready:
         seconds = round((r.duration_ms or 0) / 1000)
         lines += [f"#EXTINF:{seconds},{r.title}", r.output.relative_to(folder).as_posix()]
     write_text_atomic(path, "\n".join(lines) + "\n")
     return path
+
+
+def _prune(folder: Path, manifest: dict[str, dict[str, Any]], stale: list[Path]) -> None:
+    for path in stale:
+        path.unlink(missing_ok=True)
+        key = path.relative_to(folder).with_suffix("").as_posix()
+        manifest.pop(key, None)
+    for week_dir in folder.glob("week-*"):
+        if week_dir.is_dir() and not any(week_dir.iterdir()):
+            week_dir.rmdir()
 
 
 def _stale(folder: Path, manifest: dict[str, dict[str, Any]], keys: set[str], weeks: int) -> list[Path]:
@@ -378,78 +458,3 @@ def _stale(folder: Path, manifest: dict[str, dict[str, Any]], keys: set[str], we
         if week > weeks:
             found.add(path)
     return sorted(p for p in found if p.exists())
-
-
-# --------------------------------------------------------------------------- plan
-
-
-@dataclass(frozen=True)
-class SessionPlan:
-    session: Session
-    duration_ms: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        s = self.session
-        return {
-            "key": s.key,
-            "week": s.week,
-            "day": s.day,
-            "deload": s.deload,
-            "title": s.title,
-            "duration_ms": self.duration_ms,
-            "error": s.error,
-            "exercises": overview(s.routine) if s.routine else [],
-        }
-
-
-def overview(routine: Routine) -> list[dict[str, Any]]:
-    """Each exercise as prescribed: sets x reps, tempo, rests; group members name their group."""
-    out = []
-    for block in routine.blocks:
-        for item in block.entries:
-            members = getattr(item, "members", None)
-            if members is None:
-                out.append(_entry_dict(item))
-                continue
-            group = {"kind": item.kind, "dose": item.dose, "rest": str(item.rest), "rest_after": str(item.rest_after)}
-            out.extend({**_entry_dict(m), "group": group} for m in members)
-    return out
-
-
-def _entry_dict(e: Entry) -> dict[str, Any]:
-    return {
-        "exercise": e.exercise.id,
-        "name": e.exercise.name,
-        "sets": e.sets,
-        "reps": str(e.reps) if e.reps is not None else None,
-        "hold_ms": e.hold_ms,
-        "per_side": e.per_side,
-        "dose": e.dose,
-        "tempo": e.tempo.text if e.reps is not None else None,
-        "rest": str(e.rest),
-        "rest_after": str(e.rest_after),
-        "note": e.note,
-        "group": None,
-    }
-
-
-def plan_program(
-    program: Program,
-    *,
-    weeks: Iterable[int] | None = None,
-    overrides: Iterable[Override] = (),
-    options: RenderOptions = RenderOptions(),
-) -> list[SessionPlan]:
-    """Every session with its exercises as prescribed that week and its exact length.
-
-    Lengths come from the real clip lengths (synthesized into the phrase cache, which the
-    batch then reuses). Raises RoutineError for a broken routine.
-    """
-    overrides = tuple(overrides)
-    out = []
-    for s in sessions(program, weeks=weeks, overrides=overrides):
-        assert s.routine is not None
-        with synthesizer_for(s.routine, options) as synth:
-            timeline = plan(s.routine, synth)
-        out.append(SessionPlan(s, timeline.duration_ms))
-    return out

@@ -19,7 +19,7 @@ from .library import default_library
 from .loader import load
 from .batch import build_program, plan_program
 from .overrides import override_meta, parse_overrides, resolve_overrides
-from .program import is_program, load_program, parse_weeks
+from .program import is_program, load_program, parse_weeks, sessions
 from .export import FORMATS, format_for_path
 from .render import RenderOptions, build, default_output, plan, resolve_music, synthesizer_for
 from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
@@ -94,7 +94,58 @@ def _warn(timeline) -> None:
         click.echo(str(change), err=True)
 
 
-@click.group(cls=_Group)
+def _require_routine(path: str, command: str) -> None:
+    """A program handed to a routine command: say which command renders it."""
+    if is_program(path):
+        raise AudiocoachError(
+            f"{path} is a program (it has 'days'), not a routine: render its sessions with "
+            f"'audiocoach batch {path}', or see them week by week with 'audiocoach plan {path}'"
+        )
+
+
+def _require_program(path: str) -> None:
+    """A routine handed to batch: say which command renders it."""
+    if not is_program(path) and _looks_like_routine(path):
+        raise AudiocoachError(
+            f"{path} is a routine (it has 'blocks'), not a program: render it with 'audiocoach build {path}', "
+            f"or see its timeline with 'audiocoach plan {path}' (batch renders a program's weeks of sessions)"
+        )
+
+
+def _looks_like_routine(path: str) -> bool:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "blocks" in data
+
+
+def _output_format(output: str | None, fmt: str | None) -> tuple[Path | None, str]:
+    """The format -o's suffix asks for, checked against --format; a missing suffix is added."""
+    if output is None:
+        return None, fmt or format_for_path("")
+    path = Path(output)
+    suffix = path.suffix.lower()
+    by_suffix = next((name for name, f in FORMATS.items() if f.ext == suffix), None)
+    if suffix and by_suffix is None and fmt is None:
+        exts = ", ".join(f.ext for f in FORMATS.values())
+        raise AudiocoachError(f"-o {output}: audiocoach does not write '{suffix}' files (it writes {exts}); change the suffix, or name the format with --format")
+    if by_suffix is None and suffix:
+        return path, str(fmt)  # an explicit --format for a file name of the user's choosing
+    if by_suffix is None:
+        chosen = fmt or format_for_path("")
+        return path.with_name(path.name + FORMATS[chosen].ext), chosen
+    if fmt and fmt != by_suffix:
+        raise AudiocoachError(
+            f"-o {output} asks for {by_suffix} but --format says {fmt}; drop --format or write -o "
+            f"{path.with_suffix(FORMATS[fmt].ext)}"
+        )
+    return path, by_suffix
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="audiocoach")
 def cli():
     """Turn a workout written in YAML into one voice-coached MP3."""
@@ -102,7 +153,7 @@ def cli():
 
 @cli.command(name="build")
 @click.argument("routine", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="MP3 to write (default: output/<routine name>.mp3).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write; its suffix (.mp3, .m4a, .ogg, .wav) chooses the format (default: output/<routine name>.mp3).")
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("--loudness", type=click.FloatRange(-30, -8), default=-16.0, show_default=True, help="Target loudness in LUFS.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside the MP3.")
@@ -126,12 +177,13 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
         audiocoach build routines/posterior-chain.yaml --split sets
     """
+    _require_routine(routine, "build")
+    out_path, fmt = _output_format(output, fmt)
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
     loaded, applied = resolve_overrides(load(routine), overrides)
-    fmt = fmt or format_for_path(output or "")
     bed = resolve_music(loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
     options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split)
-    out = Path(output) if output else default_output(routine, fmt=fmt)
+    out = out_path or default_output(routine, fmt=fmt)
     bar = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -250,9 +302,11 @@ def _weeks_of(program, text):
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
 @click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write each session as one file per set, hold and rest (<session>.sets/).")
+@click.option("--roster", type=click.Path(dir_okay=False), help="Athletes file: render the program for each athlete, with their own overrides, loads and weeks.")
+@click.option("--cluster", metavar="tcp://HOST:8786", help="Render on the workers of this Dask scheduler instead of local processes.")
 @speech_options
 @override_options
-def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo, rest, rest_after, verbosity, rest_policy, rep_range, split=None, **speech):
+def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster, cluster, tempo, rest, rest_after, verbosity, rest_policy, rep_range, split=None, **speech):
     """Render every session of PROGRAM: one MP3 per session, one playlist per week.
 
     Writes OUTPUT/<program>/week-01/1-monday-<routine>.mp3 and so on, and
@@ -260,12 +314,19 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
     inputs did not change is not rebuilt. A failing session is reported and the
     others still finish (the exit code is then 1).
 
+    With --roster, each athlete gets OUTPUT/<program>/<athlete>/week-01/... with their
+    own playlists and manifest; the roster is checked before anything renders.
+    With --cluster, the sessions render on a Dask cluster's workers.
+
     \b
     Example:
         audiocoach batch routines/posterior-chain-6-weeks.yaml
         audiocoach batch routines/posterior-chain-6-weeks.yaml -o ~/gym --weeks 1-2 --jobs 2
         audiocoach batch routines/posterior-chain-6-weeks.yaml --split sets
+        audiocoach batch routines/posterior-chain-6-weeks.yaml --roster athletes.yaml
+        audiocoach batch routines/posterior-chain-6-weeks.yaml --cluster tcp://10.0.0.5:8786
     """
+    _require_program(program)
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
     chosen = _weeks_of(load_program(program), weeks)
@@ -282,7 +343,7 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
 
     try:
         result = build_program(program, out_dir, weeks=chosen, jobs=jobs, options=options,
-                               overrides=overrides, prune=prune, progress=progress)
+                               overrides=overrides, prune=prune, progress=progress, roster=roster, cluster=cluster)
     except KeyboardInterrupt:
         click.echo("\nInterrupted: finished sessions are kept; run the same command again to continue.", err=True)
         sys.exit(130)
@@ -290,12 +351,14 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
         if bar is not None:
             bar.__exit__(None, None, None)
     width = max([len(r.title) for r in result.sessions] + [7])
-    click.echo(f"{'Session':<{width}}  Length  Status     File")
+    who = max([len(r.athlete or "") for r in result.sessions] + [7]) if roster else 0
+    click.echo((f"{'Athlete':<{who}}  " if who else "") + f"{'Session':<{width}}  Length  Status     File")
     for r in result.sessions:
         length = _fmt_clock(r.duration_ms)[:5] if r.duration_ms is not None else "  -  "
-        click.echo(f"{r.title:<{width}}  {length}   {r.status:<9}  {r.output}")
+        athlete = f"{r.athlete or '':<{who}}  " if who else ""
+        click.echo(f"{athlete}{r.title:<{width}}  {length}   {r.status:<9}  {r.output}")
     click.echo(f"{len(result.built)} built, {len(result.unchanged)} unchanged, {len(result.failed)} failed; "
-               f"playlists: {', '.join(p.name for p in result.playlists)}")
+               f"playlists: {', '.join(p.relative_to(result.folder).as_posix() for p in result.playlists)}")
     for path in result.stale:
         verb = "removed" if result.pruned else "no longer in the program (remove with --prune)"
         click.echo(f"{path}: {verb}")
@@ -307,51 +370,74 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
 
 
 @cli.command()
-@click.argument("routines", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(routines):
-    """Check ROUTINES for mistakes without making any sound.
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files):
+    """Check routines and programs (FILES, mixed) for mistakes without making any sound.
 
     Every problem is listed as file:line:column with what is wrong and how to fix it.
+    A program is checked with every routine its days name and every week's progression.
 
     \b
     Example:
         audiocoach validate routines/*.yaml
+        audiocoach validate routines/posterior-chain-6-weeks.yaml
     """
     failed: list[str] = []
-    for path in routines:
+    for path in files:
         try:
-            routine = load(path)
+            click.echo(f"{path}: ok ({_check_file(path)})")
         except AudiocoachError as exc:
             click.echo(str(exc), err=True)
             failed.append(path)
-            continue
-        n, b = len(routine.entries), len(routine.blocks)
-        click.echo(f"{path}: ok ({n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'})")
     if failed:
-        raise AudiocoachError(f"{len(failed)} of {len(routines)} routines have problems")
+        raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
+
+
+def _check_file(path: str) -> str:
+    if is_program(path):
+        program = load_program(path)
+        found = sessions(program)
+        return (f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
+                f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all")
+    routine = load(path)
+    n, b = len(routine.entries), len(routine.blocks)
+    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}"
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
-def exercises(as_json):
-    """List the exercise library: ids to use in a routine, muscles, tempo and cues.
+@click.option("--search", "words", metavar="WORDS", help="Only exercises whose id, name, aliases, muscles or cues hold these words, e.g. hinge.")
+@click.option("--muscle", help="Only exercises that work this muscle, e.g. glutes or hamstrings.")
+def exercises(as_json, words, muscle):
+    """List the exercise library: ids to use in a routine, aliases, muscles, tempo and cues.
+
+    A routine may name an exercise by its id, an alias or its name in words
+    ('hip thrust', 'Romanian deadlift', 'rdl').
 
     \b
     Example:
         audiocoach exercises
+        audiocoach exercises --search hinge
+        audiocoach exercises --muscle glutes
     """
     lib = default_library()
+    found = lib.search(words, muscle) if (words or muscle) else list(lib)
+    if not found:
+        asked = " and ".join(x for x in (f"'{words}'" if words else "", f"muscle '{muscle}'" if muscle else "") if x)
+        raise AudiocoachError(f"no exercise matches {asked} (run 'audiocoach exercises' to list them all)")
     if as_json:
         rows = [
             {"id": ex.id, "name": ex.name, "muscles": list(ex.muscles), "tempo": ex.tempo, "start": ex.start,
              "per_side": ex.per_side, "timed": ex.timed, "cues": list(ex.cues), "aliases": list(ex.aliases)}
-            for ex in lib
+            for ex in found
         ]
         click.echo(json.dumps(rows, indent=1))
         return
-    for ex in lib:
+    for ex in found:
         flags = ", ".join(f for f, on in (("per side", ex.per_side), ("timed", ex.timed)) if on)
         click.echo(f"{ex.id:<24} {ex.name}  [{ex.tempo}, {ex.start} first{', ' + flags if flags else ''}]")
+        if ex.aliases:
+            click.echo(f"{'':<24} also: {', '.join(ex.aliases)}")
         click.echo(f"{'':<24} muscles: {', '.join(ex.muscles)}")
         click.echo(f"{'':<24} cues: {' / '.join(ex.cues)}")
 

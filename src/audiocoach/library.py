@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Iterator, Mapping
@@ -28,19 +29,47 @@ class Library:
         return len(self.exercises)
 
     def get(self, key: str) -> Exercise | None:
-        key = key.strip().lower()
-        found = self.exercises.get(key)
+        """The exercise an id, alias or name means, written any way people write it:
+        ``hip-thrust``, ``hip thrust``, ``Hip Thrust``, ``Romanian deadlift``, ``RDL``."""
+        wanted = normalise_name(key)
+        found = self.exercises.get(wanted)
         if found is not None:
             return found
         for ex in self.exercises.values():
-            if key in ex.aliases:
+            if wanted in ex.aliases or wanted == normalise_name(ex.name):
+                return ex
+        for ex in self.exercises.values():  # "hip thrusts", "Romanian deadlifts"
+            if wanted.endswith("s") and self.exercises.get(wanted[:-1]) is ex:
                 return ex
         return None
 
     def suggest(self, key: str) -> str | None:
         names = list(self.exercises) + [a for ex in self for a in ex.aliases]
-        close = difflib.get_close_matches(key.strip().lower(), names, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(normalise_name(key), names, n=1, cutoff=0.6)
         return close[0] if close else None
+
+    def search(self, words: str | None = None, muscle: str | None = None) -> list[Exercise]:
+        """Exercises whose id, name, aliases, muscles or cues hold every word of ``words``
+        and that work ``muscle`` (``glutes`` also finds ``glute medius``), in library order."""
+        out = []
+        for ex in self:
+            text = " ".join((ex.id, ex.name, *ex.aliases, *ex.muscles, *ex.cues)).lower().replace("-", " ")
+            if words and not all(w in text for w in words.lower().replace("-", " ").split()):
+                continue
+            if muscle and not any(_stem(muscle) in m.lower() for m in ex.muscles):
+                continue
+            out.append(ex)
+        return out
+
+
+def normalise_name(text: str) -> str:
+    """``" Hip  Thrust "`` -> ``hip-thrust``: the id spelling of a name written in words."""
+    return re.sub(r"[\s_\-]+", "-", re.sub(r"['’.]", "", text.strip().lower())).strip("-")
+
+
+def _stem(word: str) -> str:
+    word = word.strip().lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def parse_library(data: object, origin: str) -> Library:

@@ -32,7 +32,7 @@ from .model import (
     Settings,
 )
 from .phrases import PLACEHOLDERS, check_template
-from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, pause_hint, resolve_tempo
 from .yamlsource import Reader, boolean, choice, parse_yaml, positive_duration, positive_int, read_source
 
 __all__ = ["load", "loads", "routine_from_node", "parse_yaml"]
@@ -288,7 +288,7 @@ def _entry(
     defaults: _Defaults,
     group: str | None = None,
 ) -> Entry | None:
-    fields = r.mapping(node, path, ENTRY_KEYS, "an exercise")
+    fields = r.mapping(node, path, ENTRY_KEYS, "an exercise", explain=pause_hint)
     if fields is None:
         return None
     before = len(r.problems)
@@ -306,7 +306,9 @@ def _entry(
     reps = get("reps", parse_reps)
     hold_ms = get("hold", positive_duration)
     if "reps" in fields and "hold" in fields:
-        r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both")
+        r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both ('hold' times a set "
+                "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
+                "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)")
     elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
         what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
         r.error(node, path, f"missing the work: add {what}")

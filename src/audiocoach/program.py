@@ -546,6 +546,9 @@ def sessions(
             bases[i] = load_day(day)
         except RoutineError as exc:
             bases[i] = exc
+        except Exception as exc:  # a crash while loading one day fails only that day's sessions
+            what = day.routine_file or f"the routine of {day.name}"
+            bases[i] = RoutineError([Problem(day.location, f"loading {what} failed: {type(exc).__name__}: {exc}")])
     broken = [b for b in bases.values() if isinstance(b, RoutineError)]
     if strict and broken:
         raise RoutineError([p for b in broken for p in b.problems])

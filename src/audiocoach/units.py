@@ -11,14 +11,53 @@ import re
 from .model import RepRange, Rest, Tempo
 
 _DURATION_UNITS = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+# How people write units: "60 seconds", "90 sec", "1 min", "1.5 min", "2 minutes", "1 hr".
+_UNIT_WORDS = (
+    (re.compile(r"(?<=[\d.])\s*(?:hours?|hrs?)\b"), "h"),
+    (re.compile(r"(?<=[\d.])\s*(?:minutes?|mins?)\b"), "m"),
+    (re.compile(r"(?<=[\d.])\s*(?:seconds?|secs?)\b"), "s"),
+)
+_DECIMAL_UNIT = re.compile(r"^(?P<n>\d+\.\d+|\.\d+)(?P<u>[hm])$")
+# Ranges as people type them: "8-10", "8–10" (en dash), "8—10" (em dash), "8 to 10".
+_RANGE_SEPARATOR = re.compile(r"\s*(?:[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]|\bto\b)\s*")
 _CLOCK = re.compile(r"^(?P<m>\d+):(?P<s>[0-5]\d)$")
 _TEMPO_PART = re.compile(r"^(?:\d+|[xX])$")
+_DASHES = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
+_TEMPO_DIGITS = re.compile(r"^[\dxX]{4}$")
 
 DURATION_HINT = "expected a duration such as 45s, 1m30s, 1:30 or 90"
 
 
+def _unit_letters(text: str) -> str:
+    """``"1 min 30 seconds"`` -> ``"1m30s"``: unit words to the letters the parser reads."""
+    text = text.strip().lower()
+    for pattern, unit in _UNIT_WORDS:
+        text = pattern.sub(unit, text)
+    return text.replace(" ", "")
+
+
+def _unit_words(text: str) -> str:
+    """Like :func:`_unit_letters`, and ``"1.5 min"`` -> ``"90s"`` (whole seconds only)."""
+    letters = _unit_letters(text)
+    decimal = _DECIMAL_UNIT.match(letters)
+    if decimal:
+        seconds = float(decimal["n"]) * (3600 if decimal["u"] == "h" else 60)
+        if abs(seconds - round(seconds)) > 1e-6:
+            raise ValueError(f"{text.strip()!r} is not a whole number of seconds ({DURATION_HINT})")
+        return f"{round(seconds)}s"
+    return letters
+
+
+def split_range(text: str) -> tuple[str, str] | None:
+    """``"8-10"``, ``"8–10"``, ``"8 — 10"``, ``"8 to 10"`` -> ``("8", "10")``; None for one value."""
+    parts = _RANGE_SEPARATOR.split(text.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None
+    return parts[0].strip(), parts[1].strip()
+
+
 def parse_duration_ms(value: object) -> int:
-    """``90``, ``"90s"``, ``"1m30s"``, ``"1:30"`` -> 90000. Whole seconds only."""
+    """``90``, ``"90s"``, ``"1m30s"``, ``"1:30"``, ``"90 sec"``, ``"1.5 min"`` -> 90000. Whole seconds only."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a duration ({DURATION_HINT})")
     if isinstance(value, int):
@@ -26,7 +65,7 @@ def parse_duration_ms(value: object) -> int:
             raise ValueError(f"{value!r} is negative ({DURATION_HINT})")
         return value * 1000
     if isinstance(value, str):
-        text = value.strip().lower().replace(" ", "")
+        text = _unit_words(value)
         if text.isdigit():
             return int(text) * 1000
         clock = _CLOCK.match(text)
@@ -41,18 +80,19 @@ def parse_duration_ms(value: object) -> int:
 
 def parse_rest(value: object) -> Rest:
     """A duration, or a range of two: ``"45-90s"``, ``"1m-2m"``, ``"45s-1:30"``."""
-    if isinstance(value, str) and "-" in value:
-        lo_text, _, hi_text = value.partition("-")
-        hi_text = hi_text.strip()
-        lo_text = lo_text.strip()
-        # "45-90s": the unit written once applies to both ends.
-        if lo_text.isdigit() and hi_text[-1:] in ("s", "m") and hi_text[:-1].isdigit():
+    ends = split_range(value) if isinstance(value, str) else None
+    if isinstance(value, str) and ends is None and _RANGE_SEPARATOR.search(value.strip()):
+        ends = ("", "")  # a dash with nothing on one side
+    if ends is not None:
+        lo_text, hi_text = _unit_letters(ends[0]), _unit_letters(ends[1])
+        # "45-90s", "1 to 2 min": the unit written once applies to both ends.
+        if re.fullmatch(r"\d+(?:\.\d+)?", lo_text) and re.fullmatch(r"\d+(?:\.\d+)?[hms]", hi_text):
             lo_text += hi_text[-1]
         try:
             lo, hi = parse_duration_ms(lo_text), parse_duration_ms(hi_text)
         except ValueError:
             raise ValueError(
-                f"{value!r} is not a rest (expected a duration or a range such as 45-90s)"
+                f"{value.strip()!r} is not a rest (expected a duration or a range such as 45-90s)"
             ) from None
         if lo > hi:
             raise ValueError(
@@ -70,10 +110,9 @@ def parse_reps(value: object) -> RepRange:
             raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
         return RepRange(value, value)
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", value)
-        if m:
-            lo = int(m[1])
-            hi = int(m[2]) if m[2] else lo
+        ends = split_range(value) or (value.strip(), value.strip())
+        if ends[0].isdigit() and ends[1].isdigit():
+            lo, hi = int(ends[0]), int(ends[1])
             if lo < 1:
                 raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
             if hi < lo:
@@ -85,9 +124,16 @@ def parse_reps(value: object) -> RepRange:
 
 
 def check_tempo(text: object) -> str:
-    """Validate a tempo's text and return it normalised (``3-1-1-0``, ``X`` upper case)."""
+    """Validate a tempo's text and return it normalised (``3-1-1-0``, ``X`` upper case).
+
+    Four digits without dashes are the common notation: ``3010`` (or ``31X0``) means 3-0-1-0.
+    """
+    if isinstance(text, int) and not isinstance(text, bool) and 1000 <= text <= 9999:
+        text = str(text)  # YAML reads tempo: 3010 as a number
+    if isinstance(text, str) and _TEMPO_DIGITS.fullmatch(text.strip()):
+        text = "-".join(text.strip())
     if isinstance(text, str):
-        parts = text.strip().split("-")
+        parts = [p.strip() for p in _DASHES.split(text.strip())]
         if len(parts) == 4 and all(_TEMPO_PART.match(p) for p in parts):
             ecc, _, con, _ = parts
             for phase, part in (("eccentric", ecc), ("concentric", con)):
@@ -106,3 +152,23 @@ def resolve_tempo(text: str, explosive_ms: int) -> Tempo:
     parts = check_tempo(text).split("-")
     ms = [explosive_ms if p == "X" else int(p) * 1000 for p in parts]
     return Tempo(ms[0], ms[1], ms[2], ms[3], text=check_tempo(text))
+
+
+#: Keys people reach for to pause within each rep; the tempo's pause digits do that.
+_PAUSE_KEY = re.compile(r"^(?:pause|hold|squeeze|stop)_?(?:at_?)?(?:the_?)?(?P<where>top|bottom)?$|^(?P<where2>top|bottom)_?(?:pause|hold|squeeze)$")
+
+
+def pause_hint(key: str) -> str | None:
+    """The fix for a key such as ``hold_top`` or ``pause_bottom``: a pause in each rep is
+    written in the tempo (its 2nd digit pauses at the bottom, its 4th at the top)."""
+    m = _PAUSE_KEY.match(key.strip().lower().replace("-", "_").replace(" ", "_"))
+    if not m or key in ("hold",):
+        return None
+    where = m["where"] or m["where2"]
+    example = {"top": "tempo: 3-0-1-2 (2 s at the top)", "bottom": "tempo: 3-2-1-0 (2 s at the bottom)"}
+    return (
+        f"'{key}' is not a key: a pause in every rep is part of the tempo, whose 2nd digit is the pause at the "
+        f"bottom (after lowering) and 4th the pause at the top (after lifting); write "
+        f"{example.get(where or '', 'tempo: 3-1-1-2 (1 s at the bottom, 2 s at the top)')}. "
+        f"'hold: 30s' is a different thing: a timed set (a plank), instead of reps"
+    )

@@ -39,9 +39,11 @@ class Reader:
         return NotScalar(node)
 
     def mapping(
-        self, node: yaml.Node, path: str, allowed: Iterable[str], what: str
+        self, node: yaml.Node, path: str, allowed: Iterable[str], what: str,
+        explain: Callable[[str], str | None] | None = None,
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Key -> (key node, value node); reports non-mappings, duplicates, unknown keys."""
+        """Key -> (key node, value node); reports non-mappings, duplicates, unknown keys
+        (``explain(key)``, when given, may say more about an unknown key than a close match)."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, path, f"expected {what} (a mapping of keys), found {kind_of(node)}")
             return None
@@ -56,6 +58,9 @@ class Reader:
             if key in out:
                 first = out[key][0].start_mark.line + 1
                 self.error(key_node, sub, f"duplicate key '{key}' (first given on line {first}); remove one")
+                continue
+            if key not in allowed and explain is not None and explain(key):
+                self.error(key_node, sub, str(explain(key)))
                 continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
