@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB, RATE, RATE_MAX, RATE_MIN
 from .errors import AudiocoachError
 from .library import default_library
 from .loader import load
@@ -47,7 +48,7 @@ def speech_options(func):
     """--voice, --rate, --engine, --cache-dir: shared by every command that speaks."""
 
     @click.option("--voice", help="Voice id, language or name (see 'audiocoach voices'); default: the routine's.")
-    @click.option("--rate", type=click.IntRange(80, 450), help="Speech rate in words per minute; default: the routine's (170).")
+    @click.option("--rate", type=click.IntRange(RATE_MIN, RATE_MAX), help=f"Speech rate in words per minute; default: the routine's ({RATE}).")
     @click.option("--engine", type=click.Choice(sorted(BACKENDS)), default=DEFAULT_ENGINE, show_default=True, help="Speech engine.")
     @click.option("--cache-dir", type=click.Path(file_okay=False), help="Phrase cache folder (default: $AUDIOCOACH_CACHE or ~/.cache/audiocoach).")
     @functools.wraps(func)
@@ -102,15 +103,15 @@ def cli():
 @cli.command(name="build")
 @click.argument("routine", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="MP3 to write (default: output/<routine name>.mp3).")
-@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
-@click.option("--loudness", type=click.FloatRange(-30, -8), default=-16.0, show_default=True, help="Target loudness in LUFS.")
+@click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
+@click.option("--loudness", type=click.FloatRange(LOUDNESS_MIN_LUFS, LOUDNESS_MAX_LUFS), default=LOUDNESS_LUFS, show_default=True, help="Target loudness in LUFS.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside the MP3.")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Audio format (default: from the -o suffix, else mp3).")
 @click.option("--music", type=click.Path(exists=True), help="Background music: an audio file, or a folder played as a playlist (looped).")
 @click.option("--music-rest", type=click.Path(exists=True), help="Music for the rests instead (file or folder).")
-@click.option("--music-level", type=float, help="Music level relative to the voice, in dB (default: the routine's, else -12).")
+@click.option("--music-level", type=float, help=f"Music level relative to the voice, in dB (default: the routine's, else {MUSIC_LEVEL_DB:g}).")
 @click.option("--music-rest-level", type=float, help="Music level during rests, in dB relative to the voice (default: --music-level).")
-@click.option("--duck", type=click.FloatRange(0, 60), help="How many dB the music dips while the coach speaks (default: the routine's, else 10).")
+@click.option("--duck", type=click.FloatRange(MUSIC_DUCK_MIN_DB, MUSIC_DUCK_MAX_DB), help=f"How many dB the music dips while the coach speaks (default: the routine's, else {MUSIC_DUCK_DB:g}).")
 @speech_options
 @override_options
 def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
@@ -244,7 +245,7 @@ def _weeks_of(program, text):
 @click.option("--weeks", help="Only these weeks, e.g. 1-4 or 1,3 (default: all).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Sessions rendered at once (default: the number of cores).")
 @click.option("--prune", is_flag=True, help="Remove the files of sessions no longer in the program.")
-@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
+@click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
 @speech_options
 @override_options

@@ -29,6 +29,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .defaults import BITRATE
 from .errors import AudiocoachError, EncodeError, EngineMissingError
 
 log = logging.getLogger("audiocoach.export")
@@ -232,7 +233,7 @@ def export_audio(
     *,
     rate: int,
     fmt: str = DEFAULT_FORMAT,
-    bitrate: str = "64k",
+    bitrate: str = BITRATE,
     tags: Tags,
     chapters: list[Chapter] = (),  # type: ignore[assignment]
 ) -> Path:

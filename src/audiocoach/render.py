@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .bounds import check_session
 from .compiler import compile_routine
+from .defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from .errors import AudiocoachError
 from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format, write_text_atomic
 from .loader import load
@@ -33,7 +35,7 @@ class RenderOptions:
     engine: str = DEFAULT_ENGINE
     voice: str | None = None
     rate: int | None = None
-    bitrate: str = "64k"
+    bitrate: str = BITRATE
     cache_dir: str | None = None
     sidecars: bool = True
     loudness_lufs: float = TARGET_LUFS
@@ -71,6 +73,7 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     ``meta`` (e.g. the overrides applied, a program's week and day) is recorded in the
     timeline, and so in the MP3's tags.
     """
+    check_session(routine)  # overrides can lengthen a routine: bounded again before any speech
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
     return compile_routine(routine, synth.measure, meta=meta)
 
@@ -105,9 +108,9 @@ def resolve_music(
     return MusicOptions(
         source,
         rest_source,
-        level_db=pick(level_db, base.level_db if base else None, -12.0),
+        level_db=pick(level_db, base.level_db if base else None, MUSIC_LEVEL_DB),
         rest_level_db=pick(rest_level_db, base.rest_level_db if base else None, None),
-        duck_db=pick(duck_db, base.duck_db if base else None, 10.0),
+        duck_db=pick(duck_db, base.duck_db if base else None, MUSIC_DUCK_DB),
     )
 
 

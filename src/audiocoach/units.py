@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 
+from .defaults import MAX_REPS, MAX_STEP_MS, MAX_TEMPO_PHASE_S
+from .errors import short
 from .model import RepRange, Rest, Tempo
 
-_DURATION_UNITS = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
-_CLOCK = re.compile(r"^(?P<m>\d+):(?P<s>[0-5]\d)$")
-_TEMPO_PART = re.compile(r"^(?:\d+|[xX])$")
+# Digits are capped so that no text can ask int() for a thousand-digit number.
+_DURATION_UNITS = re.compile(r"^(?:(?P<h>\d{1,6})h)?(?:(?P<m>\d{1,6})m)?(?:(?P<s>\d{1,9})s)?$")
+_CLOCK = re.compile(r"^(?P<m>\d{1,6}):(?P<s>[0-5]\d)$")
+_TEMPO_PART = re.compile(r"^(?:\d{1,4}|[xX])$")
+_SECONDS = re.compile(r"^\d{1,9}$")
 
 DURATION_HINT = "expected a duration such as 45s, 1m30s, 1:30 or 90"
 
@@ -20,14 +24,14 @@ DURATION_HINT = "expected a duration such as 45s, 1m30s, 1:30 or 90"
 def parse_duration_ms(value: object) -> int:
     """``90``, ``"90s"``, ``"1m30s"``, ``"1:30"`` -> 90000. Whole seconds only."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a duration ({DURATION_HINT})")
+        raise ValueError(f"{short(value)} is not a duration ({DURATION_HINT})")
     if isinstance(value, int):
         if value < 0:
-            raise ValueError(f"{value!r} is negative ({DURATION_HINT})")
+            raise ValueError(f"{short(value)} is negative ({DURATION_HINT})")
         return value * 1000
     if isinstance(value, str):
         text = value.strip().lower().replace(" ", "")
-        if text.isdigit():
+        if _SECONDS.match(text):
             return int(text) * 1000
         clock = _CLOCK.match(text)
         if clock:
@@ -36,7 +40,7 @@ def parse_duration_ms(value: object) -> int:
         if units and text:
             h, m, s = (int(units[k] or 0) for k in ("h", "m", "s"))
             return ((h * 60 + m) * 60 + s) * 1000
-    raise ValueError(f"{value!r} is not a duration ({DURATION_HINT})")
+    raise ValueError(f"{short(value)} is not a duration ({DURATION_HINT})")
 
 
 def parse_rest(value: object) -> Rest:
@@ -46,42 +50,56 @@ def parse_rest(value: object) -> Rest:
         hi_text = hi_text.strip()
         lo_text = lo_text.strip()
         # "45-90s": the unit written once applies to both ends.
-        if lo_text.isdigit() and hi_text[-1:] in ("s", "m") and hi_text[:-1].isdigit():
+        if _SECONDS.match(lo_text) and hi_text[-1:] in ("s", "m") and _SECONDS.match(hi_text[:-1]):
             lo_text += hi_text[-1]
         try:
             lo, hi = parse_duration_ms(lo_text), parse_duration_ms(hi_text)
         except ValueError:
             raise ValueError(
-                f"{value!r} is not a rest (expected a duration or a range such as 45-90s)"
+                f"{short(value)} is not a rest (expected a duration or a range such as 45-90s)"
             ) from None
         if lo > hi:
             raise ValueError(
-                f"{value!r} is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
+                f"{short(value)} is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
             )
+        _check_rest(value, hi)
         return Rest(lo, hi)
     ms = parse_duration_ms(value)
+    _check_rest(value, ms)
     return Rest(ms, ms)
+
+
+def _check_rest(value: object, ms: int) -> None:
+    if ms > MAX_STEP_MS:
+        raise ValueError(f"{short(value)} is too long for a rest (at most {MAX_STEP_MS // 60_000} minutes)")
 
 
 def parse_reps(value: object) -> RepRange:
     """``10`` or ``"8-10"``."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 1:
-            raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
+            raise ValueError(f"{short(value)} reps: a set needs at least 1 rep")
+        _check_reps(value, value)
         return RepRange(value, value)
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", value)
+        m = re.fullmatch(r"\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?", value)
         if m:
             lo = int(m[1])
             hi = int(m[2]) if m[2] else lo
             if lo < 1:
-                raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
+                raise ValueError(f"{short(value)} reps: a set needs at least 1 rep")
             if hi < lo:
                 raise ValueError(
-                    f"{value!r} is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"
+                    f"{short(value)} is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"
                 )
+            _check_reps(value, hi)
             return RepRange(lo, hi)
-    raise ValueError(f"{value!r} is not a rep count (expected a number such as 10 or a range such as 8-10)")
+    raise ValueError(f"{short(value)} is not a rep count (expected a number such as 10 or a range such as 8-10)")
+
+
+def _check_reps(value: object, high: int) -> None:
+    if high > MAX_REPS:
+        raise ValueError(f"{short(value)} reps is more than a set can hold (at most {MAX_REPS}); use a hold or more sets")
 
 
 def check_tempo(text: object) -> str:
@@ -90,6 +108,9 @@ def check_tempo(text: object) -> str:
         parts = text.strip().split("-")
         if len(parts) == 4 and all(_TEMPO_PART.match(p) for p in parts):
             ecc, _, con, _ = parts
+            slow = [p for p in parts if p.isdigit() and int(p) > MAX_TEMPO_PHASE_S]
+            if slow:
+                raise ValueError(f"{short(text)} has a {slow[0]}-second phase (at most {MAX_TEMPO_PHASE_S} seconds; use a hold for longer)")
             for phase, part in (("eccentric", ecc), ("concentric", con)):
                 if part == "0":
                     raise ValueError(
@@ -97,7 +118,7 @@ def check_tempo(text: object) -> str:
                     )
             return "-".join(p.upper() for p in parts)
     raise ValueError(
-        f"{text!r} is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
+        f"{short(text)} is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
     )
 
 
