@@ -6,8 +6,11 @@ code 1 in one place (:class:`_Command`); nothing here holds pipeline logic.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -15,24 +18,63 @@ import click
 
 from . import __version__
 from .defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB, RATE, RATE_MAX, RATE_MIN
-from .errors import AudiocoachError
+from .errors import AudiocoachError, clip
 from .library import default_library
 from .loader import load
 from .batch import build_program, plan_program
 from .overrides import override_meta, parse_overrides, resolve_overrides
-from .program import is_program, load_program, parse_weeks
+from .program import is_program, load_program, parse_weeks, sessions
 from .export import FORMATS, format_for_path
 from .render import RenderOptions, build, default_output, plan, resolve_music, synthesizer_for
 from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
 
 
+#: Exit codes, the same in every command: bad input (or a failed build), usage, interruption.
+EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def _sigterm_as_interrupt(signum, frame):
+    # SIGTERM stops a build the way Ctrl-C does (temporary files removed, exit 130). A forked
+    # worker inherits this handler: there it dies the default way, as its parent expects.
+    if os.getpid() != _MAIN_PID:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise KeyboardInterrupt
+
+
+_MAIN_PID = os.getpid()
+
+
 class _Command(click.Command):
+    """Runs a command and turns what it raises into one message and a consistent exit code."""
+
     def invoke(self, ctx: click.Context):
+        global _MAIN_PID
+        _MAIN_PID = os.getpid()
+        previous = None
+        with contextlib.suppress(ValueError):  # not the main thread: leave SIGTERM alone
+            previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
         try:
             return super().invoke(ctx)
         except AudiocoachError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(1)
+            click.echo(f"Error: {_message(exc)}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: nothing half-written was kept.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:  # a file or folder the library did not expect to fail
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {clip(where + (exc.strerror or str(exc)))}", err=True)
+            ctx.exit(EXIT_ERROR)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _message(exc: Exception) -> str:
+    """The error's text, each line cut short (values are already cut where they are quoted)."""
+    return "\n".join(clip(line) for line in str(exc).splitlines()) or type(exc).__name__
 
 
 class _Group(click.Group):
@@ -305,9 +347,10 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
 @cli.command()
 @click.argument("routines", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(routines):
-    """Check ROUTINES for mistakes without making any sound.
+    """Check ROUTINES (or programs) for mistakes without making any sound.
 
     Every problem is listed as file:line:column with what is wrong and how to fix it.
+    A program is checked with every routine its days name, week by week.
 
     \b
     Example:
@@ -316,15 +359,25 @@ def validate(routines):
     failed: list[str] = []
     for path in routines:
         try:
-            routine = load(path)
+            summary = _validate_one(path)
         except AudiocoachError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(_message(exc), err=True)
             failed.append(path)
             continue
-        n, b = len(routine.entries), len(routine.blocks)
-        click.echo(f"{path}: ok ({n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'})")
+        click.echo(f"{path}: ok ({summary})")
     if failed:
         raise AudiocoachError(f"{len(failed)} of {len(routines)} routines have problems")
+
+
+def _validate_one(path) -> str:
+    if is_program(path):
+        program = load_program(path)
+        sessions(program, strict=True)  # every day's routine, every week's progression
+        d = len(program.days)
+        return f"program: {program.weeks} week{'' if program.weeks == 1 else 's'}, {d} session{'' if d == 1 else 's'} a week"
+    routine = load(path)
+    n, b = len(routine.entries), len(routine.blocks)
+    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}"
 
 
 @cli.command()

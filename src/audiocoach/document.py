@@ -100,6 +100,8 @@ def loads_document(
 
 def parse_yaml(text: str, filename: str) -> yaml.Node | None:
     """Compose ``text`` into nodes, refusing anything unsafe or unbounded, at its line and column."""
+    if len(text) > MAX_FILE_BYTES:
+        raise RoutineError([Problem(SourceLocation(filename, 1, 1), f"the document is larger than {MAX_FILE_BYTES // 1000} kB; a routine or program is a few kB of text")])
     _check_characters(text, filename)
     try:
         _check_events(text, filename)
