@@ -15,7 +15,7 @@ from .bounds import check_session
 from .compiler import compile_routine
 from .defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from .errors import AudiocoachError
-from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format, write_text_atomic
+from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
 from .loader import load
 from .loudness import TARGET_LUFS, Leveler
 from .mixer import Mixer
@@ -157,6 +157,11 @@ def build(
             extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
         )
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
+        sidecars: dict[Path, object] = {}
+        if options.sidecars:
+            from .cuesheet import webvtt
+
+            sidecars = {out.with_suffix(".json"): timeline.iter_json(), out.with_suffix(".vtt"): webvtt(timeline)}
         export_audio(
             mixer.chunks(progress=mix_progress),
             out,
@@ -165,13 +170,6 @@ def build(
             bitrate=options.bitrate,
             tags=tags,
             chapters=chapters,
+            sidecars=sidecars,  # renamed into place together with the audio
         )
-        sidecars: list[Path] = []
-        if options.sidecars:
-            from .cuesheet import webvtt
-
-            json_path, vtt_path = out.with_suffix(".json"), out.with_suffix(".vtt")
-            write_text_atomic(json_path, timeline.iter_json())
-            write_text_atomic(vtt_path, webvtt(timeline))
-            sidecars = [json_path, vtt_path]
         return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))
