@@ -73,7 +73,8 @@ def _entry(entry: Entry, s: Settings) -> SessionSize:
 def _group(group: Group, s: Settings) -> SessionSize:
     members = len(group.members)
     if group.kind == "emom":
-        return SessionSize(group.rounds * group.interval_ms, group.rounds * 2 * _CUES_PER_STEP) + _rest(group.rest_after.high_ms)
+        busiest = max(_sides(m, s).events for m in group.members)
+        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(group.rest_after.high_ms)
     if group.kind == "amrap":
         every = max(group.remaining_every_ms, 1000)
         return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP) + _rest(group.rest_after.high_ms)

@@ -48,8 +48,9 @@ REST_AFTER = "90s"
 
 #: A session is at most this long (4 hours), checked at load from what the routine asks for.
 MAX_SESSION_MS = 4 * 3_600_000
-#: ... and asks for at most this many timed cues (spoken or tone), counted at load.
-MAX_SESSION_EVENTS = 20_000
+#: ... and asks for at most this many timed cues (spoken or tone), counted at load from the
+#: top of every range (a real four-hour session compiles to well under half of this).
+MAX_SESSION_EVENTS = 50_000
 MAX_SETS = 100
 MAX_ROUNDS = 200
 MAX_REPS = 100

@@ -57,7 +57,7 @@ def read_source(path: str | Path, name: str, what: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         where = SourceLocation(name, line, col)
-        raise RoutineError([Problem(where, f"the {what} is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) from None
+        raise RoutineError([Problem(where, f"the {what} is not UTF-8 text here; save it as UTF-8")]) from None
 
 
 def load_document(
