@@ -67,6 +67,8 @@ MAX_BLOCKS = 100
 MAX_ITEMS = 100
 #: Characters of one piece of spoken text (a title, a note, a cue, a phrase template).
 MAX_TEXT_CHARS = 500
+#: Characters of a voice's id or name.
+MAX_VOICE_CHARS = 100
 #: Characters of the description (it is spoken in the intro).
 MAX_DESCRIPTION_CHARS = 2000
 #: Nesting of YAML collections.

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .defaults import MAX_LEAD_IN_MS, MAX_SWITCH_MS, RATE_MAX, RATE_MIN, REST, REST_AFTER
+from .defaults import MAX_VOICE_CHARS, MAX_LEAD_IN_MS, MAX_SWITCH_MS, RATE_MAX, RATE_MIN, REST, REST_AFTER
 from .errors import SourceLocation, short
 from .model import COUNT_MODES, REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Rest, Settings
 from .phrases import PLACEHOLDERS, check_template
@@ -43,7 +43,7 @@ def read_defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[
     if not fields:
         return settings, defaults
     parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
-        "voice": ("voice", lambda v: str(v).strip()),
+        "voice": ("voice", _voice),
         "rate": ("rate", positive_int("speech rate in words per minute", RATE_MIN, RATE_MAX)),
         "verbosity": ("verbosity", choice(VERBOSITIES)),
         "rep_range": ("rep_range", choice(REP_RANGE_MODES)),
@@ -68,6 +68,13 @@ def read_defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[
             if value is not None:
                 changes[attr] = value
     return replace(settings, **changes), defaults
+
+
+def _voice(value: Any) -> str:
+    text = str(value).strip()
+    if not text or len(text) > MAX_VOICE_CHARS:
+        raise ValueError(f"{short(text)} is not a voice (a voice id, language or name such as en-us; see 'audiocoach voices')")
+    return text
 
 
 def _lead_in(value: Any) -> int:
