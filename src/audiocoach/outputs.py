@@ -111,6 +111,10 @@ class OutputSet:
     def __enter__(self) -> "OutputSet":
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            with _folder_lock(self.folder):
+                # Everything a killed build to this output may have left: audio, sidecars, ffmpeg's metadata.
+                o = self.output
+                remove_stale(self.folder, [o.name, o.stem, *(o.with_suffix(s).name for s in (".json", ".vtt", ".ffmeta"))])
         except OSError as exc:
             raise self._error(exc, self.folder) from None
         return self
