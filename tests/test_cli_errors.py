@@ -107,11 +107,14 @@ def test_a_missing_libespeak_ng_is_a_clean_error(monkeypatch, tmp_path):
     """pyttsx3 raises RuntimeError when no espeak library loads; the user sees what to install."""
     import ctypes
 
+    import pyttsx3.drivers
+
     def no_library(*args, **kwargs):
         raise OSError("libespeak-ng.so.1: cannot open shared object file")
 
     for name in [m for m in sys.modules if m.startswith("pyttsx3.drivers._espeak") or m == "pyttsx3.drivers.espeak"]:
         monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delattr(pyttsx3.drivers, "_espeak", raising=False)  # so the import runs again
     monkeypatch.setattr(ctypes.cdll, "LoadLibrary", no_library)
     result = CliRunner().invoke(cli, ["build", ROUTINE, "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c")])
     assert result.exit_code == 1

@@ -6,7 +6,7 @@ dropped, added or repeated; lists multiplied), dumps it to YAML and then adds YA
 noise (random tags on keys and values, anchors and aliases, control characters, deep
 brackets, truncation). The result is loaded (a program with every session of every week)
 and, when accepted, compiled. Anything but an AudiocoachError fails the test, and so does
-an example that takes too long or grows the process by too much memory.
+an example that takes too long or asks for more than 1 GiB more memory.
 
 Examples: 2,000 under CI (``CI=true``, the ``fuzz-ci`` profile), 150 otherwise
 (``fuzz-dev``); ``AUDIOCOACH_FUZZ_EXAMPLES`` overrides both.
@@ -45,11 +45,10 @@ _PROFILE = settings.get_profile("fuzz-ci" if _CI else "fuzz-dev")
 if os.environ.get("AUDIOCOACH_FUZZ_EXAMPLES"):
     _PROFILE = settings(_PROFILE, max_examples=int(os.environ["AUDIOCOACH_FUZZ_EXAMPLES"]))
 
-#: Per example: wall time (an alarm stops a runaway example), address space it may add
-#: (beyond that an allocation fails with MemoryError), and growth of the peak RSS.
+#: Per example: wall time (an alarm stops a runaway example) and address space it may add
+#: (beyond that an allocation fails with MemoryError, which fails the test).
 MAX_SECONDS = 10.0
 MAX_EXTRA_ADDRESS_SPACE = 1 << 30
-MAX_GROWTH_MB = 400
 
 
 class Runaway(Exception):
@@ -198,9 +197,6 @@ def _load(name: str, text: str) -> None:
         compile_routine(routine)
 
 
-_BASELINE_KB = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 @pytest.mark.fuzz
 @_PROFILE
 @given(st.data())
@@ -220,8 +216,6 @@ def test_only_audiocoach_errors_escape_in_bounded_time_and_memory(data):
         assert str(exc), "an error without a message"
     elapsed = time.monotonic() - started
     assert elapsed < MAX_SECONDS, f"{elapsed:.1f} s for one example"
-    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - _BASELINE_KB) / 1024
-    assert grown_mb < MAX_GROWTH_MB, f"the process grew by {grown_mb:.0f} MB"
 
 
 def test_the_seeds_load_unmutated():

@@ -220,7 +220,7 @@ def _scalar_problem(constructor: yaml.SafeLoader, node: yaml.ScalarNode) -> str 
             return f"a number with {digits} digits is far too large; no value in a routine needs more than {MAX_INT_DIGITS}"
     try:
         constructor.construct_object(node, deep=True)
-    except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
+    except Exception:  # PyYAML's constructors raise ValueError, KeyError, IndexError (an empty !!float)...
         return f"{short(node.value)} is not a valid {_tag_name(tag)} value; remove the tag or fix the value"
     return None
 

@@ -40,8 +40,8 @@ class Reader:
             return node.value  # a date is the text it was written as
         try:
             return self._constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
-            return node.value  # parse_yaml refuses these first; never a traceback here
+        except Exception:  # parse_yaml refuses these first
+            return node.value
 
     def mapping(
         self, node: yaml.Node, path: str, allowed: Iterable[str], what: str
