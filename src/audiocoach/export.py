@@ -18,10 +18,12 @@ no offset.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -124,6 +126,27 @@ def encode_command(
     return cmd + ["-f", f.muxer, target]
 
 
+def die_with_parent() -> None:
+    """In the encoder's child process: be killed when the build dies (Linux).
+
+    A build killed outright (kill -9) would otherwise leave ffmpeg running, and an ffmpeg
+    still starting up creates its output file (a temporary name) after the next build has
+    removed the dead build's leftovers.
+    """
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _load_prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_PRCTL = _load_prctl()
+
+
 def _widen_pipe(fd: int) -> None:
     # A 1 MiB pipe (Linux; the default is 64 KiB) lets the mixer work on the next chunk
     # while ffmpeg is still encoding the last one.
@@ -144,7 +167,7 @@ def encode_stream(
     cmd = encode_command(rate, bitrate, str(target), fmt, metadata)
     log.debug("run %s", " ".join(cmd))
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
         assert proc.stdin is not None
         _widen_pipe(proc.stdin.fileno())
         try:
