@@ -34,7 +34,7 @@ import numpy as np
 
 from .defaults import BITRATE
 from .errors import AudiocoachError, EncodeError, EngineMissingError
-from .outputs import OutputSet, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
+from .outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
 
 log = logging.getLogger("audiocoach.export")
 
@@ -167,7 +167,8 @@ def encode_stream(
     cmd = encode_command(rate, bitrate, str(target), fmt, metadata)
     log.debug("run %s", " ".join(cmd))
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
+        with interrupts_deferred():  # an interrupt inside Popen would orphan the encoder
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
         assert proc.stdin is not None
         _widen_pipe(proc.stdin.fileno())
         try:

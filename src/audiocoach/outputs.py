@@ -22,13 +22,15 @@ import errno
 import fcntl
 import os
 import re
+import signal
 import tempfile
+import threading
 from pathlib import Path
 from typing import Iterable
 
 from .errors import EncodeError, OutputError
 
-__all__ = ["OutputSet", "remove_stale", "write_text_atomic"]
+__all__ = ["OutputSet", "interrupts_deferred", "remove_stale", "write_text_atomic"]
 
 PART_SUFFIX = ".part"
 _HINTS = {
@@ -50,6 +52,36 @@ def _umask_mode(fd: int) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.fchmod(fd, 0o666 & ~mask)
+
+
+@contextlib.contextmanager
+def interrupts_deferred():
+    """Hold Ctrl-C and SIGTERM until the block ends (main thread; elsewhere a no-op).
+
+    Creating a temp file and registering it, or renaming a build's files into place, must
+    not be cut in two: a file nobody would remove, or new audio beside old sidecars.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL and caught[0] == signal.SIGTERM:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+            else:
+                raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -126,15 +158,15 @@ class OutputSet:
         """
         final = Path(final)
         try:
-            with _folder_lock(self.folder):
+            with interrupts_deferred(), _folder_lock(self.folder):
                 remove_stale(self.folder, [final.name, final.stem])  # .NAME-x.part, and .STEM-x.part of older builds
                 fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}-", suffix=PART_SUFFIX)
+                key = final if not keep else Path(name)
+                self._temps[key] = (Path(name), fd)  # registered at once: __exit__ removes it
                 fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError as exc:
             raise self._error(exc, final) from None
         _umask_mode(fd)
-        key = final if not keep else Path(name)
-        self._temps[key] = (Path(name), fd)
         return Path(name)
 
     def write_text(self, final: str | os.PathLike[str], text: str | Iterable[str]) -> None:
@@ -150,7 +182,7 @@ class OutputSet:
         """Rename every temporary file into place, under the folder's lock."""
         finals = [(final, tmp) for final, (tmp, _) in self._temps.items() if not final.name.endswith(PART_SUFFIX)]
         try:
-            with _folder_lock(self.folder):
+            with interrupts_deferred(), _folder_lock(self.folder):
                 for final, tmp in finals:
                     os.replace(tmp, final)
         except OSError as exc:
