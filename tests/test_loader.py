@@ -227,7 +227,7 @@ INVALID = [
     ),
     pytest.param(
         "just some words\n",
-        ["routine.yaml:1:1: expected a routine (a mapping of keys), found 'just some words'"],
+        ["routine.yaml:1:1: expected a routine (a mapping of keys), found a single value"],
         id="root-is-text",
     ),
     pytest.param(

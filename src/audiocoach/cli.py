@@ -6,15 +6,19 @@ code 1 in one place (:class:`_Command`); nothing here holds pipeline logic.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import AudiocoachError
+from .defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB, RATE, RATE_MAX, RATE_MIN
+from .errors import AudiocoachError, clip
 from .library import default_library
 from .loader import load
 from .batch import build_program, plan_program
@@ -26,13 +30,52 @@ from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
 from .split import SPLIT_MODES
 
 
+#: Exit codes, the same in every command: bad input (or a failed build), usage, interruption.
+EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def _sigterm_as_interrupt(signum, frame):
+    # SIGTERM stops a build the way Ctrl-C does (temporary files removed, exit 130). A forked
+    # worker inherits this handler: there it dies the default way, as its parent expects.
+    if os.getpid() != _MAIN_PID:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise KeyboardInterrupt
+
+
+_MAIN_PID = os.getpid()
+
+
 class _Command(click.Command):
+    """Runs a command and turns what it raises into one message and a consistent exit code."""
+
     def invoke(self, ctx: click.Context):
+        global _MAIN_PID
+        _MAIN_PID = os.getpid()
+        previous = None
+        with contextlib.suppress(ValueError):  # not the main thread: leave SIGTERM alone
+            previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
         try:
             return super().invoke(ctx)
         except AudiocoachError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(1)
+            click.echo(f"Error: {_message(exc)}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: nothing half-written was kept.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:  # a file or folder the library did not expect to fail
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {clip(where + (exc.strerror or str(exc)))}", err=True)
+            ctx.exit(EXIT_ERROR)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _message(exc: Exception) -> str:
+    """The error's text, each line cut short (values are already cut where they are quoted)."""
+    return "\n".join(clip(line) for line in str(exc).splitlines()) or type(exc).__name__
 
 
 class _Group(click.Group):
@@ -48,7 +91,7 @@ def speech_options(func):
     """--voice, --rate, --engine, --cache-dir: shared by every command that speaks."""
 
     @click.option("--voice", help="Voice id, language or name (see 'audiocoach voices'); default: the routine's.")
-    @click.option("--rate", type=click.IntRange(80, 450), help="Speech rate in words per minute; default: the routine's (170).")
+    @click.option("--rate", type=click.IntRange(RATE_MIN, RATE_MAX), help=f"Speech rate in words per minute; default: the routine's ({RATE}).")
     @click.option("--engine", type=click.Choice(sorted(BACKENDS)), default=DEFAULT_ENGINE, show_default=True, help="Speech engine.")
     @click.option("--cache-dir", type=click.Path(file_okay=False), help="Phrase cache folder (default: $AUDIOCOACH_CACHE or ~/.cache/audiocoach).")
     @functools.wraps(func)
@@ -154,15 +197,15 @@ def cli():
 @cli.command(name="build")
 @click.argument("routine", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write; its suffix (.mp3, .m4a, .ogg, .wav) chooses the format (default: output/<routine name>.mp3).")
-@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
-@click.option("--loudness", type=click.FloatRange(-30, -8), default=-16.0, show_default=True, help="Target loudness in LUFS.")
+@click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
+@click.option("--loudness", type=click.FloatRange(LOUDNESS_MIN_LUFS, LOUDNESS_MAX_LUFS), default=LOUDNESS_LUFS, show_default=True, help="Target loudness in LUFS.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside the MP3.")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Audio format (default: from the -o suffix, else mp3).")
 @click.option("--music", type=click.Path(exists=True), help="Background music: an audio file, or a folder played as a playlist (looped).")
 @click.option("--music-rest", type=click.Path(exists=True), help="Music for the rests instead (file or folder).")
-@click.option("--music-level", type=float, help="Music level relative to the voice, in dB (default: the routine's, else -12).")
+@click.option("--music-level", type=float, help=f"Music level relative to the voice, in dB (default: the routine's, else {MUSIC_LEVEL_DB:g}).")
 @click.option("--music-rest-level", type=float, help="Music level during rests, in dB relative to the voice (default: --music-level).")
-@click.option("--duck", type=click.FloatRange(0, 60), help="How many dB the music dips while the coach speaks (default: the routine's, else 10).")
+@click.option("--duck", type=click.FloatRange(MUSIC_DUCK_MIN_DB, MUSIC_DUCK_MAX_DB), help=f"How many dB the music dips while the coach speaks (default: the routine's, else {MUSIC_DUCK_DB:g}).")
 @click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write one file per set, hold and rest into <name>.sets/, with an M3U8 playlist.")
 @speech_options
 @override_options
@@ -299,7 +342,7 @@ def _weeks_of(program, text):
 @click.option("--weeks", help="Only these weeks, e.g. 1-4 or 1,3 (default: all).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Sessions rendered at once (default: the number of cores).")
 @click.option("--prune", is_flag=True, help="Remove the files of sessions no longer in the program.")
-@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
+@click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
 @click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write each session as one file per set, hold and rest (<session>.sets/).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="Athletes file: render the program for each athlete, with their own overrides, loads and weeks.")
@@ -385,18 +428,20 @@ def validate(files):
     failed: list[str] = []
     for path in files:
         try:
-            click.echo(f"{path}: ok ({_check_file(path)})")
+            summary = _validate_one(path)
         except AudiocoachError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(_message(exc), err=True)
             failed.append(path)
+            continue
+        click.echo(f"{path}: ok ({summary})")
     if failed:
         raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
 
 
-def _check_file(path: str) -> str:
+def _validate_one(path) -> str:
     if is_program(path):
         program = load_program(path)
-        found = sessions(program)
+        found = sessions(program, strict=True)  # every day's routine, every week's progression
         return (f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
                 f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all")
     routine = load(path)

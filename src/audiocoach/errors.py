@@ -12,6 +12,28 @@ from typing import Iterable
 
 #: How many problems an error message lists before it says "... and N more".
 MAX_LISTED_PROBLEMS = 20
+#: Longest quoted value in a message: a value longer than this is cut.
+MAX_QUOTED_CHARS = 80
+#: Longest single problem line: a message longer than this is cut.
+MAX_MESSAGE_CHARS = 1000
+
+
+def short(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for quoting user values in messages.
+
+    A 10 MB title must not reach the terminal in full: the start says which value is meant.
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value)} characters)"
+    text = repr(value)
+    if len(text) > limit:
+        return text[:limit] + "..."
+    return text
+
+
+def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (a message line, not a quoted value)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -38,12 +60,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        message = clip(self.message)
         if self.location is None:
-            return self.message
+            return message
         where = str(self.location)
         if self.location.path:
-            return f"{where}: {self.location.path}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {clip(self.location.path, 200)}: {message}"
+        return f"{where}: {message}"
 
 
 class AudiocoachError(Exception):
@@ -70,6 +93,10 @@ def _problem_order(p: Problem) -> tuple:
     if loc is None:
         return ("", 0, 0, p.message)
     return (loc.file, loc.line, loc.col, p.message)
+
+
+class OutputError(AudiocoachError):
+    """An output could not be written (full disk, read-only folder, ...); nothing was left behind."""
 
 
 class EngineMissingError(AudiocoachError):

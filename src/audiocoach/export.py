@@ -1,8 +1,9 @@
 """Audio -> file: one ffmpeg encode fed through a pipe, with tags and chapters, then rename.
 
 The samples stream into ffmpeg's stdin chunk by chunk, so the finished track is never held
-in memory. The file is written under a temporary name in the target folder and renamed
-only when complete: an interrupted or failed build leaves no partial file behind.
+in memory. The audio and its sidecars are written under temporary names in the target
+folder and renamed together only when all are complete (:mod:`audiocoach.outputs`): an
+interrupted or failed build leaves no partial file behind.
 
 Formats (:data:`FORMATS`): MP3 (ID3v2.4 tags and CHAP/CTOC chapter frames, written with
 mutagen after the encode), M4A (AAC, MP4 chapters), Ogg Opus (tags and CHAPTERnnn Vorbis
@@ -17,19 +18,23 @@ no offset.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 
+from .defaults import BITRATE
 from .errors import AudiocoachError, EncodeError, EngineMissingError
+from .outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
 
 log = logging.getLogger("audiocoach.export")
 
@@ -57,13 +62,6 @@ def ffmpeg_path() -> str:
     if path is None:
         raise EngineMissingError(FFMPEG_HINT)
     return path
-
-
-def _umask_mode(path: Path) -> None:
-    # mkstemp creates 0600 files; a finished file gets the usual mode for this user.
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
 
 
 @dataclass(frozen=True)
@@ -128,6 +126,27 @@ def encode_command(
     return cmd + ["-f", f.muxer, target]
 
 
+def die_with_parent() -> None:
+    """In the encoder's child process: be killed when the build dies (Linux).
+
+    A build killed outright (kill -9) would otherwise leave ffmpeg running, and an ffmpeg
+    still starting up creates its output file (a temporary name) after the next build has
+    removed the dead build's leftovers.
+    """
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _load_prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_PRCTL = _load_prctl()
+
+
 def _widen_pipe(fd: int) -> None:
     # A 1 MiB pipe (Linux; the default is 64 KiB) lets the mixer work on the next chunk
     # while ffmpeg is still encoding the last one.
@@ -148,7 +167,8 @@ def encode_stream(
     cmd = encode_command(rate, bitrate, str(target), fmt, metadata)
     log.debug("run %s", " ".join(cmd))
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+        with interrupts_deferred():  # an interrupt inside Popen would orphan the encoder
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
         assert proc.stdin is not None
         _widen_pipe(proc.stdin.fileno())
         try:
@@ -232,11 +252,16 @@ def export_audio(
     *,
     rate: int,
     fmt: str = DEFAULT_FORMAT,
-    bitrate: str = "64k",
+    bitrate: str = BITRATE,
     tags: Tags,
     chapters: list[Chapter] = (),  # type: ignore[assignment]
+    sidecars: Mapping[Path, str | Iterable[str]] | None = None,
 ) -> Path:
-    """Encode ``chunks`` to ``output`` as ``fmt``, atomically (temp file, then rename).
+    """Encode ``chunks`` to ``output`` as ``fmt``, with its sidecars, all or nothing.
+
+    Every file is written under a temporary name and they are renamed into place together
+    (see :class:`~audiocoach.outputs.OutputSet`): an interrupted or failed build, a full
+    disk or a read-only folder leaves the previous files as they were and no partial one.
 
     Args:
         chunks: mono int16 arrays at ``rate``, in order.
@@ -245,47 +270,29 @@ def export_audio(
         bitrate: for the lossy formats.
         tags: title, artist, album, comment and extra text tags.
         chapters: written where the container supports them (mp3, m4a, ogg).
+        sidecars: more files of the same build (path -> text, or text in pieces), e.g.
+            the .json timeline and the .vtt cue sheet, written after the audio.
+
+    Raises:
+        OutputError: the files could not be written; nothing was left behind.
     """
     f = get_format(fmt)
     out = Path(output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    meta: Path | None = None
-    try:
-        _umask_mode(tmp)
+    with OutputSet(out) as outputs:
+        tmp = outputs.temp(out)
+        meta: Path | None = None
         if f.chapters != "id3":
-            mfd, meta_name = tempfile.mkstemp(prefix="audiocoach-", suffix=".ffmeta")
-            meta = Path(meta_name)
-            with os.fdopen(mfd, "w", encoding="utf-8") as m:
-                m.write(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"))
+            meta = outputs.temp(out.with_suffix(".ffmeta"), keep=True)
+            meta.write_text(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"), encoding="utf-8")
         encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None)
         if f.chapters == "id3":
             write_tags(tmp, tags, list(chapters))
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        if meta is not None:
-            meta.unlink(missing_ok=True)
+        for path, text in (sidecars or {}).items():
+            outputs.write_text(path, text)
+        outputs.commit()
     return out
 
 
 def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:
     """:func:`export_audio` as MP3."""
     return export_audio(chunks, output, fmt="mp3", **kwargs)
-
-
-def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
-    """Write a sidecar file (text, or text in pieces) under a temporary name, then rename it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
-    try:
-        _umask_mode(Path(tmp))
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.writelines([text] if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

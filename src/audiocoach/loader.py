@@ -1,54 +1,44 @@
 """YAML -> model. Safe loading only; every node keeps its file:line:col.
 
-The loader walks PyYAML's node tree (``yaml.compose`` with the safe loader) rather than the
-constructed Python objects, so each value still knows where it was written. It collects
-every problem it finds and raises one :class:`RoutineError` at the end.
+The loader walks PyYAML's node tree (``yaml.compose`` with the safe loader, through the
+shared :mod:`audiocoach.document` reader) rather than the constructed Python objects, so
+each value still knows where it was written. It collects every problem it finds and raises
+one :class:`RoutineError` at the end. Every number is bounded where it is read, and the
+session as a whole (:mod:`audiocoach.bounds`) before anything else runs. ``defaults:`` and
+``phrases:`` are read in :mod:`audiocoach.loadsettings`, ``music:`` in
+:mod:`audiocoach.loadmusic`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import yaml
 
-from .errors import Problem, RoutineError, SourceLocation
+from .bounds import check_session, session_problem
+from .defaults import MAX_AMRAP_MS, MAX_BLOCKS, MAX_DESCRIPTION_CHARS, MAX_ROUNDS, MAX_SETS, MAX_STEP_MS, REST, REST_AFTER, TEMPO
+from .document import load_document, loads_document, parse_yaml, read_source
 from .library import Library, default_library
-from .model import (
-    COUNT_MODES,
-    GROUP_KINDS,
-    REP_RANGE_MODES,
-    REST_POLICIES,
-    START_PHASES,
-    VERBOSITIES,
-    Block,
-    Entry,
-    Exercise,
-    Group,
-    Music,
-    Rest,
-    Routine,
-    Settings,
-)
-from .phrases import PLACEHOLDERS, check_template
-from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, pause_hint, resolve_tempo
-from .yamlsource import Reader, boolean, choice, parse_yaml, positive_duration, positive_int, read_source
+from .loadmusic import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
+from .loadsettings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
+from .model import GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
+from .units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
+from .yamlsource import Reader, boolean, choice, duration, positive_int
 
-__all__ = ["load", "loads", "routine_from_node", "parse_yaml"]
+__all__ = [
+    "load", "loads", "routine_from_node", "parse_yaml", "read_source", "check_session", "template_problem",
+    "DEFAULT_KEYS", "MUSIC_KEYS", "MUSIC_REST_KEYS",
+]
 
 #: The tempo of an inline exercise when neither it nor the routine names one.
-BUILTIN_TEMPO = "2-0-1-0"
-BUILTIN_REST = "60s"
-BUILTIN_REST_AFTER = "90s"
+BUILTIN_TEMPO = TEMPO
+BUILTIN_REST = REST
+BUILTIN_REST_AFTER = REST_AFTER
+ROUTINE_NEEDS = "a title and blocks"
 
 ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest")
-MUSIC_KEYS = ("file", "level", "duck")
-MUSIC_REST_KEYS = ("file", "level")
-DEFAULT_KEYS = (
-    "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
-    "rest_policy", "count", "lead_in", "switch", "explosive",
-)
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
     "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
@@ -69,14 +59,6 @@ GROUP_REQUIRED = {
     "intervals": ("rounds", "work", "rest"), "tabata": (),
 }
 
-
-@dataclass
-class _Defaults:
-    tempo: str | None = None
-    rest: Rest = field(default_factory=lambda: parse_rest(BUILTIN_REST))
-    rest_after: Rest = field(default_factory=lambda: parse_rest(BUILTIN_REST_AFTER))
-
-
 def load(
     path: str | Path,
     *,
@@ -96,9 +78,9 @@ def load(
     Raises:
         RoutineError: every problem found, each with file:line:col.
     """
-    name = display_name or str(path)
-    text = read_source(path, name, "routine")
-    return loads(text, name, library=library, base_dir=Path(path).parent)
+    lib, folder = library or default_library(), Path(path).parent
+    build = lambda r, root: _routine(r, root, lib, base_dir=folder)  # noqa: E731
+    return load_document(path, build, what="routine", needs=ROUTINE_NEEDS, display_name=display_name)
 
 
 def loads(
@@ -109,14 +91,9 @@ def loads(
     ``base_dir`` is where relative paths in the routine (music) are found; by default the
     folder of ``filename``.
     """
-    root = parse_yaml(text, filename)
-    reader = Reader(filename)
-    if root is None:
-        raise RoutineError([Problem(SourceLocation(filename, 1, 1), "the file is empty; a routine needs a title and blocks")])
-    routine = _routine(reader, root, library or default_library(), base_dir=Path(base_dir) if base_dir else Path(filename).parent)
-    if reader.problems or routine is None:
-        raise RoutineError(reader.problems)
-    return routine
+    lib, folder = library or default_library(), Path(base_dir) if base_dir else Path(filename).parent
+    build = lambda r, root: _routine(r, root, lib, base_dir=folder)  # noqa: E731
+    return loads_document(text, filename, build, what="routine", needs=ROUTINE_NEEDS)
 
 
 def routine_from_node(r: Reader, root: yaml.Node, library: Library, base_dir: Path | None = None) -> Routine | None:
@@ -132,20 +109,20 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         if required not in top:
             r.error(root, required, f"missing '{required}'; every routine needs one")
     title = r.text(top["title"][1], "title", "a title") if "title" in top else None
-    description = r.text(top["description"][1], "description", "a description") if "description" in top else None
-    settings, defaults = _defaults(r, top.get("defaults"))
-    phrases, phrase_locs = _phrases(r, top.get("phrases"))
-    music = _music(r, top.get("music"), top.get("music_rest"), base_dir)
+    description = r.text(top["description"][1], "description", "a description", MAX_DESCRIPTION_CHARS) if "description" in top else None
+    settings, defaults = read_defaults(r, top.get("defaults"))
+    phrases, phrase_locs = read_phrases(r, top.get("phrases"))
+    music = read_music(r, top.get("music"), top.get("music_rest"), base_dir)
     blocks: list[Block] = []
     if "blocks" in top:
-        nodes = r.sequence(top["blocks"][1], "blocks", "blocks") or []
+        nodes = r.sequence(top["blocks"][1], "blocks", "blocks", MAX_BLOCKS) or []
         for i, node in enumerate(nodes):
             block = _block(r, node, f"blocks[{i}]", library, settings, defaults)
             if block is not None:
                 blocks.append(block)
     if title is None or r.problems:
         return None
-    return Routine(
+    routine = Routine(
         title=title,
         description=description,
         settings=settings,
@@ -155,93 +132,14 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         source=r.filename,
         phrase_locations=phrase_locs,
     )
-
-
-def _defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Settings, _Defaults]:
-    settings = Settings()
-    defaults = _Defaults()
-    if pair is None:
-        return settings, defaults
-    fields = r.mapping(pair[1], "defaults", DEFAULT_KEYS, "defaults")
-    if not fields:
-        return settings, defaults
-    parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
-        "voice": ("voice", lambda v: str(v).strip()),
-        "rate": ("rate", positive_int("speech rate in words per minute", 80, 450)),
-        "verbosity": ("verbosity", choice(VERBOSITIES)),
-        "rep_range": ("rep_range", choice(REP_RANGE_MODES)),
-        "rest_policy": ("rest_policy", choice(REST_POLICIES)),
-        "count": ("count", choice(COUNT_MODES)),
-        "lead_in": ("lead_in_ms", _lead_in),
-        "switch": ("switch_ms", positive_duration),
-        "explosive": ("explosive_ms", _explosive),
-    }
-    changes: dict[str, Any] = {}
-    for key, (_, node) in fields.items():
-        path = f"defaults.{key}"
-        if key == "tempo":
-            defaults.tempo = r.convert(node, path, check_tempo)
-        elif key in ("rest", "rest_after"):
-            value = r.convert(node, path, parse_rest)
-            if value is not None:
-                setattr(defaults, key, value)
-        else:
-            attr, parse = parsers[key]
-            value = r.convert(node, path, parse)
-            if value is not None:
-                changes[attr] = value
-    return replace(settings, **changes), defaults
-
-
-def _lead_in(value: Any) -> int:
-    ms = parse_duration_ms(value)
-    if ms < 1000:
-        raise ValueError(f"{value!r} is too short for a lead-in (at least 1s: the go tone and the set's name need it)")
-    return ms
-
-
-def _explosive(value: Any) -> int:
-    if isinstance(value, str) and value.strip().endswith("ms") and value.strip()[:-2].isdigit():
-        ms = int(value.strip()[:-2])
-    else:
-        ms = parse_duration_ms(value)
-    if not 200 <= ms <= 2000:
-        raise ValueError(f"{value!r} is not a usable explosive phase (expected 200ms to 2s, e.g. 500ms)")
-    return ms
-
-
-def _phrases(
-    r: Reader, pair: tuple[yaml.Node, yaml.Node] | None
-) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, SourceLocation], ...]]:
-    if pair is None:
-        return (), ()
-    fields = r.mapping(pair[1], "phrases", tuple(PLACEHOLDERS), "phrases")
-    if not fields:
-        return (), ()
-    out: list[tuple[str, tuple[str, ...]]] = []
-    locs: list[tuple[str, SourceLocation]] = []
-    for key, (_, node) in fields.items():
-        path = f"phrases.{key}"
-        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        templates: list[str] = []
-        for j, item in enumerate(items):
-            sub = f"{path}[{j}]" if isinstance(node, yaml.SequenceNode) else path
-            text = r.text(item, sub, "a phrase")
-            if text is None:
-                continue
-            problem = check_template(key, text)
-            if problem:
-                r.error(item, sub, problem)
-                continue
-            templates.append(text)
-        if templates:
-            out.append((key, tuple(templates)))
-            locs.append((key, r.loc(node, path)))
-    return tuple(out), tuple(locs)
-
+    problem = session_problem(routine, r.loc(root, ""))
+    if problem is not None:
+        r.problems.append(problem)
+        return None
+    return routine
 
 def _block(
-    r: Reader, node: yaml.Node, path: str, library: Library, settings: Settings, defaults: _Defaults
+    r: Reader, node: yaml.Node, path: str, library: Library, settings: Settings, defaults: Defaults
 ) -> Block | None:
     fields = r.mapping(node, path, BLOCK_KEYS, "a block")
     if fields is None:
@@ -285,7 +183,7 @@ def _entry(
     path: str,
     library: Library,
     settings: Settings,
-    defaults: _Defaults,
+    defaults: Defaults,
     group: str | None = None,
 ) -> Entry | None:
     fields = r.mapping(node, path, ENTRY_KEYS, "an exercise", explain=pause_hint)
@@ -302,9 +200,9 @@ def _entry(
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
 
     exercise = _entry_exercise(r, node, fields, path, library)
-    sets = get("sets", positive_int("number of sets", 1, 100)) or 1
+    sets = get("sets", positive_int("number of sets", 1, MAX_SETS)) or 1
     reps = get("reps", parse_reps)
-    hold_ms = get("hold", positive_duration)
+    hold_ms = get("hold", duration("a hold", MAX_STEP_MS))
     if "reps" in fields and "hold" in fields:
         r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both ('hold' times a set "
                 "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
@@ -414,7 +312,7 @@ def _group_kind(r: Reader, node: yaml.Node) -> str | None:
 
 
 def _group(
-    r: Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: _Defaults
+    r: Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: Defaults
 ) -> Group | None:
     body_node = node.value[0][1]
     path = f"{path}.{kind}"
@@ -433,7 +331,7 @@ def _group(
         return default if value is None else value
 
     tabata = kind == "tabata"
-    rounds = get("rounds", positive_int("number of rounds", 1, 200), 8 if tabata else 1)
+    rounds = get("rounds", positive_int("number of rounds", 1, MAX_ROUNDS), 8 if tabata else 1)
     members: list[Entry] = []
     if "exercises" not in fields:
         r.error(body_node, f"{path}.exercises", f"missing 'exercises'; list what the {kind} does")
@@ -452,9 +350,9 @@ def _group(
         transition=get("transition", parse_rest, parse_rest("0s" if kind == "superset" else "10s")),
         rest=get("rest", parse_rest, parse_rest("10s") if tabata else defaults.rest),
         rest_after=get("rest_after", parse_rest, defaults.rest_after),
-        interval_ms=get("every", positive_duration, 60_000),
-        work_ms=get("time", positive_duration, 0) or get("work", positive_duration, 20_000 if tabata else 0),
-        remaining_every_ms=get("remaining_every", positive_duration, 60_000),
+        interval_ms=get("every", duration("an EMOM interval", MAX_STEP_MS), 60_000),
+        work_ms=get("time", duration("an AMRAP", MAX_AMRAP_MS), 0) or get("work", duration("an interval's work", MAX_STEP_MS), 20_000 if tabata else 0),
+        remaining_every_ms=get("remaining_every", duration("the time-remaining cadence", MAX_AMRAP_MS, 10_000), 60_000),
         location=r.loc(node, path),
     )
     if len(r.problems) > before or not members:
@@ -474,61 +372,3 @@ def _group(
         if len(r.problems) > before:
             return None
     return group
-
-
-def _music_part(
-    r: Reader, pair: tuple[yaml.Node, yaml.Node], key: str, keys: tuple[str, ...], base_dir: Path
-) -> tuple[str | None, dict[str, float]]:
-    """``music: path`` or ``music: {file: path, level: -12, duck: 10}`` -> (path, numbers)."""
-    node = pair[1]
-    numbers: dict[str, float] = {}
-    if isinstance(node, yaml.MappingNode):
-        fields = r.mapping(node, key, keys, f"'{key}' (a file or folder, or a mapping with 'file')") or {}
-        if "file" not in fields:
-            r.error(node, f"{key}.file", "missing 'file'; name the music file or folder")
-            return None, numbers
-        for name in keys[1:]:
-            if name in fields:
-                value = r.convert(fields[name][1], f"{key}.{name}", _decibels(name))
-                if value is not None:
-                    numbers[name] = value
-        file_node, file_path = fields["file"][1], f"{key}.file"
-    else:
-        file_node, file_path = node, key
-    text = r.text(file_node, file_path, "a music file or folder")
-    if text is None:
-        return None, numbers
-    found = (base_dir / Path(text).expanduser()).resolve()
-    if not found.exists():
-        r.error(file_node, file_path, f"'{text}' does not exist (looked for {found}; paths are relative to the routine's folder)")
-        return None, numbers
-    return str(found), numbers
-
-
-def _decibels(name: str) -> Callable[[Any], float]:
-    low, high = (0.0, 60.0) if name == "duck" else (-60.0, 0.0)
-
-    def parse(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise ValueError(f"{value!r} is not a {name} in dB (expected a number from {low:g} to {high:g})")
-        return float(value)
-
-    return parse
-
-
-def _music(r: Reader, main: tuple | None, rest: tuple | None, base_dir: Path) -> Music | None:
-    if main is None:
-        if rest is not None:
-            r.error(rest[0], "music_rest", "'music_rest' needs 'music' (the music for the rest of the session)")
-        return None
-    source, numbers = _music_part(r, main, "music", MUSIC_KEYS, base_dir)
-    rest_source, rest_numbers = (None, {}) if rest is None else _music_part(r, rest, "music_rest", MUSIC_REST_KEYS, base_dir)
-    if source is None:
-        return None
-    return Music(
-        source=source,
-        rest_source=rest_source,
-        level_db=numbers.get("level", -12.0),
-        rest_level_db=rest_numbers.get("level"),
-        duck_db=numbers.get("duck", 10.0),
-    )

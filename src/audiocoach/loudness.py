@@ -17,9 +17,8 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .defaults import CEILING_DBTP, LOUDNESS_LUFS as TARGET_LUFS
 
-TARGET_LUFS = -16.0
-CEILING_DBTP = -1.0
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 _LIMIT_MARGIN_DB = 0.3  # inter-sample peaks the 4x estimate may miss

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB, RATE
 from .errors import SourceLocation
 
 PhaseName = Literal["eccentric", "bottom", "concentric", "top"]
@@ -105,7 +106,7 @@ class Settings:
     """Session-wide choices: voice, pacing and how cues are worded."""
 
     voice: str | None = None
-    rate: int = 170
+    rate: int = RATE
     verbosity: Verbosity = "standard"
     rep_range: RepRangeMode = "range"
     rest_policy: RestPolicy = "mid"
@@ -204,9 +205,9 @@ class Music:
 
     source: str
     rest_source: str | None = None
-    level_db: float = -12.0
+    level_db: float = MUSIC_LEVEL_DB
     rest_level_db: float | None = None
-    duck_db: float = 10.0
+    duck_db: float = MUSIC_DUCK_DB
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from .errors import AudiocoachError, EncodeError
 from .export import ffmpeg_path
 from .loudness import _blocks_from_subblocks, gated_loudness, k_weighted_power
@@ -62,9 +63,9 @@ class MusicOptions:
 
     source: str
     rest_source: str | None = None
-    level_db: float = -12.0
+    level_db: float = MUSIC_LEVEL_DB
     rest_level_db: float | None = None
-    duck_db: float = 10.0
+    duck_db: float = MUSIC_DUCK_DB
     attack_ms: int = 80
     release_ms: int = 300
     fade_in_ms: int = 500

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
+from .defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
 from .errors import AudiocoachError
 from .model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
 from .units import check_tempo, parse_rest, resolve_tempo
@@ -107,8 +108,8 @@ def _rest(text: str) -> str:
 
 
 def _rate(text: str) -> str:
-    if not text.isdigit() or not 80 <= int(text) <= 450:
-        raise ValueError(f"{text!r} is not a speech rate (expected words per minute from 80 to 450)")
+    if not text.isdigit() or not RATE_MIN <= int(text) <= RATE_MAX:
+        raise ValueError(f"{text!r} is not a speech rate (expected words per minute from {RATE_MIN} to {RATE_MAX})")
     return str(int(text))
 
 
@@ -123,8 +124,8 @@ def _one_of(options: tuple[str, ...]) -> Callable[[str], str]:
 
 def _bitrate(text: str) -> str:
     m = _BITRATE.match(text.lower())
-    if not m or not 8 <= int(m[1]) <= 320:
-        raise ValueError(f"{text!r} is not an MP3 bitrate (expected 8k to 320k, e.g. 64k)")
+    if not m or not BITRATE_MIN_K <= int(m[1]) <= BITRATE_MAX_K:
+        raise ValueError(f"{text!r} is not an MP3 bitrate (expected {BITRATE_MIN_K}k to {BITRATE_MAX_K}k, e.g. {BITRATE})")
     return text.lower()
 
 
@@ -270,7 +271,7 @@ def resolve_overrides(
         applied.append(Applied(kind, None, o.value, "default" if before is None else str(before), o.flag))
     if "bitrate" in every:
         o = every["bitrate"]
-        applied.append(Applied("bitrate", None, o.value, "64k", o.flag))
+        applied.append(Applied("bitrate", None, o.value, BITRATE, o.flag))
     new = replace(new, settings=replace(settings, **setting_changes))
     return new, tuple(applied)
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .bounds import check_session
 from .compiler import compile_routine
+from .defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from .errors import AudiocoachError
-from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format, write_text_atomic
+from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
 from .loader import load
 from .loudness import TARGET_LUFS, Leveler
 from .mixer import Mixer
@@ -34,7 +36,7 @@ class RenderOptions:
     engine: str = DEFAULT_ENGINE
     voice: str | None = None
     rate: int | None = None
-    bitrate: str = "64k"
+    bitrate: str = BITRATE
     cache_dir: str | None = None
     sidecars: bool = True
     loudness_lufs: float = TARGET_LUFS
@@ -74,6 +76,7 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     ``meta`` (e.g. the overrides applied, a program's week and day) is recorded in the
     timeline, and so in the MP3's tags.
     """
+    check_session(routine)  # overrides can lengthen a routine: bounded again before any speech
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
     return compile_routine(routine, synth.measure, meta=meta)
 
@@ -108,9 +111,9 @@ def resolve_music(
     return MusicOptions(
         source,
         rest_source,
-        level_db=pick(level_db, base.level_db if base else None, -12.0),
+        level_db=pick(level_db, base.level_db if base else None, MUSIC_LEVEL_DB),
         rest_level_db=pick(rest_level_db, base.rest_level_db if base else None, None),
-        duck_db=pick(duck_db, base.duck_db if base else None, 10.0),
+        duck_db=pick(duck_db, base.duck_db if base else None, MUSIC_DUCK_DB),
     )
 
 
@@ -162,6 +165,16 @@ def build(
             from .split import split_stream
 
             chunks = split_stream(chunks, timeline, routine, out, fmt=options.format, bitrate=options.bitrate, tags=tags)
+        sidecars: dict[Path, object] = {}
+        if options.sidecars:
+            from .cuesheet import webvtt
+            from .sessionplan import plan_path, session_plan
+
+            sidecars = {
+                out.with_suffix(".json"): timeline.iter_json(),
+                out.with_suffix(".vtt"): webvtt(timeline),
+                plan_path(out): json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n",
+            }
         export_audio(
             chunks,
             out,
@@ -170,18 +183,6 @@ def build(
             bitrate=options.bitrate,
             tags=tags,
             chapters=chapters,
+            sidecars=sidecars,  # renamed into place together with the audio
         )
-        sidecars: list[Path] = []
-        if options.sidecars:
-            from .cuesheet import webvtt
-
-            json_path, vtt_path = out.with_suffix(".json"), out.with_suffix(".vtt")
-            write_text_atomic(json_path, timeline.iter_json())
-            write_text_atomic(vtt_path, webvtt(timeline))
-            sidecars = [json_path, vtt_path]
-            from .sessionplan import plan_path, session_plan
-
-            plan_file = plan_path(out)
-            write_text_atomic(plan_file, json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n")
-            sidecars.append(plan_file)
         return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))

@@ -33,7 +33,8 @@ from .library import default_library
 from .model import Entry, Routine
 from .overrides import Override, OverrideError, map_entries, parse_override
 from .program import Program, parse_weeks, slug
-from .yamlsource import Reader, parse_yaml, read_source
+from .document import load_document
+from .yamlsource import Reader
 
 ROSTER_KEYS = ("athletes",)
 ATHLETE_KEYS = ("name", "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "loads", "weeks")
@@ -82,14 +83,12 @@ def load_roster(path: str | Path, program: Program, exercise_ids: Iterable[str])
         RoutineError: every problem, each with file:line:col.
     """
     name = str(path)
-    root = parse_yaml(read_source(path, name, "roster"), name)
-    r = Reader(name)
-    if root is None:
-        raise RoutineError([Problem(SourceLocation(name, 1, 1), "the roster is empty; list 'athletes:', each with a 'name'")])
-    athletes = _athletes(r, root, program, tuple(exercise_ids))
-    if r.problems:
-        raise RoutineError(r.problems)
-    return Roster(tuple(athletes), name)
+    ids = tuple(exercise_ids)
+
+    def build(r: Reader, root: yaml.Node) -> Roster:
+        return Roster(tuple(_athletes(r, root, program, ids)), name)
+
+    return load_document(path, build, what="roster", needs="'athletes:', each with a 'name'")
 
 
 def _athletes(r: Reader, root: yaml.Node, program: Program, ids: tuple[str, ...]) -> list[Athlete]:

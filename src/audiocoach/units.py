@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import re
 
+from .defaults import MAX_REPS, MAX_STEP_MS, MAX_TEMPO_PHASE_S
+from .errors import short
 from .model import RepRange, Rest, Tempo
 
-_DURATION_UNITS = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+# Digits are capped so that no text can ask int() or float() for a thousand-digit number.
+_DURATION_UNITS = re.compile(r"^(?:(?P<h>\d{1,6})h)?(?:(?P<m>\d{1,6})m)?(?:(?P<s>\d{1,9})s)?$")
 # How people write units: "60 seconds", "90 sec", "1 min", "1.5 min", "2 minutes", "1 hr".
 _UNIT_WORDS = (
     (re.compile(r"(?<=[\d.])\s*(?:hours?|hrs?)\b"), "h"),
     (re.compile(r"(?<=[\d.])\s*(?:minutes?|mins?)\b"), "m"),
     (re.compile(r"(?<=[\d.])\s*(?:seconds?|secs?)\b"), "s"),
 )
-_DECIMAL_UNIT = re.compile(r"^(?P<n>\d+\.\d+|\.\d+)(?P<u>[hm])$")
+_DECIMAL_UNIT = re.compile(r"^(?P<n>\d{1,6}\.\d{1,6}|\.\d{1,6})(?P<u>[hm])$")
 # Ranges as people type them: "8-10", "8–10" (en dash), "8—10" (em dash), "8 to 10".
 _RANGE_SEPARATOR = re.compile(r"\s*(?:[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]|\bto\b)\s*")
-_CLOCK = re.compile(r"^(?P<m>\d+):(?P<s>[0-5]\d)$")
-_TEMPO_PART = re.compile(r"^(?:\d+|[xX])$")
+_CLOCK = re.compile(r"^(?P<m>\d{1,6}):(?P<s>[0-5]\d)$")
+_TEMPO_PART = re.compile(r"^(?:\d{1,4}|[xX])$")
 _DASHES = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 _TEMPO_DIGITS = re.compile(r"^[\dxX]{4}$")
+_SECONDS = re.compile(r"^\d{1,9}$")
+_COUNT = re.compile(r"^\d{1,9}$")
 
 DURATION_HINT = "expected a duration such as 45s, 1m30s, 1:30 or 90"
 
@@ -59,14 +64,14 @@ def split_range(text: str) -> tuple[str, str] | None:
 def parse_duration_ms(value: object) -> int:
     """``90``, ``"90s"``, ``"1m30s"``, ``"1:30"``, ``"90 sec"``, ``"1.5 min"`` -> 90000. Whole seconds only."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a duration ({DURATION_HINT})")
+        raise ValueError(f"{short(value)} is not a duration ({DURATION_HINT})")
     if isinstance(value, int):
         if value < 0:
-            raise ValueError(f"{value!r} is negative ({DURATION_HINT})")
+            raise ValueError(f"{short(value)} is negative ({DURATION_HINT})")
         return value * 1000
     if isinstance(value, str):
         text = _unit_words(value)
-        if text.isdigit():
+        if _SECONDS.match(text):
             return int(text) * 1000
         clock = _CLOCK.match(text)
         if clock:
@@ -75,7 +80,7 @@ def parse_duration_ms(value: object) -> int:
         if units and text:
             h, m, s = (int(units[k] or 0) for k in ("h", "m", "s"))
             return ((h * 60 + m) * 60 + s) * 1000
-    raise ValueError(f"{value!r} is not a duration ({DURATION_HINT})")
+    raise ValueError(f"{short(value)} is not a duration ({DURATION_HINT})")
 
 
 def parse_rest(value: object) -> Rest:
@@ -86,41 +91,55 @@ def parse_rest(value: object) -> Rest:
     if ends is not None:
         lo_text, hi_text = _unit_letters(ends[0]), _unit_letters(ends[1])
         # "45-90s", "1 to 2 min": the unit written once applies to both ends.
-        if re.fullmatch(r"\d+(?:\.\d+)?", lo_text) and re.fullmatch(r"\d+(?:\.\d+)?[hms]", hi_text):
+        if re.fullmatch(r"\d{1,9}(?:\.\d{1,6})?", lo_text) and re.fullmatch(r"\d{1,9}(?:\.\d{1,6})?[hms]", hi_text):
             lo_text += hi_text[-1]
         try:
             lo, hi = parse_duration_ms(lo_text), parse_duration_ms(hi_text)
         except ValueError:
             raise ValueError(
-                f"{value.strip()!r} is not a rest (expected a duration or a range such as 45-90s)"
+                f"{short(value)} is not a rest (expected a duration or a range such as 45-90s)"
             ) from None
         if lo > hi:
             raise ValueError(
-                f"{value!r} is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
+                f"{short(value)} is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
             )
+        _check_rest(value, hi)
         return Rest(lo, hi)
     ms = parse_duration_ms(value)
+    _check_rest(value, ms)
     return Rest(ms, ms)
+
+
+def _check_rest(value: object, ms: int) -> None:
+    if ms > MAX_STEP_MS:
+        raise ValueError(f"{short(value)} is too long for a rest (at most {MAX_STEP_MS // 60_000} minutes)")
 
 
 def parse_reps(value: object) -> RepRange:
     """``10`` or ``"8-10"``."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 1:
-            raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
+            raise ValueError(f"{short(value)} reps: a set needs at least 1 rep")
+        _check_reps(value, value)
         return RepRange(value, value)
     if isinstance(value, str):
         ends = split_range(value) or (value.strip(), value.strip())
-        if ends[0].isdigit() and ends[1].isdigit():
+        if _COUNT.match(ends[0]) and _COUNT.match(ends[1]):
             lo, hi = int(ends[0]), int(ends[1])
             if lo < 1:
-                raise ValueError(f"{value!r} reps: a set needs at least 1 rep")
+                raise ValueError(f"{short(value)} reps: a set needs at least 1 rep")
             if hi < lo:
                 raise ValueError(
-                    f"{value!r} is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"
+                    f"{short(value)} is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"
                 )
+            _check_reps(value, hi)
             return RepRange(lo, hi)
-    raise ValueError(f"{value!r} is not a rep count (expected a number such as 10 or a range such as 8-10)")
+    raise ValueError(f"{short(value)} is not a rep count (expected a number such as 10 or a range such as 8-10)")
+
+
+def _check_reps(value: object, high: int) -> None:
+    if high > MAX_REPS:
+        raise ValueError(f"{short(value)} reps is more than a set can hold (at most {MAX_REPS}); use a hold or more sets")
 
 
 def check_tempo(text: object) -> str:
@@ -136,6 +155,9 @@ def check_tempo(text: object) -> str:
         parts = [p.strip() for p in _DASHES.split(text.strip())]
         if len(parts) == 4 and all(_TEMPO_PART.match(p) for p in parts):
             ecc, _, con, _ = parts
+            slow = [p for p in parts if p.isdigit() and int(p) > MAX_TEMPO_PHASE_S]
+            if slow:
+                raise ValueError(f"{short(text)} has a {slow[0]}-second phase (at most {MAX_TEMPO_PHASE_S} seconds; use a hold for longer)")
             for phase, part in (("eccentric", ecc), ("concentric", con)):
                 if part == "0":
                     raise ValueError(
@@ -143,7 +165,7 @@ def check_tempo(text: object) -> str:
                     )
             return "-".join(p.upper() for p in parts)
     raise ValueError(
-        f"{text!r} is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
+        f"{short(text)} is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
     )
 
 

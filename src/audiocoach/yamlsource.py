@@ -3,18 +3,18 @@
 :class:`Reader` walks PyYAML's node tree (``yaml.compose`` with the safe loader), not the
 constructed objects, so every value keeps its file:line:col; it records problems instead
 of raising, so a file's problems are all reported at once. Shared by the routine loader
-and the program loader.
+and the program loader; :mod:`audiocoach.document` parses the text into nodes.
 """
 
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
 
-from .errors import Problem, RoutineError, SourceLocation
+from .defaults import MAX_ITEMS, MAX_TEXT_CHARS
+from .errors import Problem, SourceLocation, short
 from .units import parse_duration_ms
 
 
@@ -34,9 +34,14 @@ class Reader:
         self.problems.append(Problem(self.loc(node, path), message))
 
     def scalar(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, yaml.ScalarNode):
+            return NotScalar(node)
+        if node.tag.endswith(":timestamp"):
+            return node.value  # a date is the text it was written as
+        try:
             return self._constructor.construct_object(node, deep=True)
-        return NotScalar(node)
+        except Exception:  # parse_yaml refuses these first
+            return node.value
 
     def mapping(
         self, node: yaml.Node, path: str, allowed: Iterable[str], what: str,
@@ -51,10 +56,12 @@ class Reader:
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = self.scalar(key_node)
-            sub = join_path(path, str(key))
-            if not isinstance(key, str):
-                self.error(key_node, sub, f"{key!r} is not a valid key (keys are words)")
+            if not isinstance(key, str) or len(key) > 60:
+                shown = kind_of(key_node) if isinstance(key, NotScalar) else short(key, 40)
+                where = join_path(path, str(key)) if len(shown) < 40 else path
+                self.error(key_node, where, f"{shown} is not a valid key (keys are words)")
                 continue
+            sub = join_path(path, key)
             if key in out:
                 first = out[key][0].start_mark.line + 1
                 self.error(key_node, sub, f"duplicate key '{key}' (first given on line {first}); remove one")
@@ -70,16 +77,19 @@ class Reader:
             out[key] = (key_node, value_node)
         return out
 
-    def sequence(self, node: yaml.Node, path: str, what: str) -> list[yaml.Node] | None:
+    def sequence(self, node: yaml.Node, path: str, what: str, most: int = MAX_ITEMS) -> list[yaml.Node] | None:
         if not isinstance(node, yaml.SequenceNode):
             self.error(node, path, f"expected a list of {what}, found {kind_of(node)}")
             return None
         if not node.value:
             self.error(node, path, f"the list of {what} is empty; add at least one")
             return None
+        if len(node.value) > most:
+            self.error(node, path, f"{len(node.value)} {what} is too many (at most {most}); split the session")
+            return None
         return list(node.value)
 
-    def text(self, node: yaml.Node, path: str, what: str) -> str | None:
+    def text(self, node: yaml.Node, path: str, what: str, most: int = MAX_TEXT_CHARS) -> str | None:
         value = self.scalar(node)
         if isinstance(value, NotScalar) or value is None or isinstance(value, (bool, dict, list)):
             self.error(node, path, f"expected {what} (text), found {kind_of(node)}")
@@ -87,6 +97,9 @@ class Reader:
         text = str(value).strip()
         if not text:
             self.error(node, path, f"is empty; write {what} here or remove the key")
+            return None
+        if len(text) > most:
+            self.error(node, path, f"{short(text, 40)} is too long for {what} ({len(text):,} characters, at most {most:,}); shorten it")
             return None
         return text
 
@@ -114,7 +127,7 @@ def kind_of(node: yaml.Node) -> str:
         return "a list"
     if node.tag.endswith(":null"):
         return "nothing"
-    return f"{node.value!r}"
+    return short(node.value)
 
 
 def join_path(path: str, key: str) -> str:
@@ -125,7 +138,7 @@ def choice(options: tuple[str, ...]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if isinstance(value, str) and value.strip().lower() in options:
             return value.strip().lower()
-        raise ValueError(f"{value!r} is not one of: {', '.join(options)}")
+        raise ValueError(f"{short(value)} is not one of: {', '.join(options)}")
 
     return parse
 
@@ -143,52 +156,31 @@ def yaml_text(value: Any) -> str:
     """A value as the routine wrote it: true rather than Python's True."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value)
+    return short(value)
 
 
 def boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(f"{value!r} is not true or false")
+    raise ValueError(f"{short(value)} is not true or false")
 
 
-def positive_duration(value: Any) -> int:
-    ms = parse_duration_ms(value)
-    if ms <= 0:
-        raise ValueError(f"{value!r} must be longer than zero")
-    return ms
+def duration(what: str, high_ms: int, low_ms: int = 1) -> Callable[[Any], int]:
+    """A parser of durations from ``low_ms`` to ``high_ms`` (the bound keeps the work bounded)."""
+
+    def parse(value: Any) -> int:
+        ms = parse_duration_ms(value)
+        if ms < low_ms:
+            raise ValueError(f"{short(value)} must be longer than zero" if low_ms <= 1 else f"{short(value)} is too short for {what} (at least {spoken_ms(low_ms)})")
+        if ms > high_ms:
+            raise ValueError(f"{short(value)} is too long for {what} (at most {spoken_ms(high_ms)})")
+        return ms
+
+    return parse
 
 
-
-
-def parse_yaml(text: str, filename: str) -> yaml.Node | None:
-    """Compose ``text``; malformed YAML becomes a RoutineError at its line and column."""
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or "is not valid YAML"
-        opened = exc.context_mark.line + 1 if exc.context_mark else None
-        if "'\\t'" in message or "\t" in message:
-            message = "a tab character; YAML is indented with spaces, replace the tab"
-        # PyYAML's own wording names parser states; say what the lifter must change instead.
-        elif "expected <block end>" in message and message.endswith(("start>'", "'?'", "'-'")):
-            message = "this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"
-        elif message == "mapping values are not allowed here":
-            message = "unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
-        elif opened and "quoted scalar" in (exc.context or ""):
-            message = f"the quote opened on line {opened} is never closed; add the closing quote"
-        elif opened and (exc.context or "").endswith(("flow sequence", "flow mapping")):
-            message = f"the bracket opened on line {opened} is never closed, or a comma is missing"
-        elif exc.context:
-            message = f"{exc.context}, {message}"
-        where = SourceLocation(filename, mark.line + 1, mark.column + 1) if mark else None
-        raise RoutineError([Problem(where, f"invalid YAML: {message}")]) from None
-
-
-def read_source(path: str | Path, name: str, what: str) -> str:
-    """The text of a YAML file; an unreadable file is a RoutineError naming it."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RoutineError([Problem(None, f"{name}: cannot read the {what} ({exc})")]) from None
+def spoken_ms(ms: int) -> str:
+    """120000 -> '2m', 3600000 -> '1h', 90000 -> '1m30s'."""
+    h, rest = divmod(ms // 1000, 3600)
+    m, s = divmod(rest, 60)
+    return "".join(f"{n}{u}" for n, u in ((h, "h"), (m, "m"), (s, "s")) if n) or "0s"

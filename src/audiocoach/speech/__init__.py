@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..defaults import RATE
 from ..errors import AudiocoachError, EngineMissingError
 from ..tones import TONES
 from .base import Backend, VoiceInfo
@@ -66,7 +67,7 @@ class Synthesizer:
         self,
         engine: str = DEFAULT_ENGINE,
         voice: str | None = None,
-        rate: int = 170,
+        rate: int = RATE,
         cache_dir: str | Path | None = None,
         leveler: Callable[[np.ndarray], np.ndarray] | None = None,
     ):

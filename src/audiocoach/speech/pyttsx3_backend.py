@@ -82,7 +82,7 @@ class Pyttsx3Backend(Backend):
             return f"the speech engine is missing: {INSTALL_HINT}"
         try:
             from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
-        except (OSError, ImportError, AttributeError):
+        except (OSError, ImportError, AttributeError, RuntimeError):  # pyttsx3 raises RuntimeError when no library loads
             return f"the espeak-ng library is missing: {INSTALL_HINT}"
         return None
 
