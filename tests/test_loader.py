@@ -126,11 +126,11 @@ INVALID = [
         id="unknown-key-near-miss",
     ),
     pytest.param(
-        rdl("reps: 8", "weight: 40kg"),
+        rdl("reps: 8", "bar: 40kg"),
         [
-            "routine.yaml:7:9: blocks[0].exercises[0].weight: unknown key 'weight' in an exercise (valid keys: "
+            "routine.yaml:7:9: blocks[0].exercises[0].bar: unknown key 'bar' in an exercise (valid keys: "
             "exercise, name, short_name, cues, muscles, start, sets, reps, hold, per_side, tempo, rest, "
-            "rest_after, note, alternatives)"
+            "rest_after, note, alternatives, count, load, rpe, rir, warmup_sets)"
         ],
         id="unknown-key-no-near-miss",
     ),

@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from .effort import ENTRY_KEYS as EFFORT_KEYS, entry_fields as effort_fields
 from .errors import Problem, RoutineError, SourceLocation
 from .library import Library, default_library
 from .model import (
@@ -52,8 +53,8 @@ DEFAULT_KEYS = (
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
     "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
-    "per_side", "tempo", "rest", "rest_after", "note", "alternatives",
-)
+    "per_side", "tempo", "rest", "rest_after", "note", "alternatives", "count",
+) + EFFORT_KEYS
 #: Keys a group member may not have: the group decides them.
 GROUP_DECIDES = ("sets", "rest", "rest_after")
 GROUP_KEYS = {
@@ -322,6 +323,10 @@ def _entry(
             alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
             if alt is not None:
                 alternatives.append(alt)
+    timed = "reps" not in fields or group in ("intervals", "tabata")
+    extras = effort_fields(r, fields, path, timed=timed, group=group)
+    if "count" in fields:
+        extras["count"] = get("count", choice(COUNT_MODES))
     if exercise is None or len(r.problems) > before:
         return None
     if group in ("intervals", "tabata"):
@@ -341,6 +346,7 @@ def _entry(
         note=note,
         alternatives=tuple(alternatives),
         location=r.loc(node, path),
+        **extras,
     )
 
 
