@@ -95,27 +95,58 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
 @pytest.mark.parametrize(
     "tempo, start, expected",
     [
-        ("3-1-1-0", "eccentric", [(0, "rep_start"), (1000, "count"), (2000, "count"), (3000, "phase_pause"), (4000, "phase_concentric")]),
-        ("2-0-1-2", "concentric", [(0, "rep_start"), (1000, "phase_pause"), (2000, "count"), (3000, "phase_eccentric"), (4000, "count")]),
-        ("4-0-1-0", "eccentric", [(0, "rep_start"), (1000, "count"), (2000, "count"), (3000, "count"), (4000, "phase_concentric")]),
-        ("X-0-X-0", "eccentric", [(0, "rep_start"), (500, "phase_concentric")]),
-        ("3-0-X-1", "eccentric", [(0, "rep_start"), (1000, "count"), (2000, "count"), (3000, "phase_concentric"), (3500, "phase_pause")]),
+        # A hinge lowers and drives; the seconds inside a phase are ticks, never numbers.
+        ("3-1-1-0", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3000, "hold"), (4000, "drive")]),
+        ("2-0-1-2", "concentric", [(0, "two, drive"), (1000, "stand tall"), (2000, "tick"), (3000, "lower"), (4000, "tick")]),
+        ("4-0-1-0", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3000, "tick"), (4000, "drive")]),
+        # Too quick for a word per phase: the rep number alone.
+        ("X-0-X-0", "eccentric", [(0, "two")]),
+        # An explosive phase (0.5 s) gets no word; the top pause after it does not either (1 s minimum).
+        ("3-0-X-1", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3500, "stand tall")]),
     ],
 )
 def test_beat_grid(tempo: str, start: str, expected):
-    tl = compile_text(one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 3\n  tempo: {tempo}"))
+    tl = compile_text(one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 4\n  tempo: {tempo}"))
     rep_ms = {"3-1-1-0": 5000, "2-0-1-2": 5000, "4-0-1-0": 5000, "X-0-X-0": 1000, "3-0-X-1": 4500}[tempo]
-    starts = []
-    for rep in (1, 2, 3):
-        assert beats_of_rep(tl, rep) == expected
-        starts.append(min(e.start_ms for e in tl.sounds if e.rep == rep))
-    assert starts[1] - starts[0] == rep_ms and starts[2] - starts[1] == rep_ms
+    assert [(t, next(e.text for e in tl.sounds if e.rep == 2 and e.role == r and e.start_ms - min(x.start_ms for x in tl.sounds if x.rep == 2) == t)) for t, r in beats_of_rep(tl, 2)] == expected
+    starts = [min(e.start_ms for e in tl.sounds if e.rep == rep) for rep in (1, 2, 3, 4)]
+    assert {b - a for a, b in zip(starts, starts[1:])} == {rep_ms}
 
 
-def test_rep_number_said_once_per_rep():
-    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 4"))
+def test_rep_number_said_once_per_rep_and_the_end_is_called():
+    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 5"))
     firsts = [e.text for e in tl.sounds if e.role == "rep_start"]
-    assert firsts == ["one down", "two down", "three down", "four down"]
+    assert firsts == ["one, lower", "two, lower", "three, lower", "four, two more", "five, last rep"]
+
+
+@pytest.mark.parametrize(
+    "exercise, first, later",
+    [
+        ("hip-thrust", "one, lift", ["squeeze", "lower"]),
+        ("bird-dog", "one, reach", ["hold", "return"]),
+        ("banded-lateral-walk", "one, step", ["step"]),
+        ("romanian-deadlift", "one, lower", ["hold", "drive"]),
+    ],
+)
+def test_phase_words_follow_the_movement(exercise: str, first: str, later: list[str]):
+    tl = compile_text(one_exercise(f"- exercise: {exercise}\n  sets: 1\n  reps: 4"))
+    rep1 = sorted((e for e in tl.sounds if e.rep == 1 and e.kind == "speech" and e.side in (None, 1)), key=lambda e: e.start_ms)
+    assert [e.text for e in rep1] == [first] + later
+
+
+def test_count_reps_mode_per_exercise_says_only_rep_numbers():
+    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 3\n  count: reps"))
+    in_reps = [e.text for e in tl.sounds if e.rep is not None]
+    assert in_reps == ["one", "two", "three, last rep"]
+
+
+def test_every_rep_number_survives_slow_speech():
+    """A long rep number pushes the phase word and ticks aside, never the other way round."""
+    slow = lambda kind, text: estimate_ms(kind, text) * (3 if kind == "speech" else 1)  # noqa: E731
+    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 12\n  tempo: 2-0-1-0"), measure=slow)
+    heard = {e.rep for e in tl.sounds if e.role == "rep_start"}
+    assert heard == set(range(1, 13))
+    assert not any(c.role == "rep_start" for c in tl.changes if c.action == "dropped")
 
 
 def test_metronome_speaks_nothing_during_reps():
@@ -143,7 +174,7 @@ def test_rest_countdown_and_warning():
     assert (50_000, "Ten seconds.") in timed
     assert {(57_000, "three"), (58_000, "two"), (59_000, "one")} <= timed
     spoken = [e.text for e in inside if e.kind == "speech"]
-    assert spoken[:2] == ["Rest, one minute.", "Next, the last set."]
+    assert spoken[:2] == ["Rest, a minute.", "Next, the last set."]
     # The countdown ends on the go tone of the next set.
     nxt = next(e for e in tl.sounds if e.start_ms == rest.end_ms)
     assert (nxt.kind, nxt.text) == ("tone", "go")
@@ -151,7 +182,8 @@ def test_rest_countdown_and_warning():
 
 def test_rest_range_policy():
     entry = "- exercise: romanian-deadlift\n  sets: 2\n  reps: 1\n  rest: 45-90s"
-    for policy, expected in (("min", 45_000), ("mid", 67_000), ("max", 90_000)):
+    # The middle of 45-90 s is 67.5 s: the rest lands on whole 5 s ("sixty-five seconds").
+    for policy, expected in (("min", 45_000), ("mid", 65_000), ("max", 90_000)):
         tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  rest_policy: {policy}\n"))
         rest = next(s for s in tl.of_kind("segment") if s.role == "rest")
         assert rest.length_ms == expected
@@ -234,12 +266,12 @@ def test_intro_states_total_minutes():
 
 
 def test_verbosity_levels():
-    entry = "- exercise: romanian-deadlift\n  sets: 2\n  reps: 1"
+    entry = "- exercise: romanian-deadlift\n  sets: 3\n  reps: 1"
     roles = {}
     for level in ("minimal", "standard", "coach"):
         tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  verbosity: {level}\n"))
         roles[level] = {e.role for e in tl.sounds}
-    assert roles["minimal"] <= {"go", "stop", "end", "rep_start", "count", "phase_pause", "phase_concentric", "phase_eccentric", "countdown", "ten_seconds", "hold_start", "halfway"}
+    assert roles["minimal"] <= {"go", "stop", "end", "rep_start", "tick", "phase", "countdown", "ten_seconds", "hold_start", "halfway"}
     assert "announce" in roles["standard"] and "form" in roles["standard"]
     assert "encourage" not in roles["standard"] and "encourage" in roles["coach"]
 
@@ -249,4 +281,4 @@ def test_phrase_override_is_used():
         "title: T\nphrases:\n  rest: 'Breathe. {duration}.'\nblocks:\n  - name: B\n    exercises:\n"
         "      - exercise: romanian-deadlift\n        sets: 2\n        reps: 1\n"
     )
-    assert "Breathe. one minute." in [e.text for e in tl.sounds]
+    assert "Breathe. a minute." in [e.text for e in tl.sounds]

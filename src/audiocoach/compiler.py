@@ -13,7 +13,7 @@ is. The renderer passes one backed by the real speech engine; tests pass
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .expand import Expander
@@ -123,7 +123,46 @@ def _changes(fitted: list[_Fitted]) -> tuple[Change, ...]:
     )
 
 
-PASSES: tuple[Callable, ...] = (expand, fit, layout, chapters)
+@dataclass
+class Compilation:
+    """What the passes read and write: the routine, then segments, fitted, events, chapters."""
+
+    routine: Routine
+    book: Phrasebook
+    measure: Measure
+    minutes: int
+    segments: list[Segment] = field(default_factory=list)
+    fitted: list[_Fitted] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    duration_ms: int = 0
+    chapters: list[Event] = field(default_factory=list)
+
+
+def expand_pass(c: Compilation) -> None:
+    c.segments = expand(c.routine, c.book, c.minutes)
+
+
+def fit_pass(c: Compilation) -> None:
+    c.fitted = fit(c.segments, c.measure)
+
+
+def layout_pass(c: Compilation) -> None:
+    c.events, c.duration_ms = layout(c.fitted)
+
+
+def chapters_pass(c: Compilation) -> None:
+    c.chapters = chapters(c.routine, c.events, c.duration_ms)
+
+
+#: The compiler's passes, in order; :func:`run_passes` runs them (or a prefix, in tests).
+PASSES: tuple[Callable[[Compilation], None], ...] = (expand_pass, fit_pass, layout_pass, chapters_pass)
+
+
+def run_passes(c: Compilation, passes: tuple[Callable[[Compilation], None], ...] = PASSES) -> Compilation:
+    """Run ``passes`` in order over ``c`` and return it."""
+    for p in passes:
+        p(c)
+    return c
 
 
 def compile_routine(
@@ -150,18 +189,17 @@ def compile_routine(
     book = phrasebook or default_phrasebook().with_overrides(dict(routine.phrases))
     minutes = 0
     for _ in range(4):  # the intro says the length, which depends on the intro
-        fitted = fit(expand(routine, book, minutes), measure)
-        events, duration = layout(fitted)
-        spoken = max(1, round(duration / 60_000))
+        state = run_passes(Compilation(routine, book, measure, minutes))
+        spoken = max(1, round(state.duration_ms / 60_000))
         if spoken == minutes:
             break
         minutes = spoken
-    events = sorted(events + chapters(routine, events, duration), key=_event_order)
+    events = sorted(state.events + state.chapters, key=_event_order)
     return Timeline(
         title=routine.title,
-        duration_ms=duration,
+        duration_ms=state.duration_ms,
         events=tuple(events),
-        changes=_changes(fitted),
+        changes=_changes(state.fitted),
         meta=dict(meta or {}),
     )
 

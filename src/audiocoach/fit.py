@@ -43,6 +43,10 @@ class Cue:
     earliest_ms: int = 0
     latest_end_ms: int | None = None
     context: dict = field(default_factory=dict)
+    #: A pinned cue that gives way: it may only sound where it ends before the next pinned
+    #: cue, and the next cue that does not give way (a rep number) is placed as if it were
+    #: not there. Phase words and second ticks give way to rep numbers.
+    yields: bool = False
 
     @property
     def pinned(self) -> bool:
@@ -77,8 +81,10 @@ class Segment:
     context: dict = field(default_factory=dict)
     where: str = ""
 
-    def pin(self, role: str, variants: tuple[str, ...], priority: int, at_ms: int, kind: str = "speech", **ctx) -> None:
-        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx))
+    def pin(
+        self, role: str, variants: tuple[str, ...], priority: int, at_ms: int, kind: str = "speech", *, yields: bool = False, **ctx
+    ) -> None:
+        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields))
 
     def flow(
         self,
@@ -114,7 +120,8 @@ def _place_pinned(seg: Segment, measure: Measure, decisions: list[Decision]) -> 
     cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.at_ms, c.priority))
     placed: list[Placed] = []
     for i, cue in enumerate(cues):
-        limit = cues[i + 1].at_ms if i + 1 < len(cues) else seg.length_ms
+        later = cues[i + 1 :] if cue.yields else [c for c in cues[i + 1 :] if not c.yields]
+        limit = later[0].at_ms if later else seg.length_ms
         if placed and placed[-1].end_ms + GAP_MS > cue.at_ms:
             decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.at_ms} ms"))
             continue

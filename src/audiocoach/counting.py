@@ -1,0 +1,87 @@
+"""How the reps of a set are counted: one scheme, no number that means two things.
+
+Three modes (``count:`` per routine or per exercise):
+
+- ``voice``: each rep starts with its number and the movement's word for the first phase
+  ("three, lower"); later phases get their word ("hold", "drive"); the seconds inside a
+  phase are soft ticks, never numbers. So a number heard inside a set is always a rep.
+- ``reps``: only the rep numbers. A voice set whose reps are too quick for a word per phase
+  (a rep under two seconds, e.g. a kettlebell swing at X-0-X-0) is counted this way.
+- ``metronome``: tones only: an accent at each phase, a tick each second.
+
+The rep number always wins: phase words and ticks give way to it when speech runs long.
+Near the end: "nine, two more", "ten, last rep"; in a rep range, "More if you have them"
+flows into the first optional rep's free time, around its beats, never over one.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .fit import ANNOUNCE, BEAT, Segment
+from .model import Entry
+from .phrases import number_words
+from .wording import Words
+
+#: A voice set whose reps are shorter than this is counted with rep numbers only.
+MIN_WORDED_REP_MS = 2000
+#: A phase shorter than this gets no word of its own (the next beat would cut it off).
+MIN_WORDED_PHASE_MS = 1000
+
+
+def count_mode(entry: Entry, routine_mode: str) -> str:
+    """The counting this set uses: the entry's, else the routine's; voice on quick reps -> reps."""
+    mode = entry.count or routine_mode
+    if mode == "voice" and entry.tempo.rep_ms < MIN_WORDED_REP_MS:
+        return "reps"
+    return mode
+
+
+def count_reps(seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, extra_from: int | None) -> None:
+    """Pin the beats of ``n`` reps into ``seg`` from ``lead_ms``.
+
+    ``extra_from``: the first optional rep of a range (gets "More if you have them"), or None.
+    """
+    phases = entry.tempo.phases(entry.exercise.start)
+    for rep in range(1, n + 1):
+        t0 = lead_ms + (rep - 1) * entry.tempo.rep_ms
+        if mode == "metronome":
+            _metronome_rep(seg, phases, t0, rep)
+            continue
+        more = rep == extra_from
+        first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
+        seg.pin("rep_start", _rep_call(words, rep, n, extra_from, first_word if mode == "voice" else ""), BEAT, t0, rep=rep)
+        if more:
+            seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, earliest_ms=t0, latest_end_ms=t0 + entry.tempo.rep_ms, rep=rep)
+        if mode != "voice":
+            continue
+        offset = t0
+        for i, (phase, ms) in enumerate(phases):
+            if i > 0 and ms >= MIN_WORDED_PHASE_MS:
+                seg.pin("phase", (words.phase_word(entry.exercise, phase),), BEAT, offset, yields=True, rep=rep)
+            if not more:  # the optional rep's seconds make room for "More if you have them"
+                for k in range(1, math.ceil(ms / 1000)):
+                    seg.pin("tick", ("tick",), BEAT, offset + k * 1000, kind="tone", yields=True, rep=rep)
+            offset += ms
+
+
+def _rep_call(words: Words, rep: int, n: int, extra_from: int | None, phase: str) -> tuple[str, ...]:
+    """The rep's own call; every wording starts with its number, so the number survives."""
+    number = number_words(rep)
+    if rep == n and n >= 2 and rep != extra_from:
+        return words.say("last_rep", rep=number)
+    required = extra_from is None or rep < extra_from
+    if rep == n - 1 and n >= 4 and required:
+        return words.say("two_more", rep=number)
+    if phase:
+        return words.say("rep_start", rep=number, phase=phase)
+    return (number,)
+
+
+def _metronome_rep(seg: Segment, phases: tuple[tuple[str, int], ...], t0: int, rep: int) -> None:
+    offset = t0
+    for _, ms in phases:
+        seg.pin("tick_accent", ("tick_accent",), BEAT, offset, kind="tone", rep=rep)
+        for k in range(1, math.ceil(ms / 1000)):
+            seg.pin("tick", ("tick",), BEAT, offset + k * 1000, kind="tone", rep=rep)
+        offset += ms
