@@ -79,7 +79,7 @@ def test_parse_override(kind, text, expected):
         ("rate", "900", "--rate 900: '900' is not a speech rate (expected words per minute from 80 to 450)"),
         ("verbosity", "chatty", "--verbosity chatty: 'chatty' is not one of: minimal, standard, coach"),
         ("bitrate", "64", "--bitrate 64: '64' is not an MP3 bitrate (expected 8k to 320k, e.g. 64k)"),
-        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, voice, rate, verbosity, rest_policy, rep_range, bitrate)"),
+        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range, bitrate)"),
     ],
 )
 def test_parse_override_errors(kind, text, message):
@@ -211,3 +211,34 @@ def test_bad_rest_policy_is_a_clear_error():
 
     with pytest.raises(OverrideError, match=r"^--rest-policy median: 'median' is not one of: min, mid, max$"):
         parse_overrides(rest_policy="median")
+
+
+def test_load_override_names_one_exercise(routine):
+    o = parse_override("load", "romanian-deadlift=62.5 kg")
+    assert (o.kind, o.exercise, o.value, o.flag) == ("load", "romanian-deadlift", "62.5kg", "--load romanian-deadlift=62.5kg")
+    changed, applied = resolve_overrides(routine, [o])
+    assert [str(e.load) if e.load else None for e in changed.entries] == ["62.5kg", None, None]
+    assert [str(a) for a in applied] == ["62.5kg (routine: none; from --load romanian-deadlift=62.5kg)"]
+    assert override_meta([o], applied) == {
+        "overrides": "--load romanian-deadlift=62.5kg",
+        "override.load.romanian-deadlift": "62.5kg (routine: none; from --load romanian-deadlift=62.5kg)",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("60kg", "--load 60kg: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift=60kg"),
+        ("rdl=60", "--load rdl=60: '60' has no unit: write 60kg or 60lb"),
+        ("=60kg", "--load =60kg: the exercise id before '=' is missing (e.g. hip-thrust=60kg)"),
+    ],
+)
+def test_load_override_errors(text, message):
+    with pytest.raises(OverrideError) as exc:
+        parse_override("load", text)
+    assert str(exc.value) == message
+
+
+def test_load_override_unknown_exercise(routine):
+    with pytest.raises(OverrideError, match=r"--load squat=60kg: 'squat' is not an exercise in this routine"):
+        resolve_overrides(routine, [parse_override("load", "squat=60kg")])

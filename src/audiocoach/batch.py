@@ -427,6 +427,10 @@ def _entry_dict(e: Entry) -> dict[str, Any]:
         "rest": str(e.rest),
         "rest_after": str(e.rest_after),
         "note": e.note,
+        "load": str(e.load) if e.load else None,
+        "effort": str(e.effort) if e.effort else None,
+        "warmup_sets": e.warmup_sets,
+        "program_notes": [n.short for n in e.program_notes],
         "group": None,
     }
 

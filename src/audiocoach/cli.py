@@ -70,16 +70,20 @@ def override_options(func):
     @click.option("--verbosity", help="How much the coach says: minimal, standard or coach; default: the routine's.")
     @click.option("--rest-policy", help="Which end of a rest range (45-90s): min, mid or max; default: the routine's (mid).")
     @click.option("--rep-range", help="How a rep range (8-10) is timed: range, bottom or top; default: the routine's (range).")
+    @click.option("--load", "load_override", multiple=True, metavar="EXERCISE=LOAD", help="What one exercise lifts (romanian-deadlift=60kg, dip=bodyweight+10kg); repeatable.")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        # Kept out of every command's signature: _overrides picks it up from the context.
+        click.get_current_context().meta["audiocoach.load"] = kwargs.pop("load_override", ())
         return func(*args, **kwargs)
 
     return wrapper
 
 
 def _overrides(tempo=(), rest=(), rest_after=(), verbosity=None, voice=None, rate=None, bitrate=None, rest_policy=None, rep_range=None):
+    loads_given = click.get_current_context().meta.get("audiocoach.load", ())
     return parse_overrides(tempo=tempo, rest=rest, rest_after=rest_after, verbosity=verbosity, voice=voice, rate=rate,
-                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range)
+                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range, load=loads_given)
 
 
 def _given_bitrate(bitrate):
@@ -223,8 +227,11 @@ def _plan_program(path, as_json, weeks, overrides, options):
             dose = ("  " + work) if group else work
             line = f"      {e['exercise']:<24} {dose:<18} tempo {e['tempo'] or '-':<8}"
             click.echo((line + ("" if group else f" rest {e['rest']:<9} then {e['rest_after']}")).rstrip())
-            if e["note"] and e["note"].startswith("Back to "):
-                click.echo(f"      {'':<24} {e['note'].split(':')[0]}: add load")
+            lifted = [e["load"] and f"load {e['load']}", e["effort"], e["warmup_sets"] and f"after {e['warmup_sets']} warm-up sets"]
+            if any(lifted):
+                click.echo(f"      {'':<24} " + ", ".join(x for x in lifted if x))
+            for note in e["program_notes"]:
+                click.echo(f"      {'':<24} {note}")
     total = sum(p.duration_ms or 0 for p in plans)
     click.echo(f"\n{len(plans)} sessions, {_fmt_clock(total)[:-4]} in all")
 
