@@ -462,3 +462,15 @@ def test_add_load_note_is_spoken_in_the_compiled_session():
     week4 = progress_routine(ROUTINE, [Rule("reps", amount=1)], 4, weeks=4)
     spoken = [e.text for e in compile_routine(week4, estimate_ms).events if e.kind == "speech"]
     assert "Back to 8 reps this week: you reached 10 last week, so add a little load." in spoken
+
+
+def test_readme_documents_every_rule_and_deload_key():
+    from audiocoach.program import ACTIONS, DELOAD_KEYS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    programs = readme.split("## Programs and batch rendering", 1)[1]
+    for action in ACTIONS:
+        assert f"| `{action}: " in programs, f"progression rule '{action}' is not in the README's rule table"
+    deload = programs.split("#### Deload weeks", 1)[1].split("####", 1)[0]
+    for key in DELOAD_KEYS:
+        assert f"{key}: " in deload, f"deload key '{key}' has no example in the README"

@@ -394,6 +394,7 @@ class SessionPlan:
             "day": s.day,
             "deload": s.deload,
             "title": s.title,
+            "notice": s.routine.notice if s.routine else None,
             "duration_ms": self.duration_ms,
             "error": s.error,
             "exercises": overview(s.routine) if s.routine else [],

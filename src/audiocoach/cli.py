@@ -217,6 +217,8 @@ def _plan_program(path, as_json, weeks, overrides, options):
             week = s.week
             click.echo(f"\nWeek {week}" + (" (deload)" if s.deload else ""))
         click.echo(f"  {s.index} {s.day}: {s.routine.title.split(': ', 1)[-1]}  [{_fmt_clock(p.duration_ms)[:5]}]")
+        if s.routine.notice:
+            click.echo(f"      \"{s.routine.notice}\"")
         group = None
         for e in p.to_dict()["exercises"]:
             if e["group"] != group and e["group"]:
