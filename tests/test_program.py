@@ -474,3 +474,19 @@ def test_readme_documents_every_rule_and_deload_key():
     deload = programs.split("#### Deload weeks", 1)[1].split("####", 1)[0]
     for key in DELOAD_KEYS:
         assert f"{key}: " in deload, f"deload key '{key}' has no example in the README"
+
+
+def test_deload_lightens_group_members_but_leaves_their_rounds_to_the_group():
+    routine = loads(
+        "title: G\nblocks:\n  - name: M\n    exercises:\n      - superset:\n          rounds: 3\n          exercises:\n"
+        "            - exercise: romanian-deadlift\n              reps: 8\n              load: 80kg\n              rpe: 9\n"
+        "            - exercise: hip-thrust\n              reps: 10\n",
+        "g.yaml",
+    )
+    week2 = progress_routine(routine, [Rule("load", load_step=2.5, load_unit="kg")], 2, weeks=2, deload=Deload(weeks=(2,)))
+    group = week2.items[0]
+    assert (group.rounds, group.rest) == (3, routine.items[0].rest)
+    rdl_, thrust = group.members
+    # the load step does not climb in the deload week; 80kg less ten percent is 72.5kg
+    assert (str(rdl_.load), str(rdl_.effort), rdl_.sets) == ("72.5kg", "RPE 7", 1)
+    assert (thrust.load, thrust.effort) == (None, None)
