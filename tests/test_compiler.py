@@ -34,7 +34,11 @@ def one_exercise(entry: str, defaults: str = "") -> str:
 
 def beats_of_rep(tl: Timeline, rep: int, set_no: int = 1, exercise: int = 0) -> list[tuple[int, str]]:
     """(offset from the rep's start, role) of the beat cues of one rep."""
-    evs = [e for e in tl.sounds if e.rep == rep and e.set == set_no and e.exercise == exercise and e.side in (None, 1)]
+    evs = [
+        e for e in tl.sounds
+        if e.rep == rep and e.set == set_no and e.exercise == exercise and e.side in (None, 1)
+        and e.role not in ("two_more", "last_rep", "more_reps")  # these flow between the beats
+    ]
     t0 = min(e.start_ms for e in evs)
     return [(e.start_ms - t0, e.role) for e in sorted(evs, key=lambda e: e.start_ms)]
 
@@ -42,21 +46,29 @@ def beats_of_rep(tl: Timeline, rep: int, set_no: int = 1, exercise: int = 0) -> 
 # --------------------------------------------------------------------------- golden
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
-def test_golden_timeline(path: Path):
-    golden = GOLDEN / f"{path.stem}.json"
-    assert golden.exists(), f"no golden for {path.name}: run scripts/regen_golden.py"
-    assert regen.render(path) == golden.read_text(encoding="utf-8"), (
-        f"{path.name} compiles differently from {golden.name}; if intended, run scripts/regen_golden.py and review the diff"
+PAIRS = regen.golden_pairs()
+
+
+@pytest.mark.parametrize("source, expected", PAIRS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_golden_script(source: Path, expected: Path):
+    """Each small structure fixture and each shipped routine compiles to its reviewed script."""
+    assert expected.exists(), f"no golden for {source.name}: run scripts/regen_golden.py"
+    assert regen.render(source) == expected.read_text(encoding="utf-8"), (
+        f"{source.name} compiles differently from {expected.name}; if intended, run scripts/regen_golden.py and review the diff"
     )
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
-def test_golden_round_trips(path: Path):
-    text = (GOLDEN / f"{path.stem}.json").read_text(encoding="utf-8")
-    tl = Timeline.from_json(text)
-    assert tl.to_json() + "\n" == text
-    assert Timeline.from_json(tl.to_json()) == tl
+def test_every_golden_input_has_a_script_and_every_script_an_input():
+    scripts = set(GOLDEN.glob("*/*.script"))
+    assert scripts == {expected for _, expected in PAIRS}
+    assert len(PAIRS) >= 18
+
+
+@pytest.mark.parametrize("source", [s for s, _ in PAIRS], ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_timeline_round_trips(source: Path):
+    tl = compile_routine(load(source), estimate_ms)
+    again = Timeline.from_json(tl.to_json())
+    assert again == tl and again.to_json() == tl.to_json()
 
 
 # --------------------------------------------------------------------------- properties
@@ -116,7 +128,13 @@ def test_beat_grid(tempo: str, start: str, expected):
 def test_rep_number_said_once_per_rep_and_the_end_is_called():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 5"))
     firsts = [e.text for e in tl.sounds if e.role == "rep_start"]
-    assert firsts == ["one, lower", "two, lower", "three, lower", "four, two more", "five, last rep"]
+    assert firsts == ["one, lower", "two, lower", "three, lower", "four, lower", "five, lower"]
+    # "Two more." in rep three's free time, "Last rep." in rep four's, between beats.
+    ahead = [(e.rep, e.text) for e in tl.sounds if e.role in ("two_more", "last_rep")]
+    assert ahead == [(3, "Two more."), (4, "Last rep.")]
+    beats = [e for e in tl.sounds if e.rep in (3, 4) and e.role not in ("two_more", "last_rep")]
+    for cue in (e for e in tl.sounds if e.role in ("two_more", "last_rep")):
+        assert all(cue.end_ms + GAP_MS <= b.start_ms or b.end_ms + GAP_MS <= cue.start_ms for b in beats)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +155,7 @@ def test_phase_words_follow_the_movement(exercise: str, first: str, later: list[
 def test_count_reps_mode_per_exercise_says_only_rep_numbers():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 3\n  count: reps"))
     in_reps = [e.text for e in tl.sounds if e.rep is not None]
-    assert in_reps == ["one", "two", "three, last rep"]
+    assert in_reps == ["one", "two", "Last rep.", "three"]
 
 
 def test_every_rep_number_survives_slow_speech():

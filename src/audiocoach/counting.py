@@ -10,8 +10,9 @@ Three modes (``count:`` per routine or per exercise):
 - ``metronome``: tones only: an accent at each phase, a tick each second.
 
 The rep number always wins: phase words and ticks give way to it when speech runs long.
-Near the end: "nine, two more", "ten, last rep"; in a rep range, "More if you have them"
-flows into the first optional rep's free time, around its beats, never over one.
+Near the end, "Two more." and "Last rep." flow into the free time of the rep before
+(around its beats, never over one); in a rep range, "More if you have them" flows into
+the first optional rep's free time, whose ticks make room for it.
 """
 
 from __future__ import annotations
@@ -50,9 +51,13 @@ def count_reps(seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, m
             continue
         more = rep == extra_from
         first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
-        seg.pin("rep_start", _rep_call(words, rep, n, extra_from, first_word if mode == "voice" else ""), BEAT, t0, rep=rep)
+        seg.pin("rep_start", _rep_call(words, rep, first_word if mode == "voice" else ""), BEAT, t0, rep=rep)
+        window = {"earliest_ms": t0, "latest_end_ms": t0 + entry.tempo.rep_ms, "rep": rep}
         if more:
-            seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, earliest_ms=t0, latest_end_ms=t0 + entry.tempo.rep_ms, rep=rep)
+            seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, **window)
+        ahead = _whats_left(rep, n, extra_from)
+        if ahead:  # said in this rep's free time, about the reps after it
+            seg.flow(ahead, words.say(ahead), ANNOUNCE, **window)
         if mode != "voice":
             continue
         offset = t0
@@ -65,17 +70,25 @@ def count_reps(seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, m
             offset += ms
 
 
-def _rep_call(words: Words, rep: int, n: int, extra_from: int | None, phase: str) -> tuple[str, ...]:
+def _rep_call(words: Words, rep: int, phase: str) -> tuple[str, ...]:
     """The rep's own call; every wording starts with its number, so the number survives."""
     number = number_words(rep)
-    if rep == n and n >= 2 and rep != extra_from:
-        return words.say("last_rep", rep=number)
-    required = extra_from is None or rep < extra_from
-    if rep == n - 1 and n >= 4 and required:
-        return words.say("two_more", rep=number)
     if phase:
         return words.say("rep_start", rep=number, phase=phase)
     return (number,)
+
+
+def _whats_left(rep: int, n: int, extra_from: int | None) -> str | None:
+    """'two_more' in the rep before the last two, 'last_rep' in the one before the last.
+
+    In a rep range the optional reps are not promised, so there is no "two more"; the
+    last rep of the range is still called.
+    """
+    if rep == n - 1 and n >= 2 and rep + 1 != extra_from:
+        return "last_rep"
+    if rep == n - 2 and n >= 4 and extra_from is None:
+        return "two_more"
+    return None
 
 
 def _metronome_rep(seg: Segment, phases: tuple[tuple[str, int], ...], t0: int, rep: int) -> None:

@@ -132,15 +132,31 @@ class Expander:
 
         spots = self.spots()
         segments = [self.intro(spots[0])]
+        changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
         for spot in spots:
             if isinstance(spot.item, Group):
                 segments.extend(STRUCTURES[spot.item.kind](self, spot))
             else:
                 segments.extend(self.exercise(spot))
             if spot.index + 1 < len(spots):
-                segments.append(self.rest_after(spot, spots[spot.index + 1], len(spots)))
+                seg, barrier = self.rest_after(spot, spots[spot.index + 1], len(spots))
+                changeovers.append((len(segments), seg, barrier))
+                segments.append(seg)
         segments.append(self.outro(spots[-1]))
+        self.halfway(segments, changeovers[:-1], len(spots))
         return segments
+
+    def halfway(self, segments: list[Segment], changeovers: list[tuple[int, Segment, int]], items: int) -> None:
+        """"Halfway through the workout" in the change-over nearest the middle of the session's time."""
+        if items < HALFWAY_MIN_ITEMS or not changeovers or not self.keep(ANNOUNCE):
+            return
+        starts, t = [], 0
+        for seg in segments:
+            starts.append(t)
+            t += seg.length_ms or 0
+        index, seg, barrier = min(changeovers, key=lambda c: abs(starts[c[0]] - t / 2))
+        seg.flow("halfway_workout", self.say("halfway_workout"), ANNOUNCE, latest_end_ms=barrier)
+        seg.cues.insert(1 + [c.role for c in seg.cues].index("rest"), seg.cues.pop())
 
     def intro(self, first: Spot) -> Segment:
         seg = Segment("intro", None, context={"exercise": 0, "block": 0}, where=self.routine.source)
@@ -167,6 +183,9 @@ class Expander:
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.entry_values(item)), **window)
             members = range(1)
             first = item
+            target = self.words.set_target(item, 1) if not item.warmup_sets else None
+            if target:
+                self.say_line(seg, target, **window)
         if first.alternatives:
             names = " or ".join(a.name for a in first.alternatives)
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
@@ -252,7 +271,7 @@ class Expander:
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:
         seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1)
         if next_set > warmups:
-            self.say_line(seg, self.words.next_set(next_set - warmups, entry.sets), latest_end_ms=barrier)
+            self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg
 
@@ -263,14 +282,12 @@ class Expander:
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
 
-    def rest_after(self, spot: Spot, nxt: Spot, items: int) -> Segment:
+    def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
         seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after))
-        if nxt.index == items - 1:
+        if nxt.index == items - 1 and items > 1:
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), latest_end_ms=barrier)
-        elif items >= HALFWAY_MIN_ITEMS and nxt.index == items // 2:
-            self.flow(seg, "halfway_workout", ANNOUNCE, self.say("halfway_workout"), latest_end_ms=barrier)
         self.announce(seg, nxt, latest_end_ms=barrier)
-        return seg
+        return seg, barrier
 
     def outro(self, last: Spot) -> Segment:
         seg = Segment("outro", None, context=self.ctx(last), where=self.routine.source)

@@ -75,7 +75,7 @@ class Words:
         return {
             "name": entry.exercise.name,
             "short_name": entry.exercise.short_name,
-            "sets": f"{number_words(count).capitalize()} set{'' if count == 1 else 's'}",
+            "sets": f"{number_words(count)} set{'' if count == 1 else 's'}",
             "reps": reps,
             "side": " per side" if entry.per_side else "",
             "tempo": tempo[:1].upper() + tempo[1:],
@@ -107,11 +107,6 @@ class Words:
             return [Line("other_side", ANNOUNCE, self.say("other_side"))]
         if warmup:
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
-        target = ", ".join(w for w in spoken_effort(entry, set_no) if w)
-        if target:
-            if set_no == entry.sets and entry.sets > 1:
-                return [Line("last_set_load", ANNOUNCE, self.say("last_set_load", target=target))]
-            return [Line("set_load", ANNOUNCE, self.say("set_load", set=number_words(set_no), target=target))]
         if entry.sets == 1:
             return [Line("one_set", ANNOUNCE, self.say("one_set"))]
         sets = number_words(entry.sets)
@@ -131,10 +126,32 @@ class Words:
             return Line("next_last_round", ANNOUNCE, self.say("next_last_round"))
         return Line("next_round", ANNOUNCE, self.say("next_round", round=number_words(round_no), rounds=number_words(rounds)))
 
-    def next_set(self, set_no: int, sets: int) -> Line:
-        if set_no == sets:
+    def target(self, entry: Entry, set_no: int) -> str:
+        """The set's load and effort in words ("sixty kilos, leave two in the tank"), or ''."""
+        return ", ".join(w for w in spoken_effort(entry, set_no) if w)
+
+    def set_target(self, entry: Entry, set_no: int) -> Line | None:
+        """'Set one: sixty kilos, leave two in the tank.' (said when the exercise is announced)."""
+        target = self.target(entry, set_no)
+        if not target:
+            return None
+        return Line("set_load", ANNOUNCE, self.say("set_load", set=number_words(set_no), target=target))
+
+    def next_set(self, entry: Entry, set_no: int) -> Line:
+        """Said in the rest before a work set: which set, and its load and effort if any.
+
+        The rest has the time to say "Next, set two: sixty kilos, leave two in the tank.";
+        the set's three-second lead-in then only needs "Set two of four."
+        """
+        target = self.target(entry, set_no)
+        last = set_no == entry.sets
+        if target:
+            if last:
+                return Line("next_last_set_load", ANNOUNCE, self.say("next_last_set_load", target=target))
+            return Line("next_set_load", ANNOUNCE, self.say("next_set_load", set=number_words(set_no), target=target))
+        if last:
             return Line("next_last_set", ANNOUNCE, self.say("next_last_set"))
-        return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(sets)))
+        return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
 
 
 def spoken_label(group: Group) -> str:
