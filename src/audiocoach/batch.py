@@ -51,6 +51,8 @@ class SessionResult:
     status: str
     duration_ms: int | None = None
     error: str | None = None
+    #: Fit warnings of the session, in a lifter's words (see audiocoach.advice).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -171,18 +173,18 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, _on_terminate)
 
 
-def _render(job: _Job) -> tuple[str, int | None, str | None]:
-    """Render one session; returns (key, duration_ms, error). Never raises an Exception:
-    custom exceptions do not always survive pickling back to the parent."""
+def _render(job: _Job) -> tuple[str, int | None, str | None, tuple[str, ...]]:
+    """Render one session; returns (key, duration_ms, error, warnings). Never raises an
+    Exception: custom exceptions do not always survive pickling back to the parent."""
     global _busy
     _busy = True
     try:
         result = build(job.source, job.output, options=job.options, routine=job.routine, meta=job.meta)
-        return job.key, result.timeline.duration_ms, None
+        return job.key, result.timeline.duration_ms, None, tuple(str(c) for c in result.timeline.changes)
     except AudiocoachError as exc:
-        return job.key, None, str(exc)
+        return job.key, None, str(exc), ()
     except Exception as exc:  # a failing session must not stop the others
-        return job.key, None, f"{type(exc).__name__}: {exc}"
+        return job.key, None, f"{type(exc).__name__}: {exc}", ()
     finally:
         _busy = False
 
@@ -316,13 +318,14 @@ def _run(
             for f in finished:
                 key = keys[f]
                 job, digest, s = by_key[key]
+                warnings: tuple[str, ...] = ()
                 try:
-                    _, duration_ms, error = f.result()
+                    _, duration_ms, error, warnings = f.result()
                 except Exception as exc:  # the worker died (e.g. killed): the pool is broken
                     duration_ms, error = None, f"the worker process stopped ({type(exc).__name__}: {exc})"
                 output = Path(job.output)
                 if error is None:
-                    results[key] = SessionResult(key, s.week, s.day, job.routine.title, output, "built", duration_ms)
+                    results[key] = SessionResult(key, s.week, s.day, job.routine.title, output, "built", duration_ms, warnings=warnings)
                     manifest[key] = {
                         "hash": digest,
                         "output": output.relative_to(folder).as_posix(),

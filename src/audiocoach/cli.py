@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import AudiocoachError
+from .compiler import fit_warnings
 from .library import default_library
 from .loader import load
 from .batch import build_program, plan_program
@@ -298,6 +299,9 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, tempo,
     for r in result.sessions:
         length = _fmt_clock(r.duration_ms)[:5] if r.duration_ms is not None else "  -  "
         click.echo(f"{r.title:<{width}}  {length}   {r.status:<9}  {r.output}")
+    for r in result.sessions:
+        for warning in r.warnings:
+            click.echo(f"{r.key}: {warning}", err=True)
     click.echo(f"{len(result.built)} built, {len(result.unchanged)} unchanged, {len(result.failed)} failed; "
                f"playlists: {', '.join(p.name for p in result.playlists)}")
     for path in result.stale:
@@ -331,6 +335,8 @@ def validate(routines):
             continue
         n, b = len(routine.entries), len(routine.blocks)
         click.echo(f"{path}: ok ({n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'})")
+        for change in fit_warnings(routine):  # estimated speech lengths: no engine needed
+            click.echo(str(change), err=True)
     if failed:
         raise AudiocoachError(f"{len(failed)} of {len(routines)} routines have problems")
 

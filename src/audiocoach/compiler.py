@@ -13,9 +13,10 @@ is. The renderer passes one backed by the real speech engine; tests pass
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from .advice import advise, advise_changeover, is_changeover
 from .expand import Expander
 from .fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
 from .model import Routine
@@ -108,19 +109,31 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     return out
 
 
-def _changes(fitted: list[_Fitted]) -> tuple[Change, ...]:
+def _changes(c: Compilation) -> tuple[Change, ...]:
+    """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
+
+    A tick or phase word giving way to a rep number is the counting scheme at work, not a
+    cue that failed to fit, so it is not reported.
+    """
     counts: Counter[tuple] = Counter()
     first: dict[tuple, Change] = {}
-    for f in fitted:
-        for d in f.decisions:
-            key = (d.action, d.cue.role, f.segment.where)
+    for f in c.fitted:
+        decisions = [d for d in f.decisions if not d.cue.yields]
+        if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
+            d = decisions[0]
+            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
+            key = (id(f),)
+            counts[key] = 1
+            first[key] = Change(d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said)
+            continue
+        for d in decisions:
+            key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
             if key not in first:
                 reason = f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
-                first[key] = Change(d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason)
-    return tuple(
-        Change(c.action, c.role, c.text, c.replacement, c.where, c.reason, counts[k]) for k, c in first.items()
-    )
+                said = advise(c.routine, f.segment, f.length_ms, d, c.measure)
+                first[key] = Change(d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said)
+    return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
 
 
 @dataclass
@@ -199,7 +212,7 @@ def compile_routine(
         title=routine.title,
         duration_ms=state.duration_ms,
         events=tuple(events),
-        changes=_changes(state.fitted),
+        changes=_changes(state),
         meta=dict(meta or {}),
     )
 
@@ -209,3 +222,12 @@ _KIND_ORDER = {"chapter": 0, "segment": 1, "tone": 2, "speech": 2}
 
 def _event_order(e: Event) -> tuple:
     return (e.start_ms, _KIND_ORDER[e.kind], e.end_ms)
+
+
+def fit_warnings(routine: Routine, measure: Measure = estimate_ms) -> tuple[Change, ...]:
+    """What the scheduler would shorten or drop in ``routine``, in a lifter's words with the fix.
+
+    ``validate`` uses it with the estimate (no speech engine needed); ``build`` and ``plan``
+    report the same from the real clip lengths.
+    """
+    return compile_routine(routine, measure).changes

@@ -78,7 +78,7 @@ class Words:
             "sets": f"{number_words(count)} set{'' if count == 1 else 's'}",
             "reps": reps,
             "side": " per side" if entry.per_side else "",
-            "tempo": tempo[:1].upper() + tempo[1:],
+            "tempo": tempo[:1].upper() + tempo[1:] + "." if tempo else "",
         }
 
     def group_values(self, group: Group) -> dict[str, str]:
