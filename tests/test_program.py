@@ -67,7 +67,7 @@ def test_reps_double_progression():
     assert all(r.low == r.high for r in reps)
     notes = weekly([Rule("reps", amount=1)], "romanian-deadlift", "note", weeks=7)
     assert notes[:3] == [None, None, None]
-    assert notes[3] == "Back to 8 reps this week: you reached 10 last week, so add a little load."
+    assert notes[3] == "Back to eight reps this week: you reached ten last week, so add a little load."
     assert notes[4] is None and notes[6] == notes[3]
 
 
@@ -76,7 +76,7 @@ def test_reps_step_clamps_to_the_top_before_going_back():
     assert [r.low for r in reps] == [6, 9, 10, 6, 9]
     # the existing note stays, after the add-load note
     assert entry(progress_routine(ROUTINE, [Rule("reps", amount=3, range=RepRange(6, 10))], 4), "hip-thrust").note == (
-        "Back to 6 reps this week: you reached 10 last week, so add a little load. Squeeze at the top."
+        "Back to six reps this week: you reached ten last week, so add a little load. Squeeze at the top."
     )
 
 
@@ -149,7 +149,7 @@ def test_shipped_program_weeks():
     assert [thursday[w].dose for w in range(1, 7)] == ["3 x 8", "3 x 9", "4 x 10", "3 x 10", "4 x 8", "4 x 9"]
     assert [thursday[w].tempo.text for w in range(1, 7)] == ["3-1-1-0", "3-1-1-0", "4-0-1-0", "4-0-1-0", "3-1-1-0", "3-1-1-0"]
     assert [str(thursday[w].rest) for w in range(1, 7)] == ["60-90s", "60-90s", "75-105s", "105-135s", "75-105s", "75-105s"]
-    assert thursday[5].note.startswith("Back to 8 reps")
+    assert thursday[5].note.startswith("Back to eight reps this week: you reached ten in week three")
     assert [s.deload for s in got if s.day == "Monday"] == [False, False, False, True, False, False]
     assert got[6].routine.title == "Week 4, Monday, deload: Posterior chain workout"
 
@@ -330,9 +330,9 @@ def test_deload_week_repeats_reps_without_a_false_add_load_note():
     assert [r.low for r in weekly(rules, "romanian-deadlift", "reps", deload=deload)] == [8, 9, 8, 8, 9, 8]
     assert weekly(rules, "romanian-deadlift", "note", deload=deload) == [
         None, None,
-        "Back to 8 reps this week: you reached 9 last week, so add a little load.",
+        "Back to eight reps this week: you reached nine last week, so add a little load.",
         None, None,
-        "Back to 8 reps this week: you reached 9 last week, so add a little load.",
+        "Back to eight reps this week: you reached nine last week, so add a little load.",
     ]
 
 
@@ -340,7 +340,7 @@ def test_add_load_note_after_a_deload_names_the_week_it_refers_to():
     deload = Deload(weeks=(4,))
     notes = weekly([Rule("reps", amount=1)], "romanian-deadlift", "note", weeks=6, deload=deload)
     # 8, 9, 10, deload (10 again, lighter), then back to 8: the 10 at full load was week 3.
-    assert notes == [None, None, None, None, "Back to 8 reps this week: you reached 10 in week 3, so add a little load.", None]
+    assert notes == [None, None, None, None, "Back to eight reps this week: you reached ten in week three, so add a little load.", None]
     got = entry(progress_routine(ROUTINE, [Rule("reps", amount=1)], 5, weeks=6, deload=deload), "romanian-deadlift")
     assert [(n.kind, n.short) for n in got.program_notes] == [("add_load", "back to 8 reps (10 in week 3): add load")]
 
@@ -461,7 +461,7 @@ def test_add_load_note_is_spoken_in_the_compiled_session():
 
     week4 = progress_routine(ROUTINE, [Rule("reps", amount=1)], 4, weeks=4)
     spoken = [e.text for e in compile_routine(week4, estimate_ms).events if e.kind == "speech"]
-    assert "Back to 8 reps this week: you reached 10 last week, so add a little load." in spoken
+    assert "Back to eight reps this week: you reached ten last week, so add a little load." in spoken
 
 
 def test_readme_documents_every_rule_and_deload_key():

@@ -68,15 +68,17 @@ def last_full_week(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: in
 def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week: int) -> Entry:
     """``entry`` with the note of a double progression going back to ``low`` reps after
     reaching ``high`` in ``last_week`` (the last week worked outside a deload)."""
-    when = "last week" if last_week is not None and last_week == week - 1 else f"in week {last_week}"
+    near = last_week is not None and last_week == week - 1
+    when = "last week" if near else f"in week {number_words(last_week or 0)}"
+    when_short = "last week" if near else f"in week {last_week}"
     load = entry.load
     if load is not None and load.unit is not None:
         step = LOAD_STEP[load.unit]
         text = ADDED_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when, step=spoken_weight(step, load.unit))
-        short = f"back to {low} reps ({high} {when}): +{step:g}{load.unit}"
+        short = f"back to {low} reps ({high} {when_short}): +{step:g}{load.unit}"
     else:
-        text = ADD_LOAD_NOTE.format(low=low, high=high, when=when)
-        short = f"back to {low} reps ({high} {when}): add load"
+        text = ADD_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when)
+        short = f"back to {low} reps ({high} {when_short}): add load"
     return with_note(entry, ProgramNote("add_load", text, short))
 
 
