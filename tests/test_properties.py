@@ -55,6 +55,8 @@ def entry(draw, in_group: str | None = None) -> list[str]:
         lines.append(f"count: {draw(st.sampled_from(['voice', 'reps', 'metronome']))}")
     if in_group is None:
         lines.append(f"sets: {draw(st.integers(1, 4))}")
+        if lines[1].startswith("reps:") and draw(st.integers(0, 3)) == 0:
+            lines.append(f"warmup_sets: {draw(st.integers(1, 2))}")
         lines.append(f"rest: {draw(rests)}")
         lines.append(f"rest_after: {draw(rests)}")
     return lines
@@ -168,7 +170,8 @@ def test_every_rep_number_is_heard_in_its_rep_and_means_only_that(text: str, spe
         entry = _entry_of(routine, seg) if seg.role == "work" else None
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
-        n = entry.reps.counted(routine.settings.rep_range)
+        warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
         reps_start = seg.start_ms + lead
         inside = [e for e in tl.sounds if reps_start <= e.start_ms < seg.end_ms and e.kind == "speech"]
         for rep in range(1, n + 1):

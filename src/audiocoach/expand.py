@@ -204,24 +204,28 @@ class Expander:
             set_no = n - warmups  # the work set's number (0 or less: a warm-up)
             for side in range(1, sides + 1):
                 lead = self.words.set_lead(entry, set_no, side, warmup=set_no <= 0)
-                yield self.work(spot, entry, n, side, lead=lead)
+                yield self.work(spot, entry, n, side, lead=lead, warmup=set_no <= 0)
                 if side < sides:
                     yield self.switch(spot, n)
             if n < total:
                 yield self.rest_between(spot, entry, n + 1, warmups)
 
-    def work(self, spot: Spot, entry: Entry, set_no: int, side: int, *, lead: list[Line], member: int | None = None) -> Segment:
+    def work(
+        self, spot: Spot, entry: Entry, set_no: int, side: int, *, lead: list[Line], member: int | None = None, warmup: bool = False
+    ) -> Segment:
+        """One set's work window. A warm-up set counts the bottom of a rep range, no extras."""
         s = self.settings
         lead_ms = s.lead_in_ms
-        length = work_length_ms(entry, lead_ms, s.rep_range)
+        rep_range = "bottom" if warmup else s.rep_range
+        length = work_length_ms(entry, lead_ms, rep_range)
         side_ctx = side if entry.per_side else None
         seg = Segment("work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry))
         seg.pin("go", ("go",), BEAT, 0, kind="tone")
         for line in lead:
             self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
         if entry.reps is not None:
-            n = entry.reps.counted(s.rep_range)
-            ranged = entry.reps.high > entry.reps.low and s.rep_range == "range"
+            n = entry.reps.counted(rep_range)
+            ranged = entry.reps.high > entry.reps.low and rep_range == "range"
             extra_from = entry.reps.low + 1 if ranged else None
             count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), extra_from)
         else:
@@ -275,9 +279,11 @@ class Expander:
         self.coach_rest(seg, spot, barrier)
         return seg
 
-    def coach_rest(self, seg: Segment, spot: Spot, barrier: int, member: int = 0) -> None:
-        """A form cue for the coming set (rotating); with ``coach``, encouragement every other rest."""
-        self.flow(seg, "form", FORM, self.form_cue(spot, member), latest_end_ms=barrier)
+    def coach_rest(self, seg: Segment, spot: Spot, barrier: int, members: int = 1) -> None:
+        """A form cue for the coming set (rotating; one per member of a group);
+        with ``coach``, encouragement every other rest (its variants in turn)."""
+        for member in range(members):
+            self.flow(seg, "form", FORM, self.form_cue(spot, member), latest_end_ms=barrier)
         self._rests += 1
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)

@@ -56,7 +56,7 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
         if r < group.rounds:
             seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r)
             x.say_line(seg, x.words.next_round(r + 1, group.rounds), latest_end_ms=barrier)
-            x.coach_rest(seg, spot, barrier)
+            x.coach_rest(seg, spot, barrier, members=len(group.members))
             yield seg
 
 

@@ -72,10 +72,14 @@ class Words:
             reps = spoken_duration(entry.hold_ms or 0)
             tempo = ""
         count = entry.sets if sets is None else sets
+        dose = f"{number_words(count)} set{'' if count == 1 else 's'}"
+        if entry.warmup_sets:
+            w = entry.warmup_sets
+            dose = f"{number_words(w)} warm-up set{'' if w == 1 else 's'} and {dose}"
         return {
             "name": entry.exercise.name,
             "short_name": entry.exercise.short_name,
-            "sets": f"{number_words(count)} set{'' if count == 1 else 's'}",
+            "sets": dose,
             "reps": reps,
             "side": " per side" if entry.per_side else "",
             "tempo": tempo[:1].upper() + tempo[1:] + "." if tempo else "",
