@@ -22,9 +22,15 @@ def _clock(ms: int) -> str:
 
 
 def _heading(seg: Event, names: dict[int, str]) -> str:
-    parts = [names.get(seg.exercise, "") if seg.role in ("work", "rest", "switch") else ""]
+    name = names.get(seg.exercise, "") if seg.role in ("work", "rest", "switch") else ""
+    group, _, members = name.partition(": ")  # a group's chapter: "Superset: A + B"
+    grouped = bool(members) and " + " in members or group in ("AMRAP", "EMOM", "Intervals", "Superset", "Circuit")
+    if grouped:
+        listed = members.split(" + ")
+        name = f"{group}, {listed[seg.member]}" if seg.member is not None and seg.member < len(listed) else group
+    parts = [name]
     if seg.set is not None:
-        parts.append(f"set {seg.set}")
+        parts.append(f"{'round' if grouped else 'set'} {seg.set}")
     if seg.side is not None:
         parts.append(f"side {seg.side}")
     what = ", ".join(p for p in parts if p)
