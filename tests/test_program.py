@@ -490,3 +490,33 @@ def test_deload_lightens_group_members_but_leaves_their_rounds_to_the_group():
     # the load step does not climb in the deload week; 80kg less ten percent is 72.5kg
     assert (str(rdl_.load), str(rdl_.effort), rdl_.sets) == ("72.5kg", "RPE 7", 1)
     assert (thrust.load, thrust.effort) == (None, None)
+
+
+def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
+    from audiocoach.compiler import compile_routine, estimate_ms
+
+    (tmp_path / "r.yaml").write_text(
+        "title: Hinge day\nblocks:\n  - name: M\n    exercises:\n      - exercise: romanian-deadlift\n        sets: 3\n"
+        "        reps: 8\n        load: 60kg\n        rpe: 8\n"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "title: P\nweeks: 3\ndays:\n  - day: Monday\n    routine: r.yaml\nprogression:\n  - load: +2.5kg\ndeload:\n  weeks: 2\n"
+    )
+    week = {s.week: s.routine for s in sessions(load_program(tmp_path / "p.yaml"))}
+
+    def said(routine):
+        return [e.text for e in compile_routine(routine, estimate_ms).events if e.kind == "speech"]
+
+    deload = said(week[2])
+    assert deload[:2] == [
+        "Week 2, Monday, deload: Hinge day. About three minutes. Let's get to work.",
+        "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
+        "Leave more in the tank and let your body recover.",
+    ]
+    # 60kg less ten percent, to the plate: 55kg; RPE 8 becomes RPE 6
+    assert "Set one: fifty-five kilos, leave four in the tank." in deload
+    after = said(week[3])
+    assert after[1] == "The deload is over: back to your working weights this week."
+    assert "Set one: sixty-two and a half kilos, leave two in the tank." in after
+    assert "Next, the last set: sixty-two and a half kilos, leave two in the tank." in after
+    assert not any("deload" in line.lower() for line in said(week[1]))
