@@ -67,3 +67,18 @@ def test_deload_load_rounds_to_a_plate_step_and_is_always_lighter() -> None:
 def test_parse_load_rejects(value: object) -> None:
     with pytest.raises(ValueError):
         parse_load(value)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("bodyweight+10", "'bodyweight+10' has no unit: write bodyweight+10kg or bodyweight+10lb"),
+        ("+10", "'+10' has no unit: write +10kg or +10lb"),
+        ("bodyweight + 10 stone", "'bodyweight + 10 stone': 'stone' is not a unit of weight (use kg or lb)"),
+        ("bw+", "'bw+' is not a load (expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg)"),
+    ],
+)
+def test_parse_load_messages_quote_the_whole_value(value: str, message: str) -> None:
+    with pytest.raises(ValueError) as exc:
+        parse_load(value)
+    assert str(exc.value) == message

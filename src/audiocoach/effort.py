@@ -57,21 +57,28 @@ def parse_load(value: Any) -> Load:
         raise ValueError(f"{value!r} has no unit: write {value:g}kg or {value:g}lb")
     text = value.strip().lower().replace(" ", "")
     for word in _BODYWEIGHT:
-        if text.startswith(word):
-            rest = text[len(word):]
-            if not rest:
-                return Load(bodyweight=True)
-            if rest[0] not in "+-":
-                break
-            amount, unit = parse_weight(rest, signed=True)
-            return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
+        if text == word:
+            return Load(bodyweight=True)
+        if text.startswith(word) and text[len(word):][:1] in ("+", "-"):
+            return _on_bodyweight(value, text[len(word):], "bodyweight")
     if text.startswith("+"):
-        amount, unit = parse_weight(text, signed=True)
-        return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
+        return _on_bodyweight(value, text, "")
     amount, unit = parse_weight(value.strip())
     if amount == 0:
         raise ValueError(f"{value!r} lifts nothing; write bodyweight, or remove 'load'")
     return Load(amount, unit)  # type: ignore[arg-type]
+
+
+def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
+    """``+10kg`` on top of bodyweight (``-20kg``: assisted); errors quote the whole value."""
+    m = _WEIGHT.fullmatch(added)
+    if m and not m["unit"]:
+        raise ValueError(f"{value!r} has no unit: write {prefix}{m['sign']}{m['n']}kg or {prefix}{m['sign']}{m['n']}lb")
+    try:
+        amount, unit = parse_weight(added, signed=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r}: {str(exc).split(': ', 1)[-1]}" if m else f"{value!r} is not a load ({LOAD_HINT})") from None
+    return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
 
 
 def parse_rpe(value: Any) -> Effort:
