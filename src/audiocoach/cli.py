@@ -230,7 +230,7 @@ def _plan_program(path, as_json, weeks, overrides, options):
             dose = ("  " + work) if group else work
             line = f"      {e['exercise']:<24} {dose:<18} tempo {e['tempo'] or '-':<8}"
             click.echo((line + ("" if group else f" rest {e['rest']:<9} then {e['rest_after']}")).rstrip())
-            lifted = [e["load"] and f"load {e['load']}", e["effort"], e["warmup_sets"] and f"after {e['warmup_sets']} warm-up sets"]
+            lifted = [e["load"] and f"load {e['load']}", e["effort"], e["warmup_sets"] and f"after {e['warmup_sets']} warm-up set" + ("s" if e["warmup_sets"] > 1 else "")]
             if any(lifted):
                 click.echo(f"      {'':<24} " + ", ".join(x for x in lifted if x))
             for note in e["program_notes"]:
