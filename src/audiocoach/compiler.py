@@ -47,11 +47,11 @@ class _Fitted:
     decisions: tuple[Decision, ...]
 
 
-def fit(segments: list[Segment], measure: Measure) -> list[_Fitted]:
-    """Pass 2: place each segment's cues given real clip lengths."""
+def fit(segments: list[Segment], measure: Measure, onset: Measure | None = None) -> list[_Fitted]:
+    """Pass 2: place each segment's cues given real clip lengths (and attacks, see :mod:`.onset`)."""
     out = []
     for seg in segments:
-        placed, length, decisions = fit_segment(seg, measure)
+        placed, length, decisions = fit_segment(seg, measure, onset)
         out.append(_Fitted(seg, tuple(placed), length, tuple(decisions)))
     return out
 
@@ -144,6 +144,7 @@ class Compilation:
     book: Phrasebook
     measure: Measure
     minutes: int
+    onset: Measure | None = None
     segments: list[Segment] = field(default_factory=list)
     fitted: list[_Fitted] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -156,7 +157,7 @@ def expand_pass(c: Compilation) -> None:
 
 
 def fit_pass(c: Compilation) -> None:
-    c.fitted = fit(c.segments, c.measure)
+    c.fitted = fit(c.segments, c.measure, c.onset)
 
 
 def layout_pass(c: Compilation) -> None:
@@ -184,6 +185,7 @@ def compile_routine(
     *,
     phrasebook: Phrasebook | None = None,
     meta: dict | None = None,
+    onset: Measure | None = None,
 ) -> Timeline:
     """Turn a routine into a timeline.
 
@@ -194,6 +196,9 @@ def compile_routine(
             :func:`estimate_ms`.
         phrasebook: wording (the shipped one with the routine's overrides by default).
         meta: extra facts recorded in the timeline (voice, overrides, ...).
+        onset: ``onset(kind, text) -> ms`` from a clip's first sample to its audible
+            attack (:func:`audiocoach.onset.clip_onsets`); beats start that much early so
+            their attack lands on the grid. Default: none (the estimate's clips attack at once).
 
     Returns:
         The :class:`Timeline`: events in time order, its exact length, and the changes
@@ -202,7 +207,7 @@ def compile_routine(
     book = phrasebook or default_phrasebook().with_overrides(dict(routine.phrases))
     minutes = 0
     for _ in range(4):  # the intro says the length, which depends on the intro
-        state = run_passes(Compilation(routine, book, measure, minutes))
+        state = run_passes(Compilation(routine, book, measure, minutes, onset))
         spoken = max(1, round(state.duration_ms / 60_000))
         if spoken == minutes:
             break

@@ -19,6 +19,7 @@ from .loudness import TARGET_LUFS, Leveler
 from .mixer import Mixer
 from .model import Routine
 from .music import MusicBed, MusicOptions
+from .onset import clip_onsets
 from .speech import DEFAULT_ENGINE, Synthesizer
 from .timeline import Timeline
 
@@ -72,7 +73,8 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     timeline, and so in the MP3's tags.
     """
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
-    return compile_routine(routine, synth.measure, meta=meta)
+    onset = clip_onsets(synth.clip, synth.sample_rate)  # beats land on their attack, not their first sample
+    return compile_routine(routine, synth.measure, meta=meta, onset=onset)
 
 
 def resolve_music(
