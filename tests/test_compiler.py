@@ -118,7 +118,7 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
     ],
 )
 def test_beat_grid(tempo: str, start: str, expected):
-    tl = compile_text(one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 4\n  tempo: {tempo}"))
+    tl = compile_text(one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 6\n  tempo: {tempo}"))
     rep_ms = {"3-1-1-0": 5000, "2-0-1-2": 5000, "4-0-1-0": 5000, "X-0-X-0": 1000, "3-0-X-1": 4500}[tempo]
     assert [(t, next(e.text for e in tl.sounds if e.rep == 2 and e.role == r and e.start_ms - min(x.start_ms for x in tl.sounds if x.rep == 2) == t)) for t, r in beats_of_rep(tl, 2)] == expected
     starts = [min(e.start_ms for e in tl.sounds if e.rep == rep) for rep in (1, 2, 3, 4)]

@@ -164,3 +164,22 @@ def test_warmup_sets_and_load_are_said_before_each_set():
     warm = next(s for s in tl.of_kind("segment") if s.role == "work")
     assert not [e for e in tl.sounds if warm.start_ms <= e.start_ms < warm.end_ms and e.role == "more_reps"]
     assert max(e.rep for e in tl.sounds if warm.start_ms <= e.start_ms < warm.end_ms and e.rep) == 8
+
+
+def test_two_more_and_last_rep_take_the_last_phase_word_when_reps_are_quick():
+    tl = compile_text(one("- exercise: bird-dog\n  sets: 1\n  reps: 5\n  per_side: false"))
+    by_rep = {}
+    for e in sorted((e for e in tl.sounds if e.rep and e.kind == "speech"), key=lambda e: e.start_ms):
+        by_rep.setdefault(e.rep, []).append(e.text)
+    assert by_rep[2] == ["two, reach", "hold", "return"]
+    assert by_rep[3] == ["three, reach", "hold", "Two more."]
+    assert by_rep[4] == ["four, reach", "hold", "Last rep."]
+    assert by_rep[5] == ["five, reach", "hold", "return"]
+    assert tl.changes == ()
+
+
+def test_more_if_you_have_them_takes_the_optional_reps_phase_words_in_a_quick_tempo():
+    tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 2-4"))
+    rep3 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 3 and e.kind == "speech"]
+    assert rep3 == ["three, lift", "More if you have them."]
+    assert tl.changes == ()

@@ -11,8 +11,10 @@ Three modes (``count:`` per routine or per exercise):
 
 The rep number always wins: phase words and ticks give way to it when speech runs long.
 Near the end, "Two more." and "Last rep." flow into the free time of the rep before
-(around its beats, never over one); in a rep range, "More if you have them" flows into
-the first optional rep's free time, whose ticks make room for it.
+(around its beats, never over one), or take the place of its last phase word when no
+phase is long enough to leave a free second; reps under two seconds have no room for
+them. In a rep range, "More if you have them" flows into the first optional rep's free
+time, whose ticks make room for it.
 """
 
 from __future__ import annotations
@@ -55,19 +57,38 @@ def count_reps(seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, m
         window = {"earliest_ms": t0, "latest_end_ms": t0 + entry.tempo.rep_ms, "rep": rep}
         if more:
             seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, **window)
-        ahead = _whats_left(rep, n, extra_from)
-        if ahead:  # said in this rep's free time, about the reps after it
+        ahead = _whats_left(rep, n, extra_from) if entry.tempo.rep_ms >= MIN_WORDED_REP_MS else None
+        if mode == "voice":
+            ahead = _voice_phases(seg, words, entry, phases, t0, rep, more, ahead)
+        if ahead:  # said in this rep's free time, between its beats, about the reps after it
             seg.flow(ahead, words.say(ahead), ANNOUNCE, **window)
-        if mode != "voice":
-            continue
-        offset = t0
-        for i, (phase, ms) in enumerate(phases):
-            if i > 0 and ms >= MIN_WORDED_PHASE_MS:
-                seg.pin("phase", (words.phase_word(entry.exercise, phase),), BEAT, offset, yields=True, rep=rep)
-            if not more:  # the optional rep's seconds make room for "More if you have them"
-                for k in range(1, math.ceil(ms / 1000)):
-                    seg.pin("tick", ("tick",), BEAT, offset + k * 1000, kind="tone", yields=True, rep=rep)
-            offset += ms
+
+
+def _voice_phases(
+    seg: Segment, words: Words, entry: Entry, phases: tuple[tuple[str, int], ...], t0: int, rep: int, more: bool, ahead: str | None
+) -> str | None:
+    """Pin a rep's later phase words and its second ticks; returns ``ahead`` if it still has to flow.
+
+    A rep with no phase of 3 s or more has no free second for "Two more." / "Last rep.":
+    it takes the place of the rep's last phase word instead; in such a tempo the first
+    optional rep of a range gives its phase words' place to "More if you have them".
+    """
+    roomy = max(ms for _, ms in phases) >= 3000
+    worded = [i for i, (_, ms) in enumerate(phases) if i > 0 and ms >= MIN_WORDED_PHASE_MS]
+    if more and not roomy:
+        worded = []  # the first optional rep: "More if you have them" takes its phase words' place
+    replace_at = worded[-1] if ahead and worded and not roomy else None
+    offset = t0
+    for i, (phase, ms) in enumerate(phases):
+        if i == replace_at:
+            seg.pin(ahead, words.say(ahead), BEAT, offset, yields=True, rep=rep)
+        elif i in worded:
+            seg.pin("phase", (words.phase_word(entry.exercise, phase),), BEAT, offset, yields=True, rep=rep)
+        if not more:  # the optional rep's seconds make room for "More if you have them"
+            for k in range(1, math.ceil(ms / 1000)):
+                seg.pin("tick", ("tick",), BEAT, offset + k * 1000, kind="tone", yields=True, rep=rep)
+        offset += ms
+    return None if replace_at is not None else ahead
 
 
 def _rep_call(words: Words, rep: int, phase: str) -> tuple[str, ...]:
@@ -84,7 +105,7 @@ def _whats_left(rep: int, n: int, extra_from: int | None) -> str | None:
     In a rep range the optional reps are not promised, so there is no "two more"; the
     last rep of the range is still called.
     """
-    if rep == n - 1 and n >= 2 and rep + 1 != extra_from:
+    if rep == n - 1 and n >= 2 and extra_from not in (rep, rep + 1):
         return "last_rep"
     if rep == n - 2 and n >= 4 and extra_from is None:
         return "two_more"
