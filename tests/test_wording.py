@@ -183,3 +183,18 @@ def test_more_if_you_have_them_takes_the_optional_reps_phase_words_in_a_quick_te
     rep3 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 3 and e.kind == "speech"]
     assert rep3 == ["three, lift", "More if you have them."]
     assert tl.changes == ()
+
+
+def test_time_left_in_long_holds_and_intervals_at_the_routines_cadence():
+    tl = compile_text(one("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 90s"))
+    work = next(s for s in tl.of_kind("segment") if s.role == "work")
+    left = [(e.start_ms - work.start_ms, e.text) for e in tl.sounds if e.role == "remaining"]
+    assert left == [(33_000, "A minute left."), (63_000, "Thirty seconds left.")]
+    assert spoken(tl, "halfway") == []  # the time left says it better
+    tl = compile_text(
+        "title: T\ndefaults:\n  remaining_every: 20s\nblocks:\n  - name: B\n    exercises:\n      - intervals:\n"
+        "          rounds: 2\n          work: 60s\n          rest: 20s\n          exercises:\n            - exercise: kettlebell-swing\n"
+    )
+    first = next(s for s in tl.of_kind("segment") if s.role == "work")
+    left = [(e.start_ms - first.start_ms, e.text) for e in tl.sounds if e.role == "remaining" and e.start_ms < first.end_ms]
+    assert left == [(20_000, "Forty seconds left."), (40_000, "Twenty seconds left.")]

@@ -235,12 +235,25 @@ class Expander:
     def hold(self, seg: Segment, spot: Spot, entry: Entry, lead: int, hold_ms: int, member: int) -> None:
         end = lead + hold_ms
         seg.pin("hold_start", self.say("hold_start"), BEAT, lead)
-        if hold_ms >= LONG_HOLD_MS:
+        if not self.time_left(seg, lead, end) and hold_ms >= LONG_HOLD_MS:
             seg.pin("halfway", self.say("halfway"), BEAT, lead + (hold_ms // 2000) * 1000)
+        if hold_ms >= LONG_HOLD_MS:
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - 10_000)
         self.countdown(seg, end, earliest=lead + 1000)
         if self.verbosity == "coach":
             self.flow(seg, "form", FORM, self.form_cue(spot, member), earliest_ms=lead + 1000)
+
+    def time_left(self, seg: Segment, start: int, end: int) -> bool:
+        """"Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
+        or last 10 s of the window). Returns whether any was said."""
+        every = self.settings.remaining_every_ms
+        said = False
+        at = end - every
+        while at - start >= 10_000 and end - at > 10_000:
+            seg.pin("remaining", self.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
+            said = True
+            at -= every
+        return said
 
     def countdown(self, seg: Segment, end: int, earliest: int) -> None:
         for n in (3, 2, 1):

@@ -48,7 +48,7 @@ MUSIC_KEYS = ("file", "level", "duck")
 MUSIC_REST_KEYS = ("file", "level")
 DEFAULT_KEYS = (
     "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
-    "rest_policy", "count", "lead_in", "switch", "explosive",
+    "rest_policy", "count", "lead_in", "switch", "explosive", "remaining_every",
 )
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
@@ -176,6 +176,7 @@ def _defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Sett
         "lead_in": ("lead_in_ms", _lead_in),
         "switch": ("switch_ms", positive_duration),
         "explosive": ("explosive_ms", _explosive),
+        "remaining_every": ("remaining_every_ms", positive_duration),
     }
     changes: dict[str, Any] = {}
     for key, (_, node) in fields.items():

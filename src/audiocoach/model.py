@@ -180,6 +180,8 @@ class Settings:
     lead_in_ms: int = 3000
     switch_ms: int = 5000
     explosive_ms: int = 500
+    #: How often a long hold or interval says the time left ("Thirty seconds left.").
+    remaining_every_ms: int = 30_000
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,7 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
             x.flow(seg, "member", ANNOUNCE, x.say("member", **x.words.entry_values(member)), latest_end_ms=min(group.work_ms, 4000))
         else:
             x.say_line(seg, x.words.round_lead(r, group.rounds), latest_end_ms=min(group.work_ms, 4000))
+        x.time_left(seg, 0, group.work_ms)
         x.countdown(seg, group.work_ms, earliest=2000)
         yield seg
         if r < group.rounds:
