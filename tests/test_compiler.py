@@ -320,3 +320,16 @@ def test_phrase_override_is_used():
         "      - exercise: romanian-deadlift\n        sets: 2\n        reps: 1\n"
     )
     assert "Breathe. a minute." in [e.text for e in tl.sounds]
+
+
+def test_compile_routine_runs_its_declared_passes_and_a_subset_runs_alone():
+    from audiocoach.compiler import PASSES, Compilation, run_passes
+    from audiocoach.phrases import default_phrasebook
+
+    assert [p.__name__ for p in PASSES] == ["expand_pass", "fit_pass", "layout_pass", "chapters_pass"]
+    routine = loads(one_exercise("- exercise: romanian-deadlift\n  sets: 2\n  reps: 2"), "routine.yaml")
+    first_two = run_passes(Compilation(routine, default_phrasebook(), estimate_ms, 1), PASSES[:2])
+    assert [s.role for s in first_two.segments] == ["intro", "work", "rest", "work", "outro"]
+    assert len(first_two.fitted) == 5 and first_two.events == [] and first_two.chapters == []
+    every = run_passes(Compilation(routine, default_phrasebook(), estimate_ms, 1))
+    assert every.duration_ms == sum(f.length_ms for f in every.fitted) and len(every.chapters) == 2
