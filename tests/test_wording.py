@@ -71,6 +71,8 @@ def test_rests_land_on_whole_five_seconds_and_are_said_naturally():
 
 def test_one_set_last_set_and_last_round():
     tl = compile_text(one("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 30s"))
+    assert spoken(tl, "into_position") == ["Get into position."]
+    tl = compile_text(one("- exercise: glute-bridge\n  sets: 1\n  reps: 12"))
     assert spoken(tl, "one_set") == ["One set. Make it count."]
     assert "Set one of one." not in spoken(tl)
     tl = compile_text(one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 1"))

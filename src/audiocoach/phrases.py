@@ -15,6 +15,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     for key, names in {
         "intro": "title minutes",
         "one_set": "",
+        "into_position": "",
         "warmup_set": "",
         "set_load": "set target",
         "notice": "notice",

@@ -111,8 +111,9 @@ class Words:
             return [Line("other_side", ANNOUNCE, self.say("other_side"))]
         if warmup:
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
-        if entry.sets == 1:
-            return [Line("one_set", ANNOUNCE, self.say("one_set"))]
+        if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
+            key = "one_set" if entry.reps is not None else "into_position"
+            return [Line(key, ANNOUNCE, self.say(key))]
         sets = number_words(entry.sets)
         if set_no == 1:
             return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number_words(1), sets=sets))]
