@@ -57,6 +57,7 @@ from .weekly import (
     load_change,
     load_rule,
     load_rule_problems,
+    shift_rest,
     week_notice,
 )
 
@@ -467,10 +468,6 @@ def _climb(entry: Entry, rule: Rule, step: int, *, deload: bool = False, last_we
     return add_load_note(entry, rng.low, rng.high, last_week, week)
 
 
-def _shift(rest: Rest, delta_ms: int) -> Rest:
-    return Rest(max(0, rest.low_ms + delta_ms), max(0, rest.high_ms + delta_ms))
-
-
 def progress_routine(
     routine: Routine,
     rules: Iterable[Rule],
@@ -519,7 +516,7 @@ def progress_routine(
                 entry = replace(entry, sets=max(1, entry.sets + rule.amount))
             elif rule.action in ("rest", "rest_after"):
                 now: Rest = getattr(entry, rule.action)
-                new = rule.rest if rule.rest is not None else _shift(now, rule.delta_ms)
+                new = rule.rest if rule.rest is not None else shift_rest(now, rule.delta_ms)
                 entry = replace(entry, **{rule.action: new})
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)

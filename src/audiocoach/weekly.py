@@ -83,6 +83,7 @@ def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week
 
 
 def shift_rest(rest: Rest, delta_ms: int) -> Rest:
+    """``rest`` made ``delta_ms`` longer (shorter when negative), never below zero."""
     return Rest(max(0, rest.low_ms + delta_ms), max(0, rest.high_ms + delta_ms))
 
 
