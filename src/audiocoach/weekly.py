@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .program import Deload, Rule
 
 #: What a lifter hears in the week the reps go back to the bottom of the range; {when} is
-#: "last week" or "in week 3", the last week the rule was worked at full load.
+#: "last week" or "in week three", the last week the rule was worked at full load.
 ADD_LOAD_NOTE = "Back to {low} reps this week: you reached {high} {when}, so add a little load."
 #: The same, when the entry names its load and the program adds the step itself.
 ADDED_LOAD_NOTE = "Back to {low} reps this week, with {step} more: you reached {high} {when}."
