@@ -47,7 +47,9 @@ def expected_work_ms(routine, seg) -> int:
     else:
         entry = item
     if entry.reps is not None:
-        return lead + entry.reps.counted(routine.settings.rep_range) * entry.tempo.rep_ms
+        warmup = not isinstance(item, Group) and seg.set <= item.warmup_sets  # warm-ups count the bottom of a range
+        mode = "bottom" if warmup else routine.settings.rep_range
+        return lead + entry.reps.counted(mode) * entry.tempo.rep_ms
     return lead + entry.hold_ms
 
 
@@ -58,7 +60,7 @@ def expected_work_windows(routine) -> dict[tuple[int, int | None], int]:
     out: dict[tuple[int, int | None], int] = {}
     for i, item in enumerate(routine.items):
         if not isinstance(item, Group):
-            out[(i, None)] = item.sets * (2 if item.per_side else 1)
+            out[(i, None)] = (item.warmup_sets + item.sets) * (2 if item.per_side else 1)
         elif item.kind == "amrap":
             out[(i, None)] = 1
         else:

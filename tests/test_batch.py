@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -377,3 +378,21 @@ def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
     shutil.copytree(tmp_path / "one", tmp_path / "moved" / "one")
     shutil.copytree(out, tmp_path / "moved" / "out")
     assert batch.program_folder(tmp_path / "moved" / "out", load_program(tmp_path / "moved" / "one" / "p.yaml")) == tmp_path / "moved" / "out" / "p"
+
+
+@pytest.mark.engine
+def test_batch_reports_each_sessions_fit_warnings_in_a_lifters_words(tmp_path, phrase_cache):
+    tight = ROUTINE_A.replace("rest_after: 16s", "rest_after: 3s") + (
+        "      - exercise: hip-thrust\n        sets: 1\n        reps: 2\n"
+    )
+    program = make_program(tmp_path / "src", PROGRAM.replace("weeks: 2", "weeks: 1"))
+    (tmp_path / "src" / "a.yaml").write_text(tight)
+    result = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out")],
+                                env={"AUDIOCOACH_CACHE": str(phrase_cache)})
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(warned) == 1, result.stderr
+    assert warned[0].startswith("week-01/1-monday-a: ")
+    assert "The rest before Hip thrust is 3 s, too short to announce it" in warned[0]
+    # How long the fix must be depends on the voice's real clip lengths.
+    assert re.search(r"\. Make rest_after on Romanian deadlift at least \d+ s, or use verbosity minimal$", warned[0]), warned[0]

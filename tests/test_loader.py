@@ -119,6 +119,77 @@ INVALID = [
         ["routine.yaml:7:15: blocks[0].exercises[0].sets: true is not a valid number of sets (expected a whole number from 1 to 100)"],
         id="sets-bool",
     ),
+    # --- load, effort, warm-up sets
+    pytest.param(
+        rdl("reps: 8", "load: 60"),
+        ["routine.yaml:7:15: blocks[0].exercises[0].load: 60 has no unit: write 60kg or 60lb"],
+        id="load-no-unit",
+    ),
+    pytest.param(
+        rdl("reps: 8", "load: 60 stone"),
+        ["routine.yaml:7:15: blocks[0].exercises[0].load: '60 stone': 'stone' is not a unit of weight (use kg or lb)"],
+        id="load-unknown-unit",
+    ),
+    pytest.param(
+        rdl("reps: 8", "load: heavy"),
+        ["routine.yaml:7:15: blocks[0].exercises[0].load: 'heavy' is not a load (expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg)"],
+        id="load-word",
+    ),
+    pytest.param(
+        rdl("reps: 8", "load: 0kg"),
+        ["routine.yaml:7:15: blocks[0].exercises[0].load: '0kg' lifts nothing; write bodyweight, or remove 'load'"],
+        id="load-zero",
+    ),
+    pytest.param(
+        rdl("reps: 8", "load: 900kg"),
+        ["routine.yaml:7:15: blocks[0].exercises[0].load: '900kg' is heavier than any lift (at most 600kg); check the unit"],
+        id="load-too-heavy",
+    ),
+    pytest.param(
+        rdl("reps: 8", "rpe: 11"),
+        ["routine.yaml:7:14: blocks[0].exercises[0].rpe: 11 is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"],
+        id="rpe-above-ten",
+    ),
+    pytest.param(
+        rdl("reps: 8", "rpe: 7.3"),
+        ["routine.yaml:7:14: blocks[0].exercises[0].rpe: 7.3 is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"],
+        id="rpe-not-a-half-step",
+    ),
+    pytest.param(
+        rdl("reps: 8", "rir: 1.5"),
+        ["routine.yaml:7:14: blocks[0].exercises[0].rir: 1.5 is not a number of reps in reserve (expected a whole number from 0 to 5, e.g. 2)"],
+        id="rir-fraction",
+    ),
+    pytest.param(
+        rdl("reps: 8", "rpe: 8", "rir: 2"),
+        ["routine.yaml:8:9: blocks[0].exercises[0].rir: give either 'rpe' or 'rir', not both (RPE 8 is the same as rir: 2)"],
+        id="rpe-and-rir",
+    ),
+    pytest.param(
+        HEAD + "      - exercise: glute-bridge-hold\n        hold: 30s\n        rpe: 8\n        warmup_sets: 1\n",
+        [
+            "routine.yaml:7:9: blocks[0].exercises[0].rpe: 'rpe' counts the reps left in reserve; a timed set has none: remove it",
+            "routine.yaml:8:9: blocks[0].exercises[0].warmup_sets: warm-up sets belong to exercises counted in reps; remove 'warmup_sets' or give 'reps'",
+        ],
+        id="effort-and-warmups-on-a-hold",
+    ),
+    pytest.param(
+        rdl("reps: 8", "warmup_sets: 9"),
+        ["routine.yaml:7:22: blocks[0].exercises[0].warmup_sets: 9 is not a number of warm-up sets (expected a whole number from 0 to 5)"],
+        id="warmup-sets-too-many",
+    ),
+    pytest.param(
+        HEAD + "      - superset:\n          rounds: 3\n          exercises:\n            - exercise: rdl\n              reps: 8\n"
+        "              warmup_sets: 2\n            - exercise: hip-thrust\n              reps: 10\n",
+        ["routine.yaml:10:15: blocks[0].exercises[0].superset.exercises[0].warmup_sets: warm-up sets do not fit inside a superset: "
+         "warm up with an exercise of its own before it, or remove 'warmup_sets'"],
+        id="warmup-sets-in-a-superset",
+    ),
+    pytest.param(
+        rdl("reps: 8", "count: loud"),
+        ["routine.yaml:7:16: blocks[0].exercises[0].count: 'loud' is not one of: voice, reps, metronome"],
+        id="count-unknown",
+    ),
     # --- keys
     pytest.param(
         rdl("reps: 8", "temp: 3-1-1-0"),
@@ -126,11 +197,11 @@ INVALID = [
         id="unknown-key-near-miss",
     ),
     pytest.param(
-        rdl("reps: 8", "weight: 40kg"),
+        rdl("reps: 8", "bar: 40kg"),
         [
-            "routine.yaml:7:9: blocks[0].exercises[0].weight: unknown key 'weight' in an exercise (valid keys: "
+            "routine.yaml:7:9: blocks[0].exercises[0].bar: unknown key 'bar' in an exercise (valid keys: "
             "exercise, name, short_name, cues, muscles, start, sets, reps, hold, per_side, tempo, rest, "
-            "rest_after, note, alternatives)"
+            "rest_after, note, alternatives, count, load, rpe, rir, warmup_sets)"
         ],
         id="unknown-key-no-near-miss",
     ),
@@ -675,3 +746,32 @@ def test_phrase_overrides_kept() -> None:
         "rest": SourceLocation(FILE, 3, 9, "phrases.rest"),
         "done": SourceLocation(FILE, 5, 5, "phrases.done"),
     }
+
+
+@pytest.mark.parametrize(
+    "written, load",
+    [
+        ("60kg", "60kg"), ("60 kg", "60kg"), ("62.5 kilos", "62.5kg"), ("135lb", "135lb"), ("135 lbs", "135lb"),
+        ("bodyweight", "bodyweight"), ("BW", "bodyweight"), ("bodyweight+10kg", "bodyweight+10kg"),
+        ("bodyweight + 20 lb", "bodyweight+20lb"), ("+10kg", "bodyweight+10kg"), ("bodyweight-15kg", "bodyweight-15kg"),
+    ],
+)
+def test_load_in_every_form(written: str, load: str) -> None:
+    entry = loads(rdl("reps: 8", f"load: {written}"), FILE).entries[0]
+    assert str(entry.load) == load
+
+
+def test_effort_and_warmup_sets_parsed() -> None:
+    routine = loads(
+        HEAD
+        + "      - exercise: rdl\n        sets: 3\n        reps: 8\n        load: 60kg\n        rpe: 8.5\n        warmup_sets: 2\n"
+        + "      - exercise: hip-thrust\n        reps: 10\n        rir: 0\n        count: reps\n"
+        + "      - superset:\n          rounds: 2\n          exercises:\n            - exercise: good-morning\n"
+        + "              reps: 8\n              load: 20kg\n              rir: 3\n            - exercise: glute-bridge\n              reps: 12\n",
+        FILE,
+    )
+    rdl_, thrust, gm, bridge = routine.entries
+    assert (str(rdl_.load), str(rdl_.effort), rdl_.effort.reserve, rdl_.warmup_sets) == ("60kg", "RPE 8.5", 1.5, 2)
+    assert (thrust.load, str(thrust.effort), thrust.effort.rpe, thrust.warmup_sets, thrust.count) == (None, "0 RIR", 10, 0, "reps")
+    assert (str(gm.load), str(gm.effort)) == ("20kg", "3 RIR")
+    assert (bridge.load, bridge.effort, bridge.count) == (None, None, None)

@@ -79,7 +79,7 @@ def test_parse_override(kind, text, expected):
         ("rate", "900", "--rate 900: '900' is not a speech rate (expected words per minute from 80 to 450)"),
         ("verbosity", "chatty", "--verbosity chatty: 'chatty' is not one of: minimal, standard, coach"),
         ("bitrate", "64", "--bitrate 64: '64' is not an MP3 bitrate (expected 8k to 320k, e.g. 64k)"),
-        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, voice, rate, verbosity, rest_policy, rep_range, bitrate)"),
+        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range, bitrate)"),
     ],
 )
 def test_parse_override_errors(kind, text, message):
@@ -211,3 +211,99 @@ def test_bad_rest_policy_is_a_clear_error():
 
     with pytest.raises(OverrideError, match=r"^--rest-policy median: 'median' is not one of: min, mid, max$"):
         parse_overrides(rest_policy="median")
+
+
+def test_load_override_names_one_exercise(routine):
+    o = parse_override("load", "romanian-deadlift=62.5 kg")
+    assert (o.kind, o.exercise, o.value, o.flag) == ("load", "romanian-deadlift", "62.5kg", "--load romanian-deadlift=62.5kg")
+    changed, applied = resolve_overrides(routine, [o])
+    assert [str(e.load) if e.load else None for e in changed.entries] == ["62.5kg", None, None]
+    assert [str(a) for a in applied] == ["62.5kg (routine: none; from --load romanian-deadlift=62.5kg)"]
+    assert override_meta([o], applied) == {
+        "overrides": "--load romanian-deadlift=62.5kg",
+        "override.load.romanian-deadlift": "62.5kg (routine: none; from --load romanian-deadlift=62.5kg)",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("60kg", "--load 60kg: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift=60kg"),
+        ("rdl=60", "--load rdl=60: '60' has no unit: write 60kg or 60lb"),
+        ("=60kg", "--load =60kg: the exercise id before '=' is missing (e.g. hip-thrust=60kg)"),
+    ],
+)
+def test_load_override_errors(text, message):
+    with pytest.raises(OverrideError) as exc:
+        parse_override("load", text)
+    assert str(exc.value) == message
+
+
+def test_load_override_unknown_exercise(routine):
+    with pytest.raises(OverrideError, match=r"--load squat=60kg: 'squat' is not an exercise in this routine"):
+        resolve_overrides(routine, [parse_override("load", "squat=60kg")])
+
+
+# ---------------------------------------------------------------- --load on the command line
+
+LOADED_PROGRAM = """\
+title: Hinge block
+weeks: 2
+days:
+  - day: Monday
+    routine:
+      title: Hinge day
+      blocks:
+        - name: Main
+          exercises:
+            - exercise: romanian-deadlift
+              sets: 2
+              reps: 8-9
+              rpe: 8
+              warmup_sets: 1
+            - exercise: hip-thrust
+              reps: 10
+              load: 135lb
+progression:
+  - reps: +1
+  - load: +5lb
+    exercises: [hip-thrust]
+"""
+
+
+def test_load_option_errors_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from audiocoach.cli import cli
+
+    (tmp_path / "r.yaml").write_text(ROUTINE)
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["plan", str(tmp_path / "r.yaml"), "--load", "60kg"])
+    assert (bad.exit_code, bad.output) == (1, "Error: --load 60kg: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift=60kg\n")
+    unknown = runner.invoke(cli, ["plan", str(tmp_path / "r.yaml"), "--load", "squat=60kg"])
+    assert unknown.exit_code == 1
+    assert unknown.output.startswith("Error: --load squat=60kg: 'squat' is not an exercise in this routine")
+
+
+@pytest.mark.engine
+def test_plan_program_shows_load_effort_warmups_and_notes(tmp_path, cli_env):
+    from click.testing import CliRunner
+
+    from audiocoach.cli import cli
+
+    (tmp_path / "p.yaml").write_text(LOADED_PROGRAM)
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path / "p.yaml"), "--load", "rdl=60kg"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    pad = " " * 31
+    lines = [line for line in result.output.splitlines() if line.startswith(pad) or "romanian-deadlift " in line or "hip-thrust " in line]
+    assert lines == [
+        "      romanian-deadlift        2 x 8              tempo 3-1-1-0  rest 60s       then 90s",
+        pad + "load 60kg, RPE 8, after 1 warm-up set",
+        "      hip-thrust               1 x 10             tempo 2-0-1-2  rest 60s       then 90s",
+        pad + "load 135lb",
+        "      romanian-deadlift        2 x 9              tempo 3-1-1-0  rest 60s       then 90s",
+        pad + "load 60kg, RPE 8, after 1 warm-up set",
+        "      hip-thrust               1 x 10             tempo 2-0-1-2  rest 60s       then 90s",
+        pad + "load 140lb",
+    ]
+    assert result.output.startswith("Hinge block: 2 weeks, 1 sessions a week\nOverrides: --load rdl=60kg\n")

@@ -47,11 +47,13 @@ def test_number_words(n: int, words: str) -> None:
     [
         (1_000, "one second"),
         (45_000, "forty-five seconds"),
-        (60_000, "one minute"),
-        (61_000, "one minute one"),
-        (90_000, "one minute thirty"),
+        (60_000, "a minute"),
+        (61_000, "sixty-one seconds"),
+        (70_000, "seventy seconds"),
+        (90_000, "a minute and a half"),
         (120_000, "two minutes"),
-        (150_000, "two minutes thirty"),
+        (130_000, "two minutes ten"),
+        (150_000, "two and a half minutes"),
         (0, "zero seconds"),
         (29_600, "thirty seconds"),  # rounded to the nearest second
     ],
@@ -113,14 +115,29 @@ def test_shipped_phrase_keys_match_placeholders() -> None:
     assert set(PLACEHOLDERS) <= set(shipped), sorted(set(PLACEHOLDERS) - set(shipped))
 
 
+def _flat(templates: list) -> list:
+    """A key's templates; a key with several variants holds a list of lists."""
+    return [t for v in templates for t in (v if isinstance(v, list) else [v])]
+
+
 def test_every_shipped_template_is_valid() -> None:
     bad = [
         (key, template, check_template(key, template))
         for key, templates in _shipped().items()
-        for template in templates
+        for template in _flat(templates)
         if not isinstance(template, str) or check_template(key, template)
     ]
     assert bad == []
+
+
+def test_a_key_with_variants_rotates_and_overrides_replace_them() -> None:
+    book = default_phrasebook()
+    assert book.count("encourage") >= 3
+    seen = [book.variants("encourage", turn=t)[0] for t in range(book.count("encourage"))]
+    assert len(set(seen)) == len(seen)
+    assert book.variants("encourage", turn=book.count("encourage")) == book.variants("encourage", turn=0)
+    custom = book.with_overrides({"encourage": ("Keep going.",)})
+    assert custom.count("encourage") == 1 and custom.variants("encourage", turn=2) == ("Keep going.",)
 
 
 def test_every_shipped_key_has_wordings() -> None:

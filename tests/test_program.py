@@ -6,7 +6,7 @@ import pytest
 
 from audiocoach.errors import RoutineError
 from audiocoach.loader import loads
-from audiocoach.model import RepRange, Rest
+from audiocoach.model import Load, RepRange, Rest
 from audiocoach.overrides import OverrideError, parse_overrides
 from audiocoach.program import (
     Deload,
@@ -67,7 +67,7 @@ def test_reps_double_progression():
     assert all(r.low == r.high for r in reps)
     notes = weekly([Rule("reps", amount=1)], "romanian-deadlift", "note", weeks=7)
     assert notes[:3] == [None, None, None]
-    assert notes[3] == "Back to 8 reps this week: you reached 10 last time, so add a little load."
+    assert notes[3] == "Back to eight reps this week: you reached ten last week, so add a little load."
     assert notes[4] is None and notes[6] == notes[3]
 
 
@@ -76,7 +76,7 @@ def test_reps_step_clamps_to_the_top_before_going_back():
     assert [r.low for r in reps] == [6, 9, 10, 6, 9]
     # the existing note stays, after the add-load note
     assert entry(progress_routine(ROUTINE, [Rule("reps", amount=3, range=RepRange(6, 10))], 4), "hip-thrust").note == (
-        "Back to 6 reps this week: you reached 10 last time, so add a little load. Squeeze at the top."
+        "Back to six reps this week: you reached ten last week, so add a little load. Squeeze at the top."
     )
 
 
@@ -149,7 +149,7 @@ def test_shipped_program_weeks():
     assert [thursday[w].dose for w in range(1, 7)] == ["3 x 8", "3 x 9", "4 x 10", "3 x 10", "4 x 8", "4 x 9"]
     assert [thursday[w].tempo.text for w in range(1, 7)] == ["3-1-1-0", "3-1-1-0", "4-0-1-0", "4-0-1-0", "3-1-1-0", "3-1-1-0"]
     assert [str(thursday[w].rest) for w in range(1, 7)] == ["60-90s", "60-90s", "75-105s", "105-135s", "75-105s", "75-105s"]
-    assert thursday[5].note.startswith("Back to 8 reps")
+    assert thursday[5].note.startswith("Back to eight reps this week: you reached ten in week three")
     assert [s.deload for s in got if s.day == "Monday"] == [False, False, False, True, False, False]
     assert got[6].routine.title == "Week 4, Monday, deload: Posterior chain workout"
 
@@ -238,7 +238,7 @@ deload:
         "p.yaml:5:14: days[0].routine: 'nowhere.yaml' is not a file (routine files are relative to the program's folder, "
         f"{ROOT / 'routines'})",
         "p.yaml:12:25: days[1].routine.blocks[0].exercises[0].exercise: 'hip-thurst' is not an exercise in the library (did you mean 'hip-thrust'?)",
-        "p.yaml:15:5: progression[0]: a rule changes exactly one of reps, sets, tempo, rest, rest_after (found reps, sets); split it into one rule each",
+        "p.yaml:15:5: progression[0]: a rule changes exactly one of reps, sets, tempo, rest, rest_after, load (found reps, sets); split it into one rule each",
         "p.yaml:17:12: progression[1].tempo: '3-1-x' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)",
         "p.yaml:18:11: progression[2].rest: 'soon' is not a duration (expected a duration such as 45s, 1m30s, 1:30 or 90)",
         "p.yaml:19:12: progression[2].weeks: '3-9': week 9 is outside this program (weeks 1 to 4)",
@@ -289,3 +289,234 @@ def test_parse_weeks(text, expected):
 def test_parse_weeks_errors(text):
     with pytest.raises(ValueError):
         parse_weeks(text, 6)
+
+
+# ---------------------------------------------------------------- telling the truth (issue 10, point 9)
+
+LOADED = loads(
+    """\
+title: Loaded
+blocks:
+  - name: Main
+    exercises:
+      - exercise: romanian-deadlift
+        sets: 3
+        reps: 8-9
+        load: 60kg
+        rpe: 8
+      - exercise: hip-thrust
+        sets: 3
+        reps: 10
+        load: 135lb
+        rir: 1
+      - exercise: back-extension
+        sets: 2
+        reps: 12
+        load: bodyweight
+""",
+    "loaded.yaml",
+)
+
+
+def loaded_weekly(rules, ex_id, attr, weeks=6, deload=None):
+    return [getattr(entry(progress_routine(LOADED, rules, w, weeks=weeks, deload=deload), ex_id), attr) for w in range(1, weeks + 1)]
+
+
+def test_deload_week_repeats_reps_without_a_false_add_load_note():
+    # The issue's case: 8-9 reps, deload in week 4. Week 3 went back to 8; the deload
+    # repeats week 3 and must not claim "you reached 9 last time".
+    rules = [Rule("reps", amount=1, range=RepRange(8, 9))]
+    deload = Deload(weeks=(4,))
+    assert [r.low for r in weekly(rules, "romanian-deadlift", "reps", deload=deload)] == [8, 9, 8, 8, 9, 8]
+    assert weekly(rules, "romanian-deadlift", "note", deload=deload) == [
+        None, None,
+        "Back to eight reps this week: you reached nine last week, so add a little load.",
+        None, None,
+        "Back to eight reps this week: you reached nine last week, so add a little load.",
+    ]
+
+
+def test_add_load_note_after_a_deload_names_the_week_it_refers_to():
+    deload = Deload(weeks=(4,))
+    notes = weekly([Rule("reps", amount=1)], "romanian-deadlift", "note", weeks=6, deload=deload)
+    # 8, 9, 10, deload (10 again, lighter), then back to 8: the 10 at full load was week 3.
+    assert notes == [None, None, None, None, "Back to eight reps this week: you reached ten in week three, so add a little load.", None]
+    got = entry(progress_routine(ROUTINE, [Rule("reps", amount=1)], 5, weeks=6, deload=deload), "romanian-deadlift")
+    assert [(n.kind, n.short) for n in got.program_notes] == [("add_load", "back to 8 reps (10 in week 3): add load")]
+
+
+def test_deload_week_says_it_is_one_and_asks_for_lighter_loads():
+    deload = Deload(weeks=(4,), sets=-1, rest_ms=30_000)
+    notices = [progress_routine(ROUTINE, [], w, weeks=6, deload=deload).notice for w in range(1, 7)]
+    assert notices == [
+        None, None, None,
+        "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
+        "Leave more in the tank and let your body recover.",
+        "The deload is over: back to your working weights this week.",
+        None,
+    ]
+    assert progress_routine(ROUTINE, [], 2, weeks=4, deload=Deload(weeks=(2,), sets=-2, rest_ms=0, load_pct=-20)).notice == (
+        "This is a deload week: about twenty percent lighter on every lift and two sets fewer. "
+        "Leave more in the tank and let your body recover."
+    )
+
+
+def test_deload_lightens_loads_to_a_plate_step_and_leaves_more_in_reserve():
+    deload = Deload(weeks=(2,))
+    assert [str(x) for x in loaded_weekly([], "romanian-deadlift", "load", weeks=3, deload=deload)] == ["60kg", "55kg", "60kg"]
+    assert [str(x) for x in loaded_weekly([], "hip-thrust", "load", weeks=3, deload=deload)] == ["135lb", "120lb", "135lb"]
+    assert [str(x) for x in loaded_weekly([], "back-extension", "load", weeks=2, deload=deload)] == ["bodyweight"] * 2
+    assert [str(x) for x in loaded_weekly([], "romanian-deadlift", "effort", weeks=3, deload=deload)] == ["RPE 8", "RPE 6", "RPE 8"]
+    assert [str(x) for x in loaded_weekly([], "hip-thrust", "effort", weeks=3, deload=deload)] == ["1 RIR", "3 RIR", "1 RIR"]
+    # load: 0% keeps the loads (a volume-only deload) and the notice does not ask for lighter ones
+    keep = Deload(weeks=(2,), load_pct=0)
+    assert str(loaded_weekly([], "romanian-deadlift", "load", weeks=2, deload=keep)[1]) == "60kg"
+    assert "lighter" not in progress_routine(LOADED, [], 2, weeks=2, deload=keep).notice
+
+
+def test_double_progression_with_a_load_adds_the_plate_step_itself():
+    rules = [Rule("reps", amount=1)]
+    assert [str(x) for x in loaded_weekly(rules, "romanian-deadlift", "load", weeks=6)] == ["60kg", "60kg", "62.5kg", "62.5kg", "65kg", "65kg"]
+    note = loaded_weekly(rules, "romanian-deadlift", "note", weeks=3)[2]
+    assert note == "Back to eight reps this week, with two and a half kilos more: you reached nine last week."
+    short = entry(progress_routine(LOADED, rules, 3, weeks=3), "romanian-deadlift").program_notes[0].short
+    assert short == "back to 8 reps (9 last week): +2.5kg"
+
+
+def test_load_rule_adds_weight_each_week_and_pauses_in_a_deload():
+    rule = Rule("load", load_step=2.5, load_unit="kg")
+    deload = Deload(weeks=(3,))
+    assert [str(x) for x in loaded_weekly([rule], "romanian-deadlift", "load", weeks=5, deload=deload)] == [
+        "60kg", "62.5kg", "55kg", "65kg", "67.5kg"
+    ]
+    # a kg rule leaves a lb load and plain bodyweight alone unless it names them
+    assert {str(x) for x in loaded_weekly([rule], "hip-thrust", "load", weeks=3)} == {"135lb"}
+    assert {str(x) for x in loaded_weekly([rule], "back-extension", "load", weeks=3)} == {"bodyweight"}
+    named = Rule("load", load_step=2.5, load_unit="kg", exercises=("back-extension",))
+    assert [str(x) for x in loaded_weekly([named], "back-extension", "load", weeks=3)] == [
+        "bodyweight", "bodyweight+2.5kg", "bodyweight+5kg"
+    ]
+    fixed = Rule("load", load=Load(70.0, "kg"), weeks=(5, 6))
+    assert [str(x) for x in loaded_weekly([fixed], "romanian-deadlift", "load")] == ["60kg"] * 4 + ["70kg"] * 2
+
+
+def test_load_rule_in_a_program_file(tmp_path):
+    (tmp_path / "r.yaml").write_text(
+        "title: R\nblocks:\n  - name: M\n    exercises:\n      - exercise: romanian-deadlift\n        reps: 8\n        load: 60kg\n"
+        "      - exercise: hip-thrust\n        reps: 10\n        load: 135lb\n      - exercise: good-morning\n        reps: 10\n"
+    )
+    base = "title: P\nweeks: 3\ndays:\n  - day: Mon\n    routine: r.yaml\nprogression:\n"
+    (tmp_path / "p.yaml").write_text(base + "  - load: +2.5kg\n    exercises: [romanian-deadlift]\n  - load: +5lb\n")
+    got = sessions(load_program(tmp_path / "p.yaml"))
+    assert [(str(entry(s.routine, "romanian-deadlift").load), str(entry(s.routine, "hip-thrust").load)) for s in got] == [
+        ("60kg", "135lb"), ("62.5kg", "140lb"), ("65kg", "145lb")
+    ]
+    (tmp_path / "q.yaml").write_text(base + "  - load: +2.5kg\n    exercises: [hip-thrust, good-morning]\n")
+    with pytest.raises(RoutineError) as exc:
+        sessions(load_program(tmp_path / "q.yaml"))
+    where = f"{tmp_path / 'q.yaml'}:7:5: progression[0].load"
+    assert str(exc.value).splitlines() == [
+        f"{where}: 'good-morning' has no load to add to; give it one in its routine (e.g. load: 60kg) or remove it from this rule",
+        f"{where}: 'hip-thrust' is loaded in lb but this rule adds kg; write the rule in lb",
+    ]
+
+
+def test_load_and_deload_errors_at_file_line_col():
+    got = problems("""\
+title: P
+weeks: 4
+days:
+  - day: Monday
+    routine: posterior-chain.yaml
+progression:
+  - load: +2.5
+  - load: +0kg
+  - load: 60
+  - load: +2.5 stone
+deload:
+  every: 2
+  load: 10%
+""")
+    assert got == [
+        "p.yaml:7:11: progression[0].load: 2.5 has no unit: write +2.5kg to add that much each week, or 2.5kg to set the load",
+        "p.yaml:8:11: progression[1].load: '+0kg' changes nothing; write e.g. +2.5kg, or remove the rule",
+        "p.yaml:9:11: progression[2].load: 60 has no unit: write +60kg to add that much each week, or 60kg to set the load",
+        "p.yaml:10:11: progression[3].load: '+2.5 stone' is not a load change (expected the load added each week, e.g. +2.5kg or +5lb, or a load such as 70kg)",
+        "p.yaml:13:9: deload.load: '10%' is not a deload load change (expected a percentage from -50% to 0%, e.g. -10% for ten percent lighter)",
+    ]
+
+
+def test_shipped_program_deload_week_and_the_week_after():
+    got = sessions(load_program(SHIPPED))
+    monday = {s.week: s.routine for s in got if s.day == "Monday"}
+    assert monday[4].notice.startswith("This is a deload week: about ten percent lighter on every lift")
+    assert monday[5].notice == "The deload is over: back to your working weights this week."
+    assert [monday[w].notice for w in (1, 2, 3, 6)] == [None] * 4
+    # no add-load note in the deload week, whatever the exercise
+    assert not any(n.kind == "add_load" for e in monday[4].entries for n in e.program_notes)
+
+
+def test_add_load_note_is_spoken_in_the_compiled_session():
+    from audiocoach.compiler import compile_routine, estimate_ms
+
+    week4 = progress_routine(ROUTINE, [Rule("reps", amount=1)], 4, weeks=4)
+    spoken = [e.text for e in compile_routine(week4, estimate_ms).events if e.kind == "speech"]
+    assert "Back to eight reps this week: you reached ten last week, so add a little load." in spoken
+
+
+def test_readme_documents_every_rule_and_deload_key():
+    from audiocoach.program import ACTIONS, DELOAD_KEYS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    programs = readme.split("## Programs and batch rendering", 1)[1]
+    for action in ACTIONS:
+        assert f"| `{action}: " in programs, f"progression rule '{action}' is not in the README's rule table"
+    deload = programs.split("#### Deload weeks", 1)[1].split("####", 1)[0]
+    for key in DELOAD_KEYS:
+        assert f"{key}: " in deload, f"deload key '{key}' has no example in the README"
+
+
+def test_deload_lightens_group_members_but_leaves_their_rounds_to_the_group():
+    routine = loads(
+        "title: G\nblocks:\n  - name: M\n    exercises:\n      - superset:\n          rounds: 3\n          exercises:\n"
+        "            - exercise: romanian-deadlift\n              reps: 8\n              load: 80kg\n              rpe: 9\n"
+        "            - exercise: hip-thrust\n              reps: 10\n",
+        "g.yaml",
+    )
+    week2 = progress_routine(routine, [Rule("load", load_step=2.5, load_unit="kg")], 2, weeks=2, deload=Deload(weeks=(2,)))
+    group = week2.items[0]
+    assert (group.rounds, group.rest) == (3, routine.items[0].rest)
+    rdl_, thrust = group.members
+    # the load step does not climb in the deload week; 80kg less ten percent is 72.5kg
+    assert (str(rdl_.load), str(rdl_.effort), rdl_.sets) == ("72.5kg", "RPE 7", 1)
+    assert (thrust.load, thrust.effort) == (None, None)
+
+
+def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
+    from audiocoach.compiler import compile_routine, estimate_ms
+
+    (tmp_path / "r.yaml").write_text(
+        "title: Hinge day\nblocks:\n  - name: M\n    exercises:\n      - exercise: romanian-deadlift\n        sets: 3\n"
+        "        reps: 8\n        load: 60kg\n        rpe: 8\n"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "title: P\nweeks: 3\ndays:\n  - day: Monday\n    routine: r.yaml\nprogression:\n  - load: +2.5kg\ndeload:\n  weeks: 2\n"
+    )
+    week = {s.week: s.routine for s in sessions(load_program(tmp_path / "p.yaml"))}
+
+    def said(routine):
+        return [e.text for e in compile_routine(routine, estimate_ms).events if e.kind == "speech"]
+
+    deload = said(week[2])
+    assert deload[:2] == [
+        "Week 2, Monday, deload: Hinge day. About three minutes. Let's get to work.",
+        "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
+        "Leave more in the tank and let your body recover.",
+    ]
+    # 60kg less ten percent, to the plate: 55kg; RPE 8 becomes RPE 6
+    assert "Set one: fifty-five kilos, leave four in the tank." in deload
+    after = said(week[3])
+    assert after[1] == "The deload is over: back to your working weights this week."
+    assert "Set one: sixty-two and a half kilos, leave two in the tank." in after
+    assert "Next, the last set: sixty-two and a half kilos, leave two in the tank." in after
+    assert not any("deload" in line.lower() for line in said(week[1]))

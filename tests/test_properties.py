@@ -4,10 +4,15 @@ speech, no two sounds overlap, the length is exact, every work window is reps x 
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import re
+
 from audiocoach.compiler import compile_routine, estimate_ms
+from audiocoach.counting import count_mode
+from audiocoach.model import Group
+from audiocoach.phrases import number_words
 from audiocoach.errors import RoutineError
 from audiocoach.library import default_library
 from audiocoach.loader import loads
@@ -46,8 +51,12 @@ def entry(draw, in_group: str | None = None) -> list[str]:
         lines.append(f"per_side: {str(draw(st.booleans())).lower()}")
     if draw(st.booleans()):
         lines.append(f"tempo: {draw(tempos)}")
+    if draw(st.integers(0, 3)) == 0:
+        lines.append(f"count: {draw(st.sampled_from(['voice', 'reps', 'metronome']))}")
     if in_group is None:
         lines.append(f"sets: {draw(st.integers(1, 4))}")
+        if lines[1].startswith("reps:") and draw(st.integers(0, 3)) == 0:
+            lines.append(f"warmup_sets: {draw(st.integers(1, 2))}")
         lines.append(f"rest: {draw(rests)}")
         lines.append(f"rest_after: {draw(rests)}")
     return lines
@@ -86,7 +95,7 @@ def routines(draw) -> str:
     defaults = [
         f"rep_range: {draw(st.sampled_from(['range', 'bottom', 'top']))}",
         f"rest_policy: {draw(st.sampled_from(['min', 'mid', 'max']))}",
-        f"count: {draw(st.sampled_from(['voice', 'metronome']))}",
+        f"count: {draw(st.sampled_from(['voice', 'reps', 'metronome']))}",
         f"verbosity: {draw(st.sampled_from(['minimal', 'standard', 'coach']))}",
         f"lead_in: {draw(st.integers(1, 6))}s",
         f"switch: {draw(st.integers(1, 10))}s",
@@ -105,8 +114,8 @@ def test_generated_routines_keep_time(text: str, speech_speed: float):
     try:
         routine = loads(text, "generated.yaml")
     except RoutineError as exc:
-        # Only an EMOM whose work does not fit its interval may be refused.
-        assume(all("EMOM interval" in line for line in str(exc).splitlines()))
+        # Only an EMOM whose work does not fit its interval may be refused (anything else fails).
+        assert all("EMOM interval" in line for line in str(exc).splitlines()), str(exc)
         return
     measure = lambda kind, t: max(1, int(estimate_ms(kind, t) * (speech_speed if kind == "speech" else 1)))  # noqa: E731
     tl = compile_routine(routine, measure)
@@ -123,3 +132,58 @@ def test_generated_routines_keep_time(text: str, speech_speed: float):
             reps = sorted(firsts)
             gaps = {firsts[b] - firsts[a] for a, b in zip(reps, reps[1:]) if b == a + 1}
             assert len(gaps) <= 1, (seg, firsts)
+
+
+# --------------------------------------------------------------------------- counting
+
+NUMBER_WORDS = {number_words(i) for i in range(0, 100)} | {w for i in range(21, 100) for w in number_words(i).split("-")}
+
+
+def _numbers_in(text: str) -> list[str]:
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())
+    return [w for w in words if w in NUMBER_WORDS]
+
+
+def _entry_of(routine, seg):
+    item = routine.items[seg.exercise]
+    if isinstance(item, Group):
+        if item.kind in ("amrap", "intervals"):
+            return None
+        return item.members[seg.member]
+    return item
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=routines(), speech_speed=st.sampled_from([0.3, 0.6, 1.0]))
+def test_every_rep_number_is_heard_in_its_rep_and_means_only_that(text: str, speech_speed: float):
+    """In every set counted aloud, each rep's number starts on its rep and ends within it,
+    and no number said during the reps is anything but the rep number (seconds are ticks)."""
+    try:
+        routine = loads(text, "generated.yaml")
+    except RoutineError as exc:
+        assert all("EMOM interval" in line for line in str(exc).splitlines()), str(exc)
+        return
+    measure = lambda kind, t: max(1, int(estimate_ms(kind, t) * (speech_speed if kind == "speech" else 1)))  # noqa: E731
+    tl = compile_routine(routine, measure)
+    lead = routine.settings.lead_in_ms
+    for seg in tl.of_kind("segment"):
+        entry = _entry_of(routine, seg) if seg.role == "work" else None
+        if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
+            continue
+        warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
+        reps_start = seg.start_ms + lead
+        inside = [e for e in tl.sounds if reps_start <= e.start_ms < seg.end_ms and e.kind == "speech"]
+        for rep in range(1, n + 1):
+            t0 = reps_start + (rep - 1) * entry.tempo.rep_ms
+            calls = [e for e in inside if e.role == "rep_start" and e.rep == rep]
+            assert len(calls) == 1, (seg, rep, calls)
+            call = calls[0]
+            assert call.start_ms == t0 and call.end_ms <= t0 + entry.tempo.rep_ms, (call, t0)
+            assert _numbers_in(call.text)[:1] == [number_words(rep)], call
+        for e in inside:
+            said = _numbers_in(e.text)
+            if e.role == "rep_start":
+                assert said == [number_words(e.rep)], e  # the rep number, once, and no other
+            elif e.role != "two_more":  # "Two more." names what is left, not a count
+                assert said == [], e

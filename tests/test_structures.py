@@ -91,11 +91,11 @@ def test_amrap_time_cap_and_remaining_cues():
     assert len(work) == 1 and work[0].length_ms == 300_000
     inside = [(e.start_ms - work[0].start_ms, e.text) for e in tl.sounds if work[0].start_ms <= e.start_ms < work[0].end_ms]
     remaining = [x for x in inside if x[1].endswith(" left.")]
-    assert remaining == [(60_000, "four minutes left."), (120_000, "three minutes left."), (180_000, "two minutes left."), (240_000, "one minute left.")]
+    assert remaining == [(60_000, "Four minutes left."), (120_000, "Three minutes left."), (180_000, "Two minutes left."), (240_000, "A minute left.")]
     assert (290_000, "Ten seconds.") in inside
     assert [x for x in inside if x[1] in ("three", "two", "one")] == [(297_000, "three"), (298_000, "two"), (299_000, "one")]
     announce = [e.text for e in tl.sounds if e.role == "announce_group"]
-    assert announce == ["AMRAP, five minutes: Kettlebell swing, ten, then Glute bridge, ten."]
+    assert announce == ["As many rounds as possible, five minutes: Kettlebell swing, ten, then Glute bridge, ten."]
 
 
 def test_tabata_defaults_eight_rounds_of_20_on_10_off():

@@ -25,28 +25,39 @@ def posterior_plan(phrase_cache):
     return json.loads(result.stdout)
 
 
-def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan):
+def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
+    from audiocoach.fit import GAP_MS
+    from audiocoach.onset import clip_onsets
+    from audiocoach.phrases import number_words
+    from audiocoach.render import RenderOptions, synthesizer_for
     from audiocoach.timeline import Timeline
 
     tl = Timeline.from_dict(posterior_plan)
     routine = load(ROOT / "routines" / "posterior-chain.yaml")
     check_invariants(routine, tl)
+    synth = synthesizer_for(routine, RenderOptions(cache_dir=str(phrase_cache)))
+    onset = clip_onsets(synth.clip, synth.sample_rate)
     rdl = next(i for i, item in enumerate(routine.items) if getattr(item, "exercise", None) and item.exercise.id == "romanian-deadlift")
     assert routine.items[rdl].tempo.text == "3-1-1-0"
     reps_seen = 0
     for seg in (s for s in tl.of_kind("segment") if s.role == "work" and s.exercise == rdl):
         beats = [e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.rep is not None]
         for rep in sorted({e.rep for e in beats}):
-            cues = [e for e in beats if e.rep == rep]
+            cues = [e for e in beats if e.rep == rep and e.role in ("rep_start", "phase", "tick")]
             t0 = seg.start_ms + routine.settings.lead_in_ms + (rep - 1) * 5000
-            offsets = sorted(e.start_ms - t0 for e in cues)
-            if any(e.role == "more_reps" for e in cues):
-                # rep 9 of 8-10: "more if you have them" takes the place of the counts
-                assert offsets == [0, 1000, 3000, 4000]
+            # Where each beat is *heard*: its start plus its clip's attack.
+            heard = sorted((e.start_ms + onset(e.kind, e.text) - t0, e.text) for e in cues)
+            words = [h for h in heard if h[1] != "tick"]
+            assert words == [(0, f"{number_words(rep)}, lower"), (3000, "hold"), (4000, "drive")], heard
+            ticks = [t for t, text in heard if text == "tick"]
+            if any(e.role == "more_reps" for e in beats if e.rep == rep):
+                assert ticks == []  # rep 9 of 8-10: its ticks make room for "More if you have them"
             else:
-                assert offsets == [0, 1000, 2000, 3000, 4000], (rep, [(e.start_ms - t0, e.text) for e in cues])
-            assert cues[0].text.endswith(" down") and cues[0].role == "rep_start"
+                # A tick gives way only while the rep number is still sounding.
+                call = next(e for e in cues if e.role == "rep_start")
+                expected = [t for t in (1000, 2000) if call.end_ms + GAP_MS <= t0 + t]
+                assert ticks == expected, heard
             reps_seen += 1
     assert reps_seen == 4 * 10
-    # With the real voice, no beat of this session needed shortening or dropping.
-    assert [c for c in tl.changes if c.role in ("rep_start", "count", "countdown", "phase_pause")] == []
+    # With the real voice, no rep number or countdown of this session needed shortening or dropping.
+    assert [c for c in tl.changes if c.role in ("rep_start", "countdown")] == []

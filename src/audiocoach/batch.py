@@ -60,6 +60,8 @@ class SessionResult:
     duration_ms: int | None = None
     error: str | None = None
     athlete: str | None = None
+    #: Fit warnings of the session, in a lifter's words (see audiocoach.advice).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -195,16 +197,16 @@ class _Job:
     meta: dict[str, str]
 
 
-def _render(job: _Job) -> tuple[str, int | None, str | None]:
-    """Render one session; returns (key, duration_ms, error). Never raises an Exception:
-    custom exceptions do not always survive pickling back to the parent."""
+def _render(job: _Job) -> tuple[str, int | None, str | None, tuple[str, ...]]:
+    """Render one session; returns (key, duration_ms, error, warnings). Never raises an
+    Exception: custom exceptions do not always survive pickling back to the parent."""
     try:
         result = build(job.source, job.output, options=job.options, routine=job.routine, meta=job.meta)
-        return job.key, result.timeline.duration_ms, None
+        return job.key, result.timeline.duration_ms, None, tuple(str(c) for c in result.timeline.changes)
     except AudiocoachError as exc:
-        return job.key, None, str(exc)
+        return job.key, None, str(exc), ()
     except Exception as exc:  # a failing session must not stop the others
-        return job.key, None, f"{type(exc).__name__}: {exc}"
+        return job.key, None, f"{type(exc).__name__}: {exc}", ()
 
 
 def sweep_partial(folder: Path) -> list[Path]:
@@ -382,11 +384,12 @@ def _run(
         for f in executor.as_completed(keys):
             key = keys[f]
             job, digest, s, t = by_key[key]
+            warnings: tuple[str, ...] = ()
             try:
-                _, duration_ms, error = f.result()
+                _, duration_ms, error, warnings = f.result()
             except Exception as exc:  # the worker died (e.g. killed), or the job did not travel
                 duration_ms, error = None, f"the worker process stopped ({type(exc).__name__}: {exc})"
-            _record(results, t, s, job, digest, duration_ms, error)
+            _record(results, t, s, job, digest, duration_ms, error, warnings)
             write_manifest(t.folder, t.manifest)
             done += 1
             if progress:
@@ -401,11 +404,11 @@ def _run(
 
 
 def _record(results: dict[str, SessionResult], t: _Target, s: Session, job: _Job, digest: str,
-            duration_ms: int | None, error: str | None) -> None:
+            duration_ms: int | None, error: str | None, warnings: tuple[str, ...] = ()) -> None:
     output = t.folder / f"{s.key}.mp3"
     athlete = t.athlete.name if t.athlete else None
     if error is None:
-        results[job.key] = SessionResult(job.key, s.week, s.day, job.routine.title, output, "built", duration_ms, athlete=athlete)
+        results[job.key] = SessionResult(job.key, s.week, s.day, job.routine.title, output, "built", duration_ms, athlete=athlete, warnings=warnings)
         t.manifest[s.key] = {"hash": digest, "output": output.relative_to(t.folder).as_posix(),
                              "title": job.routine.title, "duration_ms": duration_ms}
     else:

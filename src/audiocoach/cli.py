@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB, RATE, RATE_MAX, RATE_MIN
 from .errors import AudiocoachError, clip
+from .compiler import fit_warnings
 from .library import default_library
 from .loader import load
 from .batch import build_program, plan_program
@@ -114,16 +115,20 @@ def override_options(func):
     @click.option("--verbosity", help="How much the coach says: minimal, standard or coach; default: the routine's.")
     @click.option("--rest-policy", help="Which end of a rest range (45-90s): min, mid or max; default: the routine's (mid).")
     @click.option("--rep-range", help="How a rep range (8-10) is timed: range, bottom or top; default: the routine's (range).")
+    @click.option("--load", "load_override", multiple=True, metavar="EXERCISE=LOAD", help="What one exercise lifts (romanian-deadlift=60kg, dip=bodyweight+10kg); repeatable.")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        # Kept out of every command's signature: _overrides picks it up from the context.
+        click.get_current_context().meta["audiocoach.load"] = kwargs.pop("load_override", ())
         return func(*args, **kwargs)
 
     return wrapper
 
 
 def _overrides(tempo=(), rest=(), rest_after=(), verbosity=None, voice=None, rate=None, bitrate=None, rest_policy=None, rep_range=None):
+    loads_given = click.get_current_context().meta.get("audiocoach.load", ())
     return parse_overrides(tempo=tempo, rest=rest, rest_after=rest_after, verbosity=verbosity, voice=voice, rate=rate,
-                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range)
+                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range, load=loads_given)
 
 
 def _given_bitrate(bitrate):
@@ -311,6 +316,8 @@ def _plan_program(path, as_json, weeks, overrides, options):
             week = s.week
             click.echo(f"\nWeek {week}" + (" (deload)" if s.deload else ""))
         click.echo(f"  {s.index} {s.day}: {s.routine.title.split(': ', 1)[-1]}  [{_fmt_clock(p.duration_ms)[:5]}]")
+        if s.routine.notice:
+            click.echo(f"      \"{s.routine.notice}\"")
         group = None
         for e in p.to_dict()["exercises"]:
             if e["group"] != group and e["group"]:
@@ -321,8 +328,11 @@ def _plan_program(path, as_json, weeks, overrides, options):
             dose = ("  " + work) if group else work
             line = f"      {e['exercise']:<24} {dose:<18} tempo {e['tempo'] or '-':<8}"
             click.echo((line + ("" if group else f" rest {e['rest']:<9} then {e['rest_after']}")).rstrip())
-            if e["note"] and e["note"].startswith("Back to "):
-                click.echo(f"      {'':<24} {e['note'].split(':')[0]}: add load")
+            lifted = [e["load"] and f"load {e['load']}", e["effort"], e["warmup_sets"] and f"after {e['warmup_sets']} warm-up set" + ("s" if e["warmup_sets"] > 1 else "")]
+            if any(lifted):
+                click.echo(f"      {'':<24} " + ", ".join(x for x in lifted if x))
+            for note in e["program_notes"]:
+                click.echo(f"      {'':<24} {note}")
     total = sum(p.duration_ms or 0 for p in plans)
     click.echo(f"\n{len(plans)} sessions, {_fmt_clock(total)[:-4]} in all")
 
@@ -400,6 +410,9 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster
         length = _fmt_clock(r.duration_ms)[:5] if r.duration_ms is not None else "  -  "
         athlete = f"{r.athlete or '':<{who}}  " if who else ""
         click.echo(f"{athlete}{r.title:<{width}}  {length}   {r.status:<9}  {r.output}")
+    for r in result.sessions:
+        for warning in r.warnings:
+            click.echo(f"{r.key}: {warning}", err=True)
     click.echo(f"{len(result.built)} built, {len(result.unchanged)} unchanged, {len(result.failed)} failed; "
                f"playlists: {', '.join(p.relative_to(result.folder).as_posix() for p in result.playlists)}")
     for path in result.stale:
@@ -428,25 +441,28 @@ def validate(files):
     failed: list[str] = []
     for path in files:
         try:
-            summary = _validate_one(path)
+            summary, warnings = _validate_one(path)
         except AudiocoachError as exc:
             click.echo(_message(exc), err=True)
             failed.append(path)
             continue
         click.echo(f"{path}: ok ({summary})")
+        for change in warnings:
+            click.echo(str(change), err=True)
     if failed:
         raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
 
 
-def _validate_one(path) -> str:
+def _validate_one(path) -> tuple[str, list]:
+    """What ``path`` holds, and for a routine the fit warnings with estimated speech lengths."""
     if is_program(path):
         program = load_program(path)
         found = sessions(program, strict=True)  # every day's routine, every week's progression
         return (f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
-                f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all")
+                f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"), []
     routine = load(path)
     n, b = len(routine.entries), len(routine.blocks)
-    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}"
+    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(fit_warnings(routine))
 
 
 @cli.command()

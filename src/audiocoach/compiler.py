@@ -13,9 +13,10 @@ is. The renderer passes one backed by the real speech engine; tests pass
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from .advice import advise, advise_changeover, is_changeover
 from .expand import Expander
 from .fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
 from .model import Routine
@@ -46,11 +47,11 @@ class _Fitted:
     decisions: tuple[Decision, ...]
 
 
-def fit(segments: list[Segment], measure: Measure) -> list[_Fitted]:
-    """Pass 2: place each segment's cues given real clip lengths."""
+def fit(segments: list[Segment], measure: Measure, onset: Measure | None = None) -> list[_Fitted]:
+    """Pass 2: place each segment's cues given real clip lengths (and attacks, see :mod:`.onset`)."""
     out = []
     for seg in segments:
-        placed, length, decisions = fit_segment(seg, measure)
+        placed, length, decisions = fit_segment(seg, measure, onset)
         out.append(_Fitted(seg, tuple(placed), length, tuple(decisions)))
     return out
 
@@ -108,22 +109,74 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     return out
 
 
-def _changes(fitted: list[_Fitted]) -> tuple[Change, ...]:
+def _changes(c: Compilation) -> tuple[Change, ...]:
+    """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
+
+    A tick or phase word giving way to a rep number is the counting scheme at work, not a
+    cue that failed to fit, so it is not reported.
+    """
     counts: Counter[tuple] = Counter()
     first: dict[tuple, Change] = {}
-    for f in fitted:
-        for d in f.decisions:
-            key = (d.action, d.cue.role, f.segment.where)
+    for f in c.fitted:
+        decisions = [d for d in f.decisions if not d.cue.yields]
+        if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
+            d = decisions[0]
+            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
+            key = (id(f),)
+            counts[key] = 1
+            first[key] = Change(d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said)
+            continue
+        for d in decisions:
+            key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
             if key not in first:
                 reason = f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
-                first[key] = Change(d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason)
-    return tuple(
-        Change(c.action, c.role, c.text, c.replacement, c.where, c.reason, counts[k]) for k, c in first.items()
-    )
+                said = advise(c.routine, f.segment, f.length_ms, d, c.measure)
+                first[key] = Change(d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said)
+    return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
 
 
-PASSES: tuple[Callable, ...] = (expand, fit, layout, chapters)
+@dataclass
+class Compilation:
+    """What the passes read and write: the routine, then segments, fitted, events, chapters."""
+
+    routine: Routine
+    book: Phrasebook
+    measure: Measure
+    minutes: int
+    onset: Measure | None = None
+    segments: list[Segment] = field(default_factory=list)
+    fitted: list[_Fitted] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    duration_ms: int = 0
+    chapters: list[Event] = field(default_factory=list)
+
+
+def expand_pass(c: Compilation) -> None:
+    c.segments = expand(c.routine, c.book, c.minutes)
+
+
+def fit_pass(c: Compilation) -> None:
+    c.fitted = fit(c.segments, c.measure, c.onset)
+
+
+def layout_pass(c: Compilation) -> None:
+    c.events, c.duration_ms = layout(c.fitted)
+
+
+def chapters_pass(c: Compilation) -> None:
+    c.chapters = chapters(c.routine, c.events, c.duration_ms)
+
+
+#: The compiler's passes, in order; :func:`run_passes` runs them (or a prefix, in tests).
+PASSES: tuple[Callable[[Compilation], None], ...] = (expand_pass, fit_pass, layout_pass, chapters_pass)
+
+
+def run_passes(c: Compilation, passes: tuple[Callable[[Compilation], None], ...] = PASSES) -> Compilation:
+    """Run ``passes`` in order over ``c`` and return it."""
+    for p in passes:
+        p(c)
+    return c
 
 
 def compile_routine(
@@ -132,6 +185,7 @@ def compile_routine(
     *,
     phrasebook: Phrasebook | None = None,
     meta: dict | None = None,
+    onset: Measure | None = None,
 ) -> Timeline:
     """Turn a routine into a timeline.
 
@@ -142,6 +196,9 @@ def compile_routine(
             :func:`estimate_ms`.
         phrasebook: wording (the shipped one with the routine's overrides by default).
         meta: extra facts recorded in the timeline (voice, overrides, ...).
+        onset: ``onset(kind, text) -> ms`` from a clip's first sample to its audible
+            attack (:func:`audiocoach.onset.clip_onsets`); beats start that much early so
+            their attack lands on the grid. Default: none (the estimate's clips attack at once).
 
     Returns:
         The :class:`Timeline`: events in time order, its exact length, and the changes
@@ -150,18 +207,17 @@ def compile_routine(
     book = phrasebook or default_phrasebook().with_overrides(dict(routine.phrases))
     minutes = 0
     for _ in range(4):  # the intro says the length, which depends on the intro
-        fitted = fit(expand(routine, book, minutes), measure)
-        events, duration = layout(fitted)
-        spoken = max(1, round(duration / 60_000))
+        state = run_passes(Compilation(routine, book, measure, minutes, onset))
+        spoken = max(1, round(state.duration_ms / 60_000))
         if spoken == minutes:
             break
         minutes = spoken
-    events = sorted(events + chapters(routine, events, duration), key=_event_order)
+    events = sorted(state.events + state.chapters, key=_event_order)
     return Timeline(
         title=routine.title,
-        duration_ms=duration,
+        duration_ms=state.duration_ms,
         events=tuple(events),
-        changes=_changes(fitted),
+        changes=_changes(state),
         meta=dict(meta or {}),
     )
 
@@ -171,3 +227,12 @@ _KIND_ORDER = {"chapter": 0, "segment": 1, "tone": 2, "speech": 2}
 
 def _event_order(e: Event) -> tuple:
     return (e.start_ms, _KIND_ORDER[e.kind], e.end_ms)
+
+
+def fit_warnings(routine: Routine, measure: Measure = estimate_ms) -> tuple[Change, ...]:
+    """What the scheduler would shorten or drop in ``routine``, in a lifter's words with the fix.
+
+    ``validate`` uses it with the estimate (no speech engine needed); ``build`` and ``plan``
+    report the same from the real clip lengths.
+    """
+    return compile_routine(routine, measure).changes

@@ -43,6 +43,10 @@ class Cue:
     earliest_ms: int = 0
     latest_end_ms: int | None = None
     context: dict = field(default_factory=dict)
+    #: A pinned cue that gives way: it may only sound where it ends before the next pinned
+    #: cue, and the next cue that does not give way (a rep number) is placed as if it were
+    #: not there. Phase words and second ticks give way to rep numbers.
+    yields: bool = False
 
     @property
     def pinned(self) -> bool:
@@ -77,8 +81,10 @@ class Segment:
     context: dict = field(default_factory=dict)
     where: str = ""
 
-    def pin(self, role: str, variants: tuple[str, ...], priority: int, at_ms: int, kind: str = "speech", **ctx) -> None:
-        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx))
+    def pin(
+        self, role: str, variants: tuple[str, ...], priority: int, at_ms: int, kind: str = "speech", *, yields: bool = False, **ctx
+    ) -> None:
+        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields))
 
     def flow(
         self,
@@ -97,10 +103,14 @@ class Segment:
             )
 
 
-def fit_segment(seg: Segment, measure: Measure) -> tuple[list[Placed], int, list[Decision]]:
-    """Place ``seg``'s cues. Returns the placed cues, the segment's length and the decisions."""
+def fit_segment(seg: Segment, measure: Measure, onset: Measure | None = None) -> tuple[list[Placed], int, list[Decision]]:
+    """Place ``seg``'s cues. Returns the placed cues, the segment's length and the decisions.
+
+    ``onset(kind, text)``: ms from a clip's first sample to its audible attack. A pinned
+    spoken cue starts that much before its mark, so what is heard lands on the beat.
+    """
     decisions: list[Decision] = []
-    pinned = _place_pinned(seg, measure, decisions)
+    pinned = _place_pinned(seg, measure, onset or _no_onset, decisions)
     flowing = [c for c in seg.cues if not c.pinned]
     if seg.length_ms is None:
         placed = _place_elastic(flowing, pinned, measure)
@@ -110,32 +120,43 @@ def fit_segment(seg: Segment, measure: Measure) -> tuple[list[Placed], int, list
     return sorted(placed, key=lambda p: p.start_ms), seg.length_ms, decisions
 
 
-def _place_pinned(seg: Segment, measure: Measure, decisions: list[Decision]) -> list[Placed]:
+def _no_onset(kind: str, text: str) -> int:
+    return 0
+
+
+def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: list[Decision]) -> list[Placed]:
     cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.at_ms, c.priority))
     placed: list[Placed] = []
     for i, cue in enumerate(cues):
-        limit = cues[i + 1].at_ms if i + 1 < len(cues) else seg.length_ms
-        if placed and placed[-1].end_ms + GAP_MS > cue.at_ms:
+        later = cues[i + 1 :] if cue.yields else [c for c in cues[i + 1 :] if not c.yields]
+        nxt = later[0] if later else None
+        # The next cue starts early by its own attack, so this one must end before that.
+        limit = nxt.at_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
+        floor = placed[-1].end_ms + GAP_MS if placed else 0
+        if floor > cue.at_ms:
             decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.at_ms} ms"))
             continue
-        room = None if limit is None else limit - GAP_MS - cue.at_ms
-        choice = _first_fitting(cue, room, measure)
+        choice = _first_fitting(cue, floor, limit, measure, onset)
         if choice is None:
             need = measure(cue.kind, cue.variants[-1])
+            room = None if limit is None else limit - GAP_MS - cue.at_ms
             decisions.append(Decision("dropped", cue, None, f"needs {need} ms, {max(room or 0, 0)} ms free before the next beat"))
             continue
-        text, length = choice
+        text, start, length = choice
         if text != cue.variants[0]:
+            room = None if limit is None else limit - GAP_MS - start
             decisions.append(Decision("shortened", cue, text, f"{measure(cue.kind, cue.variants[0])} ms do not fit in {room} ms"))
-        placed.append(Placed(cue, text, cue.at_ms, length))
+        placed.append(Placed(cue, text, start, length))
     return placed
 
 
-def _first_fitting(cue: Cue, room: int | None, measure: Measure) -> tuple[str, int] | None:
+def _first_fitting(cue: Cue, floor: int, limit: int | None, measure: Measure, onset: Measure) -> tuple[str, int, int] | None:
+    """The first wording that fits: (text, start, length); it starts early by its attack."""
     for text in cue.variants:
         length = measure(cue.kind, text)
-        if room is None or length <= room:
-            return text, length
+        start = max(cue.at_ms - onset(cue.kind, text), floor, 0)
+        if limit is None or start + length <= limit - GAP_MS:
+            return text, start, length
     return None
 
 

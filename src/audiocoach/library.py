@@ -13,7 +13,8 @@ import yaml
 from .model import Exercise
 from .units import check_tempo
 
-_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases")
+_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases", "phase_words")
+_PHASES = ("eccentric", "bottom", "concentric", "top")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def parse_library(data: object, origin: str) -> Library:
                 per_side=bool(raw.get("per_side", False)),
                 timed=bool(raw.get("timed", False)),
                 aliases=tuple(raw.get("aliases", ())),
+                phase_words=_phase_words(raw.get("phase_words") or {}),
             )
         except KeyError as exc:
             raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
@@ -102,6 +104,12 @@ def parse_library(data: object, origin: str) -> Library:
         if out[ex_id].start not in ("eccentric", "concentric"):
             raise ValueError(f"{origin}: {ex_id}: start must be eccentric or concentric")
     return Library(out)
+
+
+def _phase_words(raw: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict) or set(raw) - set(_PHASES):
+        raise ValueError(f"phase_words must map some of {', '.join(_PHASES)} to words, found {raw!r}")
+    return tuple((phase, str(raw[phase])) for phase in _PHASES if phase in raw)
 
 
 _DEFAULT: Library | None = None

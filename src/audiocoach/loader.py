@@ -20,10 +20,11 @@ import yaml
 from .bounds import check_session, session_problem
 from .defaults import MAX_AMRAP_MS, MAX_BLOCKS, MAX_DESCRIPTION_CHARS, MAX_ROUNDS, MAX_SETS, MAX_STEP_MS, REST, REST_AFTER, TEMPO
 from .document import load_document, loads_document, parse_yaml, read_source
+from .effort import ENTRY_KEYS as EFFORT_KEYS, entry_fields as effort_fields
 from .library import Library, default_library
 from .loadmusic import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from .loadsettings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
-from .model import GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
+from .model import COUNT_MODES, GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
 from .units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
 from .yamlsource import Reader, boolean, choice, duration, positive_int
 
@@ -42,8 +43,8 @@ ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music"
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
     "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
-    "per_side", "tempo", "rest", "rest_after", "note", "alternatives",
-)
+    "per_side", "tempo", "rest", "rest_after", "note", "alternatives", "count",
+) + EFFORT_KEYS
 #: Keys a group member may not have: the group decides them.
 GROUP_DECIDES = ("sets", "rest", "rest_after")
 GROUP_KEYS = {
@@ -222,6 +223,10 @@ def _entry(
             alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
             if alt is not None:
                 alternatives.append(alt)
+    timed = "reps" not in fields or group in ("intervals", "tabata")
+    extras = effort_fields(r, fields, path, timed=timed, group=group)
+    if "count" in fields:
+        extras["count"] = get("count", choice(COUNT_MODES))
     if exercise is None or len(r.problems) > before:
         return None
     if group in ("intervals", "tabata"):
@@ -241,6 +246,7 @@ def _entry(
         note=note,
         alternatives=tuple(alternatives),
         location=r.loc(node, path),
+        **extras,
     )
 
 

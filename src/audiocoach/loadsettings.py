@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .defaults import MAX_VOICE_CHARS, MAX_LEAD_IN_MS, MAX_SWITCH_MS, RATE_MAX, RATE_MIN, REST, REST_AFTER
+from .defaults import MAX_STEP_MS, MAX_VOICE_CHARS, MAX_LEAD_IN_MS, MAX_SWITCH_MS, RATE_MAX, RATE_MIN, REST, REST_AFTER
 from .errors import SourceLocation, short
 from .model import COUNT_MODES, REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Rest, Settings
 from .phrases import PLACEHOLDERS, check_template
@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_KEYS", "Defaults", "read_defaults", "read_phrases", "templat
 
 DEFAULT_KEYS = (
     "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
-    "rest_policy", "count", "lead_in", "switch", "explosive",
+    "rest_policy", "count", "lead_in", "switch", "explosive", "remaining_every",
 )
 
 @dataclass
@@ -52,6 +52,7 @@ def read_defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[
         "lead_in": ("lead_in_ms", _lead_in),
         "switch": ("switch_ms", duration("a switch between sides", MAX_SWITCH_MS)),
         "explosive": ("explosive_ms", _explosive),
+        "remaining_every": ("remaining_every_ms", duration("a time-left cadence", MAX_STEP_MS)),
     }
     changes: dict[str, Any] = {}
     for key, (_, node) in fields.items():

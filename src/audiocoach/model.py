@@ -17,13 +17,15 @@ StartPhase = Literal["eccentric", "concentric"]
 RepRangeMode = Literal["range", "bottom", "top"]
 RestPolicy = Literal["min", "mid", "max"]
 Verbosity = Literal["minimal", "standard", "coach"]
-CountMode = Literal["voice", "metronome"]
+CountMode = Literal["voice", "reps", "metronome"]
 
 REP_RANGE_MODES: tuple[str, ...] = ("range", "bottom", "top")
 REST_POLICIES: tuple[str, ...] = ("min", "mid", "max")
 VERBOSITIES: tuple[str, ...] = ("minimal", "standard", "coach")
-COUNT_MODES: tuple[str, ...] = ("voice", "metronome")
+COUNT_MODES: tuple[str, ...] = ("voice", "reps", "metronome")
 START_PHASES: tuple[str, ...] = ("eccentric", "concentric")
+LoadUnit = Literal["kg", "lb"]
+LOAD_UNITS: tuple[str, ...] = ("kg", "lb")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,69 @@ class Rest:
 
 
 @dataclass(frozen=True)
+class Load:
+    """What a work set lifts: ``60kg``, ``135lb``, ``bodyweight`` or ``bodyweight+10kg``.
+
+    ``amount`` is in ``unit`` (added to the body for ``bodyweight``; may be negative there,
+    for an assisted movement). ``unit`` is None only for plain bodyweight.
+    """
+
+    amount: float = 0.0
+    unit: LoadUnit | None = None
+    bodyweight: bool = False
+
+    def __str__(self) -> str:
+        weight = f"{self.amount:g}{self.unit}" if self.unit else ""
+        if not self.bodyweight:
+            return weight
+        if not self.amount:
+            return "bodyweight"
+        return f"bodyweight{'+' if self.amount > 0 else ''}{weight}"
+
+    def plus(self, amount: float) -> "Load":
+        """This load with ``amount`` more (in its own unit), never below nothing."""
+        total = round(self.amount + amount, 2)
+        return Load(total if self.bodyweight else max(0.0, total), self.unit, self.bodyweight)
+
+
+@dataclass(frozen=True)
+class Effort:
+    """How hard a work set is: the reps left in reserve at its end (0 = none left).
+
+    Written as ``rpe: 8`` (``scale`` "rpe"; RPE 10 - reserve) or ``rir: 2``; kept as written
+    so a plan shows it the way the routine does.
+    """
+
+    reserve: float
+    scale: Literal["rpe", "rir"] = "rir"
+
+    @property
+    def rpe(self) -> float:
+        return 10 - self.reserve
+
+    def __str__(self) -> str:
+        return f"RPE {self.rpe:g}" if self.scale == "rpe" else f"{self.reserve:g} RIR"
+
+    def easier(self, reps: float) -> "Effort":
+        """``reps`` more left in reserve (a deload week), at most five."""
+        return Effort(min(5.0, self.reserve + reps), self.scale)
+
+
+@dataclass(frozen=True)
+class ProgramNote:
+    """What a program says about one exercise in one week, as a record.
+
+    ``kind``: ``add_load`` (the reps went back to the bottom of the range). ``text`` is
+    what the coach says (also at the front of the entry's ``note``); ``short`` is how a
+    plan lists it.
+    """
+
+    kind: str
+    text: str
+    short: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     """An exercise from the library (or defined inline in a routine)."""
 
@@ -99,6 +164,8 @@ class Exercise:
     per_side: bool
     timed: bool
     aliases: tuple[str, ...] = ()
+    #: The word said at the start of each phase ("eccentric" -> "lower"), from the library.
+    phase_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +181,8 @@ class Settings:
     lead_in_ms: int = 3000
     switch_ms: int = 5000
     explosive_ms: int = 500
+    #: How often a long hold or interval says the time left ("Thirty seconds left.").
+    remaining_every_ms: int = 30_000
 
 
 @dataclass(frozen=True)
@@ -131,6 +200,15 @@ class Entry:
     note: str | None = None
     alternatives: tuple[Exercise, ...] = ()
     location: SourceLocation | None = field(default=None, compare=False, repr=False)
+    #: How this exercise's reps are counted; None: the routine's ``count``.
+    count: CountMode | None = None
+    #: What each work set lifts, and how hard it should feel (None: not said).
+    load: Load | None = None
+    effort: Effort | None = None
+    #: Lighter sets before the work sets (they rest like the work sets).
+    warmup_sets: int = 0
+    #: The program's notes for this week (their text also leads ``note``).
+    program_notes: tuple[ProgramNote, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -218,6 +296,9 @@ class Routine:
     blocks: tuple[Block, ...]
     phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     music: Music | None = None
+    #: What a program says about this session as a whole (a deload week, the week after
+    #: one), spoken after the intro; None for a routine on its own.
+    notice: str | None = None
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(
         default=(), compare=False, repr=False

@@ -14,12 +14,15 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from .defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
+from .effort import parse_load
 from .errors import AudiocoachError
 from .model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
 from .units import check_tempo, parse_rest, resolve_tempo
 
 #: Overrides that may name one exercise (``id=value``); the others are session-wide.
-PER_EXERCISE = ("tempo", "rest", "rest_after")
+PER_EXERCISE = ("tempo", "rest", "rest_after", "load")
+#: Overrides that must name an exercise (a load belongs to one lift).
+NAMED_ONLY = ("load",)
 SESSION_WIDE = ("voice", "rate", "verbosity", "rest_policy", "rep_range", "bitrate")
 KINDS = PER_EXERCISE + SESSION_WIDE
 
@@ -52,7 +55,7 @@ class Override:
 class Applied:
     """One value of the routine an override replaced."""
 
-    field: str  # tempo | rest | rest_after | voice | rate | verbosity | rest_policy | rep_range | bitrate
+    field: str  # tempo | rest | rest_after | load | voice | rate | verbosity | rest_policy | rep_range | bitrate
     exercise: str | None  # the exercise id, or None for a session-wide setting
     value: str
     before: str
@@ -70,8 +73,8 @@ def parse_override(kind: str, text: str) -> Override:
     """Parse one override option's text.
 
     Args:
-        kind: tempo, rest, rest_after, voice, rate, verbosity, rest_policy, rep_range or bitrate.
-        text: ``VALUE``, or ``EXERCISE=VALUE`` for tempo, rest and rest_after.
+        kind: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range or bitrate.
+        text: ``VALUE``, or ``EXERCISE=VALUE`` for tempo, rest and rest_after (load always names one).
 
     Returns:
         The :class:`Override`, its value normalised.
@@ -92,6 +95,8 @@ def parse_override(kind: str, text: str) -> Override:
             raise OverrideError(f"{flag}: the exercise id before '=' is missing (e.g. hip-thrust={raw or '90s'})")
     if not raw:
         raise OverrideError(f"{flag}: the value is missing")
+    if kind in NAMED_ONLY and exercise is None:
+        raise OverrideError(f"{flag}: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift={raw}")
     try:
         value = _PARSERS[kind](raw)
     except ValueError as exc:
@@ -133,6 +138,7 @@ _PARSERS = {
     "tempo": _tempo,
     "rest": _rest,
     "rest_after": _rest,
+    "load": lambda text: str(parse_load(text)),
     "voice": lambda text: text,
     "rate": _rate,
     "verbosity": _one_of(VERBOSITIES),
@@ -257,6 +263,10 @@ def resolve_overrides(
                 before: Rest = getattr(entry, kind)
                 changes[kind] = parse_rest(o.value)
                 applied.append(Applied(kind, entry.exercise.id, o.value, str(before), o.flag))
+        o = pick("load", entry)
+        if o is not None:
+            changes["load"] = parse_load(o.value)
+            applied.append(Applied("load", entry.exercise.id, o.value, str(entry.load) if entry.load else "none", o.flag))
         return replace(entry, **changes) if changes else entry
 
     new = map_entries(routine, change)

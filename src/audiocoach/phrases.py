@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Mapping
 
@@ -14,6 +14,19 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     key: frozenset(names.split()) if names else frozenset()
     for key, names in {
         "intro": "title minutes",
+        "one_set": "",
+        "into_position": "",
+        "warmup_set": "",
+        "set_load": "set target",
+        "notice": "notice",
+        "last_round": "",
+        "next_last_round": "",
+        "two_more": "",
+        "last_rep": "",
+        "next_set_load": "set target",
+        "next_last_set_load": "target",
+        "halfway_workout": "",
+        "last_exercise": "",
         "block": "block",
         "announce": "name short_name sets reps side tempo",
         "form": "cue",
@@ -27,12 +40,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "rest": "duration",
         "next_set": "set sets",
         "next_last_set": "",
-        "next_up": "name short_name sets reps side",
+        "next_up": "name short_name sets reps side tempo",
         "next_block": "block",
         "ten_seconds": "",
         "countdown": "n",
         "rep_start": "rep phase",
-        "count": "n",
         "phase_eccentric": "",
         "phase_concentric": "",
         "phase_pause": "",
@@ -44,10 +56,10 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "done": "",
         "announce_group": "label dose names",
         "next_up_group": "label dose names",
-        "member": "name short_name reps side",
+        "member": "name short_name reps side tempo",
         "round": "round rounds",
         "next_round": "round rounds",
-        "next_member": "name short_name reps side",
+        "next_member": "name short_name reps side tempo",
         "amrap_go": "",
         "remaining": "duration",
         "work": "",
@@ -78,17 +90,28 @@ def number_words(n: int) -> str:
 
 
 def spoken_duration(ms: int) -> str:
-    """45000 -> 'forty-five seconds'; 90000 -> 'one minute thirty'; 120000 -> 'two minutes'."""
+    """A length as a person says it, to the nearest second.
+
+    45 s -> 'forty-five seconds', 60 s -> 'a minute', 70 s -> 'seventy seconds',
+    90 s -> 'a minute and a half', 120 s -> 'two minutes', 150 s -> 'two and a half minutes',
+    130 s -> 'two minutes ten'.
+    """
     seconds = round(ms / 1000)
     minutes, secs = divmod(seconds, 60)
-    if minutes == 0:
-        return f"{number_words(secs)} second" + ("" if secs == 1 else "s")
-    head = f"{number_words(minutes)} minute" + ("" if minutes == 1 else "s")
-    return head if secs == 0 else f"{head} {number_words(secs)}"
+    if minutes == 0 or (minutes == 1 and secs not in (0, 30)):
+        return f"{number_words(seconds)} second" + ("" if seconds == 1 else "s")
+    if minutes == 1:
+        return "a minute" if secs == 0 else "a minute and a half"
+    head = number_words(minutes)
+    if secs == 0:
+        return f"{head} minutes"
+    if secs == 30:
+        return f"{head} and a half minutes"
+    return f"{head} minutes {number_words(secs)}"
 
 
 def spoken_tempo(text: str) -> str:
-    """'3-1-X-0' -> 'three, one, explosive, zero'."""
+    """'3-1-X-0' -> 'three, one, explosive, zero' (the digits; see wording.tempo_words for speech)."""
     return ", ".join("explosive" if p == "X" else number_words(int(p)) for p in text.split("-"))
 
 
@@ -113,23 +136,51 @@ def check_template(key: str, template: str) -> str | None:
 
 @dataclass(frozen=True)
 class Phrasebook:
-    """Templates by key, each a tuple of wordings from longest to shortest."""
+    """Templates by key, each a tuple of wordings from longest to shortest.
+
+    A key may also hold several *variants* (``rotations``): different things to say, each
+    with its own longest-to-shortest wordings. ``variants(key, turn=n)`` gives the n-th, so
+    the coach does not say the same sentence every time.
+    """
 
     templates: Mapping[str, tuple[str, ...]]
+    rotations: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
-    def variants(self, key: str, **values: object) -> tuple[str, ...]:
-        """All wordings of ``key`` filled in, duplicates and empty ones removed."""
+    def variants(self, key: str, turn: int = 0, **values: object) -> tuple[str, ...]:
+        """The wordings of ``key`` (its ``turn``-th variant) filled in, duplicates and empty ones removed."""
+        choices = self.rotations.get(key)
+        templates = choices[turn % len(choices)] if choices else self.templates[key]
         out: list[str] = []
-        for template in self.templates[key]:
+        for template in templates:
             text = " ".join(template.format(**values).split())
             if text and text not in out:
                 out.append(text)
         return tuple(out)
 
+    def count(self, key: str) -> int:
+        """How many variants ``key`` holds."""
+        return len(self.rotations.get(key) or (1,))
+
     def with_overrides(self, overrides: Mapping[str, tuple[str, ...]]) -> "Phrasebook":
         merged = dict(self.templates)
         merged.update(overrides)
-        return Phrasebook(merged)
+        rotations = {k: v for k, v in self.rotations.items() if k not in overrides}
+        return Phrasebook(merged, rotations)
+
+
+def parse_phrases(raw: Mapping[str, object]) -> Phrasebook:
+    """A phrasebook from YAML: a key holds wordings (a list of strings), or several
+    variants (a list of such lists)."""
+    templates: dict[str, tuple[str, ...]] = {}
+    rotations: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for key, value in raw.items():
+        items = value if isinstance(value, list) else [value]
+        if items and all(isinstance(v, list) for v in items):
+            rotations[key] = tuple(tuple(str(t) for t in v) for v in items)
+            templates[key] = rotations[key][0]
+        else:
+            templates[key] = tuple(str(t) for t in items)
+    return Phrasebook(templates, rotations)
 
 
 _DEFAULT: Phrasebook | None = None
@@ -143,5 +194,5 @@ def default_phrasebook() -> Phrasebook:
         missing = set(PLACEHOLDERS) - set(raw)
         if missing:
             raise RuntimeError(f"phrases.yaml lacks keys: {sorted(missing)}")
-        _DEFAULT = Phrasebook({k: tuple(v) for k, v in raw.items()})
+        _DEFAULT = parse_phrases(raw)
     return _DEFAULT

@@ -48,7 +48,8 @@ from .bounds import session_problem
 from .loader import load, routine_from_node
 from .model import Routine
 from .overrides import Override, apply_overrides, check_targets
-from .progression import ACTIONS, ADD_LOAD_NOTE, Deload, Rule, count, parse_weeks, progress_routine, read_deload, read_rule, rep_step
+from .progression import ACTIONS, Deload, Rule, count, parse_weeks, progress_routine, read_deload, read_rule, rep_step
+from .weekly import ADD_LOAD_NOTE, load_rule_problems
 from .yamlsource import Reader
 
 __all__ = [
@@ -315,7 +316,7 @@ def sessions(
 def _check_rule_targets(program: Program, routines: list[Routine]) -> None:
     ids = {i for r in routines for e in r.entries for i in (e.exercise.id, *e.exercise.aliases)}
     listed = sorted({e.exercise.id for r in routines for e in r.entries})
-    problems = []
+    problems = load_rule_problems(program.rules, [e for r in routines for e in r.entries])
     for rule in program.rules:
         for ex in rule.exercises:
             if ex not in ids:

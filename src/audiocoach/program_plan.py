@@ -25,6 +25,7 @@ class SessionPlan:
             "day": s.day,
             "deload": s.deload,
             "title": s.title,
+            "notice": s.routine.notice if s.routine else None,
             "duration_ms": self.duration_ms,
             "error": s.error,
             "exercises": overview(s.routine) if s.routine else [],
@@ -58,6 +59,10 @@ def _entry_dict(e: Entry) -> dict[str, Any]:
         "rest": str(e.rest),
         "rest_after": str(e.rest_after),
         "note": e.note,
+        "load": str(e.load) if e.load else None,
+        "effort": str(e.effort) if e.effort else None,
+        "warmup_sets": e.warmup_sets,
+        "program_notes": [n.short for n in e.program_notes],
         "group": None,
     }
 

@@ -17,22 +17,30 @@ import yaml
 
 from .defaults import MAX_STEP_MS, MAX_WEEKS
 from .errors import SourceLocation, short
-from .model import Entry, RepRange, Rest, Routine
+from .model import Entry, Load, RepRange, Rest, Routine
 from .overrides import map_entries
 from .units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+from .weekly import (
+    DELOAD_LOAD_PCT,
+    LOAD_STEP,
+    add_load_note,
+    deload_entry,
+    deload_load_pct,
+    last_full_week,
+    load_change,
+    load_rule,
+    shift_rest,
+    week_notice,
+)
 from .yamlsource import Reader
 
 __all__ = [
-    "ACTIONS", "ADD_LOAD_NOTE", "Deload", "Rule", "parse_weeks", "progress_routine", "read_deload", "read_rule", "rep_step",
+    "ACTIONS", "Deload", "Rule", "parse_weeks", "progress_routine", "read_deload", "read_rule", "rep_step",
 ]
 
-ACTIONS = ("reps", "sets", "tempo", "rest", "rest_after")
+ACTIONS = ("reps", "sets", "tempo", "rest", "rest_after", "load")
 SCOPE_KEYS = ("weeks", "from_week", "exercises", "days", "range")
-DELOAD_KEYS = ("every", "weeks", "sets", "rest")
-
-#: What a lifter hears in the week the reps go back to the bottom of the range.
-ADD_LOAD_NOTE = "Back to {low} reps this week: you reached {high} last time, so add a little load."
-
+DELOAD_KEYS = ("every", "weeks", "sets", "rest", "load")
 
 @dataclass(frozen=True)
 class Rule:
@@ -48,6 +56,10 @@ class Rule:
     tempo: str | None = None
     rest: Rest | None = None
     delta_ms: int = 0
+    #: load rules: ``load`` sets it (70kg); otherwise ``load_step`` of ``load_unit`` per week.
+    load: Load | None = None
+    load_step: float = 0.0
+    load_unit: str | None = None
     range: RepRange | None = None
     weeks: tuple[int, ...] | None = None
     exercises: tuple[str, ...] = ()
@@ -67,12 +79,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class Deload:
-    """Deload weeks: ``sets`` more (a negative number: fewer; at least one is kept) and
-    rests ``rest_ms`` longer."""
+    """Deload weeks: ``sets`` more (a negative number: fewer; at least one is kept), rests
+    ``rest_ms`` longer, loads ``load_pct`` percent lighter and two more reps in reserve."""
 
     weeks: tuple[int, ...]
     sets: int = -1
     rest_ms: int = 30_000
+    #: Loads change by this many percent (negative: lighter) in deload weeks.
+    load_pct: int = DELOAD_LOAD_PCT
 
 
 def count(what: str, low: int, high: int):
@@ -106,6 +120,8 @@ def read_rule(r: Reader, node: yaml.Node, path: str, weeks: int, day_names: set[
         changes["amount"] = r.convert(value_node, sub, _sets_step)
     elif action == "tempo":
         changes["tempo"] = r.convert(value_node, sub, check_tempo)
+    elif action == "load":
+        changes.update(r.convert(value_node, sub, load_change) or {})
     else:
         rest = r.convert(value_node, sub, _rest_change)
         if rest is not None:
@@ -212,6 +228,9 @@ def read_deload(r: Reader, node: yaml.Node, weeks: int) -> Deload | None:
     sets = -1
     if "sets" in fields:
         sets = r.convert(fields["sets"][1], "deload.sets", _deload_sets)
+    load_pct = DELOAD_LOAD_PCT
+    if "load" in fields:
+        load_pct = r.convert(fields["load"][1], "deload.load", deload_load_pct)
     rest_ms = 30_000
     if "rest" in fields:
         change = r.convert(fields["rest"][1], "deload.rest", _rest_change)
@@ -219,7 +238,10 @@ def read_deload(r: Reader, node: yaml.Node, weeks: int) -> Deload | None:
             r.error(fields["rest"][1], "deload.rest", "a deload lengthens rests: write how much, e.g. +30s")
         elif change is not None:
             rest_ms = change
-    return Deload(weeks=chosen, sets=sets if sets is not None else -1, rest_ms=rest_ms)
+    return Deload(
+        weeks=chosen, sets=sets if sets is not None else -1, rest_ms=rest_ms,
+        load_pct=DELOAD_LOAD_PCT if load_pct is None else load_pct,
+    )
 
 
 def _deload_sets(value: Any) -> int:
@@ -239,22 +261,28 @@ def rep_step(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: int) -> 
     return max(0, done - 1)
 
 
-def _climb(entry: Entry, rule: Rule, step: int) -> Entry:
+def _climb(entry: Entry, rule: Rule, step: int, *, deload: bool = False, last_week: int | None = None, week: int = 0) -> Entry:
+    """The entry's reps at ``step`` of a double progression.
+
+    After the top of the range the reps go back to the bottom: the lifter is told so,
+    with the reps they reached and when; an entry that names its load gets the smallest
+    plate step (2.5 kg, 5 lb) more for each time round. A deload week repeats the step
+    before it and says nothing about adding load.
+    """
     rng = rule.range or entry.reps
     if entry.reps is None or rng is None or rng.low == rng.high:
         return entry
     positions = math.ceil((rng.high - rng.low) / rule.amount) + 1
     pos = step % positions
     reps = min(rng.low + rule.amount * pos, rng.high)
-    note = entry.note
-    if pos == 0 and step >= positions:
-        add = ADD_LOAD_NOTE.format(low=rng.low, high=rng.high)
-        note = f"{add} {note}" if note else add
-    return replace(entry, reps=RepRange(reps, reps), note=note)
-
-
-def _shift(rest: Rest, delta_ms: int) -> Rest:
-    return Rest(max(0, rest.low_ms + delta_ms), max(0, rest.high_ms + delta_ms))
+    entry = replace(entry, reps=RepRange(reps, reps))
+    load = entry.load
+    rounds = step // positions
+    if rounds and load is not None and load.unit is not None:
+        entry = replace(entry, load=load.plus(rounds * LOAD_STEP[load.unit]))
+    if pos != 0 or step < positions or deload:
+        return entry
+    return add_load_note(entry, rng.low, rng.high, last_week, week)
 
 
 def progress_routine(
@@ -291,7 +319,12 @@ def progress_routine(
             if not rule.applies(week, day, entry):
                 continue
             if rule.action == "reps":
-                entry = _climb(entry, rule, rep_step(rule, week, deload_weeks, weeks))
+                entry = _climb(
+                    entry, rule, rep_step(rule, week, deload_weeks, weeks), deload=week in deload_weeks,
+                    last_week=last_full_week(rule, week, deload_weeks, weeks), week=week,
+                )
+            elif rule.action == "load":
+                entry = load_rule(entry, rule, rep_step(rule, week, deload_weeks, weeks))
             elif rule.action == "tempo" and entry.reps is not None:
                 entry = replace(entry, tempo=resolve_tempo(rule.tempo or "", explosive_ms))
             elif in_group:
@@ -300,15 +333,10 @@ def progress_routine(
                 entry = replace(entry, sets=max(1, entry.sets + rule.amount))
             elif rule.action in ("rest", "rest_after"):
                 now: Rest = getattr(entry, rule.action)
-                new = rule.rest if rule.rest is not None else _shift(now, rule.delta_ms)
+                new = rule.rest if rule.rest is not None else shift_rest(now, rule.delta_ms)
                 entry = replace(entry, **{rule.action: new})
-        if deload is not None and week in deload.weeks and not in_group:
-            entry = replace(
-                entry,
-                sets=max(1, entry.sets + deload.sets),
-                rest=_shift(entry.rest, deload.rest_ms),
-                rest_after=_shift(entry.rest_after, deload.rest_ms),
-            )
+        if deload is not None and week in deload.weeks:
+            entry = deload_entry(entry, deload, in_group)
         return entry
 
-    return map_entries(routine, change)
+    return replace(map_entries(routine, change), notice=week_notice(deload, week))

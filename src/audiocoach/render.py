@@ -22,6 +22,7 @@ from .loudness import TARGET_LUFS, Leveler
 from .mixer import Mixer
 from .model import Routine
 from .music import MusicBed, MusicOptions
+from .onset import clip_onsets
 from .speech import DEFAULT_ENGINE, Synthesizer
 from .timeline import Timeline
 
@@ -78,7 +79,8 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     """
     check_session(routine)  # overrides can lengthen a routine: bounded again before any speech
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
-    return compile_routine(routine, synth.measure, meta=meta)
+    onset = clip_onsets(synth.clip, synth.sample_rate)  # beats land on their attack, not their first sample
+    return compile_routine(routine, synth.measure, meta=meta, onset=onset)
 
 
 def resolve_music(

@@ -59,8 +59,13 @@ class Change:
     where: str
     reason: str
     count: int = 1
+    #: The same in a lifter's words, with the fix (see audiocoach.advice).
+    advice: str = ""
 
     def __str__(self) -> str:
+        if self.advice:
+            times = f" ({self.count} times in this session)" if self.count > 1 else ""
+            return f"{self.where}: warning: {self.advice}{times}"
         times = f" ({self.count}x)" if self.count > 1 else ""
         if self.action == "shortened":
             what = f"shortened {self.role} cue {self.text!r} to {self.replacement!r}{times}"

@@ -1,0 +1,37 @@
+"""Fit warnings in a lifter's words, with the fix, from validate and plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from audiocoach.cli import cli
+
+SHORT_REST = (
+    "title: T\nblocks:\n  - name: B\n    exercises:\n"
+    "      - exercise: romanian-deadlift\n        reps: 1\n        rest_after: 3s\n"
+    "      - exercise: hip-thrust\n        reps: 1\n        sets: 3\n"
+)
+WARNING = (
+    "r.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: "
+    "'Chin tucked, ribs down.', 'Rest, three seconds.', 'Last exercise.', 'Next up: Hip thrust, three sets of one. "
+    "Lift, a two-second squeeze, then lower for two seconds.'). Make rest_after on Romanian deadlift at least 25 s, "
+    "or use verbosity minimal"
+)
+
+
+def test_validate_shows_fit_warnings_with_the_fix(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r.yaml").write_text(SHORT_REST, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "r.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "r.yaml: ok (2 exercises in 1 block)\n"
+    assert result.stderr == WARNING + "\n"
+
+
+def test_validate_is_quiet_when_everything_fits(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r.yaml").write_text(SHORT_REST.replace("rest_after: 3s", "rest_after: 30s"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "r.yaml"])
+    assert result.exit_code == 0 and result.stderr == ""

@@ -1,0 +1,82 @@
+"""Beats land as heard: each beat word starts early by its attack (the onset of its first
+vowel, from the clip's energy), so the attack sits on the grid within 20 ms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audiocoach.compiler import compile_routine, estimate_ms
+from audiocoach.loader import loads
+from audiocoach.onset import attack_ms, clip_onsets
+from audiocoach.render import RenderOptions, build, synthesizer_for
+from helpers import check_invariants, decode
+
+RATE = 22050
+ROUTINE = (
+    "title: Onsets\ndefaults:\n  rest: 15s\nblocks:\n  - name: B\n    exercises:\n"
+    "      - exercise: romanian-deadlift\n        sets: 2\n        reps: 4\n"
+)
+
+
+def _fricative_then_vowel(fricative_ms: int) -> np.ndarray:
+    rng = np.random.default_rng(7)
+    hiss = rng.normal(0, 300, RATE * fricative_ms // 1000)  # about -30 dB below the vowel
+    t = np.arange(RATE * 250 // 1000) / RATE
+    vowel = 12000 * np.sin(2 * np.pi * 180 * t) * np.minimum(1, t / 0.004)
+    return np.concatenate([np.zeros(RATE * 20 // 1000), hiss, vowel]).astype(np.int16)
+
+
+@pytest.mark.parametrize("fricative_ms", [0, 40, 90])
+def test_attack_is_the_vowel_not_the_first_sample(fricative_ms: int):
+    expected = 20 + fricative_ms
+    assert abs(attack_ms(_fricative_then_vowel(fricative_ms), RATE) - expected) <= 6
+
+
+def test_silence_and_tiny_clips_attack_at_once():
+    assert attack_ms(np.zeros(1000, dtype=np.int16), RATE) == 0
+    assert attack_ms(np.ones(10, dtype=np.int16), RATE) == 0
+
+
+def test_pinned_beats_start_early_by_their_attack():
+    routine = loads(ROUTINE, "r.yaml")
+    late = {"one, lower": 90, "hold": 30, "drive": 60}
+    tl = compile_routine(routine, estimate_ms, onset=lambda kind, text: late.get(text, 0) if kind == "speech" else 0)
+    check_invariants(routine, tl)
+    work = next(s for s in tl.of_kind("segment") if s.role == "work")
+    t0 = work.start_ms + routine.settings.lead_in_ms
+    rep1 = sorted((e.start_ms - t0, e.text) for e in tl.sounds if e.rep == 1 and e.set == 1 and e.kind == "speech")
+    assert rep1 == [(-90, "one, lower"), (2970, "hold"), (3940, "drive")]
+
+
+
+
+@pytest.mark.engine
+def test_real_words_attack_late_by_different_amounts(phrase_cache: Path):
+    routine = loads(ROUTINE, "r.yaml")
+    synth = synthesizer_for(routine, RenderOptions(cache_dir=str(phrase_cache)))
+    onset = clip_onsets(synth.clip, synth.sample_rate)
+    up, three = onset("speech", "up"), onset("speech", "three")
+    assert 0 <= up < 60 and three - up >= 30, (up, three)
+
+
+@pytest.mark.engine
+def test_beats_are_heard_on_the_grid_in_the_mix(phrase_cache: Path, tmp_path: Path):
+    path = tmp_path / "r.yaml"
+    path.write_text(ROUTINE, encoding="utf-8")
+    result = build(path, tmp_path / "r.wav", options=RenderOptions(cache_dir=str(phrase_cache), format="wav", sidecars=False))
+    tl = result.timeline
+    audio = decode(tmp_path / "r.wav", RATE)
+    routine = loads(ROUTINE, "r.yaml")
+    lead = routine.settings.lead_in_ms
+    checked = 0
+    for seg in (s for s in tl.of_kind("segment") if s.role == "work"):
+        for e in (e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.kind == "speech" and e.rep and e.role in ("rep_start", "phase")):
+            t0 = seg.start_ms + lead + (e.rep - 1) * routine.items[0].tempo.rep_ms
+            grid = t0 + {"rep_start": 0, "phase": 3000 if e.text == "hold" else 4000}[e.role]
+            heard = e.start_ms + attack_ms(audio[e.start_ms * RATE // 1000 : e.end_ms * RATE // 1000], RATE)
+            assert abs(heard - grid) <= 20, (e, heard - grid)
+            checked += 1
+    assert checked == 2 * 4 * 3  # every rep's number, "hold" and "drive", in both sets
