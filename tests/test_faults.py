@@ -322,4 +322,4 @@ def test_kill_9_mid_build_then_the_next_build_leaves_no_stray_file(tmp_path, phr
     assert [n for n in _names(tmp_path) if n.endswith(".part")]
     result = CliRunner().invoke(cli, ["build", str(ROUTINES / "tabata-swings.yaml"), "-o", str(out)], env={"AUDIOCOACH_CACHE": str(phrase_cache)})
     assert result.exit_code == 0, result.output
-    assert _names(tmp_path) == ["x.json", "x.mp3", "x.vtt"]
+    assert _names(tmp_path) == ["x.json", "x.mp3", "x.plan.json", "x.vtt"]

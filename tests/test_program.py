@@ -465,7 +465,7 @@ def test_add_load_note_is_spoken_in_the_compiled_session():
 
 
 def test_readme_documents_every_rule_and_deload_key():
-    from audiocoach.program import ACTIONS, DELOAD_KEYS
+    from audiocoach.progression import ACTIONS, DELOAD_KEYS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     programs = readme.split("## Programs and batch rendering", 1)[1]
