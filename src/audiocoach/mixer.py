@@ -184,8 +184,14 @@ class Mixer:
             room = ms_to_samples(e.end_ms, self.rate) - ms_to_samples(e.start_ms, self.rate)
             yield _Placed(ms_to_samples(e.start_ms, self.rate), samples[:room])
 
-    def chunks(self, chunk_samples: int = DEFAULT_CHUNK_SAMPLES, progress: Progress | None = None) -> Iterator[np.ndarray]:
-        """The track as consecutive int16 arrays of ``chunk_samples`` (the last may be shorter)."""
+    def chunks(
+        self, chunk_samples: int = DEFAULT_CHUNK_SAMPLES, progress: Progress | None = None, gain_db: float = 0.0
+    ) -> Iterator[np.ndarray]:
+        """The track as consecutive int16 arrays of ``chunk_samples`` (the last may be shorter).
+
+        ``gain_db`` scales the whole track (the exporter's true-peak correction); it can be
+        asked for again, as often as needed.
+        """
         if chunk_samples <= 0:
             raise ValueError("chunk_samples must be positive")
         pending = self._placed()
@@ -207,6 +213,9 @@ class Mixer:
             live = [p for p in live if p.end > end]
             if self.bed is not None:
                 buf += self.bed.render(pos, end - pos)
+            if gain_db:
+                buf *= np.float32(10 ** (gain_db / 20))
+            if self.bed is not None or gain_db:
                 np.rint(buf, out=buf)
             yield self._finish(buf)
             pos = end

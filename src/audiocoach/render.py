@@ -15,7 +15,7 @@ from .compiler import compile_routine
 from .errors import AudiocoachError
 from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format, write_text_atomic
 from .loader import load
-from .loudness import TARGET_LUFS, Leveler
+from .loudness import CEILING_DBTP, TARGET_LUFS, Leveler
 from .mixer import Mixer
 from .model import Routine
 from .music import MusicBed, MusicOptions
@@ -53,6 +53,19 @@ class BuildResult:
     synthesized: int
     cache_hits: int
     sidecars: tuple[Path, ...] = ()
+    #: True peak of the encoded file (dBTP), measured after encoding, and the encodes it took.
+    true_peak_dbtp: float | None = None
+    encodes: int = 1
+
+
+#: What lossy codecs add to the true peak (MP3 at 64 kbps measured 0.3-0.5 dB here): the
+#: limiter aims this much lower, so the check after encoding seldom has to re-encode.
+CODEC_OVERSHOOT_DB = 0.6
+
+
+def pre_encode_ceiling(fmt: str) -> float:
+    """The true-peak ceiling the limiter aims for before encoding to ``fmt``."""
+    return CEILING_DBTP - (0.0 if fmt == "wav" else CODEC_OVERSHOOT_DB)
 
 
 def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
@@ -145,7 +158,8 @@ def build(
         bed = None
         if options.music is not None:
             bed = stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
-        mixer = Mixer(timeline, synth.clip, leveler=Leveler(timeline.sample_rate, options.loudness_lufs), bed=bed, threads=options.threads)
+        leveler = Leveler(timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling(options.format))
+        mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=bed, threads=options.threads)
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
         tags = Tags(
             title=routine.title,
@@ -154,14 +168,16 @@ def build(
             extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
         )
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
+        peaks: list[float] = []
         export_audio(
-            mixer.chunks(progress=mix_progress),
+            lambda gain_db: mixer.chunks(progress=mix_progress, gain_db=gain_db),
             out,
             rate=timeline.sample_rate,
             fmt=options.format,
             bitrate=options.bitrate,
             tags=tags,
             chapters=chapters,
+            peaks=peaks,
         )
         sidecars: list[Path] = []
         if options.sidecars:
@@ -171,4 +187,4 @@ def build(
             write_text_atomic(json_path, timeline.iter_json())
             write_text_atomic(vtt_path, webvtt(timeline))
             sidecars = [json_path, vtt_path]
-        return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars))
+        return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars), peaks[-1] if peaks else None, len(peaks))
