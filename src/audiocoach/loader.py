@@ -42,12 +42,12 @@ BUILTIN_TEMPO = "2-0-1-0"
 BUILTIN_REST = "60s"
 BUILTIN_REST_AFTER = "90s"
 
-ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest")
+ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest", "pronounce")
 MUSIC_KEYS = ("file", "level", "duck")
 MUSIC_REST_KEYS = ("file", "level")
 DEFAULT_KEYS = (
     "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
-    "rest_policy", "count", "lead_in", "switch", "explosive",
+    "rest_policy", "count", "lead_in", "switch", "explosive", "engine",
 )
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
@@ -136,6 +136,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
     settings, defaults = _defaults(r, top.get("defaults"))
     phrases, phrase_locs = _phrases(r, top.get("phrases"))
     music = _music(r, top.get("music"), top.get("music_rest"), base_dir)
+    pronounce = _pronounce(r, top.get("pronounce"))
     blocks: list[Block] = []
     if "blocks" in top:
         nodes = r.sequence(top["blocks"][1], "blocks", "blocks") or []
@@ -152,6 +153,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         blocks=tuple(blocks),
         phrases=phrases,
         music=music,
+        pronounce=pronounce,
         source=r.filename,
         phrase_locations=phrase_locs,
     )
@@ -167,6 +169,7 @@ def _defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Sett
         return settings, defaults
     parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "voice": ("voice", lambda v: str(v).strip()),
+        "engine": ("engine", _engine_name),
         "rate": ("rate", positive_int("speech rate in words per minute", 80, 450)),
         "verbosity": ("verbosity", choice(VERBOSITIES)),
         "rep_range": ("rep_range", choice(REP_RANGE_MODES)),
@@ -191,6 +194,34 @@ def _defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[Sett
             if value is not None:
                 changes[attr] = value
     return replace(settings, **changes), defaults
+
+
+def _engine_name(value: Any) -> str:
+    from .speech import ENGINE_CHOICES  # the registry's names; loaded only when a routine names one
+
+    name = str(value).strip()
+    if name not in ENGINE_CHOICES:
+        raise ValueError(f"{name!r} is not a speech engine (valid: {', '.join(ENGINE_CHOICES)})")
+    return name
+
+
+def _pronounce(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[tuple[str, str], ...]:
+    """``pronounce:``: written form -> how the engine should say it."""
+    if pair is None:
+        return ()
+    node = pair[1]
+    if not isinstance(node, yaml.MappingNode):
+        r.error(node, "pronounce", "expected a mapping of written form: spoken form, e.g. RDL: R D L")
+        return ()
+    out: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        written = r.text(key_node, "pronounce", "a written form")
+        if written is None:
+            continue
+        spoken = r.text(value_node, f"pronounce.{written}", "how to say it")
+        if spoken is not None:
+            out[written] = spoken
+    return tuple(out.items())
 
 
 def _lead_in(value: Any) -> int:

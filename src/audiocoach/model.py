@@ -105,6 +105,8 @@ class Settings:
     """Session-wide choices: voice, pacing and how cues are worded."""
 
     voice: str | None = None
+    #: Speech engine name or "auto" (None: auto).
+    engine: str | None = None
     rate: int = 170
     verbosity: Verbosity = "standard"
     rep_range: RepRangeMode = "range"
@@ -217,6 +219,8 @@ class Routine:
     blocks: tuple[Block, ...]
     phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     music: Music | None = None
+    #: (written, spoken) pairs: how the engine is told to say a word.
+    pronounce: tuple[tuple[str, str], ...] = ()
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(
         default=(), compare=False, repr=False

@@ -7,6 +7,7 @@ callback, never a click object.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -30,7 +31,8 @@ Progress = Callable[[str, int, int], None]
 class RenderOptions:
     """How to speak and encode (None: the routine's own setting)."""
 
-    engine: str = DEFAULT_ENGINE
+    #: A speech engine name or "auto" (None: the routine's, else auto).
+    engine: str | None = None
     voice: str | None = None
     rate: int | None = None
     bitrate: str = "64k"
@@ -71,10 +73,11 @@ def pre_encode_ceiling(fmt: str) -> float:
 def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
     s = routine.settings
     return Synthesizer(
-        engine=options.engine,
+        engine=options.engine or s.engine or DEFAULT_ENGINE,
         voice=options.voice or s.voice,
         rate=options.rate or s.rate,
         cache_dir=options.cache_dir,
+        pronounce=routine.pronounce,
     )
 
 
@@ -85,7 +88,9 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     timeline, and so in the MP3's tags.
     """
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
-    return compile_routine(routine, synth.measure, meta=meta)
+    timeline = compile_routine(routine, synth.measure, meta=meta)
+    # Clips come at the synthesizer's session rate; the mix is made at the same rate.
+    return dataclasses.replace(timeline, sample_rate=synth.sample_rate)
 
 
 def resolve_music(
@@ -158,7 +163,7 @@ def build(
         bed = None
         if options.music is not None:
             bed = stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
-        leveler = Leveler(timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling(options.format))
+        leveler = Leveler(timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling(options.format), store=synth.cache)
         mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=bed, threads=options.threads)
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
         tags = Tags(
