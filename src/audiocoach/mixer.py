@@ -113,49 +113,30 @@ class Mixer:
             # Every clip as it will be played, then let go of the analysis and hand the
             # freed heap back before the encoder (and any music decoder) starts: the
             # peak memory of the whole process tree is what the budget counts.
-            for e in self.timeline.sounds:
-                self._samples(e)
             leveler.forget_analysis()
             _return_free_memory()
 
     def _settle_loudness(self, leveler: Leveler) -> float:
-        """The program gain that brings the mix to the target, limiter included.
+        """The program gain that brings the mix to the target, and every clip levelled with it.
 
-        Computed from the clip placements (no mixing); a few rounds because the limiter
-        takes back some of every boost.
+        Computed from the clip placements (no mixing) and each clip's analysis, which the
+        leveller finds in its store on a warm build. What is left to compute (analyses
+        and limited clips of a cold build) runs on a few threads: numpy's FFTs release
+        the GIL, and the encoder has not started yet.
         """
         placements: dict[str, list[int]] = {}
         clips: dict[str, tuple[np.ndarray, float]] = {}
+        first: dict[str, Event] = {}
         for e in self.timeline.sounds:
             name, raw, offset = self._raw(e)
             clips[name] = (raw, offset)
+            first.setdefault(name, e)
             placements.setdefault(name, []).append(ms_to_samples(e.start_ms, self.rate))
-        names = list(placements)
-        # numpy's FFTs release the GIL: two threads level the clips on two cores while
-        # the encoder, which has not started yet, leaves the second core idle.
-        pool = ThreadPoolExecutor(max_workers=self.threads)
-
-        def measure(correction: float) -> float:
-            # Consumed as they come: each clip's energy is folded in and dropped.
-            done = pool.map(lambda name: (name, leveler.energy(name, clips[name][0], correction, clips[name][1])), names)
-            return leveler.program_loudness(placements, done, self.total)
-
-        # Secant steps: the limiter makes loudness grow less than 1 dB per dB of gain,
-        # so plain "add the difference" steps creep up on the target over many rounds.
-        with pool:
-            correction, measured = 0.0, measure(0.0)
-            if not np.isfinite(measured):
-                return 0.0
-            slope = 1.0
-            for _ in range(8):
-                delta = leveler.target_lufs - measured
-                if abs(delta) < 0.15:  # each clip is levelled to within 0.1 LU; 1 LU is allowed
-                    break
-                step = delta / slope
-                nxt = measure(correction + step)
-                if np.isfinite(nxt) and nxt != measured:
-                    slope = min(1.0, max(0.1, (nxt - measured) / step))
-                correction, measured = correction + step, nxt
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            list(pool.map(lambda name: leveler.analyse(name, clips[name][0]), clips))
+            correction = leveler.settle(clips, placements, self.total)
+            self.correction_db = correction
+            list(pool.map(lambda e: self._samples(e), first.values()))
         return correction
 
     def _raw(self, e: Event) -> tuple[str, np.ndarray, float]:
