@@ -21,6 +21,7 @@ from .mixer import Mixer
 from .model import Routine
 from .music import MusicBed, MusicOptions
 from .speech import DEFAULT_ENGINE, Synthesizer
+from .speech.pool import presynthesize
 from .timeline import Timeline
 
 #: progress(stage, done, total): stage is "speech" or "mix".
@@ -43,8 +44,9 @@ class RenderOptions:
     format: str = DEFAULT_FORMAT
     #: Background music under the voice (None: none).
     music: MusicOptions | None = None
-    #: Threads for loudness levelling (None: one per core). A batch running N sessions at
-    #: once gives each cores / N, so the sessions do not fight over the cores.
+    #: Threads for loudness levelling and processes for synthesizing missing phrases (None:
+    #: one per core). A batch running N sessions at once gives each cores / N, so the
+    #: sessions do not fight over the cores.
     threads: int | None = None
 
 
@@ -81,13 +83,15 @@ def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
     )
 
 
-def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None) -> Timeline:
+def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None, *, workers: int | None = None) -> Timeline:
     """Compile ``routine`` with the real length of every clip ``synth`` will play.
 
     ``meta`` (e.g. the overrides applied, a program's week and day) is recorded in the
-    timeline, and so in the MP3's tags.
+    timeline, and so in the MP3's tags. Phrases missing from the cache are synthesized
+    first, on ``workers`` processes (None: one per core; 1: one at a time, as asked).
     """
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
+    presynthesize(synth, lambda measure: compile_routine(routine, measure, meta=meta), workers)
     timeline = compile_routine(routine, synth.measure, meta=meta)
     # Clips come at the synthesizer's session rate; the mix is made at the same rate.
     return dataclasses.replace(timeline, sample_rate=synth.sample_rate)
@@ -159,7 +163,7 @@ def build(
     routine = routine or load(source)
     out = Path(output) if output is not None else default_output(source, fmt=options.format)
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
-        timeline = plan(routine, synth, meta)
+        timeline = plan(routine, synth, meta, workers=options.threads)
         bed = None
         if options.music is not None:
             bed = stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))

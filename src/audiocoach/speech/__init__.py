@@ -229,6 +229,16 @@ class Synthesizer:
         self._clips[text] = samples
         return samples
 
+    # -- hook for speech.pool (9b): a clip synthesized in a worker process joins this one.
+    def adopt(self, text: str, samples: np.ndarray) -> None:
+        """Keep ``samples`` (made by :meth:`render` in another process) as the clip for ``text``."""
+        self.cache.put(self.cache_key(text), samples)
+        self.synthesized += 1
+        if self._leveler is not None:
+            samples = self._leveler(samples)
+        samples.setflags(write=False)
+        self._clips[text] = samples
+
     def measure(self, kind: str, text: str) -> int:
         """Length in ms of the clip the mixer will play (rounded up to whole ms)."""
         if kind == "tone":
