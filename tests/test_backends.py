@@ -181,3 +181,18 @@ def test_plan_header_and_mp3_tags_name_engine_and_voice(tmp_path, phrase_cache):
     tags = ID3(out)
     assert tags["TXXX:engine"].text == [engine]
     assert tags["TXXX:voice"].text == [voice]
+
+
+@pytest.mark.engine
+@pytest.mark.optional_engine
+def test_mbrola_voice_at_its_real_16_khz(synth_for):
+    from audiocoach.speech.espeak_backend import mbrola_installed
+
+    if not mbrola_installed("mb/mb-us2"):
+        pytest.skip("MBROLA us2 is not installed (bash scripts/install-voices.sh mbrola)")
+    mbrola = synth_for("espeak-ng", voice="mb/mb-us2")
+    raw, native = mbrola._engine().synthesize("Rest, one minute.", "mb/mb-us2", 170)
+    assert native == 16000
+    plain = synth_for("espeak-ng").clip("Rest, one minute.")
+    # Played at its own rate it lasts about as long as espeak's own voice, not 1.38x less.
+    assert 0.75 < mbrola.clip("Rest, one minute.").size / plain.size < 1.3

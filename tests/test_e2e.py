@@ -21,12 +21,12 @@ def rendered(tmp_path_factory, phrase_cache):
     src = folder / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
     result = build(src, folder / "short.mp3", options=RenderOptions(cache_dir=str(phrase_cache)))
-    return result, decode(result.output)
+    return result, decode(result.output, result.timeline.sample_rate)
 
 
 def test_length_matches_plan(rendered):
     result, pcm = rendered
-    expected = ms_to_samples(result.timeline.duration_ms)
+    expected = ms_to_samples(result.timeline.duration_ms, result.timeline.sample_rate)
     assert abs(pcm.size - expected) <= MP3_FRAME, (pcm.size, expected)
 
 

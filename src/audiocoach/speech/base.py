@@ -72,6 +72,10 @@ class Backend:
         for v in found:
             if want in (lang.lower() for lang in v.languages) or v.id.lower().split("/")[-1] == want:
                 return v.id
+        # "en-us" on an engine that only says "en": its default voice if that fits, else the first.
+        broader = [v for v in found if any(want.startswith(lang.lower() + "-") for lang in v.languages)]
+        if broader:
+            return next((v.id for v in broader if v.id == self.DEFAULT_VOICE), broader[0].id)
         some = ", ".join(v.id for v in found[:6])
         raise ValueError(
             f"unknown voice {voice!r} for the {self.NAME} engine (run 'audiocoach voices --engine {self.NAME}'"
