@@ -58,10 +58,15 @@ current_mirror() {
 }
 
 enable_components() {
-  local components="$1" mirror uri suites key
-  if [ -f "$SOURCES" ] && grep -q "^Components: $components\$" "$SOURCES"; then
-    say "$SOURCES already enables $components"
-    return 0
+  local components="$1" mirror uri suites key have=""
+  if [ -f "$SOURCES" ]; then
+    have="$(sed -n 's/^Components: *//p' "$SOURCES")"
+    # Keep what an earlier run enabled.
+    components="$(tr ' ' '\n' <<<"$components $have" | grep . | sort -u | tr '\n' ' ' | sed 's/ $//')"
+    if [ "$have" = "$components" ]; then
+      say "$SOURCES already enables $components"
+      return 0
+    fi
   fi
   mirror="$(current_mirror)" || die "found no Debian source in /etc/apt to copy; add the $components components by hand"
   IFS='|' read -r uri suites key <<<"$mirror"
