@@ -14,6 +14,7 @@ import pytest
 
 from audiocoach.export import Tags, export_audio, measure_true_peak
 from audiocoach.loudness import TruePeakMeter, true_peak_db
+from audiocoach.timeline import ms_to_samples
 
 RATE = 22050
 
@@ -92,3 +93,34 @@ def test_a_quiet_encode_is_done_once(tmp_path):
     peaks: list[float] = []
     export_audio(lambda g: [quiet], tmp_path / "q.mp3", rate=RATE, tags=Tags("q"), peaks=peaks)
     assert len(peaks) == 1 and peaks[0] < -10.0
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("with_music", [False, True])
+def test_real_render_over_the_ceiling_is_encoded_again_with_the_same_timing(tmp_path, monkeypatch, phrase_cache, with_music):
+    """A build whose limiter aims too high (0 dBTP) comes out over -1 dBTP once encoded:
+    it is encoded again, quieter, and keeps its exact length and cue positions."""
+    from helpers import SHORT_ROUTINE, decode
+
+    from audiocoach import render
+    from audiocoach.music import MusicOptions
+
+    src = tmp_path / "short.yaml"
+    src.write_text(SHORT_ROUTINE, encoding="utf-8")
+    music = None
+    if with_music:
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=d=20:c=pink:a=0.3", str(tmp_path / "m.mp3")], check=True)
+        music = MusicOptions(str(tmp_path / "m.mp3"), level_db=-12.0, duck_db=10.0)
+    options = render.RenderOptions(cache_dir=str(phrase_cache), sidecars=False, music=music)
+    monkeypatch.setattr(render, "CODEC_OVERSHOOT_DB", -1.0)
+    result = render.build(src, tmp_path / "hot.mp3", options=options)
+    assert result.encodes >= 2
+    assert result.true_peak_dbtp <= -1.0 and ffmpeg_true_peak(result.output) <= -1.0
+    rate = result.timeline.sample_rate
+    pcm = decode(result.output, rate)
+    assert pcm.size == ms_to_samples(result.timeline.duration_ms, rate)
+    first = next(e for e in result.timeline.of_kind("speech"))
+    start = ms_to_samples(first.start_ms, rate)
+    if not with_music:
+        assert np.abs(pcm[: max(0, start - rate // 100)].astype(np.int32)).max(initial=0) < 300  # silence before the first cue
+    assert np.abs(pcm[start : start + rate // 5].astype(np.int32)).max() > 3000  # the cue is where the plan says

@@ -164,12 +164,26 @@ def build(
     out = Path(output) if output is not None else default_output(source, fmt=options.format)
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta, workers=options.threads)
-        bed = None
-        if options.music is not None:
-            bed = stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
+        def music_bed() -> MusicBed | None:
+            if options.music is None:
+                return None
+            return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
+
         leveler = Leveler(timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling(options.format), store=synth.cache)
-        mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=bed, threads=options.threads)
+        mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=music_bed(), threads=options.threads)
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
+        passes = 0
+
+        def play(gain_db: float):
+            # The exporter asks again (quieter) when the encoded true peak is over the
+            # ceiling; music streams in order, so a new pass gets a fresh bed.
+            nonlocal passes
+            if passes and mixer.bed is not None:
+                mixer.bed.close()  # type: ignore[attr-defined]
+                mixer.bed = music_bed()
+            passes += 1
+            return mixer.chunks(progress=mix_progress, gain_db=gain_db)
+
         tags = Tags(
             title=routine.title,
             album=routine.title,
@@ -179,7 +193,7 @@ def build(
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
         peaks: list[float] = []
         export_audio(
-            lambda gain_db: mixer.chunks(progress=mix_progress, gain_db=gain_db),
+            play,
             out,
             rate=timeline.sample_rate,
             fmt=options.format,
