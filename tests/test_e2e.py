@@ -39,7 +39,7 @@ def test_speech_starts_where_the_timeline_says(rendered):
     for e in speech:
         lo = ms_to_samples(max(0, e.start_ms - 100), rate)
         hi = ms_to_samples(e.start_ms + 100, rate)
-        loud = np.flatnonzero(level[lo:hi] > 1000)
+        loud = np.flatnonzero(level[lo:hi] > 300)  # a soft onset ("three") is quiet
         assert loud.size, f"no sound near {e.start_ms} ms ({e.text!r})"
         onset_ms = (lo + loud[0]) * 1000 / rate
         assert abs(onset_ms - e.start_ms) <= 30, (e.text, e.start_ms, onset_ms)

@@ -37,7 +37,7 @@ BACKENDS: dict[str, type[Backend]] = {
 }
 #: ``engine: auto`` takes the first installed engine in this order: most intelligible
 #: first, as measured by scripts/intelligibility.py (numbers in the README).
-AUTO_ORDER: tuple[str, ...] = ("rhvoice", "festival", "pico", "flite", "espeak-ng", "pyttsx3")
+AUTO_ORDER: tuple[str, ...] = ("rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
 AUTO = "auto"
 DEFAULT_ENGINE = AUTO
 #: Every clip is resampled to this rate: the native rate of the default voice (Festival's
