@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from .tones import TONES, Tone
 
 #: Default chunk: ten seconds at 22.05 kHz.
 DEFAULT_CHUNK_SAMPLES = 220_500
+#: Tones are made at this level, then levelled like the voice.
+TONE_LEVEL_DBFS = -6.0
 
 ClipSource = Callable[[str], np.ndarray]
 Progress = Callable[[int, int], None]
@@ -143,9 +146,22 @@ class Mixer:
         """(cache key, unlevelled samples, level offset in dB) of an event's sound."""
         if e.kind == "tone":
             if e.text not in self._raw_tones:
-                self._raw_tones[e.text] = render_tone(TONES[e.text], self.rate, -6.0)
+                self._raw_tones[e.text] = self._tone(TONES[e.text])
             return f"tone:{e.text}", self._raw_tones[e.text], TONES[e.text].gain_db
         return f"speech:{e.text}", self._clip(e.text), 0.0
+
+    def _tone(self, tone: Tone) -> np.ndarray:
+        """A tone's samples, from the leveller's store when it has one (pydub's generators are slow)."""
+        store = self.leveler.store if self.leveler is not None else None
+        if store is None:
+            return render_tone(tone, self.rate, TONE_LEVEL_DBFS)
+        key = hashlib.blake2b(f"tone|{tone!r}|{self.rate}|{TONE_LEVEL_DBFS}".encode(), digest_size=20).hexdigest()
+        found = store.get(key)
+        if found is not None and found.size == ms_to_samples(tone.length_ms, self.rate):
+            return found
+        samples = render_tone(tone, self.rate, TONE_LEVEL_DBFS)
+        store.put(key, samples)
+        return samples
 
     def _samples(self, e: Event) -> np.ndarray:
         key = (e.kind, e.text)

@@ -21,7 +21,7 @@ from .mixer import Mixer
 from .model import Routine
 from .music import MusicBed, MusicOptions
 from .speech import DEFAULT_ENGINE, Synthesizer
-from .speech.pool import presynthesize
+from .speech.pool import compile_with_pool
 from .timeline import Timeline
 
 #: progress(stage, done, total): stage is "speech" or "mix".
@@ -91,8 +91,7 @@ def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = 
     first, on ``workers`` processes (None: one per core; 1: one at a time, as asked).
     """
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
-    presynthesize(synth, lambda measure: compile_routine(routine, measure, meta=meta), workers)
-    timeline = compile_routine(routine, synth.measure, meta=meta)
+    timeline = compile_with_pool(synth, lambda measure: compile_routine(routine, measure, meta=meta), workers)
     # Clips come at the synthesizer's session rate; the mix is made at the same rate.
     return dataclasses.replace(timeline, sample_rate=synth.sample_rate)
 

@@ -9,9 +9,9 @@ then finds (nearly) every phrase ready; one the estimate did not reveal (a short
 wording chosen because the real clip is longer than estimated) is synthesized there, as
 before. On the posterior-chain routine the estimate finds 97 of the 98 phrases and no
 phrase that is not needed; a second pass with long estimates would find the 98th but
-also 20 wordings never played. The timeline is the one a serial build makes: it is always
-compiled with the real lengths, and a clip depends only on (engine, version, voice, rate,
-text).
+also 20 wordings never played. A warm build compiles once: its first compile meets no
+missing phrase. The timeline is the one a serial build makes: it is always compiled
+with the real lengths, and a clip depends only on (engine, version, voice, rate, text).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 import numpy as np
 
@@ -38,6 +38,7 @@ _ESTIMATES = ((62, 120),)
 
 Measure = Callable[[str, str], int]
 Compile = Callable[[Measure], object]
+T = TypeVar("T")
 
 _worker: Synthesizer | None = None
 
@@ -108,11 +109,30 @@ def synthesize_all(synth: Synthesizer, texts: Iterable[str], workers: int | None
     return len(todo)
 
 
-def presynthesize(synth: Synthesizer, compile_with: Compile, workers: int | None = None) -> int:
-    """Find the phrases a compile needs and synthesize the missing ones in parallel.
+class _NotCached(Exception):
+    pass
 
-    Returns how many phrases the pool synthesized.
+
+def compile_with_pool(synth: Synthesizer, compile_with: Callable[[Measure], T], workers: int | None = None) -> T:
+    """``compile_with(synth.measure)``, with the phrases missing from the cache synthesized first, in parallel.
+
+    A warm build compiles once: the first compile stops at the first phrase not in the
+    cache, and only then are the phrases found (by estimate) and synthesized on workers.
     """
     if workers == 1:
-        return 0
-    return synthesize_all(synth, missing_phrases(synth, compile_with), workers)
+        return compile_with(synth.measure)
+    checked: set[str] = set()
+
+    def cached_only(kind: str, text: str) -> int:
+        if kind != "tone" and text not in checked:
+            if synth.cache.get(synth.cache_key(text)) is None:
+                raise _NotCached(text)
+            checked.add(text)
+        return synth.measure(kind, text)
+
+    try:
+        return compile_with(cached_only)
+    except _NotCached:
+        pass
+    synthesize_all(synth, missing_phrases(synth, compile_with), workers)
+    return compile_with(synth.measure)
