@@ -96,8 +96,8 @@ def test_chapter_times_line_up_with_the_audio_heard(full, phrase_cache):
     from audiocoach.render import RenderOptions, synthesizer_for
     from rendered import POSTERIOR_CHAIN
 
-    pcm = decode(full.output).astype(np.float64)
     tl = full.timeline
+    pcm = decode(full.output, tl.sample_rate).astype(np.float64)
     assert pcm.size == ms_to_samples(tl.duration_ms, tl.sample_rate)
     speech = tl.of_kind("speech")
     with synthesizer_for(load(POSTERIOR_CHAIN), RenderOptions(cache_dir=str(phrase_cache))) as synth:
@@ -184,10 +184,10 @@ def test_no_sidecars_and_other_formats(tmp_path, phrase_cache):
         tags = {k.lower(): v for k, v in {**probed["format"].get("tags", {}), **probed["streams"][0].get("tags", {})}.items()}
         assert tags["title"] == "Short test", fmt
         chapters = tl.of_kind("chapter")
-        pcm = decode(out)
+        pcm = decode(out, tl.sample_rate)
         if fmt == "wav":
             assert probed["chapters"] == []
-            assert pcm.size == ms_to_samples(tl.duration_ms)
+            assert pcm.size == ms_to_samples(tl.duration_ms, tl.sample_rate)
             reference = pcm.astype(np.float64)
             continue
         assert [c["tags"]["title"] for c in probed["chapters"]] == [c.text for c in chapters], fmt

@@ -105,7 +105,7 @@ def test_rendered_session_meets_the_loudness_target(phrase_cache):
     # The true peak of the encoded file, measured after encoding (ours and ffmpeg's).
     assert result.true_peak_dbtp is not None and result.true_peak_dbtp <= -1.0
     assert true_peak <= -1.0
-    pcm = decode(result.output)
+    pcm = decode(result.output, result.timeline.sample_rate)
     assert np.abs(pcm.astype(np.int32)).max() < 32767, "a sample clips"
     # Every cue equally loud: each distinct phrase measured where it plays in the file.
     rate = result.timeline.sample_rate

@@ -137,6 +137,9 @@ class CommandBackend(Backend):
     COMMAND: ClassVar[str] = ""
     #: Packages whose versions make up the engine's version (voices included).
     VERSION_PACKAGES: ClassVar[tuple[str, ...]] = ()
+    #: The engine's pace (words per minute) at its neutral speed setting, where the rate
+    #: is given to it as a factor; 0 when the engine takes words per minute itself.
+    PACE_WPM: ClassVar[int] = 0
 
     def __init__(self) -> None:
         problem = self.missing()
@@ -153,6 +156,8 @@ class CommandBackend(Backend):
 
     def version(self) -> str:
         parts = [f"{p}-{package_version(p) or 'unknown'}" for p in self.VERSION_PACKAGES]
+        if self.PACE_WPM:
+            parts.append(f"pace{self.PACE_WPM}")  # how a rate maps to the engine's control
         return "+".join(parts) or "unknown"
 
     def voices(self) -> list[VoiceInfo]:

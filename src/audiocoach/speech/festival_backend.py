@@ -63,7 +63,7 @@ class FestivalBackend(Backend):
 
     def version(self) -> str:
         parts = [f"{p}-{package_version(p) or 'unknown'}" for p in ("festival", "festvox-us-slt-hts")]
-        return "+".join(parts)
+        return "+".join(parts) + f"+pace{NOMINAL_WPM}"
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:

@@ -14,7 +14,9 @@ KNOWN = {
     "rms": ("male", "American English, CMU Arctic"),
     "slt": ("female", "American English, CMU Arctic"),
 }
-NOMINAL_WPM = 170
+#: Words per minute Flite speaks at stretch 1.0 (measured on the posterior-chain phrases,
+#: trimmed clips), so a routine's rate means the same pace on every engine.
+NOMINAL_WPM = 186
 
 
 class FliteBackend(CommandBackend):
@@ -25,6 +27,7 @@ class FliteBackend(CommandBackend):
     SAMPLE_RATE = 16000
     DEFAULT_VOICE = "kal16"
     VERSION_PACKAGES = ("flite", "libflite1")
+    PACE_WPM = NOMINAL_WPM
 
     def list_voices(self) -> list[VoiceInfo]:
         shown = run_command(["flite", "-lv"]).decode("utf-8", "replace")

@@ -12,7 +12,9 @@ from .base import CommandBackend, VoiceInfo
 
 #: The languages Debian's libttspico-data ships (all female voices).
 LANGUAGES = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "it-IT")
-NOMINAL_WPM = 170
+#: Words per minute Pico speaks at speed level 100 (measured on the posterior-chain
+#: phrases, trimmed clips), so a routine's rate means the same pace on every engine.
+NOMINAL_WPM = 155
 MIN_LEVEL, MAX_LEVEL = 20, 500
 
 
@@ -25,6 +27,7 @@ class PicoBackend(CommandBackend):
     SAMPLE_RATE = 16000
     DEFAULT_VOICE = "en-US"
     VERSION_PACKAGES = ("libttspico-utils", "libttspico-data")
+    PACE_WPM = NOMINAL_WPM
 
     def list_voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(lang, f"SVOX Pico {lang}", (lang.lower(),), "female") for lang in LANGUAGES]

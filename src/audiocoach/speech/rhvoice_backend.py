@@ -9,7 +9,9 @@ from .base import CommandBackend, VoiceInfo
 
 VOICE_DIRS = ("/usr/share/RHVoice/voices",)
 LANGUAGES = {"english": "en", "russian": "ru", "ukrainian": "uk", "esperanto": "eo", "georgian": "ka", "kyrgyz": "ky", "tatar": "tt"}
-NOMINAL_WPM = 170
+#: Words per minute RHVoice speaks at rate 100% (measured on the posterior-chain phrases,
+#: trimmed clips), so a routine's rate means the same pace on every engine.
+NOMINAL_WPM = 156
 MIN_PERCENT, MAX_PERCENT = 20, 400
 
 
@@ -31,6 +33,7 @@ class RHVoiceBackend(CommandBackend):
     SAMPLE_RATE = 24000
     DEFAULT_VOICE = "clb"
     VERSION_PACKAGES = ("rhvoice", "rhvoice-english")
+    PACE_WPM = NOMINAL_WPM
 
     def list_voices(self) -> list[VoiceInfo]:
         found = []
