@@ -31,6 +31,7 @@ from .model import Entry, Routine
 from .overrides import Override
 from .program import Program, Session, load_program, sessions
 from .render import RenderOptions, build, plan, synthesizer_for
+from .speech import resolve_engine
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "audiocoach.batch/1"
@@ -104,6 +105,8 @@ def input_hash(routine: Routine, options: RenderOptions, meta: dict[str, str]) -
     """
     # Where the cache lives and how many threads level the audio do not change the audio.
     chosen = {k: v for k, v in asdict(options).items() if k not in ("cache_dir", "threads")}
+    # "auto" names whichever engine is installed: a newly installed voice rebuilds.
+    chosen["engine"] = resolve_engine(options.engine or routine.settings.engine)
     blob = json.dumps(
         {
             "format": MANIFEST_FORMAT,
