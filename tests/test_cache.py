@@ -219,3 +219,17 @@ def test_corrupt_clip_is_synthesized_again(tmp_path, caplog):
     assert abs(again.size - first.size) <= 0.02 * first.size and np.abs(again.astype(np.int32)).max() > 1000
     with Synthesizer(cache_dir=folder) as synth:  # and stored whole again
         assert np.array_equal(synth.clip("Banded glute bridge"), again) and synth.cache_hits == 1
+
+
+def test_readme_quotes_the_cache_warnings_as_printed(tmp_path, caplog):
+    from pathlib import Path as P
+
+    readme = (P(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    cache, key, path = _stored(tmp_path)
+    path.write_bytes(_fake_header(path.read_bytes()))
+    with caplog.at_level(logging.WARNING, logger="audiocoach.speech.cache"):
+        cache.get(key)
+    printed = caplog.records[-1].getMessage()
+    assert printed == f"phrase cache entry {path} is corrupt (checksum mismatch): making it again"
+    assert "`phrase cache entry PATH is corrupt (checksum mismatch): making it again`" in readme
+    assert "cannot be written (...): building without the cache`" in readme
