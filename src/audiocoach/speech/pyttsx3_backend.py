@@ -204,6 +204,8 @@ class Pyttsx3Backend(Backend):
             if "could not start" in message:
                 raise EngineMissingError(message)
             raise SpeechError(message)
+        if not os.path.exists(out):  # the child died without a word (a crash in the engine)
+            raise SpeechError(f"the pyttsx3 engine stopped while handling {request.get('text', request['op'])!r}")
         return out
 
     def _start(self) -> subprocess.Popen[str]:
