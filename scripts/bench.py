@@ -282,8 +282,9 @@ def bench_session(report: Report, name: str, routine: Path, work: Path, args: ar
             report.add(Row(f"{tag}: build, cold cache, {other}", None, "s", note="not installed"))
             continue
         o_cold, o_warm, _ = cold_and_warm(routine, work, name, other, repeat)
-        report.add(Row(f"{tag}: build, cold cache, {other}", o_cold.seconds, "s", o_cold.seconds / floor))
-        report.add(Row(f"{tag}: build, warm cache, {other}", o_warm.seconds, "s", o_warm.seconds / floor))
+        o_label = f"{other} ({_engine_name(other)})" if other == "auto" else other
+        report.add(Row(f"{tag}: build, cold cache, {o_label}", o_cold.seconds, "s", o_cold.seconds / floor))
+        report.add(Row(f"{tag}: build, warm cache, {o_label}", o_warm.seconds, "s", o_warm.seconds / floor))
     env = dict(os.environ, AUDIOCOACH_CACHE=str(cache))
     out = work / f"{name}.mp3"
     if main:
