@@ -1,7 +1,9 @@
 # Shared set-up for demo.sh and test.sh (sourced, not run). Idempotent: it installs only
 # what is missing, and reinstalls the Python package only when pyproject.toml changes.
 
-SYSTEM_PACKAGES=(espeak-ng ffmpeg)
+# festival + festvox-us-slt-hts: the natural default voice (Debian main); espeak-ng: the
+# pyttsx3 path and the fallback. Other voices: scripts/install-voices.sh.
+SYSTEM_PACKAGES=(espeak-ng ffmpeg festival festvox-us-slt-hts)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -10,6 +12,8 @@ have_system_deps() {
   command -v espeak-ng >/dev/null 2>&1 &&
     command -v ffmpeg >/dev/null 2>&1 &&
     command -v ffprobe >/dev/null 2>&1 &&
+    command -v festival >/dev/null 2>&1 &&
+    [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] &&
     { ldconfig -p 2>/dev/null | grep -q 'libespeak-ng\.so\.1'; }
 }
 
@@ -21,18 +25,18 @@ ensure_system_deps() {
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo="sudo -n"
     else
-      die "espeak-ng and ffmpeg are needed. Install them, then run this again:
+      die "espeak-ng, festival (with its voice) and ffmpeg are needed. Install them, then run this again:
     sudo apt-get install -y ${SYSTEM_PACKAGES[*]} python3-venv"
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    die "no apt-get here: install espeak-ng and ffmpeg with your package manager, then run this again"
+    die "no apt-get here: install ${SYSTEM_PACKAGES[*]} with your package manager, then run this again"
   fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq >/dev/null || die "apt-get update failed; install by hand: apt-get install -y ${SYSTEM_PACKAGES[*]}"
   $sudo apt-get install -y -qq "${SYSTEM_PACKAGES[@]}" >/dev/null ||
     die "apt-get could not install ${SYSTEM_PACKAGES[*]}; install them by hand and run this again"
-  have_system_deps || die "espeak-ng/ffmpeg still missing after apt-get; install them by hand"
+  have_system_deps || die "${SYSTEM_PACKAGES[*]}: still missing after apt-get; install them by hand"
 }
 
 find_python() {

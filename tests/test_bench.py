@@ -14,8 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ROWS = (
     "ffmpeg encode alone (floor)",
-    "build, cold cache",
-    "build, warm cache",
+    "build, cold cache, auto (",  # the default engine, named
+    "build, warm cache, auto (",
+    "build, cold cache, pyttsx3",  # side by side in the same run
+    "build, warm cache, pyttsx3",
+    "synthesis, phrases/s, pyttsx3",
     "naive pydub overlay per cue",
     "build with music, warm cache",
     "synthesis, phrases/s",
@@ -41,6 +44,7 @@ def test_quick_bench_prints_the_whole_table(tmp_path):
         assert any(row in line for line in table), f"row {row!r} missing:\n{proc.stdout}"
     verdicts = [line for line in proc.stdout.splitlines() if line[:5] in ("PASS ", "FAIL ", "n/a  ")]
     assert len(verdicts) >= 5
+    assert any(v.startswith(("PASS tiny warm build (auto) <= 1.15x", "FAIL tiny warm build (auto) <= 1.15x")) for v in verdicts)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["rows"]) == len(table) - 2
     assert {b["name"] for b in data["budgets"]} == {v.split(":")[0][5:] for v in verdicts}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from audiocoach.speech import Synthesizer
-from audiocoach.speech.cache import PhraseCache
+from audiocoach.speech.cache import HEADER_SIZE, PhraseCache
 
 PHRASES = [f"Set {n} of twelve. Keep your back flat and drive through the heels." for n in range(1, 9)] + [
     "Rest, sixteen seconds.", "Last set.", "Switch sides.", "Great work today."
@@ -52,7 +52,7 @@ def test_two_processes_leave_only_whole_entries(tmp_path):
         assert samples is not None, text
         # the entry is exactly what one of the two writers produced, never a mix or a prefix
         assert samples.size in (first[text], second[text]) and np.abs(samples.astype(np.int32)).max() > 0
-        assert cache.path(key).stat().st_size == 2 * samples.size
+        assert cache.path(key).stat().st_size == HEADER_SIZE + 2 * samples.size
 
 
 @pytest.mark.engine

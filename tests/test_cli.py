@@ -87,17 +87,20 @@ def test_exercises_lists_the_library(runner):
 
 @pytest.mark.engine
 def test_voices_lists_english(runner):
-    result = runner.invoke(cli, ["voices", "--language", "en"])
+    result = runner.invoke(cli, ["voices", "--engine", "pyttsx3", "--language", "en"])
     assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "engine: pyttsx3 (default voice: default)"
     assert "gmw/en-us" in result.output
-    assert all(line.split()[1].startswith("en") for line in result.output.splitlines())
+    assert all(line.split()[1].startswith("en") for line in lines[1:])
 
 
 @pytest.mark.engine
 def test_plan_text_and_json(runner, in_tmp, cli_env):
     text = runner.invoke(cli, ["plan", "short.yaml"], env=cli_env)
     assert text.exit_code == 0, text.output
-    lines = text.output.splitlines()
+    header, *lines = text.output.splitlines()
+    assert header.startswith("Short test: voice ") and header.endswith(", 170 words/min, 32000 Hz")
     assert lines[0] == "00:00.000  CHAPTER  Intro"
     assert lines[1].startswith("00:00.000  speech   Short test. About ")
     assert lines[-1].startswith("Total: ")

@@ -116,7 +116,7 @@ def test_a_missing_libespeak_ng_is_a_clean_error(monkeypatch, tmp_path):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.delattr(pyttsx3.drivers, "_espeak", raising=False)  # so the import runs again
     monkeypatch.setattr(ctypes.cdll, "LoadLibrary", no_library)
-    result = CliRunner().invoke(cli, ["build", ROUTINE, "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(cli, ["build", ROUTINE, "-o", str(tmp_path / "x.mp3"), "--engine", "pyttsx3", "--cache-dir", str(tmp_path / "c")])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: the espeak-ng library is missing: ")
     assert list(tmp_path.glob("*.mp3")) == []

@@ -21,12 +21,12 @@ def rendered(tmp_path_factory, phrase_cache):
     src = folder / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
     result = build(src, folder / "short.mp3", options=RenderOptions(cache_dir=str(phrase_cache)))
-    return result, decode(result.output)
+    return result, decode(result.output, result.timeline.sample_rate)
 
 
 def test_length_matches_plan(rendered):
     result, pcm = rendered
-    expected = ms_to_samples(result.timeline.duration_ms)
+    expected = ms_to_samples(result.timeline.duration_ms, result.timeline.sample_rate)
     assert abs(pcm.size - expected) <= MP3_FRAME, (pcm.size, expected)
 
 
@@ -39,7 +39,7 @@ def test_speech_starts_where_the_timeline_says(rendered):
     for e in speech:
         lo = ms_to_samples(max(0, e.start_ms - 100), rate)
         hi = ms_to_samples(e.start_ms + 100, rate)
-        loud = np.flatnonzero(level[lo:hi] > 1000)
+        loud = np.flatnonzero(level[lo:hi] > 300)  # a soft onset ("three") is quiet
         assert loud.size, f"no sound near {e.start_ms} ms ({e.text!r})"
         onset_ms = (lo + loud[0]) * 1000 / rate
         assert abs(onset_ms - e.start_ms) <= 30, (e.text, e.start_ms, onset_ms)

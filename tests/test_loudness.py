@@ -83,13 +83,15 @@ def test_program_loudness_from_placements_equals_the_mixed_track():
 # --------------------------------------------------------------------------- the real thing
 
 
-def _ebur128(path) -> float:
+def _ebur128(path) -> tuple[float, float]:
+    """(integrated loudness in LUFS, true peak in dBTP) as ffmpeg's ebur128 measures them."""
     out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
         capture_output=True, text=True, check=True,
     ).stderr
     summary = out[out.rindex("Summary:") :]
-    return float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1)
+    return float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1)), float(peak)
 
 
 @pytest.mark.engine
@@ -98,8 +100,12 @@ def test_rendered_session_meets_the_loudness_target(phrase_cache):
     from rendered import posterior_chain
 
     result = posterior_chain(str(phrase_cache))
-    assert _ebur128(result.output) == pytest.approx(-16.0, abs=1.0)
-    pcm = decode(result.output)
+    lufs, true_peak = _ebur128(result.output)
+    assert lufs == pytest.approx(-16.0, abs=1.0)
+    # The true peak of the encoded file, measured after encoding (ours and ffmpeg's).
+    assert result.true_peak_dbtp is not None and result.true_peak_dbtp <= -1.0
+    assert true_peak <= -1.0
+    pcm = decode(result.output, result.timeline.sample_rate)
     assert np.abs(pcm.astype(np.int32)).max() < 32767, "a sample clips"
     # Every cue equally loud: each distinct phrase measured where it plays in the file.
     rate = result.timeline.sample_rate

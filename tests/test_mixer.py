@@ -73,3 +73,23 @@ def test_levelled_program_hits_the_target():
 def test_chunk_size_must_be_positive():
     with pytest.raises(ValueError):
         next(Mixer(_timeline(), _clip).chunks(chunk_samples=0))
+
+
+def test_warm_mix_finds_every_clips_levelling_in_the_store(tmp_path, monkeypatch):
+    """A second mix with the same store does no per-clip work (no FFT) and plays the same."""
+    from audiocoach import loudness
+    from audiocoach.speech.cache import PhraseCache
+
+    tl = _timeline()  # levelled loud, so the limiter works on some clips
+    cold = np.concatenate(list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0, store=PhraseCache(tmp_path))).chunks()))
+    assert list(tmp_path.rglob("*.lvl")) and list(tmp_path.rglob("*.pcm"))  # analyses and limited clips
+    calls = []
+    for name in ("k_weighted_power", "peak_envelope", "limit"):
+        real = getattr(loudness, name)
+        monkeypatch.setattr(loudness, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    warm = np.concatenate(list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0, store=PhraseCache(tmp_path))).chunks()))
+    assert calls == []
+    assert np.array_equal(warm, cold)
+    # Without a store the same clips are levelled from scratch, to the same loudness.
+    fresh = np.concatenate(list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0)).chunks()))
+    assert calls and abs(loudness.integrated_loudness(fresh, tl.sample_rate) - loudness.integrated_loudness(warm, tl.sample_rate)) < 0.1

@@ -68,12 +68,16 @@ def with_and_without(tmp_path_factory, phrase_cache, music_dir):
     music = runner.invoke(cli, base + ["-o", str(folder / "music.wav"), "--music", str(music_dir), "--music-rest-level", "-20"])
     assert music.exit_code == 0, music.output
     tl = Timeline.from_json((folder / "music.json").read_text(encoding="utf-8"))
-    return tl, decode(folder / "plain.wav"), decode(folder / "music.wav")
+    return tl, decode(folder / "plain.wav", tl.sample_rate), decode(folder / "music.wav", tl.sample_rate)
 
 
 def test_music_is_ducked_by_the_configured_amount(with_and_without):
     tl, plain, mixed = with_and_without
-    assert mixed.size == plain.size == ms_to_samples(tl.duration_ms)  # length still exact
+
+    def at(ms: int) -> int:
+        return ms_to_samples(ms, tl.sample_rate)
+
+    assert mixed.size == plain.size == at(tl.duration_ms)  # length still exact
     music = mixed.astype(np.int32) - plain.astype(np.int32)
     rests = [(e.start_ms, e.end_ms) for e in tl.of_kind("segment") if e.role == "rest"]
 
@@ -84,10 +88,10 @@ def test_music_is_ducked_by_the_configured_amount(with_and_without):
     inside, between = [], []
     for a, b in zip(sounds, sounds[1:]):
         if a.length_ms >= 100 and not in_rest(a.start_ms, a.end_ms) and 1000 < a.start_ms and a.end_ms < tl.duration_ms - 6000:
-            inside.append(_db(music[ms_to_samples(a.start_ms + 10) : ms_to_samples(a.end_ms - 10)]))
+            inside.append(_db(music[at(a.start_ms + 10) : at(a.end_ms - 10)]))
         lo, hi = a.end_ms + 320, b.start_ms - 100
         if hi - lo >= 100 and not in_rest(lo, hi) and lo > 1000 and hi < tl.duration_ms - 6000:
-            between.append(_db(music[ms_to_samples(lo) : ms_to_samples(hi)]))
+            between.append(_db(music[at(lo) : at(hi)]))
     assert len(inside) > 10 and len(between) > 5
     assert max(inside) - min(inside) < 0.5 and max(between) - min(between) < 0.5
     assert np.median(between) - np.median(inside) == pytest.approx(10.0, abs=1.0)
@@ -96,7 +100,7 @@ def test_music_is_ducked_by_the_configured_amount(with_and_without):
     rest_levels = []
     for s, e in rests:
         quiet = [(a.end_ms + 320, b.start_ms - 100) for a, b in zip(sounds, sounds[1:]) if s + 1100 <= a.end_ms and b.start_ms <= e - 1100]
-        rest_levels += [_db(music[ms_to_samples(lo) : ms_to_samples(hi)]) for lo, hi in quiet if hi - lo >= 100]
+        rest_levels += [_db(music[at(lo) : at(hi)]) for lo, hi in quiet if hi - lo >= 100]
     assert rest_levels
     assert np.median(between) - np.median(rest_levels) == pytest.approx(8.0, abs=1.0)
     # Faded out at the end.

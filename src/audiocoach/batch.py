@@ -36,6 +36,7 @@ from .program import Program, Session, load_day, load_program, sessions
 from .render import RenderOptions, build
 from .roster import Athlete, apply_loads, check_voices, load_roster, merge_overrides
 from .program_plan import SessionPlan, overview, plan_program  # noqa: F401  (re-exported: batch's public API)
+from .speech import resolve_engine
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "audiocoach.batch/1"
@@ -117,6 +118,8 @@ def input_hash(routine: Routine, options: RenderOptions, meta: dict[str, str]) -
     """
     # Where the cache lives and how many threads level the audio do not change the audio.
     chosen = {k: v for k, v in asdict(options).items() if k not in ("cache_dir", "threads")}
+    # "auto" names whichever engine is installed: a newly installed voice rebuilds.
+    chosen["engine"] = resolve_engine(options.engine or routine.settings.engine)
     blob = json.dumps(
         {
             "format": MANIFEST_FORMAT,

@@ -27,7 +27,7 @@ from .overrides import override_meta, parse_overrides, resolve_overrides
 from .program import is_program, load_program, parse_weeks, sessions
 from .export import FORMATS, format_for_path
 from .render import RenderOptions, build, default_output, plan, resolve_music, synthesizer_for
-from .speech import BACKENDS, DEFAULT_ENGINE, Synthesizer
+from .speech import AUTO, ENGINE_CHOICES, Synthesizer, better_engine_hint
 from .split import SPLIT_MODES
 
 
@@ -93,7 +93,7 @@ def speech_options(func):
 
     @click.option("--voice", help="Voice id, language or name (see 'audiocoach voices'); default: the routine's.")
     @click.option("--rate", type=click.IntRange(RATE_MIN, RATE_MAX), help=f"Speech rate in words per minute; default: the routine's ({RATE}).")
-    @click.option("--engine", type=click.Choice(sorted(BACKENDS)), default=DEFAULT_ENGINE, show_default=True, help="Speech engine.")
+    @click.option("--engine", type=click.Choice(ENGINE_CHOICES), help="Speech engine; default: the routine's, else auto (the clearest installed).")
     @click.option("--cache-dir", type=click.Path(file_okay=False), help="Phrase cache folder (default: $AUDIOCOACH_CACHE or ~/.cache/audiocoach).")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -135,6 +135,11 @@ def _given_bitrate(bitrate):
     # --bitrate has a default; it is an override only when typed.
     source = click.get_current_context().get_parameter_source("bitrate")
     return None if source == click.core.ParameterSource.DEFAULT else bitrate
+
+
+def _notice(synth) -> None:
+    if synth.notice:
+        click.echo(f"Note: {synth.notice}", err=True)
 
 
 def _warn(timeline) -> None:
@@ -249,6 +254,9 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
         if bar is not None:
             bar.__exit__(None, None, None)
     _warn(result.timeline)
+    spoken_by = result.timeline.meta.get("engine")
+    if (options.engine or loaded.settings.engine or AUTO) == AUTO and better_engine_hint(str(spoken_by)):
+        click.echo(f"Note: {better_engine_hint(str(spoken_by))}", err=True)
     click.echo(
         f"Wrote {result.output} ({_fmt_clock(result.timeline.duration_ms)}, "
         f"{result.synthesized} phrases synthesized, {result.cache_hits} from cache)"
@@ -282,10 +290,13 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
     loaded, applied = resolve_overrides(load(routine), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
         timeline = plan(loaded, synth, override_meta(overrides, applied))
+        _notice(synth)
     if as_json:
         click.echo(timeline.to_json())
         _warn(timeline)
         return
+    m = timeline.meta
+    click.echo(f"{timeline.title}: voice {m['voice']} ({m['engine']} {m['engine_version']}), {m['rate']} words/min, {timeline.sample_rate} Hz")
     for a in applied:
         click.echo(f"override  {a.exercise or 'session':<24} {a.field:<10} {a.value} (routine: {a.before}; from {a.flag})")
     for e in timeline.events:
@@ -504,22 +515,27 @@ def exercises(as_json, words, muscle):
 
 
 @cli.command()
-@click.option("--engine", type=click.Choice(sorted(BACKENDS)), default=DEFAULT_ENGINE, show_default=True)
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default=AUTO, show_default=True, help="Speech engine (auto: the clearest installed).")
 @click.option("--language", help="Only voices whose language starts with this, e.g. en.")
 def voices(engine, language):
     """List the voices the speech engine offers (use the id with --voice).
 
+    Columns: voice id, language, gender, name. The first line names the engine.
+
     \b
     Example:
         audiocoach voices --language en
+        audiocoach voices --engine festival
     """
     with Synthesizer(engine=engine) as synth:
         found = synth.voices()
+        click.echo(f"engine: {synth.engine_name} (default voice: {synth.voice or 'default'})")
+        _notice(synth)
     for v in found:
         langs = ", ".join(v.languages)
         if language and not any(lang.startswith(language) for lang in v.languages):
             continue
-        click.echo(f"{v.id:<28} {langs:<16} {v.name}")
+        click.echo(f"{v.id:<28} {langs:<16} {v.gender or '-':<7} {v.name}")
 
 
 @cli.command(name="publish")

@@ -26,19 +26,33 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Union
 
 import numpy as np
 
 from .defaults import BITRATE
 from .errors import AudiocoachError, EncodeError, EngineMissingError
 from .outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
+from .loudness import CEILING_DBTP, TruePeakMeter
 
 log = logging.getLogger("audiocoach.export")
 
 FFMPEG_HINT = "ffmpeg is missing: install it (Debian/Ubuntu: sudo apt-get install ffmpeg)"
+
+#: Chunks to encode, or ``f(gain_db) -> chunks`` that can play them again quieter (so an
+#: encode whose true peak comes out over the ceiling can be redone).
+ChunkSource = Union[Iterable[np.ndarray], Callable[[float], Iterable[np.ndarray]]]
+#: Encodes redone at most this many times to bring the true peak under the ceiling.
+MAX_PEAK_PASSES = 3
+#: How far under the ceiling a corrected encode aims (the codec's overshoot varies a little).
+PEAK_CORRECTION_MARGIN_DB = 0.2
+#: Formats measured while they encode: ffmpeg's tee muxer writes the file and, at the
+#: same time, a copy of the encoded stream that a second ffmpeg decodes for the meter.
+#: The others (whose tags or chapters the tee muxer would drop) are decoded afterwards.
+_STREAM_MEASURED = {"mp3": "mp3"}
 
 
 @dataclass(frozen=True)
@@ -105,12 +119,13 @@ def format_for_path(path: str | os.PathLike[str], default: str = DEFAULT_FORMAT)
 
 
 def encode_command(
-    rate: int, bitrate: str, target: str, fmt: str = DEFAULT_FORMAT, metadata: str | None = None
+    rate: int, bitrate: str, target: str, fmt: str = DEFAULT_FORMAT, metadata: str | None = None, tee: str | None = None
 ) -> list[str]:
     """The ffmpeg command that turns raw mono s16le on stdin into ``fmt`` at ``target``.
 
     ``metadata`` is an ffmetadata file whose tags (and chapters, where the container
-    has them) go into the output.
+    has them) go into the output. ``tee`` (a muxer name) also writes the encoded stream
+    to stdout in that container.
     """
     f = get_format(fmt)
     cmd = [
@@ -123,6 +138,12 @@ def encode_command(
     cmd += list(f.codec)
     if f.uses_bitrate:
         cmd += ["-b:a", bitrate]
+    if tee is not None:
+        # The file, and the same encoded stream on stdout for the true-peak meter.
+        slave = "file:" + os.path.abspath(target)
+        for ch in ("\\", "'", "|", "[", "]"):
+            slave = slave.replace(ch, "\\" + ch)
+        return cmd + ["-map", "0:a", "-f", "tee", f"[f={f.muxer}]{slave}|[f={tee}]pipe:1"]
     return cmd + ["-f", f.muxer, target]
 
 
@@ -162,13 +183,26 @@ def encode_stream(
     bitrate: str,
     fmt: str = DEFAULT_FORMAT,
     metadata: str | None = None,
+    meter: TruePeakMeter | None = None,
 ) -> None:
-    """Pipe int16 chunks through ffmpeg into ``target`` (which is overwritten)."""
-    cmd = encode_command(rate, bitrate, str(target), fmt, metadata)
+    """Pipe int16 chunks through ffmpeg into ``target`` (which is overwritten).
+
+    With a ``meter`` (only for the formats in ``_STREAM_MEASURED``), the encoded stream is
+    decoded while it is written and fed to the meter, on the core the encoder leaves free.
+    """
+    tee = _STREAM_MEASURED.get(fmt) if meter is not None else None
+    cmd = encode_command(rate, bitrate, str(target), fmt, metadata, tee=tee)
     log.debug("run %s", " ".join(cmd))
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, contextlib.ExitStack() as stack:
         with interrupts_deferred():  # an interrupt inside Popen would orphan the encoder
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE if tee else subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
+        stack.callback(_reap, proc)
+        reader = None
+        if tee is not None:
+            assert proc.stdout is not None and meter is not None
+            reader = _MeterReader(proc.stdout, meter, ["-f", tee, "-i", "pipe:0"])
+            proc.stdout.close()  # the decoder holds the read end now
+            stack.callback(reader.stop)
         assert proc.stdin is not None
         _widen_pipe(proc.stdin.fileno())
         try:
@@ -177,14 +211,75 @@ def encode_stream(
             proc.stdin.close()
         except BrokenPipeError:
             pass
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
         rc = proc.wait()
         if rc != 0:
             err.seek(0)
             raise EncodeError(cmd, rc, err.read().decode("utf-8", "replace"))
+        if reader is not None:
+            reader.join()
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _decode_command(inputs: list[str]) -> list[str]:
+    return [ffmpeg_path(), "-hide_banner", "-nostdin", "-loglevel", "error", *inputs, "-f", "f32le", "-ac", "1", "pipe:1"]
+
+
+class _MeterReader:
+    """A second ffmpeg decoding an encoded stream to float samples, read into a meter on a thread."""
+
+    def __init__(self, stdin, meter: TruePeakMeter, inputs: list[str]):
+        self.cmd = _decode_command(inputs)
+        log.debug("run %s", " ".join(self.cmd))
+        self._err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self.cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=self._err)
+        self.meter = meter
+        self.failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="true-peak", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self.proc.stdout is not None
+        rest = b""
+        try:
+            while data := self.proc.stdout.read(1 << 18):
+                data = rest + data
+                whole = len(data) // 4 * 4
+                rest = data[whole:]
+                self.meter.feed(np.frombuffer(data[:whole], dtype="<f4"))
+        except BaseException as exc:  # reported by join()
+            self.failure = exc
+
+    def join(self) -> None:
+        """Wait for the decoder; raise when it or the meter failed."""
+        self._thread.join()
+        rc = self.proc.wait()
+        self.meter.finish()
+        if self.failure is not None:
+            raise self.failure
+        if rc != 0:
+            self._err.seek(0)
+            raise EncodeError(self.cmd, rc, self._err.read().decode("utf-8", "replace"))
+
+    def stop(self) -> None:
+        _reap(self.proc)
+        self._thread.join()
+        self._err.close()
+
+
+def measure_true_peak(path: Path, ceiling_dbtp: float = CEILING_DBTP) -> float:
+    """True peak (dBTP) of an audio file, decoded by ffmpeg and 4x oversampled."""
+    meter = TruePeakMeter(ceiling_dbtp)
+    reader = _MeterReader(subprocess.DEVNULL, meter, ["-i", "file:" + os.path.abspath(path)])
+    try:
+        reader.join()
+    finally:
+        reader.stop()
+    return meter.peak_db
 
 
 def _ffmeta_escape(text: str) -> str:
@@ -247,7 +342,7 @@ def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
 
 
 def export_audio(
-    chunks: Iterable[np.ndarray],
+    chunks: ChunkSource,
     output: str | os.PathLike[str],
     *,
     rate: int,
@@ -256,6 +351,8 @@ def export_audio(
     tags: Tags,
     chapters: list[Chapter] = (),  # type: ignore[assignment]
     sidecars: Mapping[Path, str | Iterable[str]] | None = None,
+    ceiling_dbtp: float | None = CEILING_DBTP,
+    peaks: list[float] | None = None,
 ) -> Path:
     """Encode ``chunks`` to ``output`` as ``fmt``, with its sidecars, all or nothing.
 
@@ -263,8 +360,12 @@ def export_audio(
     (see :class:`~audiocoach.outputs.OutputSet`): an interrupted or failed build, a full
     disk or a read-only folder leaves the previous files as they were and no partial one.
 
+    The encoded file's true peak is measured (decoded and 4x oversampled); when it comes
+    out over ``ceiling_dbtp`` and ``chunks`` is a function of a gain, the audio is encoded
+    again that much quieter (at most :data:`MAX_PEAK_PASSES` encodes).
+
     Args:
-        chunks: mono int16 arrays at ``rate``, in order.
+        chunks: mono int16 arrays at ``rate``, in order, or ``f(gain_db)`` giving them.
         output: the file to write.
         fmt: a name from :data:`FORMATS`.
         bitrate: for the lossy formats.
@@ -272,6 +373,8 @@ def export_audio(
         chapters: written where the container supports them (mp3, m4a, ogg).
         sidecars: more files of the same build (path -> text, or text in pieces), e.g.
             the .json timeline and the .vtt cue sheet, written after the audio.
+        ceiling_dbtp: the highest true peak allowed (None: not measured).
+        peaks: when given, the true peak measured after each encode is appended to it.
 
     Raises:
         OutputError: the files could not be written; nothing was left behind.
@@ -284,13 +387,40 @@ def export_audio(
         if f.chapters != "id3":
             meta = outputs.temp(out.with_suffix(".ffmeta"), keep=True)
             meta.write_text(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"), encoding="utf-8")
-        encode_stream(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None)
+        _encode_under_ceiling(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None, ceiling_dbtp=ceiling_dbtp, peaks=peaks)
         if f.chapters == "id3":
             write_tags(tmp, tags, list(chapters))
         for path, text in (sidecars or {}).items():
             outputs.write_text(path, text)
         outputs.commit()
     return out
+
+
+def _encode_under_ceiling(
+    chunks: ChunkSource, tmp: Path, *, ceiling_dbtp: float | None, peaks: list[float] | None, **encode: object
+) -> None:
+    """Encode, measure the true peak of what was encoded, and encode again quieter while over."""
+    source = chunks if callable(chunks) else None
+    gain_db = 0.0
+    for attempt in range(1, MAX_PEAK_PASSES + 1):
+        if ceiling_dbtp is None:
+            encode_stream(source(0.0) if source else chunks, tmp, **encode)  # type: ignore[arg-type]
+            return
+        meter = TruePeakMeter(ceiling_dbtp)
+        streamed = encode["fmt"] in _STREAM_MEASURED
+        encode_stream(source(gain_db) if source else chunks, tmp, meter=meter if streamed else None, **encode)  # type: ignore[arg-type]
+        peak = meter.peak_db if streamed else measure_true_peak(tmp, ceiling_dbtp)
+        if peaks is not None:
+            peaks.append(peak)
+        log.info("encode %d: true peak %.2f dBTP (ceiling %.1f, gain %.2f dB)", attempt, peak, ceiling_dbtp, gain_db)
+        if peak <= ceiling_dbtp:
+            return
+        if source is None:
+            log.warning("true peak %.2f dBTP is over the %.1f dBTP ceiling (chunks cannot be replayed quieter)", peak, ceiling_dbtp)
+            return
+        # The codec's overshoot scales with the level: lower the gain by the excess.
+        gain_db += ceiling_dbtp - PEAK_CORRECTION_MARGIN_DB - peak
+    raise AudiocoachError(f"the encoded audio still peaks at {peak:.2f} dBTP after {MAX_PEAK_PASSES} encodes (ceiling {ceiling_dbtp:.1f} dBTP)")
 
 
 def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:

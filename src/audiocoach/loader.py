@@ -39,7 +39,7 @@ BUILTIN_REST = REST
 BUILTIN_REST_AFTER = REST_AFTER
 ROUTINE_NEEDS = "a title and blocks"
 
-ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest")
+ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest", "pronounce")
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
     "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
@@ -114,6 +114,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
     settings, defaults = read_defaults(r, top.get("defaults"))
     phrases, phrase_locs = read_phrases(r, top.get("phrases"))
     music = read_music(r, top.get("music"), top.get("music_rest"), base_dir)
+    pronounce = _pronounce(r, top.get("pronounce"))
     blocks: list[Block] = []
     if "blocks" in top:
         nodes = r.sequence(top["blocks"][1], "blocks", "blocks", MAX_BLOCKS) or []
@@ -130,6 +131,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         blocks=tuple(blocks),
         phrases=phrases,
         music=music,
+        pronounce=pronounce,
         source=r.filename,
         phrase_locations=phrase_locs,
     )
@@ -138,6 +140,26 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         r.problems.append(problem)
         return None
     return routine
+
+
+def _pronounce(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[tuple[str, str], ...]:
+    """``pronounce:``: written form -> how the engine should say it."""
+    if pair is None:
+        return ()
+    node = pair[1]
+    if not isinstance(node, yaml.MappingNode):
+        r.error(node, "pronounce", "expected a mapping of written form: spoken form, e.g. RDL: R D L")
+        return ()
+    out: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        written = r.text(key_node, "pronounce", "a written form")
+        if written is None:
+            continue
+        spoken = r.text(value_node, f"pronounce.{written}", "how to say it")
+        if spoken is not None:
+            out[written] = spoken
+    return tuple(out.items())
+
 
 def _block(
     r: Reader, node: yaml.Node, path: str, library: Library, settings: Settings, defaults: Defaults

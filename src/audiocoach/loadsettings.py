@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_KEYS", "Defaults", "read_defaults", "read_phrases", "templat
 
 DEFAULT_KEYS = (
     "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
-    "rest_policy", "count", "lead_in", "switch", "explosive", "remaining_every",
+    "rest_policy", "count", "lead_in", "switch", "explosive", "remaining_every", "engine",
 )
 
 @dataclass
@@ -44,6 +44,7 @@ def read_defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[
         return settings, defaults
     parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "voice": ("voice", _voice),
+        "engine": ("engine", _engine_name),
         "rate": ("rate", positive_int("speech rate in words per minute", RATE_MIN, RATE_MAX)),
         "verbosity": ("verbosity", choice(VERBOSITIES)),
         "rep_range": ("rep_range", choice(REP_RANGE_MODES)),
@@ -76,6 +77,15 @@ def _voice(value: Any) -> str:
     if not text or len(text) > MAX_VOICE_CHARS:
         raise ValueError(f"{short(text)} is not a voice (a voice id, language or name such as en-us; see 'audiocoach voices')")
     return text
+
+
+def _engine_name(value: Any) -> str:
+    from .speech import ENGINE_CHOICES  # the registry's names; loaded only when a routine names one
+
+    name = str(value).strip()
+    if name not in ENGINE_CHOICES:
+        raise ValueError(f"{short(name)} is not a speech engine (valid: {', '.join(ENGINE_CHOICES)})")
+    return name
 
 
 def _lead_in(value: Any) -> int:

@@ -10,10 +10,11 @@ under the ceiling.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -169,6 +170,36 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int, envelope: np.ndarray | No
     return x * smooth
 
 
+class AnalysisStore(Protocol):
+    """Where clip analyses and limited clips are kept between builds (the phrase cache)."""
+
+    def get(self, key: str) -> np.ndarray | None: ...
+    def put(self, key: str, samples: np.ndarray) -> None: ...
+    def get_analysis(self, key: str) -> tuple[dict, dict[str, np.ndarray]] | None: ...
+    def put_analysis(self, key: str, facts: dict, arrays: dict[str, np.ndarray]) -> None: ...
+
+
+#: Bump when the analysis or the limiter changes: stored results of the old one are ignored.
+ANALYSIS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ClipAnalysis:
+    """What levelling needs to know about a clip, whatever its gain."""
+
+    lufs: float  # integrated loudness of the clip as synthesized (-inf: silent)
+    peak: float  # largest 4x-oversampled sample, full scale = 1.0
+    energy: np.ndarray  # cumulative K-weighted power (float32, n + 1 values)
+
+
+def content_key(raw: np.ndarray, rate: int, what: str) -> str:
+    """A key naming ``raw``'s content (so any clip, spoken or tone, finds its stored analysis)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{what}|{ANALYSIS_VERSION}|{rate}|{raw.size}|".encode())
+    h.update(np.ascontiguousarray(raw, dtype="<i2").tobytes())
+    return h.hexdigest()
+
+
 @dataclass
 class Leveler:
     """Levels clips to a loudness target and computes the program's loudness.
@@ -176,12 +207,16 @@ class Leveler:
     ``clip_gain_db(key, raw)`` is the gain that brings a clip to the target;
     ``final(key, raw, correction_db)`` applies it, the program correction and the limiter.
     What depends only on the clip (its loudness, its oversampled peak envelope) is
-    computed once per key, whatever the gain.
+    computed once per key, whatever the gain. With a ``store`` (the phrase cache) the
+    analysis of each clip (:meth:`analyse`) and each clip the limiter had to work on are
+    kept between builds, so a warm build does no per-clip levelling work.
     """
 
     rate: int
     target_lufs: float = TARGET_LUFS
     ceiling_dbtp: float = CEILING_DBTP
+    store: AnalysisStore | None = None
+    _analysis: dict[str, ClipAnalysis] = field(default_factory=dict)
     _gain_db: dict[str, float] = field(default_factory=dict)
     _envelope: dict[str, np.ndarray] = field(default_factory=dict)
     _raw_energy: dict[str, np.ndarray] = field(default_factory=dict)
@@ -193,6 +228,53 @@ class Leveler:
         """Drop what only settling needs (peak envelopes, energy sums); levelled clips stay."""
         self._envelope.clear()
         self._raw_energy.clear()
+        self._analysis.clear()
+
+    def analyse(self, key: str, raw: np.ndarray) -> ClipAnalysis:
+        """Loudness, oversampled peak and energy of a clip: from the store, else computed (and stored)."""
+        found = self._analysis.get(key)
+        if found is not None:
+            return found
+        skey = content_key(raw, self.rate, "analysis") if self.store is not None else ""
+        stored = self.store.get_analysis(skey) if self.store is not None else None
+        if stored is not None and "energy" in stored[1] and stored[1]["energy"].size == raw.size + 1:
+            facts, arrays = stored
+            found = ClipAnalysis(float(facts["lufs"]), float(facts["peak"]), arrays["energy"])
+        else:
+            power = k_weighted_power(raw, self.rate)
+            lufs = loudness_of_power(power, self.rate)
+            peak = float(self._envelope_of(key, raw).max(initial=0.0))
+            found = ClipAnalysis(lufs if math.isfinite(lufs) else -math.inf, peak, _cumulative(power).astype(np.float32))
+            if self.store is not None:
+                self.store.put_analysis(skey, {"lufs": found.lufs if math.isfinite(found.lufs) else None, "peak": peak}, {"energy": found.energy})
+        if found.lufs is None or not math.isfinite(found.lufs):
+            found = ClipAnalysis(-math.inf, found.peak, found.energy)
+        self._analysis[key] = found
+        self._lufs[key] = found.lufs
+        self._gain_db[key] = 0.0 if not math.isfinite(found.lufs) else self.target_lufs - found.lufs
+        self._raw_energy[key] = found.energy
+        return found
+
+    def settle(self, clips: Mapping[str, tuple[np.ndarray, float]], placements: Mapping[str, Sequence[int]], total_samples: int) -> float:
+        """The program correction (dB) that brings the mix to the target, from the stored analyses.
+
+        ``clips`` maps each key to (raw samples, level offset in dB). Each clip plays at its
+        own level (the limiter's make-up keeps a limited clip's loudness), so the program's
+        loudness scales with the correction: a step or two, no FFT.
+        """
+        for key, (raw, _) in clips.items():
+            self.analyse(key, raw)
+        correction = 0.0
+        for _ in range(4):
+            energies = ((k, self._analysis[k].energy.astype(np.float64) * 10 ** ((self.clip_gain_db(k, raw, off) + correction) / 10)) for k, (raw, off) in clips.items())
+            measured = self.program_loudness(placements, energies, total_samples)
+            if not math.isfinite(measured):
+                return 0.0
+            delta = self.target_lufs - measured
+            correction += delta
+            if abs(delta) < 0.01:  # the gates moved nothing: done
+                break
+        return correction
 
     def clip_gain_db(self, key: str, raw: np.ndarray, offset_db: float = 0.0) -> float:
         """Gain that brings ``raw`` (named ``key``) to the target, plus ``offset_db``."""
@@ -212,8 +294,29 @@ class Leveler:
         return 10 ** ((self.clip_gain_db(key, raw, offset_db) + correction_db) / 20)
 
     def final(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float = 0.0) -> np.ndarray:
-        """``raw`` at its level plus ``correction_db``, through the limiter, as int16."""
-        return self._render(key, raw, correction_db, offset_db)[0]
+        """``raw`` at its level plus ``correction_db``, through the limiter, as int16.
+
+        A clip the limiter works on is looked up in (and put into) the store, under its
+        content and its gain to 0.01 dB: the same session built again limits nothing.
+        """
+        analysis = self._analysis.get(key)
+        if self.store is None or analysis is None:
+            return self._render(key, raw, correction_db, offset_db)[0]
+        gain = self._gain(key, raw, correction_db, offset_db)
+        if analysis.peak * gain <= self._ceiling():  # the limiter stays idle: a plain gain
+            out = np.clip(np.round(raw.astype(np.float64) * gain), -32768, 32767).astype(np.int16)
+            out.setflags(write=False)
+            return out
+        gain_db = round(self.clip_gain_db(key, raw, offset_db) + correction_db, 2)
+        skey = content_key(raw, self.rate, f"limited|{gain_db:.2f}|{self.ceiling_dbtp}|{_LIMIT_MARGIN_DB}|{_LIMIT_WINDOW_MS}")
+        out = self.store.get(skey)
+        if out is None or out.size != raw.size:
+            # Rendered at the rounded gain, so what is stored is exactly what the key says.
+            out = self._render(key, raw, gain_db - self.clip_gain_db(key, raw, offset_db), offset_db)[0]
+            self.store.put(skey, out)
+        out = np.array(out, dtype=np.int16)
+        out.setflags(write=False)
+        return out
 
     def _render(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float) -> tuple[np.ndarray, np.ndarray | None]:
         """(played samples, their K-weighted power or None when the limiter stayed idle)."""
@@ -302,3 +405,76 @@ class Leveler:
 
 def _cumulative(power: np.ndarray) -> np.ndarray:
     return np.concatenate(([0.0], np.cumsum(power)))
+
+
+class TruePeakMeter:
+    """Running true peak (4x oversampled, BS.1770 style) of a float signal fed in blocks.
+
+    Made to measure a decoded file while it streams: only stretches whose sample peak
+    comes within ``screen_db`` of ``ceiling_dbtp`` are oversampled (inter-sample peaks of
+    band-limited audio exceed the sample peak by well under 3 dB), each with ``context``
+    samples of real signal on both sides so the interpolation sees no false edge.
+    """
+
+    BLOCK = 4096
+
+    def __init__(self, ceiling_dbtp: float = CEILING_DBTP, screen_db: float = 3.0, context: int = 64):
+        self.peak = 0.0  # linear, full scale = 1.0
+        self._screen = 10 ** ((ceiling_dbtp - screen_db) / 20)
+        self._context = context
+        self._buf = np.zeros(0, dtype=np.float32)
+        self._done = 0  # leading samples of _buf already measured (kept as context)
+
+    @property
+    def peak_db(self) -> float:
+        return 20 * math.log10(self.peak) if self.peak > 0 else -math.inf
+
+    def feed(self, x: np.ndarray) -> None:
+        """Add the next samples (float, full scale 1.0)."""
+        buf = np.concatenate((self._buf, np.asarray(x, dtype=np.float32)))
+        end = buf.size - self._context  # samples past this still lack their right context
+        if end > self._done:
+            self._measure(buf, self._done, end)
+            keep = buf[end - self._context :]
+            self._buf, self._done = keep, self._context
+        else:
+            self._buf = buf
+
+    def finish(self) -> float:
+        """Measure what is left (the end of the signal); returns the peak in dBTP."""
+        if self._buf.size > self._done:
+            self._measure(self._buf, self._done, self._buf.size)
+        self._buf, self._done = self._buf[:0], 0
+        return self.peak_db
+
+    def _measure(self, buf: np.ndarray, lo: int, hi: int) -> None:
+        part = np.abs(buf[lo:hi])
+        if part.size == 0:
+            return
+        self.peak = max(self.peak, float(part.max()))
+        n_blocks = -(-part.size // self.BLOCK)
+        padded = np.zeros(n_blocks * self.BLOCK, dtype=np.float32)
+        padded[: part.size] = part
+        hot = padded.reshape(n_blocks, self.BLOCK).max(axis=1) > self._screen
+        if not hot.any():
+            return
+        # Runs of consecutive hot blocks, each oversampled once with context around it.
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], hot.astype(np.int8), [0]))))
+        for a, b in zip(edges[::2], edges[1::2]):
+            start, stop = lo + a * self.BLOCK, min(hi, lo + b * self.BLOCK)
+            seg_lo, seg_hi = max(0, start - self._context), min(buf.size, stop + self._context)
+            self.peak = max(self.peak, _oversampled_max(buf[seg_lo:seg_hi], start - seg_lo, stop - seg_lo))
+
+
+def _oversampled_max(x: np.ndarray, lo: int, hi: int) -> float:
+    """Largest magnitude of ``x`` 4x oversampled, over its samples ``lo`` to ``hi``.
+
+    libsoxr's linear-phase resampler: ten times faster than the FFT here, and the same
+    figure to 0.001 dB on a decoded hour-long MP3; the FFT where soxr is missing.
+    """
+    try:
+        import soxr
+    except ImportError:  # pragma: no cover - soxr is a dependency; the FFT is the fallback
+        return float(peak_envelope(x.astype(np.float64))[lo:hi].max())
+    up = soxr.resample(np.ascontiguousarray(x, dtype=np.float32), 1000, 4000, quality="HQ")[lo * 4 : hi * 4]
+    return max(float(up.max()), -float(up.min())) if up.size else 0.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from .tones import TONES, Tone
 
 #: Default chunk: ten seconds at 22.05 kHz.
 DEFAULT_CHUNK_SAMPLES = 220_500
+#: Tones are made at this level, then levelled like the voice.
+TONE_LEVEL_DBFS = -6.0
 
 ClipSource = Callable[[str], np.ndarray]
 Progress = Callable[[int, int], None]
@@ -113,58 +116,52 @@ class Mixer:
             # Every clip as it will be played, then let go of the analysis and hand the
             # freed heap back before the encoder (and any music decoder) starts: the
             # peak memory of the whole process tree is what the budget counts.
-            for e in self.timeline.sounds:
-                self._samples(e)
             leveler.forget_analysis()
             _return_free_memory()
 
     def _settle_loudness(self, leveler: Leveler) -> float:
-        """The program gain that brings the mix to the target, limiter included.
+        """The program gain that brings the mix to the target, and every clip levelled with it.
 
-        Computed from the clip placements (no mixing); a few rounds because the limiter
-        takes back some of every boost.
+        Computed from the clip placements (no mixing) and each clip's analysis, which the
+        leveller finds in its store on a warm build. What is left to compute (analyses
+        and limited clips of a cold build) runs on a few threads: numpy's FFTs release
+        the GIL, and the encoder has not started yet.
         """
         placements: dict[str, list[int]] = {}
         clips: dict[str, tuple[np.ndarray, float]] = {}
+        first: dict[str, Event] = {}
         for e in self.timeline.sounds:
             name, raw, offset = self._raw(e)
             clips[name] = (raw, offset)
+            first.setdefault(name, e)
             placements.setdefault(name, []).append(ms_to_samples(e.start_ms, self.rate))
-        names = list(placements)
-        # numpy's FFTs release the GIL: two threads level the clips on two cores while
-        # the encoder, which has not started yet, leaves the second core idle.
-        pool = ThreadPoolExecutor(max_workers=self.threads)
-
-        def measure(correction: float) -> float:
-            # Consumed as they come: each clip's energy is folded in and dropped.
-            done = pool.map(lambda name: (name, leveler.energy(name, clips[name][0], correction, clips[name][1])), names)
-            return leveler.program_loudness(placements, done, self.total)
-
-        # Secant steps: the limiter makes loudness grow less than 1 dB per dB of gain,
-        # so plain "add the difference" steps creep up on the target over many rounds.
-        with pool:
-            correction, measured = 0.0, measure(0.0)
-            if not np.isfinite(measured):
-                return 0.0
-            slope = 1.0
-            for _ in range(8):
-                delta = leveler.target_lufs - measured
-                if abs(delta) < 0.15:  # each clip is levelled to within 0.1 LU; 1 LU is allowed
-                    break
-                step = delta / slope
-                nxt = measure(correction + step)
-                if np.isfinite(nxt) and nxt != measured:
-                    slope = min(1.0, max(0.1, (nxt - measured) / step))
-                correction, measured = correction + step, nxt
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            list(pool.map(lambda name: leveler.analyse(name, clips[name][0]), clips))
+            correction = leveler.settle(clips, placements, self.total)
+            self.correction_db = correction
+            list(pool.map(lambda e: self._samples(e), first.values()))
         return correction
 
     def _raw(self, e: Event) -> tuple[str, np.ndarray, float]:
         """(cache key, unlevelled samples, level offset in dB) of an event's sound."""
         if e.kind == "tone":
             if e.text not in self._raw_tones:
-                self._raw_tones[e.text] = render_tone(TONES[e.text], self.rate, -6.0)
+                self._raw_tones[e.text] = self._tone(TONES[e.text])
             return f"tone:{e.text}", self._raw_tones[e.text], TONES[e.text].gain_db
         return f"speech:{e.text}", self._clip(e.text), 0.0
+
+    def _tone(self, tone: Tone) -> np.ndarray:
+        """A tone's samples, from the leveller's store when it has one (pydub's generators are slow)."""
+        store = self.leveler.store if self.leveler is not None else None
+        if store is None:
+            return render_tone(tone, self.rate, TONE_LEVEL_DBFS)
+        key = hashlib.blake2b(f"tone|{tone!r}|{self.rate}|{TONE_LEVEL_DBFS}".encode(), digest_size=20).hexdigest()
+        found = store.get(key)
+        if found is not None and found.size == ms_to_samples(tone.length_ms, self.rate):
+            return found
+        samples = render_tone(tone, self.rate, TONE_LEVEL_DBFS)
+        store.put(key, samples)
+        return samples
 
     def _samples(self, e: Event) -> np.ndarray:
         key = (e.kind, e.text)
@@ -184,8 +181,14 @@ class Mixer:
             room = ms_to_samples(e.end_ms, self.rate) - ms_to_samples(e.start_ms, self.rate)
             yield _Placed(ms_to_samples(e.start_ms, self.rate), samples[:room])
 
-    def chunks(self, chunk_samples: int = DEFAULT_CHUNK_SAMPLES, progress: Progress | None = None) -> Iterator[np.ndarray]:
-        """The track as consecutive int16 arrays of ``chunk_samples`` (the last may be shorter)."""
+    def chunks(
+        self, chunk_samples: int = DEFAULT_CHUNK_SAMPLES, progress: Progress | None = None, gain_db: float = 0.0
+    ) -> Iterator[np.ndarray]:
+        """The track as consecutive int16 arrays of ``chunk_samples`` (the last may be shorter).
+
+        ``gain_db`` scales the whole track (the exporter's true-peak correction); it can be
+        asked for again, as often as needed.
+        """
         if chunk_samples <= 0:
             raise ValueError("chunk_samples must be positive")
         pending = self._placed()
@@ -207,6 +210,9 @@ class Mixer:
             live = [p for p in live if p.end > end]
             if self.bed is not None:
                 buf += self.bed.render(pos, end - pos)
+            if gain_db:
+                buf *= np.float32(10 ** (gain_db / 20))
+            if self.bed is not None or gain_db:
                 np.rint(buf, out=buf)
             yield self._finish(buf)
             pos = end

@@ -173,6 +173,8 @@ class Settings:
     """Session-wide choices: voice, pacing and how cues are worded."""
 
     voice: str | None = None
+    #: Speech engine name or "auto" (None: auto).
+    engine: str | None = None
     rate: int = RATE
     verbosity: Verbosity = "standard"
     rep_range: RepRangeMode = "range"
@@ -299,6 +301,8 @@ class Routine:
     #: What a program says about this session as a whole (a deload week, the week after
     #: one), spoken after the intro; None for a routine on its own.
     notice: str | None = None
+    #: (written, spoken) pairs: how the engine is told to say a word.
+    pronounce: tuple[tuple[str, str], ...] = ()
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(
         default=(), compare=False, repr=False

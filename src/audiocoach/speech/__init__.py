@@ -1,45 +1,93 @@
 """Speech: phrases -> clips, through one engine backend and an on-disk cache.
 
-Only this package imports a TTS engine. :class:`Synthesizer` is what the rest of the
-pipeline uses: ``measure(kind, text)`` gives the compiler each clip's exact length, and
-``clip(text)`` gives the mixer its samples (trimmed of the engine's leading and trailing
-silence and levelled to a common loudness).
+Only this package imports or runs a TTS engine. :class:`Synthesizer` is what the rest of
+the pipeline uses: ``measure(kind, text)`` gives the compiler each clip's exact length,
+and ``clip(text)`` gives the mixer its samples: spoken through the pronunciation lexicon,
+resampled to the session's sample rate, trimmed of the engine's leading and trailing
+silence and levelled to a common loudness.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import soxr
 
 from ..defaults import RATE
 from ..errors import AudiocoachError, EngineMissingError
 from ..tones import TONES
 from .base import Backend, VoiceInfo
 from .cache import PhraseCache, default_cache_dir
+from .espeak_backend import EspeakBackend
+from .festival_backend import FestivalBackend
+from .flite_backend import FliteBackend
+from .lexicon import Lexicon
+from .pico_backend import PicoBackend
 from .pyttsx3_backend import Pyttsx3Backend
+from .rhvoice_backend import RHVoiceBackend
 
 log = logging.getLogger("audiocoach.speech")
 
-BACKENDS: dict[str, type[Backend]] = {b.NAME: b for b in (Pyttsx3Backend,)}
-DEFAULT_ENGINE = "pyttsx3"
+BACKENDS: dict[str, type[Backend]] = {
+    b.NAME: b for b in (Pyttsx3Backend, FestivalBackend, RHVoiceBackend, PicoBackend, FliteBackend, EspeakBackend)
+}
+#: ``engine: auto`` takes the first installed engine in this order: most intelligible
+#: first, as measured by scripts/intelligibility.py (numbers in the README).
+AUTO_ORDER: tuple[str, ...] = ("rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
+AUTO = "auto"
+DEFAULT_ENGINE = AUTO
+#: Every clip is resampled to this rate: the native rate of the default voice (Festival's
+#: cmu_us_slt_arctic_hts speaks at 32 kHz), which MP3 also encodes natively.
+SESSION_RATE = 32000
+#: Names ``--engine`` accepts.
+ENGINE_CHOICES: tuple[str, ...] = (AUTO, *sorted(BACKENDS))
 
 #: Samples quieter than this (about -44 dBFS) count as silence when trimming.
 TRIM_THRESHOLD = 200
 TRIM_PAD_BEFORE_MS = 5
 TRIM_PAD_AFTER_MS = 20
 
-__all__ = ["BACKENDS", "Synthesizer", "VoiceInfo", "get_backend", "trim", "default_cache_dir"]
+__all__ = [
+    "AUTO", "BACKENDS", "ENGINE_CHOICES", "SESSION_RATE", "Synthesizer", "SynthSpec", "VoiceInfo",
+    "default_cache_dir", "get_backend", "resample", "resolve_engine", "better_engine_hint", "trim",
+]
 
 
 def get_backend(name: str) -> type[Backend]:
     try:
         return BACKENDS[name]
     except KeyError:
-        raise AudiocoachError(f"unknown speech engine {name!r} (valid: {', '.join(sorted(BACKENDS))})") from None
+        raise AudiocoachError(f"unknown speech engine {name!r} (valid: {', '.join(ENGINE_CHOICES)})") from None
+
+
+def resolve_engine(name: str | None) -> str:
+    """The engine to use: ``name`` itself, or for ``auto`` the best one installed here."""
+    if name in (None, AUTO):
+        for candidate in AUTO_ORDER:
+            if BACKENDS[candidate].missing() is None:
+                return candidate
+        raise EngineMissingError(
+            "no speech engine is installed; install one: " + BACKENDS["festival"].install_hint()
+        )
+    get_backend(name)
+    return name
+
+
+def better_engine_hint(engine: str) -> str | None:
+    """When ``engine`` came from ``auto`` and a clearer engine exists, how to get it."""
+    rank = AUTO_ORDER.index(engine) if engine in AUTO_ORDER else len(AUTO_ORDER)
+    festival = AUTO_ORDER.index("festival")
+    if rank <= festival:
+        return None
+    return (
+        f"speaking with {engine}; a clearer, more natural voice is available: "
+        f"{BACKENDS['festival'].install_hint()} (or bash scripts/install-voices.sh festival)"
+    )
 
 
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -52,15 +100,37 @@ def trim(samples: np.ndarray, rate: int) -> np.ndarray:
     return samples[start:end]
 
 
+def resample(samples: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
+    """int16 ``samples`` at ``rate`` -> int16 at ``to_rate``, band-limited (soxr, high quality)."""
+    if rate == to_rate:
+        return samples
+    out = soxr.resample(samples.astype(np.float32) / 32768.0, rate, to_rate, quality="HQ")
+    return np.clip(np.round(out * 32768.0), -32768, 32767).astype(np.int16)
+
+
+@dataclass(frozen=True)
+class SynthSpec:
+    """Everything that rebuilds a :class:`Synthesizer` (e.g. in a worker process)."""
+
+    engine: str
+    voice: str | None
+    rate: int
+    sample_rate: int
+    cache_dir: str
+    pronounce: tuple[tuple[str, str], ...] = ()
+
+
 class Synthesizer:
     """Clips for phrases, synthesized once and cached on disk.
 
     Args:
-        engine: a name from :data:`BACKENDS`.
+        engine: a name from :data:`BACKENDS`, or ``auto`` (the most intelligible installed).
         voice: a voice id, language code or name (None: the engine's default).
         rate: words per minute.
         cache_dir: where clips are kept (``$AUDIOCOACH_CACHE`` or ``~/.cache/audiocoach``).
         leveler: optional ``f(samples) -> samples`` applied to every clip (loudness).
+        sample_rate: the session's rate; every clip is resampled to it.
+        pronounce: a routine's (written, spoken) pairs, on top of the shipped lexicon.
     """
 
     def __init__(
@@ -70,12 +140,17 @@ class Synthesizer:
         rate: int = RATE,
         cache_dir: str | Path | None = None,
         leveler: Callable[[np.ndarray], np.ndarray] | None = None,
+        sample_rate: int = SESSION_RATE,
+        pronounce: tuple[tuple[str, str], ...] = (),
     ):
-        self.engine_name = engine
-        self._backend_cls = get_backend(engine)
+        self.engine_asked = engine or AUTO
+        self.engine_name = resolve_engine(engine)
+        self._backend_cls = get_backend(self.engine_name)
         self.rate = rate
-        self.sample_rate = self._backend_cls.SAMPLE_RATE
+        self.sample_rate = sample_rate
         self.cache = PhraseCache(cache_dir or default_cache_dir())
+        self.pronounce = tuple(pronounce)
+        self.lexicon = Lexicon.for_engine(self.engine_name, self.pronounce)
         self._backend: Backend | None = None
         self._voice_asked = voice
         self._voice: str | None = None
@@ -85,6 +160,18 @@ class Synthesizer:
         self.synthesized = 0
         self.cache_hits = 0
 
+    @classmethod
+    def from_spec(cls, spec: SynthSpec, **kwargs) -> "Synthesizer":
+        return cls(spec.engine, spec.voice, spec.rate, spec.cache_dir, sample_rate=spec.sample_rate, pronounce=spec.pronounce, **kwargs)
+
+    def spec(self) -> SynthSpec:
+        return SynthSpec(self.engine_name, self._voice_asked, self.rate, self.sample_rate, str(self.cache.root), self.pronounce)
+
+    @property
+    def notice(self) -> str | None:
+        """For the user: a clearer voice that could be installed, when ``auto`` found none."""
+        return better_engine_hint(self.engine_name) if self.engine_asked == AUTO else None
+
     # The engine starts only when first needed; checking voices or the version needs it.
     def _engine(self) -> Backend:
         if self._backend is None:
@@ -92,6 +179,8 @@ class Synthesizer:
             try:
                 self._voice = self._backend.resolve_voice(self._voice_asked)
             except ValueError as exc:
+                self._backend.close()
+                self._backend = None
                 raise AudiocoachError(str(exc)) from None
             self._version = self._backend.version()
         return self._backend
@@ -105,18 +194,32 @@ class Synthesizer:
         self._engine()
         return {"engine": self.engine_name, "engine_version": self._version, "voice": self._voice or "default", "rate": self.rate}
 
+    def spoken(self, text: str) -> str:
+        """What is sent to the engine for ``text`` (the lexicon applied)."""
+        return self.lexicon.apply(text)
+
+    def cache_key(self, text: str) -> str:
+        self._engine()
+        return PhraseCache.key(self.engine_name, self._version or "", self._voice, self.rate, self.sample_rate, self.spoken(text))
+
+    def render(self, text: str) -> np.ndarray:
+        """Synthesize ``text`` now (no cache): int16 at the session rate, trimmed."""
+        backend = self._engine()
+        raw, rate = backend.synthesize(self.spoken(text), self._voice, self.rate)
+        samples = trim(resample(raw, rate, self.sample_rate), self.sample_rate)
+        if samples.size == 0:
+            raise AudiocoachError(f"the speech engine produced only silence for {text!r}")
+        return samples
+
     def clip(self, text: str) -> np.ndarray:
         """The samples for ``text`` (int16, mono, at ``sample_rate``)."""
         found = self._clips.get(text)
         if found is not None:
             return found
-        backend = self._engine()
-        key = PhraseCache.key(self.engine_name, self._version or "", self._voice, self.rate, self.sample_rate, text)
+        key = self.cache_key(text)
         samples = self.cache.get(key)
         if samples is None:
-            samples = trim(backend.synthesize(text, self._voice, self.rate), self.sample_rate)
-            if samples.size == 0:
-                raise AudiocoachError(f"the speech engine produced only silence for {text!r}")
+            samples = self.render(text)
             self.cache.put(key, samples)
             self.synthesized += 1
         else:
@@ -126,6 +229,20 @@ class Synthesizer:
         samples.setflags(write=False)
         self._clips[text] = samples
         return samples
+
+    # -- hook for speech.pool (9b): a clip synthesized in a worker process joins this one.
+    def adopt(self, text: str, samples: np.ndarray) -> None:
+        """Keep ``samples`` (made by :meth:`render` in another process) as the clip for ``text``."""
+        self.cache.put(self.cache_key(text), samples)
+        self.synthesized += 1
+        if self._leveler is not None:
+            samples = self._leveler(samples)
+        samples.setflags(write=False)
+        self._clips[text] = samples
+
+    def has(self, text: str) -> bool:
+        """Whether the clip for ``text`` is ready (in memory or in the cache): no synthesis."""
+        return text in self._clips or self.cache.get(self.cache_key(text)) is not None
 
     def measure(self, kind: str, text: str) -> int:
         """Length in ms of the clip the mixer will play (rounded up to whole ms)."""
@@ -149,7 +266,13 @@ class Synthesizer:
 
 
 def engine_missing(engine: str = DEFAULT_ENGINE) -> str | None:
-    """None when ``engine`` can run here, else what to install."""
+    """None when ``engine`` can run here (for ``auto``: any engine), else what to install."""
+    if engine == AUTO:
+        try:
+            resolve_engine(AUTO)
+        except EngineMissingError as exc:
+            return str(exc)
+        return None
     return get_backend(engine).missing()
 
 

@@ -1,27 +1,34 @@
-"""pyttsx3 driving espeak-ng: the default engine on Linux.
+"""pyttsx3: the cross-platform engine (espeak-ng on Linux, the system voices elsewhere).
 
-One engine per process, reused for every phrase. pyttsx3's traps, handled here:
-several ``save_to_file`` calls before one ``runAndWait`` keep only the last file, so each
-phrase gets its own call pair; ``runAndWait`` with nothing queued speaks the last text
-again, so we never call it without queuing; the espeak driver prints "Audio saved to ..."
-on stdout, which we swallow; an unknown voice name is ignored silently, so voices are
-checked against the engine's list first; and espeak's synth callback is process-wide,
-so a second pyttsx3 engine, or the garbage collection of an old one (its ``__del__``
-clears the callback), silently breaks the live one. Hence one engine per process,
-shared by every backend instance, released by :func:`shutdown_engine` (also at exit).
+pyttsx3's traps, handled here: several ``save_to_file`` calls before one ``runAndWait``
+keep only the last file, so each phrase gets its own call pair; ``runAndWait`` with
+nothing queued speaks the last text again, so we never call it without queuing; the
+espeak driver prints "Audio saved to ..." on stdout, which we swallow; an unknown voice
+name is ignored silently, so voices are checked against the engine's list first; and
+espeak's synth callback is process-wide, so there is one engine per process.
+
+Determinism: libespeak-ng keeps pitch-flutter and noise state from one utterance to the
+next, so through one long-lived engine a phrase's samples depend on the phrases before
+it. On Linux every phrase is therefore spoken by a freshly started engine, in a child
+forked from a small single-threaded helper process (the *zygote*, which has pyttsx3
+imported but never starts espeak): about 30 ms a phrase, and the same samples every
+time. Elsewhere (macOS, Windows) the system voices are driven in process.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import io
+import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import wave
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 
@@ -31,48 +38,131 @@ from .base import Backend, VoiceInfo
 log = logging.getLogger("audiocoach.speech")
 
 INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng) and the Python package pyttsx3"
-
-
 _ATTEMPTS = 3
+#: Fork a fresh engine per phrase where espeak-ng is the driver and fork is safe.
+USE_ZYGOTE = sys.platform.startswith("linux")
 
 
-class _Shared:
-    """The process's one pyttsx3 engine."""
-
-    engine = None
+# --- work done inside one fresh engine -------------------------------------------------
 
 
-def _engine():
-    if _Shared.engine is None:
-        import pyttsx3
+def _new_engine():
+    import pyttsx3
 
+    try:
+        return pyttsx3.init("espeak" if USE_ZYGOTE else None)
+    except (OSError, RuntimeError) as exc:
+        raise EngineMissingError(f"the speech engine could not start ({exc}); {INSTALL_HINT}") from None
+
+
+def _apply(engine, voice: str | None, rate: int) -> None:
+    """Set voice and rate straight on the driver, espeak synchronised around it."""
+    driver = engine.proxy._driver
+    if USE_ZYGOTE:
+        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers.espeak import EspeakDriver
+
+        _espeak.Synchronize()
+        driver.setProperty("voice", voice or EspeakDriver._defaultVoice or "gmw/en")
+        driver.setProperty("rate", rate)
+        _espeak.Synchronize()
+    else:
+        if voice:
+            driver.setProperty("voice", voice)
+        driver.setProperty("rate", rate)
+
+
+def _speak_to(engine, text: str, path: str) -> tuple[np.ndarray, int]:
+    # pyttsx3's loop now and then hands back an empty file; the same call a moment later
+    # succeeds, so retry a bounded number of times.
+    for attempt in range(1, _ATTEMPTS + 1):
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, path)
+            engine.runAndWait()
         try:
-            _Shared.engine = pyttsx3.init("espeak")
-        except (OSError, RuntimeError) as exc:
-            raise EngineMissingError(f"the espeak-ng engine could not start ({exc}); {INSTALL_HINT}") from None
-        atexit.register(shutdown_engine)
-    return _Shared.engine
+            with wave.open(path, "rb") as w:
+                if w.getsampwidth() != 2 or w.getnchannels() != 1:
+                    raise SpeechError(f"unexpected audio format from the engine for {text!r}")
+                samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy()
+                if samples.size:
+                    return samples, w.getframerate()
+        except (OSError, wave.Error, EOFError):
+            pass
+        log.debug("the engine returned no audio for %r (attempt %d of %d)", text, attempt, _ATTEMPTS)
+    raise SpeechError(f"the engine produced no audio for {text!r} after {_ATTEMPTS} attempts")
 
 
-def shutdown_engine() -> None:
-    """Release the process's engine (a later synthesis starts a new one)."""
-    engine, _Shared.engine = _Shared.engine, None
-    if engine is not None:
+def _voices(engine) -> list[dict[str, Any]]:
+    out = []
+    for v in engine.getProperty("voices"):
+        gender = (getattr(v, "gender", None) or "").lower()
+        out.append({"id": v.id, "name": v.name, "languages": list(v.languages or ()), "gender": gender})
+    return out
+
+
+def _version() -> str:
+    version = f"pyttsx3-{metadata.version('pyttsx3')}"
+    if USE_ZYGOTE:
+        from pyttsx3.drivers import _espeak
+
         with contextlib.suppress(Exception):
-            engine.stop()
+            version += f"+espeak-ng-{_espeak.Info(None).decode()}"
+    return version
+
+
+def _do(request: dict[str, Any]) -> None:
+    """Carry out one request in a fresh engine, writing the result to request['out']."""
+    engine = _new_engine()
+    if request["op"] == "speak":
+        _apply(engine, request["voice"], request["rate"])
+        _speak_to(engine, request["text"], request["out"] + ".wav")
+        os.replace(request["out"] + ".wav", request["out"])
+        return
+    result = _voices(engine) if request["op"] == "voices" else _version()
+    with open(request["out"], "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+def serve() -> None:
+    """The zygote: one request per stdin line; a forked child carries out each."""
+    import pyttsx3  # noqa: F401  (imported once here, so children start fast)
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                _do(request)
+            except BaseException as exc:  # the child reports everything, then exits
+                with open(request["out"] + ".err", "w", encoding="utf-8") as f:
+                    f.write(str(exc) or type(exc).__name__)
+                code = 1
+            finally:
+                os._exit(code)
+        os.waitpid(pid, 0)
+        sys.stdout.write("done\n")
+        sys.stdout.flush()
+
+
+# --- the backend -----------------------------------------------------------------------
 
 
 class Pyttsx3Backend(Backend):
     NAME = "pyttsx3"
+    PACKAGE = "espeak-ng"
+    INSTALL = "sudo apt-get install -y espeak-ng (and the Python package pyttsx3)"
+    LICENCE = "pyttsx3: MPL-2.0; espeak-ng: GPL-3.0-or-later (Debian main)"
     SAMPLE_RATE = 22050
 
     def __init__(self) -> None:
         problem = self.missing()
         if problem:
             raise EngineMissingError(problem)
-        self._engine = _engine()
         self._tmpdir = tempfile.mkdtemp(prefix="audiocoach-tts-")
+        self._zygote: subprocess.Popen[str] | None = None
         self._voices: list[VoiceInfo] | None = None
+        self._version: str | None = None
 
     @classmethod
     def missing(cls) -> str | None:
@@ -80,89 +170,84 @@ class Pyttsx3Backend(Backend):
             import pyttsx3  # noqa: F401
         except ImportError:
             return f"the speech engine is missing: {INSTALL_HINT}"
-        try:
-            from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
-        except (OSError, ImportError, AttributeError, RuntimeError):  # pyttsx3 raises RuntimeError when no library loads
-            return f"the espeak-ng library is missing: {INSTALL_HINT}"
+        if USE_ZYGOTE:
+            try:
+                from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
+            except (OSError, ImportError, AttributeError, RuntimeError):  # pyttsx3 raises RuntimeError when no library loads
+                return f"the espeak-ng library is missing: {INSTALL_HINT}"
         return None
 
-    def version(self) -> str:
-        from pyttsx3.drivers import _espeak
-
+    def _ask(self, request: dict[str, Any]) -> str:
+        """Run a request in a fresh engine; the path of its result."""
+        out = os.path.join(self._tmpdir, "result")
+        for stale in (out, out + ".err"):
+            with contextlib.suppress(OSError):
+                os.remove(stale)
+        request = {**request, "out": out}
+        if not USE_ZYGOTE:
+            _do(request)  # pyttsx3.init hands back the one engine it keeps per driver
+            return out
+        zygote = self._start()
+        assert zygote.stdin is not None and zygote.stdout is not None
         try:
-            espeak = _espeak.Info(None).decode()
-        except Exception:  # pragma: no cover - very old espeak
-            espeak = "unknown"
-        return f"pyttsx3-{metadata.version('pyttsx3')}+espeak-ng-{espeak}"
+            zygote.stdin.write(json.dumps(request) + "\n")
+            zygote.stdin.flush()
+            answered = zygote.stdout.readline()
+        except OSError:
+            answered = ""
+        if not answered:
+            self._zygote = None
+            raise SpeechError("the pyttsx3 helper process stopped")
+        if os.path.exists(out + ".err"):
+            with open(out + ".err", encoding="utf-8") as f:
+                message = f.read()
+            if "could not start" in message:
+                raise EngineMissingError(message)
+            raise SpeechError(message)
+        if not os.path.exists(out):  # the child died without a word (a crash in the engine)
+            raise SpeechError(f"the pyttsx3 engine stopped while handling {request.get('text', request['op'])!r}")
+        return out
+
+    def _start(self) -> subprocess.Popen[str]:
+        if self._zygote is None or self._zygote.poll() is not None:
+            log.debug("starting the pyttsx3 helper process")
+            self._zygote = subprocess.Popen(
+                [sys.executable, "-m", "audiocoach.speech._zygote"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            )
+        return self._zygote
+
+    def _json(self, op: str) -> Any:
+        with open(self._ask({"op": op}), encoding="utf-8") as f:
+            return json.load(f)
+
+    def version(self) -> str:
+        if self._version is None:
+            self._version = str(self._json("version"))
+        return self._version
 
     def voices(self) -> list[VoiceInfo]:
         if self._voices is None:
-            self._voices = [
-                VoiceInfo(v.id, v.name, tuple(v.languages or ())) for v in self._engine.getProperty("voices")
-            ]
+            self._voices = [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["gender"]) for v in self._json("voices")]
         return self._voices
 
-    def resolve_voice(self, voice: str | None) -> str | None:
-        if voice is None:
-            return None
-        want = voice.strip().lower()
-        for v in self.voices():
-            if want in (v.id.lower(), v.name.lower()) or want in (lang.lower() for lang in v.languages):
-                return v.id
-        for v in self.voices():  # "en-us" also matches the id "gmw/en-us"
-            if v.id.lower().split("/")[-1] == want:
-                return v.id
-        raise ValueError(f"unknown voice {voice!r} (run 'audiocoach voices' to list them, e.g. en-us, en-gb)")
-
-    def synthesize(self, text: str, voice: str | None, rate: int) -> np.ndarray:
-        self._apply(voice or self._default_voice(), rate)
-        # pyttsx3's loop now and then (about 1 phrase in 400 here) hands back an empty
-        # file; the same call a moment later succeeds, so retry a bounded number of times.
-        for attempt in range(1, _ATTEMPTS + 1):
-            samples = self._synthesize_once(text)
-            if samples.size:
-                return samples
-            log.debug("espeak-ng returned no audio for %r (attempt %d of %d)", text, attempt, _ATTEMPTS)
-        raise SpeechError(f"espeak-ng produced no audio for {text!r} after {_ATTEMPTS} attempts")
-
-    def _synthesize_once(self, text: str) -> np.ndarray:
-        path = os.path.join(self._tmpdir, "phrase.wav")
-        with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.save_to_file(text, path)
-            self._engine.runAndWait()
-        try:
-            with wave.open(path, "rb") as w:
-                if w.getframerate() != self.SAMPLE_RATE or w.getsampwidth() != 2 or w.getnchannels() != 1:
-                    raise SpeechError(f"unexpected audio format from espeak-ng for {text!r}")
-                return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy()
-        except (OSError, wave.Error, EOFError):
-            return np.zeros(0, dtype=np.int16)
-        finally:
-            with contextlib.suppress(OSError):
-                os.remove(path)
-
-    def _apply(self, voice: str, rate: int) -> None:
-        """Set voice and rate so the next phrase is spoken with them, every time.
-
-        pyttsx3 initialises espeak in its asynchronous (retrieval) mode and queues
-        property changes in its own command queue until its loop runs; a new driver
-        also resets the rate to 200. Going through that queue, about one process in five
-        spoke every phrase at 200 words per minute. So the driver's setters are called
-        directly and espeak is synchronised before the phrase is queued.
-        """
-        from pyttsx3.drivers import _espeak
-
-        driver = self._engine.proxy._driver
-        _espeak.Synchronize()
-        driver.setProperty("voice", voice)
-        driver.setProperty("rate", rate)
-        _espeak.Synchronize()
-
-    def _default_voice(self) -> str:
-        from pyttsx3.drivers.espeak import EspeakDriver
-
-        return EspeakDriver._defaultVoice or "gmw/en"
+    def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        path = self._ask({"op": "speak", "text": text, "voice": voice, "rate": rate})
+        with wave.open(path, "rb") as w:
+            return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy(), w.getframerate()
 
     def close(self) -> None:
-        # The engine stays up for the next backend in this process (see the module doc).
+        zygote, self._zygote = self._zygote, None
+        if zygote is not None:
+            with contextlib.suppress(OSError):
+                assert zygote.stdin is not None
+                zygote.stdin.close()
+            try:
+                zygote.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                zygote.kill()
+                zygote.wait()
+            if zygote.stdout is not None:
+                zygote.stdout.close()
         shutil.rmtree(self._tmpdir, ignore_errors=True)
+

@@ -1,0 +1,198 @@
+"""Every speech backend, with its real engine: clip, session rate, length, rate, voices.
+
+A backend whose engine is absent skips; under CI the engines the README installs
+(festival, espeak-ng, and pyttsx3 on espeak-ng) must run, the others may skip.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from audiocoach.errors import AudiocoachError, EngineMissingError
+from audiocoach.speech import BACKENDS, SESSION_RATE, Synthesizer, better_engine_hint, resample, resolve_engine, trim
+from audiocoach.speech.base import CommandBackend
+from audiocoach.speech.espeak_backend import parse_voices
+from audiocoach.speech.festival_backend import scheme_string
+
+#: The engines scripts/setup.sh installs: their tests must run under CI.
+README_ENGINES = ("festival", "espeak-ng", "pyttsx3")
+
+
+def engine_params():
+    out = []
+    for name in BACKENDS:
+        marks = [pytest.mark.engine]
+        if name not in README_ENGINES:
+            marks.append(pytest.mark.optional_engine)
+        out.append(pytest.param(name, marks=marks, id=name))
+    return out
+
+
+@pytest.fixture
+def synth_for(phrase_cache):
+    made: list[Synthesizer] = []
+
+    def make(name: str, **kwargs) -> Synthesizer:
+        problem = BACKENDS[name].missing()
+        if problem:
+            pytest.skip(problem)
+        s = Synthesizer(engine=name, cache_dir=phrase_cache, **kwargs)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))
+
+
+@pytest.mark.parametrize("name", engine_params())
+def test_clip_is_speech_at_the_session_rate(name, synth_for):
+    synth = synth_for(name)
+    assert synth.sample_rate == SESSION_RATE
+    clip = synth.clip("Romanian deadlift")
+    assert clip.dtype == np.int16
+    assert rms(clip) > 500  # speech, not silence (about -36 dBFS or louder)
+    # Resampled, not relabelled: the clip lasts as long as what the engine spoke.
+    raw, native = synth._engine().synthesize(synth.spoken("Romanian deadlift"), synth.voice, synth.rate)
+    spoken_s = trim(raw, native).size / native
+    assert clip.size / SESSION_RATE == pytest.approx(spoken_s, abs=0.01)
+    assert 0.4 < clip.size / SESSION_RATE < 3.0
+
+
+@pytest.mark.parametrize("name", engine_params())
+def test_length_grows_with_the_text(name, synth_for):
+    synth = synth_for(name)
+    short = synth.clip("Hold.")
+    long = synth.clip("Hold the top for three seconds, then lower slowly.")
+    assert long.size > 2 * short.size
+
+
+@pytest.mark.parametrize("name", engine_params())
+def test_rate_changes_the_length(name, synth_for):
+    text = "Squeeze your glutes hard at the top."
+    slow = synth_for(name, rate=110).clip(text)
+    fast = synth_for(name, rate=260).clip(text)
+    assert slow.size > 1.4 * fast.size
+
+
+@pytest.mark.parametrize("name", engine_params())
+def test_voices_are_listed_and_the_default_resolves(name, synth_for):
+    synth = synth_for(name)
+    voices = synth.voices()
+    assert voices and all(v.id and v.languages for v in voices)
+    ids = [v.id for v in voices]
+    if synth.voice is not None:
+        assert synth.voice in ids
+        assert any(v.languages[0].startswith("en") for v in voices if v.id == synth.voice)
+    described = synth.describe()
+    assert described["engine"] == name and described["engine_version"]
+    assert name in described["engine_version"] or name == "espeak-ng"
+
+
+@pytest.mark.parametrize("name", engine_params())
+def test_unknown_voice_names_the_engine(name, synth_for):
+    synth = synth_for(name, voice="klingon-xx")
+    with pytest.raises(AudiocoachError, match=f"unknown voice 'klingon-xx' for the {name} engine.*audiocoach voices --engine {name}"):
+        synth.clip("hello")
+
+
+def test_missing_engine_names_the_package(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda cmd: None)
+    for name, cls in BACKENDS.items():
+        if issubclass(cls, CommandBackend) or name == "festival":
+            problem = cls.missing()
+            assert problem is not None and cls.PACKAGE.split()[0] in problem, name
+    assert "apt-get install -y festival festvox-us-slt-hts" in BACKENDS["festival"].missing()
+    assert "install-voices.sh rhvoice" in BACKENDS["rhvoice"].missing()
+    with pytest.raises(EngineMissingError, match="flite"):
+        BACKENDS["flite"]()
+
+
+def test_auto_takes_the_first_installed_engine_in_order(monkeypatch):
+    present = {"espeak-ng", "pyttsx3"}
+    for name, cls in BACKENDS.items():
+        monkeypatch.setattr(cls, "missing", classmethod(lambda c, n=name: None if n in present else "absent"))
+    assert resolve_engine("auto") == "espeak-ng"
+    hint = better_engine_hint("espeak-ng")
+    assert hint and "festival festvox-us-slt-hts" in hint
+    present.add("festival")
+    assert resolve_engine("auto") == "festival"
+    assert better_engine_hint("festival") is None
+    assert resolve_engine("flite") == "flite"  # asked by name: no ranking
+    present.clear()
+    with pytest.raises(EngineMissingError, match="no speech engine is installed"):
+        resolve_engine("auto")
+
+
+def test_resample_is_band_limited_and_keeps_duration():
+    t = np.arange(16000) / 16000
+    tone = (10000 * np.sin(2 * np.pi * 440 * t)).astype(np.int16)
+    up = resample(tone, 16000, SESSION_RATE)
+    assert up.size == SESSION_RATE
+    # Still a 440 Hz tone: the spectrum peaks at 440 Hz, nothing above 8 kHz appears.
+    spectrum = np.abs(np.fft.rfft(up.astype(np.float64)))
+    freqs = np.fft.rfftfreq(up.size, 1 / SESSION_RATE)
+    assert abs(freqs[spectrum.argmax()] - 440) < 2
+    assert spectrum[freqs > 8000].max() < spectrum.max() * 1e-3
+    assert resample(tone, 16000, 16000) is tone
+
+
+def test_espeak_voice_listing_is_parsed():
+    listing = (
+        "Pty Language       Age/Gender VoiceName          File                 Other Languages\n"
+        " 2  en-us           --/M      English_(America)  gmw/en-US            (en 3)\n"
+        " 5  en-us           --/F      us-mbrola-1        mb/mb-us1            (en 8)\n"
+    )
+    voices = parse_voices(listing)
+    assert [(v.id, v.languages, v.gender) for v in voices] == [
+        ("gmw/en-US", ("en-us",), "male"), ("mb/mb-us1", ("en-us",), "female"),
+    ]
+
+
+def test_festival_text_is_quoted_for_scheme():
+    assert scheme_string('Say "go"\\ now\n please') == '"Say \\"go\\"\\\\ now please"'
+
+
+@pytest.mark.engine
+def test_plan_header_and_mp3_tags_name_engine_and_voice(tmp_path, phrase_cache):
+    from click.testing import CliRunner
+    from mutagen.id3 import ID3
+
+    from audiocoach.cli import cli
+    from helpers import SHORT_ROUTINE
+
+    src = tmp_path / "short.yaml"
+    src.write_text(SHORT_ROUTINE, encoding="utf-8")
+    engine = resolve_engine("auto")
+    with Synthesizer(engine=engine, cache_dir=phrase_cache) as synth:
+        voice, version = synth.voice or "default", synth.describe()["engine_version"]
+    runner = CliRunner()
+    planned = runner.invoke(cli, ["plan", str(src), "--cache-dir", str(phrase_cache)])
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.splitlines()[0] == f"Short test: voice {voice} ({engine} {version}), 170 words/min, {SESSION_RATE} Hz"
+    out = tmp_path / "short.mp3"
+    built = runner.invoke(cli, ["build", str(src), "-o", str(out), "--cache-dir", str(phrase_cache), "--no-sidecars"])
+    assert built.exit_code == 0, built.output
+    tags = ID3(out)
+    assert tags["TXXX:engine"].text == [engine]
+    assert tags["TXXX:voice"].text == [voice]
+
+
+@pytest.mark.engine
+@pytest.mark.optional_engine
+def test_mbrola_voice_at_its_real_16_khz(synth_for):
+    from audiocoach.speech.espeak_backend import mbrola_installed
+
+    if not mbrola_installed("mb/mb-us2"):
+        pytest.skip("MBROLA us2 is not installed (bash scripts/install-voices.sh mbrola)")
+    mbrola = synth_for("espeak-ng", voice="mb/mb-us2")
+    raw, native = mbrola._engine().synthesize("Rest, one minute.", "mb/mb-us2", 170)
+    assert native == 16000
+    plain = synth_for("espeak-ng").clip("Rest, one minute.")
+    # Played at its own rate it lasts about as long as espeak's own voice, not 1.38x less.
+    assert 0.75 < mbrola.clip("Rest, one minute.").size / plain.size < 1.3
