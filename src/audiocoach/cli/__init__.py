@@ -1,145 +1,33 @@
 """The ``audiocoach`` command: parse options, call one library function, print.
 
 Errors from the library (:class:`AudiocoachError`) are turned into ``Error: ...`` and exit
-code 1 in one place (:class:`_Command`); nothing here holds pipeline logic.
+code 1 in one place (:class:`.base._Command`); nothing here holds pipeline logic. The shared
+plumbing is in :mod:`.base`, the library, voice and publishing commands in :mod:`.tools`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB, RATE, RATE_MAX, RATE_MIN
-from .errors import AudiocoachError, clip
-from .compiler import fit_warnings
-from .library import default_library
-from .loader import load
-from .batch import build_program, plan_program
-from .overrides import override_meta, parse_overrides, resolve_overrides
-from .program import is_program, load_program, parse_weeks, sessions
-from .export import FORMATS, format_for_path
-from .render import RenderOptions, build, default_output, plan, resolve_music, synthesizer_for
-from .speech import AUTO, ENGINE_CHOICES, Synthesizer, better_engine_hint
-from .split import SPLIT_MODES
-
-
-#: Exit codes, the same in every command: bad input (or a failed build), usage, interruption.
-EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-
-
-def _sigterm_as_interrupt(signum, frame):
-    # SIGTERM stops a build the way Ctrl-C does (temporary files removed, exit 130). A forked
-    # worker inherits this handler: there it dies the default way, as its parent expects.
-    if os.getpid() != _MAIN_PID:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
-        return
-    raise KeyboardInterrupt
-
-
-_MAIN_PID = os.getpid()
-
-
-class _Command(click.Command):
-    """Runs a command and turns what it raises into one message and a consistent exit code."""
-
-    def invoke(self, ctx: click.Context):
-        global _MAIN_PID
-        _MAIN_PID = os.getpid()
-        previous = None
-        with contextlib.suppress(ValueError):  # not the main thread: leave SIGTERM alone
-            previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
-        try:
-            return super().invoke(ctx)
-        except AudiocoachError as exc:
-            click.echo(f"Error: {_message(exc)}", err=True)
-            ctx.exit(EXIT_ERROR)
-        except KeyboardInterrupt:
-            click.echo("\nInterrupted: nothing half-written was kept.", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
-        except OSError as exc:  # a file or folder the library did not expect to fail
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"Error: {clip(where + (exc.strerror or str(exc)))}", err=True)
-            ctx.exit(EXIT_ERROR)
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
-
-
-def _message(exc: Exception) -> str:
-    """The error's text, each line cut short (values are already cut where they are quoted)."""
-    return "\n".join(clip(line) for line in str(exc).splitlines()) or type(exc).__name__
-
-
-class _Group(click.Group):
-    command_class = _Command
-
-
-def _fmt_clock(ms: int) -> str:
-    minutes, rest = divmod(ms, 60_000)
-    return f"{minutes:02d}:{rest / 1000:06.3f}"
-
-
-def speech_options(func):
-    """--voice, --rate, --engine, --cache-dir: shared by every command that speaks."""
-
-    @click.option("--voice", help="Voice id, language or name (see 'audiocoach voices'); default: the routine's.")
-    @click.option("--rate", type=click.IntRange(RATE_MIN, RATE_MAX), help=f"Speech rate in words per minute; default: the routine's ({RATE}).")
-    @click.option("--engine", type=click.Choice(ENGINE_CHOICES), help="Speech engine; default: the routine's, else auto (the clearest installed).")
-    @click.option("--cache-dir", type=click.Path(file_okay=False), help="Phrase cache folder (default: $AUDIOCOACH_CACHE or ~/.cache/audiocoach).")
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-def _options(voice, rate, engine, cache_dir, **more) -> RenderOptions:
-    return RenderOptions(engine=engine, voice=voice, rate=rate, cache_dir=cache_dir, **more)
-
-
-def override_options(func):
-    """--tempo, --rest, --rest-after, --verbosity: change the routine without editing it."""
-
-    @click.option("--tempo", multiple=True, metavar="[EXERCISE=]TEMPO", help="Tempo for every exercise (3-1-1-0) or one (romanian-deadlift=4-0-1-0); repeatable.")
-    @click.option("--rest", multiple=True, metavar="[EXERCISE=]REST", help="Rest between sets for every exercise (60s) or one (hip-thrust=90s); repeatable.")
-    @click.option("--rest-after", multiple=True, metavar="[EXERCISE=]REST", help="Rest after an exercise, before the next (2m), for every exercise or one; repeatable.")
-    @click.option("--verbosity", help="How much the coach says: minimal, standard or coach; default: the routine's.")
-    @click.option("--rest-policy", help="Which end of a rest range (45-90s): min, mid or max; default: the routine's (mid).")
-    @click.option("--rep-range", help="How a rep range (8-10) is timed: range, bottom or top; default: the routine's (range).")
-    @click.option("--load", "load_override", multiple=True, metavar="EXERCISE=LOAD", help="What one exercise lifts (romanian-deadlift=60kg, dip=bodyweight+10kg); repeatable.")
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        # Kept out of every command's signature: _overrides picks it up from the context.
-        click.get_current_context().meta["audiocoach.load"] = kwargs.pop("load_override", ())
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-def _overrides(tempo=(), rest=(), rest_after=(), verbosity=None, voice=None, rate=None, bitrate=None, rest_policy=None, rep_range=None):
-    loads_given = click.get_current_context().meta.get("audiocoach.load", ())
-    return parse_overrides(tempo=tempo, rest=rest, rest_after=rest_after, verbosity=verbosity, voice=voice, rate=rate,
-                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range, load=loads_given)
-
-
-def _given_bitrate(bitrate):
-    # --bitrate has a default; it is an override only when typed.
-    source = click.get_current_context().get_parameter_source("bitrate")
-    return None if source == click.core.ParameterSource.DEFAULT else bitrate
-
-
-def _notice(synth) -> None:
-    if synth.notice:
-        click.echo(f"Note: {synth.notice}", err=True)
+from .. import __version__
+from ..defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB
+from ..errors import AudiocoachError
+from ..compiler import fit_warnings
+from ..loader import load
+from ..batch import build_program, plan_program
+from ..overrides import override_meta, resolve_overrides
+from ..program import is_program, load_program, parse_weeks, sessions
+from ..export import FORMATS, format_for_path
+from ..render import build, default_output, plan, resolve_music, synthesizer_for
+from ..speech import AUTO, better_engine_hint
+from ..split import SPLIT_MODES
+from .base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE  # noqa: F401  (the exit codes: part of the command's interface)
+from .base import _fmt_clock, _given_bitrate, _Group, _message, _notice, _options, _overrides, override_options, speech_options
+from .tools import exercises, publish_cmd, serve_cmd, voices
 
 
 def _warn(timeline) -> None:
@@ -476,120 +364,5 @@ def _validate_one(path) -> tuple[str, list]:
     return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(fit_warnings(routine))
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
-@click.option("--search", "words", metavar="WORDS", help="Only exercises whose id, name, aliases, muscles or cues hold these words, e.g. hinge.")
-@click.option("--muscle", help="Only exercises that work this muscle, e.g. glutes or hamstrings.")
-def exercises(as_json, words, muscle):
-    """List the exercise library: ids to use in a routine, aliases, muscles, tempo and cues.
-
-    A routine may name an exercise by its id, an alias or its name in words
-    ('hip thrust', 'Romanian deadlift', 'rdl').
-
-    \b
-    Example:
-        audiocoach exercises
-        audiocoach exercises --search hinge
-        audiocoach exercises --muscle glutes
-    """
-    lib = default_library()
-    found = lib.search(words, muscle) if (words or muscle) else list(lib)
-    if not found:
-        asked = " and ".join(x for x in (f"'{words}'" if words else "", f"muscle '{muscle}'" if muscle else "") if x)
-        raise AudiocoachError(f"no exercise matches {asked} (run 'audiocoach exercises' to list them all)")
-    if as_json:
-        rows = [
-            {"id": ex.id, "name": ex.name, "muscles": list(ex.muscles), "tempo": ex.tempo, "start": ex.start,
-             "per_side": ex.per_side, "timed": ex.timed, "cues": list(ex.cues), "aliases": list(ex.aliases)}
-            for ex in found
-        ]
-        click.echo(json.dumps(rows, indent=1))
-        return
-    for ex in found:
-        flags = ", ".join(f for f, on in (("per side", ex.per_side), ("timed", ex.timed)) if on)
-        click.echo(f"{ex.id:<24} {ex.name}  [{ex.tempo}, {ex.start} first{', ' + flags if flags else ''}]")
-        if ex.aliases:
-            click.echo(f"{'':<24} also: {', '.join(ex.aliases)}")
-        click.echo(f"{'':<24} muscles: {', '.join(ex.muscles)}")
-        click.echo(f"{'':<24} cues: {' / '.join(ex.cues)}")
-
-
-@cli.command()
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default=AUTO, show_default=True, help="Speech engine (auto: the clearest installed).")
-@click.option("--language", help="Only voices whose language starts with this, e.g. en.")
-def voices(engine, language):
-    """List the voices the speech engine offers (use the id with --voice).
-
-    Columns: voice id, language, gender, name. The first line names the engine.
-
-    \b
-    Example:
-        audiocoach voices --language en
-        audiocoach voices --engine festival
-    """
-    with Synthesizer(engine=engine) as synth:
-        found = synth.voices()
-        click.echo(f"engine: {synth.engine_name} (default voice: {synth.voice or 'default'})")
-        _notice(synth)
-    for v in found:
-        langs = ", ".join(v.languages)
-        if language and not any(lang.startswith(language) for lang in v.languages):
-            continue
-        click.echo(f"{v.id:<28} {langs:<16} {v.gender or '-':<7} {v.name}")
-
-
-@cli.command(name="publish")
-@click.argument("folder", type=click.Path(file_okay=False, exists=True))
-@click.option("--base-url", required=True, help="The address FOLDER is served at, e.g. http://192.168.1.20:8000/ (what 'audiocoach serve' prints).")
-@click.option("--author", default="audiocoach", show_default=True, help="The feed's author (itunes:author).")
-def publish_cmd(folder, base_url, author):
-    """Write a podcast feed, chapters and a program page for the sessions in FOLDER.
-
-    FOLDER is what 'audiocoach batch' wrote (OUTPUT/<program>), a roster's folder, or
-    any folder above them: every folder that holds week-NN folders gets its own
-    feed.xml (RSS 2.0, iTunes and Podcasting 2.0 tags) and index.html, and each
-    session a .chapters.json beside its audio. Subscribe to the feed's URL in a
-    podcast app.
-
-    \b
-    Example:
-        audiocoach batch routines/posterior-chain-6-weeks.yaml
-        audiocoach publish output/posterior-chain-6-weeks --base-url http://192.168.1.20:8000/
-    """
-    from .publish import publish
-
-    results = publish(folder, base_url, author=author)
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    for r in results:
-        rel = r.feed_path.relative_to(Path(folder)).as_posix()
-        click.echo(f"{r.feed.title}: {len(r.feed.episodes)} episodes -> {r.feed_path} ({base}{rel}), page {r.page_path}")
-        for path in r.feed.skipped:
-            click.echo(f"{path}: skipped (no timeline beside it; rebuild without --no-sidecars)", err=True)
-
-
-@cli.command(name="serve")
-@click.argument("folder", type=click.Path(file_okay=False, exists=True))
-@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on (0.0.0.0: every interface, so phones on the same network reach it).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
-def serve_cmd(folder, host, port):
-    """Serve FOLDER (feeds, pages, audio) over HTTP until Ctrl-C.
-
-    Answers byte-range requests (podcast apps seek with them), sends the right MIME
-    types, and serves nothing outside FOLDER. Give the printed address to
-    'audiocoach publish --base-url', then subscribe to .../feed.xml in a podcast app.
-
-    \b
-    Example:
-        audiocoach serve output --port 8000
-    """
-    import logging
-
-    from .serve import serve
-
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-
-    def ready(urls):
-        click.echo(f"Serving {folder} at " + " and ".join(urls) + " (Ctrl-C to stop)")
-        sys.stdout.flush()
-
-    serve(folder, host, port, ready=ready)
+for _command in (exercises, voices, publish_cmd, serve_cmd):
+    cli.add_command(_command)
