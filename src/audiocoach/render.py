@@ -183,6 +183,7 @@ def build(
     out = Path(output) if output is not None else default_output(source, fmt=options.format)
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta, workers=options.threads)
+
         def music_bed() -> MusicBed | None:
             if options.music is None:
                 return None
@@ -203,12 +204,7 @@ def build(
             passes += 1
             return mixer.chunks(progress=mix_progress, gain_db=gain_db)
 
-        tags = Tags(
-            title=routine.title,
-            album=routine.title,
-            comment=routine.description or "",
-            extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
-        )
+        tags = _tags(routine, timeline)
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
         chunks = play
         if options.split:
@@ -218,16 +214,7 @@ def build(
                 return split_stream(play(gain_db), timeline, routine, out, fmt=options.format, bitrate=options.bitrate, tags=tags)
 
             chunks = split_play
-        sidecars: dict[Path, object] = {}
-        if options.sidecars:
-            from .cuesheet import webvtt
-            from .sessionplan import plan_path, session_plan
-
-            sidecars = {
-                out.with_suffix(".json"): timeline.iter_json(),
-                out.with_suffix(".vtt"): webvtt(timeline),
-                plan_path(out): json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n",
-            }
+        sidecars = _sidecars(out, timeline, routine) if options.sidecars else {}
         peaks: list[float] = []
         export_audio(
             chunks,
@@ -241,3 +228,24 @@ def build(
             peaks=peaks,
         )
         return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars), peaks[-1] if peaks else None, len(peaks))
+
+
+def _tags(routine: Routine, timeline: Timeline) -> Tags:
+    return Tags(
+        title=routine.title,
+        album=routine.title,
+        comment=routine.description or "",
+        extra={k: str(v) for k, v in timeline.meta.items() if k != "source"},
+    )
+
+
+def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, object]:
+    """The files written beside the audio: the timeline, the cue sheet and the session's plan."""
+    from .cuesheet import webvtt
+    from .sessionplan import plan_path, session_plan
+
+    return {
+        out.with_suffix(".json"): timeline.iter_json(),
+        out.with_suffix(".vtt"): webvtt(timeline),
+        plan_path(out): json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n",
+    }

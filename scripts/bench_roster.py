@@ -1,0 +1,90 @@
+"""The roster bench of scripts/bench.py (``--roster``): 24 short sessions rendered with
+--jobs 1, --jobs 2 and on a 2-worker Dask LocalCluster, side by side, byte-identical."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench_measure import Report, Row
+
+ROSTER_ATHLETES = ("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay")
+
+
+def make_roster(folder: Path) -> tuple[Path, Path]:
+    """A tiny 2-week, 2-day program (4 sessions) and six athletes: 24 short sessions."""
+    from bench import make_tiny
+
+    _, program = make_tiny(folder)
+    lines = ["athletes:"]
+    for i, name in enumerate(ROSTER_ATHLETES):
+        lines += [f"  - name: {name}", f"    rate: {150 + 10 * i}"]
+        if i % 2:
+            lines.append("    tempo: 3010")
+    roster = folder / "athletes.yaml"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return program, roster
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def bench_roster(report: Report, work: Path) -> None:
+    """24 roster sessions side by side: --jobs 1, --jobs 2, a 2-worker Dask LocalCluster
+    (processes, one thread each). The phrase cache is filled first, so the three runs do
+    the same work; their files must be byte-identical."""
+    from distributed import LocalCluster
+
+    from audiocoach.batch import build_program
+    from audiocoach.render import RenderOptions
+
+    program, roster = make_roster(work)
+    options = RenderOptions(cache_dir=str(work / "cache-roster"))
+    print("[roster] warming the phrase cache", file=sys.stderr, flush=True)
+    build_program(program, work / "roster-warm", jobs=2, options=options, roster=roster)
+    outputs, times = {}, {}
+    runs = [("--jobs 1", {"jobs": 1}), ("--jobs 2", {"jobs": 2}), ("2-worker LocalCluster", None)]
+    for label, how in runs:
+        out = work / f"roster-{len(outputs)}"
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"[roster] {label}", file=sys.stderr, flush=True)
+        if how is None:
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+                start = time.perf_counter()
+                result = build_program(program, out, options=options, roster=roster, cluster=cluster.scheduler_address)
+                times[label] = time.perf_counter() - start
+        else:
+            start = time.perf_counter()
+            result = build_program(program, out, options=options, roster=roster, **how)
+            times[label] = time.perf_counter() - start
+        if result.failed or len(result.built) != 24:
+            raise SystemExit(f"roster batch failed: {[s.error for s in result.failed]}")
+        outputs[label] = _tree_bytes(out)
+        report.add(Row(f"roster of 24 sessions, {label}", times[label], "s"))
+    first = outputs["--jobs 1"]
+    same = all(o == first for o in outputs.values())
+    report.facts["roster"] = {"sessions": 24, "athletes": len(ROSTER_ATHLETES), "seconds": {k: round(v, 2) for k, v in times.items()}}
+    report.check("roster: --jobs 1, --jobs 2 and LocalCluster write identical bytes", same, f"{len(first)} files each")
+    for i in range(len(runs)):
+        shutil.rmtree(work / f"roster-{i}", ignore_errors=True)
+    shutil.rmtree(work / "roster-warm", ignore_errors=True)
+
+
+def roster_main(report: Report, work: Path, args: argparse.Namespace) -> int:
+    """``--roster``: the roster bench alone (about a minute on 2 cores)."""
+    try:
+        bench_roster(report, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(report.table())
+    print()
+    print(report.verdicts())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
+    return 0
