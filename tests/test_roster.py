@@ -107,10 +107,9 @@ def test_an_unknown_voice_in_the_roster_is_named_before_any_render(tmp_path, phr
     program = make_program(tmp_path / "src")
     (tmp_path / "athletes.yaml").write_text("athletes:\n  - name: Ana\n  - name: Ben\n    voice: klingon-xx\n")
     with pytest.raises(RoutineError) as info:
-        build_program(program, tmp_path / "out", options=RenderOptions(cache_dir=str(phrase_cache)), roster=tmp_path / "athletes.yaml")
-    assert str(info.value) == (
-        f"{tmp_path / 'athletes.yaml'}:4:12: athletes[1].voice: unknown voice 'klingon-xx' (run 'audiocoach voices' to list them, e.g. en-us, en-gb)"
-    )
+        build_program(program, tmp_path / "out", options=RenderOptions(engine="pyttsx3", cache_dir=str(phrase_cache)), roster=tmp_path / "athletes.yaml")
+    prefix = f"{tmp_path / 'athletes.yaml'}:4:12: athletes[1].voice: unknown voice 'klingon-xx' for the pyttsx3 engine"
+    assert str(info.value).startswith(prefix + " (run 'audiocoach voices --engine pyttsx3' to list them, e.g. gmw/en"), str(info.value)
     assert list(tmp_path.joinpath("out").rglob("*.mp3")) == []
 
 

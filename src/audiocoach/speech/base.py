@@ -76,7 +76,9 @@ class Backend:
         broader = [v for v in found if any(want.startswith(lang.lower() + "-") for lang in v.languages)]
         if broader:
             return next((v.id for v in broader if v.id == self.DEFAULT_VOICE), broader[0].id)
-        some = ", ".join(v.id for v in found[:6])
+        # English voices first: the coach's words are English, so those are the useful examples.
+        english = sorted(found, key=lambda v: not any(lang.lower().startswith("en") for lang in v.languages))
+        some = ", ".join(v.id for v in english[:6])
         raise ValueError(
             f"unknown voice {voice!r} for the {self.NAME} engine (run 'audiocoach voices --engine {self.NAME}'"
             f" to list them{', e.g. ' + some if some else ''})"
