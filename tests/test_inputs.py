@@ -238,7 +238,10 @@ def test_exercises_search_and_muscle(runner):
     hinge = runner.invoke(cli, ["exercises", "--search", "hinge", "--json"])
     assert hinge.exit_code == 0
     ids = [e["id"] for e in json.loads(hinge.output)]
-    assert ids == ["cable-pull-through", "bodyweight-hip-hinge", "good-morning"]
+    # Every hip hinge, by its movement pattern: the RDL and the swing say "hinge" nowhere else.
+    assert ids == ["romanian-deadlift", "step-romanian-deadlift", "stiff-leg-deadlift", "cable-pull-through",
+                   "bodyweight-hip-hinge", "kettlebell-swing", "good-morning", "back-extension"]
+    assert {e["pattern"] for e in json.loads(hinge.output)} == {"hinge"}
     quads = runner.invoke(cli, ["exercises", "--muscle", "quads"])
     assert quads.exit_code == 0
     assert quads.output.splitlines()[0].startswith("walking-lunge ")

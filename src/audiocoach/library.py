@@ -13,7 +13,7 @@ import yaml
 from .model import Exercise
 from .units import check_tempo
 
-_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases", "phase_words")
+_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases", "phase_words", "pattern")
 _PHASES = ("eccentric", "bottom", "concentric", "top")
 
 
@@ -50,11 +50,11 @@ class Library:
         return close[0] if close else None
 
     def search(self, words: str | None = None, muscle: str | None = None) -> list[Exercise]:
-        """Exercises whose id, name, aliases, muscles or cues hold every word of ``words``
+        """Exercises whose id, name, movement pattern, aliases, muscles or cues hold every word of ``words``
         and that work ``muscle`` (``glutes`` also finds ``glute medius``), in library order."""
         out = []
         for ex in self:
-            text = " ".join((ex.id, ex.name, *ex.aliases, *ex.muscles, *ex.cues)).lower().replace("-", " ")
+            text = " ".join((ex.id, ex.name, ex.pattern, *ex.aliases, *ex.muscles, *ex.cues)).lower().replace("-", " ")
             if words and not all(w in text for w in words.lower().replace("-", " ").split()):
                 continue
             if muscle and not any(_stem(muscle) in m.lower() for m in ex.muscles):
@@ -96,6 +96,7 @@ def parse_library(data: object, origin: str) -> Library:
                 timed=bool(raw.get("timed", False)),
                 aliases=tuple(raw.get("aliases", ())),
                 phase_words=_phase_words(raw.get("phase_words") or {}),
+                pattern=str(raw.get("pattern") or ""),
             )
         except KeyError as exc:
             raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None

@@ -166,6 +166,8 @@ class Exercise:
     aliases: tuple[str, ...] = ()
     #: The word said at the start of each phase ("eccentric" -> "lower"), from the library.
     phase_words: tuple[tuple[str, str], ...] = ()
+    #: The movement pattern ("hinge", "bridge", "lunge", ...), for finding exercises.
+    pattern: str = ""
 
 
 @dataclass(frozen=True)

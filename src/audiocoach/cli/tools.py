@@ -16,7 +16,7 @@ from .base import _Command, _notice
 
 @click.command(cls=_Command)
 @click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
-@click.option("--search", "words", metavar="WORDS", help="Only exercises whose id, name, aliases, muscles or cues hold these words, e.g. hinge.")
+@click.option("--search", "words", metavar="WORDS", help="Only exercises whose id, name, movement pattern, aliases, muscles or cues hold these words, e.g. hinge.")
 @click.option("--muscle", help="Only exercises that work this muscle, e.g. glutes or hamstrings.")
 def exercises(as_json, words, muscle):
     """List the exercise library: ids to use in a routine, aliases, muscles, tempo and cues.
@@ -37,7 +37,7 @@ def exercises(as_json, words, muscle):
         raise AudiocoachError(f"no exercise matches {asked} (run 'audiocoach exercises' to list them all)")
     if as_json:
         rows = [
-            {"id": ex.id, "name": ex.name, "muscles": list(ex.muscles), "tempo": ex.tempo, "start": ex.start,
+            {"id": ex.id, "name": ex.name, "pattern": ex.pattern, "muscles": list(ex.muscles), "tempo": ex.tempo, "start": ex.start,
              "per_side": ex.per_side, "timed": ex.timed, "cues": list(ex.cues), "aliases": list(ex.aliases)}
             for ex in found
         ]
@@ -48,7 +48,7 @@ def exercises(as_json, words, muscle):
         click.echo(f"{ex.id:<24} {ex.name}  [{ex.tempo}, {ex.start} first{', ' + flags if flags else ''}]")
         if ex.aliases:
             click.echo(f"{'':<24} also: {', '.join(ex.aliases)}")
-        click.echo(f"{'':<24} muscles: {', '.join(ex.muscles)}")
+        click.echo(f"{'':<24} {'pattern: ' + ex.pattern + '; ' if ex.pattern else ''}muscles: {', '.join(ex.muscles)}")
         click.echo(f"{'':<24} cues: {' / '.join(ex.cues)}")
 
 @click.command(cls=_Command)
