@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import os
 import shutil
 import subprocess
@@ -422,11 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(report.table())
-    print()
-    print(report.verdicts())
-    if args.json:
-        Path(args.json).write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
+    report.publish(args.json)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 def _children(pid: int) -> list[int]:
@@ -163,6 +165,14 @@ class Report:
             word = "n/a " if ok is None else ("PASS" if ok else "FAIL")
             out.append(f"{word} {name}: {detail}")
         return "\n".join(out)
+
+    def publish(self, json_path: str | None) -> None:
+        """Print the table and the verdicts; with ``json_path``, also write the figures there."""
+        print(self.table())
+        print()
+        print(self.verdicts())
+        if json_path:
+            Path(json_path).write_text(json.dumps(self.to_json(), indent=1), encoding="utf-8")
 
     def to_json(self) -> dict[str, object]:
         return {

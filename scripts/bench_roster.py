@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import time
@@ -82,9 +81,5 @@ def roster_main(report: Report, work: Path, args: argparse.Namespace) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(report.table())
-    print()
-    print(report.verdicts())
-    if args.json:
-        Path(args.json).write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
+    report.publish(args.json)
     return 0

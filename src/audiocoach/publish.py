@@ -30,7 +30,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .errors import AudiocoachError
-from .export import FORMATS, write_text_atomic
+from .export import FORMATS, Chapter
+from .outputs import write_text_atomic
 from .sessionplan import SessionPlan, read_plan
 from .timeline import Timeline
 
@@ -57,13 +58,6 @@ _GUID_NAMESPACE = uuid.UUID("6f0c1d0e-5b7a-4d3e-9c2a-61a7d1c0a113")
 
 
 @dataclass(frozen=True)
-class ChapterMark:
-    start_ms: int
-    end_ms: int
-    title: str
-
-
-@dataclass(frozen=True)
 class Episode:
     """One rendered session, as found on disk."""
 
@@ -76,7 +70,7 @@ class Episode:
     size: int
     mime: str
     duration_ms: int
-    chapters: tuple[ChapterMark, ...]
+    chapters: tuple[Chapter, ...]
     plan: SessionPlan | None
     deload: bool = False
     program: str = ""
@@ -141,7 +135,7 @@ def _episode(root: Path, audio: Path, week: int) -> Episode | None:
         size=audio.stat().st_size,
         mime=AUDIO_TYPES[audio.suffix.lower()],
         duration_ms=timeline.duration_ms,
-        chapters=tuple(ChapterMark(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")),
+        chapters=tuple(Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")),
         plan=read_plan(audio),
         deload=meta.get("deload") == "yes",
         program=str(meta.get("program", "")),
