@@ -5,8 +5,8 @@ Every number in a routine is bounded where it is read; these bounds multiply (10
 model alone, in time proportional to the number of exercises, and refuses one longer than
 :data:`~audiocoach.defaults.MAX_SESSION_MS` or with more than
 :data:`~audiocoach.defaults.MAX_SESSION_EVENTS` timed cues. The figures are upper bounds
-(the top of every range, the longer end of every rest), so a session that passes compiles
-to at most that much.
+(reps as the rep-range mode counts them, rests as the rest policy takes them, every cue a
+window may hold), so a session that passes compiles to at most that much.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .defaults import MAX_SESSION_EVENTS, MAX_SESSION_MS
 from .errors import Problem, RoutineError, SourceLocation
-from .model import Entry, Group, Routine, Settings
+from .model import Entry, Group, Rest, Routine, Settings
 
 __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 
@@ -23,6 +23,8 @@ __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 _CUES_PER_STEP = 12
 #: Cues a rep may hold besides one count a second: the rep's number and three phase words.
 _CUES_PER_REP = 4
+#: A rest from the middle of a range lands on whole 5 s: at most this much longer.
+_ROUNDING_MS = 2_500
 #: Room for the intro and the outro, spoken at their own length.
 _FRAME_MS = 120_000
 
@@ -46,8 +48,8 @@ def _work(entry: Entry, s: Settings) -> SessionSize:
     if entry.reps is not None:
         rep_ms = entry.tempo.rep_ms
         return SessionSize(
-            s.lead_in_ms + entry.reps.high * rep_ms,
-            _CUES_PER_STEP + entry.reps.high * (_CUES_PER_REP + rep_ms // 1000 + 1),
+            s.lead_in_ms + entry.reps.counted(s.rep_range) * rep_ms,
+            _CUES_PER_STEP + entry.reps.counted(s.rep_range) * (_CUES_PER_REP + rep_ms // 1000 + 1),
         )
     hold_ms = entry.hold_ms or 0
     return SessionSize(s.lead_in_ms + hold_ms, _CUES_PER_STEP)
@@ -61,31 +63,34 @@ def _sides(entry: Entry, s: Settings) -> SessionSize:
     return one.times(2) + SessionSize(s.switch_ms, _CUES_PER_STEP)
 
 
-def _rest(ms: int) -> SessionSize:
-    return SessionSize(ms, _CUES_PER_STEP)
+def _rest(rest: Rest, s: Settings) -> SessionSize:
+    """A rest as the routine's rest policy takes it; the middle of a range may round up to 2.5 s."""
+    rounding = _ROUNDING_MS if s.rest_policy == "mid" and rest.low_ms != rest.high_ms else 0
+    return SessionSize(rest.pick(s.rest_policy) + rounding, _CUES_PER_STEP)
 
 
 def _entry(entry: Entry, s: Settings) -> SessionSize:
-    sets = _sides(entry, s).times(entry.sets)
-    return sets + _rest(entry.rest.high_ms).times(entry.sets - 1) + _rest(entry.rest_after.high_ms)
+    total = entry.sets + entry.warmup_sets  # warm-up sets come before the work sets
+    sets = _sides(entry, s).times(total)
+    return sets + _rest(entry.rest, s).times(total - 1) + _rest(entry.rest_after, s)
 
 
 def _group(group: Group, s: Settings) -> SessionSize:
     members = len(group.members)
     if group.kind == "emom":
         busiest = max(_sides(m, s).events for m in group.members)
-        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(group.rest_after.high_ms)
+        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(group.rest_after, s)
     if group.kind == "amrap":
         every = max(group.remaining_every_ms, 1000)
-        return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP) + _rest(group.rest_after.high_ms)
+        return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP) + _rest(group.rest_after, s)
     if group.kind == "intervals":
-        one = SessionSize(group.work_ms, _CUES_PER_STEP) + _rest(group.rest.high_ms)
-        return one.times(group.rounds) + _rest(group.rest_after.high_ms)
+        one = SessionSize(group.work_ms, _CUES_PER_STEP) + _rest(group.rest, s)
+        return one.times(group.rounds) + _rest(group.rest_after, s)
     one_round = SessionSize()
     for m in group.members:
         one_round = one_round + _sides(m, s)
-    one_round = one_round + _rest(group.transition.high_ms).times(members) + _rest(group.rest.high_ms)
-    return one_round.times(group.rounds) + _rest(group.rest_after.high_ms)
+    one_round = one_round + _rest(group.transition, s).times(members) + _rest(group.rest, s)
+    return one_round.times(group.rounds) + _rest(group.rest_after, s)
 
 
 def session_size(routine: Routine) -> SessionSize:
