@@ -85,12 +85,17 @@ def make_session(minutes: float, folder: Path, name: str, measure) -> Path:
     base = yaml.safe_load(ROUTINE.read_text(encoding="utf-8"))
     blocks: list[dict] = []
     data = dict(base, title=f"Bench {name}", blocks=blocks)
+    # Grow block by block (a whole round at a time would overshoot the session limit).
+    grown = False
     for round_no in range(1, 100):
         for block in base["blocks"]:
             b = copy.deepcopy(block)
             b["name"] = f"{block['name']} {round_no}"
             blocks.append(b)
-        if _estimate_minutes(yaml.safe_dump(data, sort_keys=False)) >= minutes:
+            if _estimate_minutes(yaml.safe_dump(data, sort_keys=False)) >= minutes:
+                grown = True
+                break
+        if grown:
             break
     # Drop exercises from the end while the session stays at least `minutes` long.
     while True:
