@@ -66,6 +66,14 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
+def runner():
+    """click's CliRunner, for the CLI tests."""
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture
 def cli_env(phrase_cache) -> dict[str, str]:
     """Environment for CliRunner: the shared phrase cache."""
     return {"AUDIOCOACH_CACHE": str(phrase_cache)}

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from helpers import SHORT_ROUTINE
@@ -17,11 +16,6 @@ BAD_MESSAGE = (
     "Error: bad.yaml:7:16: blocks[0].exercises[0].tempo: '3-1-x' is not a tempo "
     "(expected four phases such as 3-1-1-0; X = explosive)\n"
 )
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.loader import load
@@ -21,11 +20,6 @@ PROGRAM = ROOT / "routines" / "posterior-chain-6-weeks.yaml"
 def routine(entry: str, defaults: str = "") -> str:
     head = "title: T\n" + (f"defaults:\n{defaults}" if defaults else "")
     return head + "blocks:\n  - name: B\n    exercises:\n      - " + entry.replace("\n", "\n        ") + "\n"
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 @pytest.fixture
