@@ -152,12 +152,12 @@ def _python() -> str:
 
 def write_pcm(routine: Path, cache: Path, target: Path, engine: str) -> tuple[int, int, int, list[str]]:
     """The exact PCM a build hands the encoder: (samples, rate, duration_ms, unique phrases)."""
-    from audiocoach import load
-    from audiocoach.loudness import Leveler
-    from audiocoach.mixer import Mixer
+    from audiocoach import load_routine
+    from audiocoach.audio.loudness import Leveler
+    from audiocoach.audio.mixer import Mixer
     from audiocoach.render import RenderOptions, plan, pre_encode_ceiling, synthesizer_for
 
-    loaded = load(routine)
+    loaded = load_routine(routine)
     options = RenderOptions(cache_dir=str(cache), engine=engine)
     with synthesizer_for(loaded, options) as synth:
         timeline = plan(loaded, synth)
@@ -173,7 +173,7 @@ def write_pcm(routine: Path, cache: Path, target: Path, engine: str) -> tuple[in
 
 
 def floor_encode(pcm: Path, out: Path, rate: int) -> float:
-    from audiocoach.export import encode_command
+    from audiocoach.export.encode import encode_command
 
     cmd = encode_command(rate, BITRATE, str(out))
     cmd[cmd.index("pipe:0")] = str(pcm)
@@ -190,12 +190,12 @@ def installed_engines() -> list[str]:
 
 def synthesis_throughput(phrases: list[str], routine: Path, folder: Path, engine: str) -> tuple[float, int, float]:
     """(phrases per second, phrases, seconds): one engine synthesizing into an empty cache."""
-    from audiocoach import load
+    from audiocoach import load_routine
     from audiocoach.render import RenderOptions, synthesizer_for
 
     cache = folder / f"throughput-{engine}"
     shutil.rmtree(cache, ignore_errors=True)
-    with synthesizer_for(load(routine), RenderOptions(cache_dir=str(cache), engine=engine)) as synth:
+    with synthesizer_for(load_routine(routine), RenderOptions(cache_dir=str(cache), engine=engine)) as synth:
         synth.describe()  # start the engine outside the timed part
         start = time.perf_counter()
         for text in phrases:
@@ -210,12 +210,12 @@ def naive_main(routine: str, cache: str, out: str, engine: str) -> None:
     import numpy as np
     from pydub import AudioSegment
 
-    from audiocoach import load
-    from audiocoach.mixer import render_tone
+    from audiocoach import load_routine
+    from audiocoach.audio.mixer import render_tone
     from audiocoach.render import RenderOptions, plan, synthesizer_for
     from audiocoach.tones import TONES
 
-    loaded = load(routine)
+    loaded = load_routine(routine)
     with synthesizer_for(loaded, RenderOptions(cache_dir=cache, engine=engine)) as synth:
         timeline = plan(loaded, synth)
         rate = timeline.sample_rate
@@ -333,8 +333,8 @@ def bench_session(report: Report, name: str, routine: Path, work: Path, args: ar
 
 def bench_batch(report: Report, program: Path, work: Path, floor_s_per_min: float, engine: str) -> None:
     try:
-        from audiocoach.batch import build_program, plan_program
-        from audiocoach.program import load_program
+        from audiocoach.batch.jobs import build_program, plan_program
+        from audiocoach.program.programs import load_program
         from audiocoach.render import RenderOptions
     except ImportError:
         for label in ("batch, --jobs 1", "batch, --jobs 2", "batch, no-change rebuild"):

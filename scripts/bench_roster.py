@@ -39,7 +39,7 @@ def bench_roster(report: Report, work: Path) -> None:
     the same work; their files must be byte-identical."""
     from distributed import LocalCluster
 
-    from audiocoach.batch import build_program
+    from audiocoach.batch.jobs import build_program
     from audiocoach.render import RenderOptions
 
     program, roster = make_roster(work)

@@ -33,8 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from audiocoach.compiler import compile_routine  # noqa: E402
-from audiocoach.loader import load  # noqa: E402
+from audiocoach.compile.compiler import compile_routine  # noqa: E402
+from audiocoach.load.routine import load_routine  # noqa: E402
 from audiocoach.speech import BACKENDS, Synthesizer, resample  # noqa: E402
 
 RECOGNISER_RATE = 16000
@@ -46,7 +46,7 @@ def words(text: str) -> list[str]:
 
 
 def phrases_of(routine_path: Path) -> list[str]:
-    timeline = compile_routine(load(routine_path))
+    timeline = compile_routine(load_routine(routine_path))
     seen: dict[str, None] = {}
     for e in timeline.events:
         if e.kind == "speech":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the golden scripts in tests/golden/ deliberately, then read the diff.
 
-Two kinds of golden, both human-readable (see audiocoach.script):
+Two kinds of golden, both human-readable (see audiocoach.export.script):
 
 - tests/golden/structures/NAME.yaml -> NAME.script: one small routine per rule or structure
   (a set in reps, a range, per side, a hold, counting modes, superset, circuit, EMOM,
@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from audiocoach.compiler import compile_routine, estimate_ms  # noqa: E402
-from audiocoach.loader import load  # noqa: E402
-from audiocoach.script import script  # noqa: E402
+from audiocoach.compile.compiler import compile_routine, estimate_ms  # noqa: E402
+from audiocoach.load.routine import load_routine  # noqa: E402
+from audiocoach.export.script import script  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 STRUCTURES = GOLDEN / "structures"
@@ -45,7 +45,7 @@ def structure_inputs() -> list[Path]:
 def render(path: Path) -> str:
     """The script of one routine file, as the golden holds it."""
     shown = f"routines/{path.name}" if path.parent == ROUTINES else path.name
-    routine = load(path, display_name=shown)
+    routine = load_routine(path, display_name=shown)
     return script(compile_routine(routine, estimate_ms))
 
 

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from audiocoach.batch import build_program
+from audiocoach.batch.jobs import build_program
 from audiocoach.render import RenderOptions
 
 DAY_A = """\

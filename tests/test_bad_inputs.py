@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.errors import RoutineError
-from audiocoach.loader import load
-from audiocoach.program import is_program, load_program, sessions
+from audiocoach.load.routine import load_routine
+from audiocoach.program.programs import is_program, load_program, sessions
 
 BAD = Path(__file__).resolve().parent / "bad"
 CASES = sorted(p for p in BAD.glob("*.yaml") if p.name != "ok-routine.yaml")
@@ -35,7 +35,7 @@ def test_the_corpus_is_large_enough():
 
 
 def test_the_program_corpus_points_at_a_valid_routine():
-    assert load(BAD / "ok-routine.yaml").title == "OK"
+    assert load_routine(BAD / "ok-routine.yaml").title == "OK"
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
@@ -45,7 +45,7 @@ def test_bad_input_is_refused_with_its_message_and_location(path):
         if is_program(path):
             sessions(load_program(path, display_name=path.name), strict=True)
         else:
-            load(path, display_name=path.name)
+            load_routine(path, display_name=path.name)
     assert str(err.value) == _expected(path)
     assert time.monotonic() - started < 10
 

@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from helpers import decode
 
-import audiocoach.batch as batch
+import audiocoach.batch.jobs as batch
 from audiocoach import RenderOptions, build_program
-from audiocoach.batch import input_hash, read_manifest, write_manifest, write_playlist
+from audiocoach.batch.jobs import input_hash, read_manifest, write_manifest, write_playlist
 from audiocoach.cli import cli
-from audiocoach.program import load_program, sessions
+from audiocoach.program.programs import load_program, sessions
 
 ROUTINE_A = """\
 title: Tiny A
@@ -266,7 +266,7 @@ def test_a_bad_voice_stops_before_the_first_session(tmp_path, phrase_cache):
 def test_a_loader_crash_fails_only_its_own_sessions(tmp_path, monkeypatch):
     """Any exception while loading one day's routine (not only a RoutineError) is named in
     that day's sessions; the program and the other days go on."""
-    import audiocoach.program as program_module
+    import audiocoach.program.programs as program_module
 
     real = program_module.load_day
 
@@ -285,7 +285,7 @@ def test_a_loader_crash_fails_only_its_own_sessions(tmp_path, monkeypatch):
 
 @pytest.mark.engine
 def test_a_loader_crash_in_a_batch_is_named_and_the_rest_render(tmp_path, phrase_cache, monkeypatch):
-    import audiocoach.program as program_module
+    import audiocoach.program.programs as program_module
 
     real = program_module.load_day
     monkeypatch.setattr(program_module, "load_day", lambda day: (_ for _ in ()).throw(KeyError("boom")) if day.name == "Friday" else real(day))

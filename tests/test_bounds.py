@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from audiocoach.bounds import session_size
-from audiocoach.compiler import compile_routine, estimate_ms
+from audiocoach.compile.bounds import session_size
+from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.defaults import MAX_SESSION_MS
-from audiocoach.loader import load
+from audiocoach.load.routine import load_routine
 
 from conftest import SHIPPED_ROUTINES
 
@@ -22,7 +22,7 @@ ROUTINES = [p for p in SHIPPED_ROUTINES if "weeks" not in p.name]  # programs ar
 @pytest.mark.parametrize("mode", ["range", "bottom", "top"])
 @pytest.mark.parametrize("path", ROUTINES, ids=[p.stem for p in ROUTINES])
 def test_no_routine_compiles_past_its_bound(path, policy, mode):
-    routine = load(path)
+    routine = load_routine(path)
     routine = replace(routine, settings=replace(routine.settings, rest_policy=policy, rep_range=mode))
     timeline = compile_routine(routine, estimate_ms)
     size = session_size(routine)
@@ -31,7 +31,7 @@ def test_no_routine_compiles_past_its_bound(path, policy, mode):
 
 
 def test_the_bound_of_a_real_session_is_within_a_sixth_of_it():
-    routine = load(next(p for p in ROUTINES if p.name == "posterior-chain.yaml"))
+    routine = load_routine(next(p for p in ROUTINES if p.name == "posterior-chain.yaml"))
     real = compile_routine(routine, estimate_ms).duration_ms
     assert session_size(routine).ms <= real * 7 // 6
     # So a real session of up to about three and a half hours is never refused.

@@ -34,7 +34,7 @@ def test_ctrl_c_exits_130_in_every_command(name, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("audiocoach.cli.load", interrupted)
+    monkeypatch.setattr("audiocoach.cli.load_routine", interrupted)
     result = CliRunner().invoke(cli, COMMANDS[name])
     assert result.exit_code == 130
     assert result.stderr == "\nInterrupted: nothing half-written was kept.\n"
@@ -63,7 +63,7 @@ def test_an_unexpected_os_error_is_a_message_not_a_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "/somewhere/x.mp3")
 
-    monkeypatch.setattr("audiocoach.cli.load", broken)
+    monkeypatch.setattr("audiocoach.cli.load_routine", broken)
     result = CliRunner().invoke(cli, ["build", ROUTINE])
     assert result.exit_code == 1
     assert result.stderr == "Error: /somewhere/x.mp3: Permission denied\n"
@@ -75,7 +75,7 @@ def test_each_message_line_is_cut(monkeypatch):
     def huge(*args, **kwargs):
         raise RoutineError([Problem(None, "x" * 5000)])
 
-    monkeypatch.setattr("audiocoach.cli.load", huge)
+    monkeypatch.setattr("audiocoach.cli.load_routine", huge)
     result = CliRunner().invoke(cli, ["build", ROUTINE])
     assert result.exit_code == 1
     line = result.stderr.rstrip("\n")

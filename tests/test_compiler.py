@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.compiler import compile_routine, estimate_ms
-from audiocoach.fit import GAP_MS
-from audiocoach.loader import load, loads
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.compile.fit import GAP_MS
+from audiocoach.load.routine import load_routine, loads
 from audiocoach.timeline import Timeline, overlaps
 from helpers import check_invariants
 
@@ -66,7 +66,7 @@ def test_every_golden_input_has_a_script_and_every_script_an_input():
 
 @pytest.mark.parametrize("source", [s for s, _ in PAIRS], ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_timeline_round_trips(source: Path):
-    tl = compile_routine(load(source), estimate_ms)
+    tl = compile_routine(load_routine(source), estimate_ms)
     again = Timeline.from_json(tl.to_json())
     assert again == tl and again.to_json() == tl.to_json()
 
@@ -76,7 +76,7 @@ def test_timeline_round_trips(source: Path):
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_routine_properties(path: Path):
-    routine = load(path)
+    routine = load_routine(path)
     tl = compile_routine(routine, estimate_ms)
     check_invariants(routine, tl)
     sounds = sorted(tl.sounds, key=lambda e: e.start_ms)
@@ -85,7 +85,7 @@ def test_shipped_routine_properties(path: Path):
 
 
 def test_posterior_chain_has_every_seed_exercise_in_order():
-    routine = load(ROOT / "routines" / "posterior-chain.yaml")
+    routine = load_routine(ROOT / "routines" / "posterior-chain.yaml")
     ids = [e.exercise.id for e in routine.entries]
     assert routine.items[0].kind == "circuit" and routine.items[0].rounds == 2
     assert ids == [
@@ -295,10 +295,10 @@ def test_beats_never_move_even_with_slow_speech():
 
 
 def test_intro_states_total_minutes():
-    routine = load(ROOT / "routines" / "posterior-chain-essentials.yaml")
+    routine = load_routine(ROOT / "routines" / "posterior-chain-essentials.yaml")
     tl = compile_routine(routine, estimate_ms)
     intro = tl.sounds[0]
-    from audiocoach.phrases import number_words
+    from audiocoach.words.phrases import number_words
 
     assert f"About {number_words(round(tl.duration_ms / 60000))} minutes" in intro.text
 
@@ -323,8 +323,8 @@ def test_phrase_override_is_used():
 
 
 def test_compile_routine_runs_its_declared_passes_and_a_subset_runs_alone():
-    from audiocoach.compiler import PASSES, Compilation, run_passes
-    from audiocoach.phrases import default_phrasebook
+    from audiocoach.compile.compiler import PASSES, Compilation, run_passes
+    from audiocoach.words.phrases import default_phrasebook
 
     assert [p.__name__ for p in PASSES] == ["expand_pass", "fit_pass", "layout_pass", "chapters_pass"]
     routine = loads(one_exercise("- exercise: romanian-deadlift\n  sets: 2\n  reps: 2"), "routine.yaml")

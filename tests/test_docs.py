@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.loader import DEFAULT_KEYS, ENTRY_KEYS, GROUP_KEYS, MUSIC_KEYS, ROUTINE_KEYS
-from audiocoach.phrases import PLACEHOLDERS, default_phrasebook
+from audiocoach.load.routine import DEFAULT_KEYS, ENTRY_KEYS, GROUP_KEYS, MUSIC_KEYS, ROUTINE_KEYS
+from audiocoach.words.phrases import PLACEHOLDERS, default_phrasebook
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.effort import deload_load, parse_load, parse_rir, parse_rpe, spoken_effort, spoken_load, spoken_reserve, spoken_weight
-from audiocoach.loader import loads
+from audiocoach.load.effort import deload_load, parse_load, parse_rir, parse_rpe, spoken_effort, spoken_load, spoken_reserve, spoken_weight
+from audiocoach.load.routine import loads
 from audiocoach.model import Effort, Load
 
 

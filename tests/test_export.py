@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.export import FORMATS, Chapter, Tags, encode_command, export_audio, ffmetadata, format_for_path
+from audiocoach.export.encode import FORMATS, Chapter, Tags, encode_command, export_audio, ffmetadata, format_for_path
 from audiocoach.timeline import Timeline, ms_to_samples
 from helpers import SHORT_ROUTINE, decode
 
@@ -63,14 +63,14 @@ def full(phrase_cache):
 def test_one_chapter_per_exercise_read_back_by_mutagen_and_ffprobe(full):
     from mutagen.id3 import ID3
 
-    from audiocoach.loader import load
+    from audiocoach.load.routine import load_routine
     from rendered import POSTERIOR_CHAIN
 
     want = full.timeline.of_kind("chapter")
     exercises = [c for c in want if c.role == "exercise"]
     # One chapter per exercise (a circuit or superset is one exercise slot holding
     # several): every entry is named, in order, by exactly one chapter.
-    named = [next(i for i, c in enumerate(exercises) if e.exercise.name in c.text) for e in load(POSTERIOR_CHAIN).entries]
+    named = [next(i for i, c in enumerate(exercises) if e.exercise.name in c.text) for e in load_routine(POSTERIOR_CHAIN).entries]
     assert named == sorted(named) and set(named) == set(range(len(exercises)))
 
     id3 = ID3(full.output)
@@ -92,7 +92,7 @@ def test_one_chapter_per_exercise_read_back_by_mutagen_and_ffprobe(full):
 def test_chapter_times_line_up_with_the_audio_heard(full, phrase_cache):
     """The decoder's sample 0 is the timeline's (the LAME header carries the encoder delay):
     the first cue of each chapter is found in the decoded audio exactly where it was put."""
-    from audiocoach.loader import load
+    from audiocoach.load.routine import load_routine
     from audiocoach.render import RenderOptions, synthesizer_for
     from rendered import POSTERIOR_CHAIN
 
@@ -100,7 +100,7 @@ def test_chapter_times_line_up_with_the_audio_heard(full, phrase_cache):
     pcm = decode(full.output, tl.sample_rate).astype(np.float64)
     assert pcm.size == ms_to_samples(tl.duration_ms, tl.sample_rate)
     speech = tl.of_kind("speech")
-    with synthesizer_for(load(POSTERIOR_CHAIN), RenderOptions(cache_dir=str(phrase_cache))) as synth:
+    with synthesizer_for(load_routine(POSTERIOR_CHAIN), RenderOptions(cache_dir=str(phrase_cache))) as synth:
         for chapter in tl.of_kind("chapter")[:6]:
             cue = next(e for e in speech if e.start_ms >= chapter.start_ms)
             # One second of the clip: a shorter head (mostly the engine's quiet onset, which

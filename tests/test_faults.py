@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.errors import OutputError
-from audiocoach.export import Tags, export_audio
-from audiocoach.outputs import OutputSet
+from audiocoach.export.encode import Tags, export_audio
+from audiocoach.export.outputs import OutputSet
 
 RATE = 22050
 SRC = str(Path(__file__).resolve().parent.parent / "src")
@@ -151,10 +151,10 @@ def test_full_disk_is_a_clean_error_and_leaves_nothing(small_disk, tmp_path, mon
         with pytest.raises(OutputError) as err:
             export_audio(_chunks(seconds=30), folder / "x.mp3", rate=RATE, tags=Tags(title="A"))
     else:  # no tmpfs here: the sidecar's write fails as it would on a full disk
-        import audiocoach.outputs
+        import audiocoach.export.outputs
 
         folder = tmp_path / "out"
-        monkeypatch.setattr(audiocoach.outputs, "open", _FullFile, raising=False)
+        monkeypatch.setattr(audiocoach.export.outputs, "open", _FullFile, raising=False)
         with pytest.raises(OutputError) as err:
             _build(folder / "x.mp3", "A")
     assert "No space left on device; the disk is full" in str(err.value)
@@ -188,7 +188,7 @@ _SLOW_BUILD = textwrap.dedent("""
     import numpy as np
     sys.path.insert(0, {src!r})
     from pathlib import Path
-    from audiocoach.export import Tags, export_audio
+    from audiocoach.export.encode import Tags, export_audio
 
     def chunks():
         for _ in range(600):  # a minute of tone, a chunk every 0.1 s: killed long before the end
@@ -245,7 +245,7 @@ _RACER = textwrap.dedent("""
     sys.path.insert(0, {src!r})
     import numpy as np
     from pathlib import Path
-    from audiocoach.export import Tags, export_audio
+    from audiocoach.export.encode import Tags, export_audio
 
     real_replace = os.replace
 

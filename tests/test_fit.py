@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audiocoach.fit import ANNOUNCE, BEAT, ENCOURAGE, FLOW_GAP_MS, FORM, GAP_MS, TAIL_MS, Segment, fit_segment
+from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FLOW_GAP_MS, FORM, GAP_MS, TAIL_MS, Segment, fit_segment
 
 
 def ms_per_char(kind: str, text: str) -> int:

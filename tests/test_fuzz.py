@@ -28,10 +28,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audiocoach.compiler import compile_routine
+from audiocoach.compile.compiler import compile_routine
 from audiocoach.errors import AudiocoachError
-from audiocoach.loader import loads
-from audiocoach.program import loads_program, sessions
+from audiocoach.load.routine import loads
+from audiocoach.program.programs import loads_program, sessions
 
 ROUTINES = Path(__file__).resolve().parent.parent / "routines"
 SEEDS = {p.name: p.read_text(encoding="utf-8") for p in sorted(ROUTINES.glob("*.yaml"))}

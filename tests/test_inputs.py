@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audiocoach.cli import cli
-from audiocoach.loader import load
+from audiocoach.load.routine import load_routine
 from audiocoach.model import RepRange, Rest
 from helpers import SHORT_ROUTINE
 
@@ -32,7 +32,7 @@ def in_tmp(tmp_path, monkeypatch):
 def check(runner, path: Path, text: str):
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["validate", path.name])
-    return result, (load(path) if result.exit_code == 0 else None)
+    return result, (load_routine(path) if result.exit_code == 0 else None)
 
 
 # ----------------------------------------------------------------------------- 1. inputs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audiocoach.errors import RoutineError
-from audiocoach.loader import loads
+from audiocoach.load.routine import loads
 from audiocoach.render import RenderOptions, build
 from audiocoach.speech import BACKENDS, Synthesizer
 from audiocoach.speech.lexicon import Lexicon, shipped

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.library import Library, default_library, parse_library
-from audiocoach.loader import load
+from audiocoach.load.library import Library, default_library, parse_library
+from audiocoach.load.routine import load_routine
 from audiocoach.model import START_PHASES
-from audiocoach.units import check_tempo
+from audiocoach.load.units import check_tempo
 
 # The two seed routines; other files in routines/ (groups, programs) are tested with their features.
 SEED_ROUTINES = ("posterior-chain-essentials.yaml", "posterior-chain.yaml")
@@ -123,7 +123,7 @@ def test_parse_library_rejects(data: object, message: str) -> None:
 
 @pytest.mark.parametrize("name", SEED_ROUTINES)
 def test_seed_routine_loads(name: str) -> None:
-    routine = load(ROUTINES_DIR / name, display_name=name)
+    routine = load_routine(ROUTINES_DIR / name, display_name=name)
     assert routine.title
     assert routine.source == name
     assert routine.entries

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from audiocoach.errors import MAX_LISTED_PROBLEMS, RoutineError, SourceLocation
-from audiocoach.loader import loads
+from audiocoach.load.routine import loads
 from audiocoach.model import Rest, Settings, Tempo
-from audiocoach.phrases import PLACEHOLDERS
+from audiocoach.words.phrases import PLACEHOLDERS
 
 FILE = "routine.yaml"
 

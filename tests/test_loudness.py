@@ -9,7 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from audiocoach.loudness import (
+from audiocoach.audio.loudness import (
     Leveler,
     integrated_loudness,
     k_weighted_power,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiocoach.loudness import Leveler
-from audiocoach.mixer import Mixer, mix
+from audiocoach.audio.loudness import Leveler
+from audiocoach.audio.mixer import Mixer, mix
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 
 
@@ -61,7 +61,7 @@ def test_clip_lands_on_its_sample_and_is_cut_at_its_end():
 
 
 def test_levelled_program_hits_the_target():
-    from audiocoach.loudness import integrated_loudness
+    from audiocoach.audio.loudness import integrated_loudness
 
     events = tuple(Event(i * 700, i * 700 + 400, "speech", f"cue {i % 5}") for i in range(40))
     tl = Timeline("t", 40 * 700, events)
@@ -77,7 +77,7 @@ def test_chunk_size_must_be_positive():
 
 def test_warm_mix_finds_every_clips_levelling_in_the_store(tmp_path, monkeypatch):
     """A second mix with the same store does no per-clip work (no FFT) and plays the same."""
-    from audiocoach import loudness
+    from audiocoach.audio import loudness
     from audiocoach.speech.cache import PhraseCache
 
     tl = _timeline()  # levelled loud, so the limiter works on some clips

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.music import MusicBed, MusicOptions, playlist
+from audiocoach.audio.music import MusicBed, MusicOptions, playlist
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 from helpers import SHORT_ROUTINE, decode
 
@@ -133,12 +133,12 @@ blocks:
 
 
 def test_routine_music_keys_load_relative_to_the_routine(tmp_path, music_dir):
-    from audiocoach.loader import load
+    from audiocoach.load.routine import load_routine
 
     (tmp_path / "tunes").symlink_to(music_dir)
     src = tmp_path / "r.yaml"
     src.write_text(MUSIC_ROUTINE, encoding="utf-8")
-    music = load(src).music
+    music = load_routine(src).music
     assert (music.source, music.rest_source) == (str((tmp_path / "tunes").resolve()), str((music_dir / "a.mp3").resolve()))
     assert (music.level_db, music.duck_db, music.rest_level_db) == (-14.0, 6.0, None)
 
@@ -154,24 +154,24 @@ def test_routine_music_keys_load_relative_to_the_routine(tmp_path, music_dir):
 )
 def test_routine_music_errors(tmp_path, music_dir, text, message):
     from audiocoach.errors import RoutineError
-    from audiocoach.loader import load
+    from audiocoach.load.routine import load_routine
 
     (tmp_path / "tunes").symlink_to(music_dir)
     src = tmp_path / "r.yaml"
     src.write_text("title: T\n" + text + "blocks:\n  - name: B\n    exercises:\n      - exercise: bird-dog\n        reps: 2\n", encoding="utf-8")
     with pytest.raises(RoutineError) as err:
-        load(src, display_name="r.yaml")
+        load_routine(src, display_name="r.yaml")
     assert str(err.value) == message.format(d=tmp_path.resolve())
 
 
 def test_command_line_music_settings_win_over_the_routine(tmp_path, music_dir):
-    from audiocoach.loader import load
+    from audiocoach.load.routine import load_routine
     from audiocoach.render import resolve_music
 
     (tmp_path / "tunes").symlink_to(music_dir)
     src = tmp_path / "r.yaml"
     src.write_text(MUSIC_ROUTINE, encoding="utf-8")
-    routine = load(src)
+    routine = load_routine(src)
     from_routine = resolve_music(routine)
     assert (from_routine.level_db, from_routine.duck_db) == (-14.0, 6.0)
     given = resolve_music(routine, music=str(music_dir / "b.flac"), duck_db=12.0)
@@ -217,7 +217,7 @@ def test_undecodable_music_is_a_clear_error(tmp_path, phrase_cache):
 
 
 def test_a_file_ending_exactly_on_a_chunk_border_keeps_looping(music_dir):
-    from audiocoach.music import _Stream
+    from audiocoach.audio.music import _Stream
 
     stream = _Stream(str(music_dir / "b.flac"), RATE)  # 3 s = 66150 samples
     try:

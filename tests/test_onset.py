@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiocoach.compiler import compile_routine, estimate_ms
-from audiocoach.loader import loads
-from audiocoach.onset import attack_ms, clip_onsets
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.load.routine import loads
+from audiocoach.speech.onset import attack_ms, clip_onsets
 from audiocoach.render import RenderOptions, build, synthesizer_for
 from helpers import check_invariants, decode
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.loader import loads
+from audiocoach.load.routine import loads
 from audiocoach.model import Rest
-from audiocoach.overrides import (
+from audiocoach.load.overrides import (
     Override,
     OverrideError,
     apply_overrides,
@@ -186,9 +186,9 @@ def test_meta_records_what_changed(routine):
 
 
 def test_rest_policy_and_rep_range_overrides_change_the_timing():
-    from audiocoach.compiler import compile_routine, estimate_ms
-    from audiocoach.loader import loads
-    from audiocoach.overrides import apply_overrides, parse_overrides
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
+    from audiocoach.load.routine import loads
+    from audiocoach.load.overrides import apply_overrides, parse_overrides
 
     routine = loads(
         "title: T\nblocks:\n  - name: B\n    exercises:\n      - exercise: romanian-deadlift\n"
@@ -207,7 +207,7 @@ def test_rest_policy_and_rep_range_overrides_change_the_timing():
 
 
 def test_bad_rest_policy_is_a_clear_error():
-    from audiocoach.overrides import OverrideError, parse_overrides
+    from audiocoach.load.overrides import OverrideError, parse_overrides
 
     with pytest.raises(OverrideError, match=r"^--rest-policy median: 'median' is not one of: min, mid, max$"):
         parse_overrides(rest_policy="median")

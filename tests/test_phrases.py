@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from audiocoach.phrases import (
+from audiocoach.words.phrases import (
     PLACEHOLDERS,
     Phrasebook,
     check_template,

@@ -8,8 +8,8 @@ import logging
 import numpy as np
 import pytest
 
-from audiocoach import load
-from audiocoach.compiler import compile_routine
+from audiocoach import load_routine
+from audiocoach.compile.compiler import compile_routine
 from audiocoach.render import RenderOptions, plan, synthesizer_for
 from audiocoach.speech.pool import missing_phrases, synthesize_all
 
@@ -19,7 +19,7 @@ from helpers import SHORT_ROUTINE
 def _routine(tmp_path):
     src = tmp_path / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
-    return load(src)
+    return load_routine(src)
 
 
 @pytest.mark.engine

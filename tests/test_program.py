@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from audiocoach.errors import RoutineError
-from audiocoach.loader import loads
+from audiocoach.load.routine import loads
 from audiocoach.model import Load, RepRange, Rest
-from audiocoach.overrides import OverrideError, parse_overrides
-from audiocoach.program import (
+from audiocoach.load.overrides import OverrideError, parse_overrides
+from audiocoach.program.programs import (
     Deload,
     Rule,
     is_program,
@@ -457,7 +457,7 @@ def test_shipped_program_deload_week_and_the_week_after():
 
 
 def test_add_load_note_is_spoken_in_the_compiled_session():
-    from audiocoach.compiler import compile_routine, estimate_ms
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
 
     week4 = progress_routine(ROUTINE, [Rule("reps", amount=1)], 4, weeks=4)
     spoken = [e.text for e in compile_routine(week4, estimate_ms).events if e.kind == "speech"]
@@ -465,7 +465,7 @@ def test_add_load_note_is_spoken_in_the_compiled_session():
 
 
 def test_readme_documents_every_rule_and_deload_key():
-    from audiocoach.progression import ACTIONS, DELOAD_KEYS
+    from audiocoach.program.progression import ACTIONS, DELOAD_KEYS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     programs = readme.split("## Programs and batch rendering", 1)[1]
@@ -493,7 +493,7 @@ def test_deload_lightens_group_members_but_leaves_their_rounds_to_the_group():
 
 
 def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
-    from audiocoach.compiler import compile_routine, estimate_ms
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
 
     (tmp_path / "r.yaml").write_text(
         "title: Hinge day\nblocks:\n  - name: M\n    exercises:\n      - exercise: romanian-deadlift\n        sets: 3\n"

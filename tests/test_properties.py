@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 
 import re
 
-from audiocoach.compiler import compile_routine, estimate_ms
-from audiocoach.counting import count_mode
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.compile.counting import count_mode
 from audiocoach.model import Group
-from audiocoach.phrases import number_words
+from audiocoach.words.phrases import number_words
 from audiocoach.errors import RoutineError
-from audiocoach.library import default_library
-from audiocoach.loader import loads
+from audiocoach.load.library import default_library
+from audiocoach.load.routine import loads
 from helpers import check_invariants
 
 IDS = [ex.id for ex in default_library()]

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.errors import AudiocoachError
-from audiocoach.publish import feed_roots, publish
+from audiocoach.publish.feed import feed_roots, publish
 from published import tiny_program
 
 BASE = "http://192.168.1.20:8000/"
@@ -151,7 +151,7 @@ def test_feed_and_enclosures_over_the_server(program):
     import threading
     from urllib.parse import urlsplit
 
-    from audiocoach.serve import make_server
+    from audiocoach.publish.serve import make_server
 
     server = make_server(program, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{server.server_address[1]}/"

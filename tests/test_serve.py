@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.serve import make_server, parse_range
+from audiocoach.publish.serve import make_server, parse_range
 
 TIMEOUT = 5  # seconds per request: every test here is bounded
 

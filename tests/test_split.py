@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.compiler import compile_routine, estimate_ms
-from audiocoach.loader import loads
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.load.routine import loads
 from audiocoach.render import RenderOptions, build
-from audiocoach.split import pieces, playlist_text, read_playlist, split_folder
+from audiocoach.export.split import pieces, playlist_text, read_playlist, split_folder
 from audiocoach.timeline import ms_to_samples
 from conftest import write
 from helpers import decode

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.compiler import compile_routine, estimate_ms
+from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.errors import RoutineError
-from audiocoach.loader import loads
+from audiocoach.load.routine import loads
 from helpers import check_invariants
 
 

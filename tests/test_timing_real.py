@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.loader import load
+from audiocoach.load.routine import load_routine
 from helpers import check_invariants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,14 +26,14 @@ def posterior_plan(phrase_cache):
 
 
 def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
-    from audiocoach.fit import GAP_MS
-    from audiocoach.onset import clip_onsets
-    from audiocoach.phrases import number_words
+    from audiocoach.compile.fit import GAP_MS
+    from audiocoach.speech.onset import clip_onsets
+    from audiocoach.words.phrases import number_words
     from audiocoach.render import RenderOptions, synthesizer_for
     from audiocoach.timeline import Timeline
 
     tl = Timeline.from_dict(posterior_plan)
-    routine = load(ROOT / "routines" / "posterior-chain.yaml")
+    routine = load_routine(ROOT / "routines" / "posterior-chain.yaml")
     check_invariants(routine, tl)
     synth = synthesizer_for(routine, RenderOptions(cache_dir=str(phrase_cache)))
     onset = clip_onsets(synth.clip, synth.sample_rate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiocoach.mixer import render_tone
+from audiocoach.audio.mixer import render_tone
 from audiocoach.timeline import ms_to_samples
 from audiocoach.tones import TONES
 

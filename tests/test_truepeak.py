@@ -12,8 +12,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from audiocoach.export import Tags, export_audio, measure_true_peak
-from audiocoach.loudness import TruePeakMeter, true_peak_db
+from audiocoach.export.encode import Tags, export_audio, measure_true_peak
+from audiocoach.audio.loudness import TruePeakMeter, true_peak_db
 from audiocoach.timeline import ms_to_samples
 
 RATE = 22050
@@ -82,7 +82,7 @@ def test_encode_over_the_ceiling_is_redone_quieter(tmp_path, fmt):
 
 def test_chunks_that_cannot_be_replayed_are_kept_with_a_warning(tmp_path, caplog):
     peaks: list[float] = []
-    with caplog.at_level(logging.WARNING, logger="audiocoach.export"):
+    with caplog.at_level(logging.WARNING, logger="audiocoach.export.encode"):
         export_audio(iter([_loud()]), tmp_path / "loud.mp3", rate=RATE, tags=Tags("loud"), peaks=peaks)
     assert len(peaks) == 1 and peaks[0] > -1.0
     assert "over the -1.0 dBTP ceiling" in caplog.text
@@ -103,7 +103,7 @@ def test_real_render_over_the_ceiling_is_encoded_again_with_the_same_timing(tmp_
     from helpers import SHORT_ROUTINE, decode
 
     from audiocoach import render
-    from audiocoach.music import MusicOptions
+    from audiocoach.audio.music import MusicOptions
 
     src = tmp_path / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")

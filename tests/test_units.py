@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audiocoach.model import RepRange, Rest, Tempo
-from audiocoach.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
 
 DURATION_HINT = "(expected a duration such as 45s, 1m30s, 1:30 or 90)"
 

@@ -3,12 +3,12 @@ where you are in the session, warm-up sets and load."""
 
 from __future__ import annotations
 
-from audiocoach.compiler import compile_routine, estimate_ms
-from audiocoach.library import default_library
-from audiocoach.loader import loads
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.load.library import default_library
+from audiocoach.load.routine import loads
 from audiocoach.model import Tempo
-from audiocoach.phrases import default_phrasebook
-from audiocoach.wording import Words, tempo_words
+from audiocoach.words.phrases import default_phrasebook
+from audiocoach.words.wording import Words, tempo_words
 from helpers import check_invariants
 
 

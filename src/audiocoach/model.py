@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB, RATE
-from .errors import SourceLocation
+from audiocoach.defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB, RATE
+from audiocoach.errors import SourceLocation
 
 PhaseName = Literal["eccentric", "bottom", "concentric", "top"]
 StartPhase = Literal["eccentric", "concentric"]

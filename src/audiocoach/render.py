@@ -13,20 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .bounds import check_session
-from .compiler import compile_routine
-from .defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
-from .errors import AudiocoachError
-from .export import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
-from .loader import load
-from .loudness import CEILING_DBTP, TARGET_LUFS, Leveler
-from .mixer import Mixer
-from .model import Routine
-from .music import MusicBed, MusicOptions
-from .onset import clip_onsets
-from .speech import DEFAULT_ENGINE, Synthesizer
-from .speech.pool import compile_with_pool
-from .timeline import Timeline
+from audiocoach.compile.bounds import check_session
+from audiocoach.compile.compiler import compile_routine
+from audiocoach.defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
+from audiocoach.errors import AudiocoachError
+from audiocoach.export.encode import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
+from audiocoach.load.routine import load_routine
+from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
+from audiocoach.audio.mixer import Mixer
+from audiocoach.model import Routine
+from audiocoach.audio.music import MusicBed, MusicOptions
+from audiocoach.speech.onset import clip_onsets
+from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
+from audiocoach.speech.pool import compile_with_pool
+from audiocoach.timeline import Timeline
 
 #: progress(stage, done, total): stage is "speech" or "mix".
 Progress = Callable[[str, int, int], None]
@@ -52,7 +52,7 @@ class RenderOptions:
     #: one per core). A batch running N sessions at once gives each cores / N, so the
     #: sessions do not fight over the cores.
     threads: int | None = None
-    #: "sets": also write one file per set, hold and rest (see audiocoach.split).
+    #: "sets": also write one file per set, hold and rest (see audiocoach.export.split).
     split: str | None = None
 
 
@@ -179,7 +179,7 @@ def build(
     Returns:
         A :class:`BuildResult` with the file written and the timeline played.
     """
-    routine = routine or load(source)
+    routine = routine or load_routine(source)
     out = Path(output) if output is not None else default_output(source, fmt=options.format)
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta, workers=options.threads)
@@ -208,7 +208,7 @@ def build(
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
         chunks = play
         if options.split:
-            from .split import split_stream
+            from audiocoach.export.split import split_stream
 
             def split_play(gain_db: float):
                 return split_stream(play(gain_db), timeline, routine, out, fmt=options.format, bitrate=options.bitrate, tags=tags)
@@ -241,8 +241,8 @@ def _tags(routine: Routine, timeline: Timeline) -> Tags:
 
 def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, object]:
     """The files written beside the audio: the timeline, the cue sheet and the session's plan."""
-    from .cuesheet import webvtt
-    from .sessionplan import plan_path, session_plan
+    from audiocoach.export.cuesheet import webvtt
+    from audiocoach.export.sessionplan import plan_path, session_plan
 
     return {
         out.with_suffix(".json"): timeline.iter_json(),

@@ -59,7 +59,7 @@ class Change:
     where: str
     reason: str
     count: int = 1
-    #: The same in a lifter's words, with the fix (see audiocoach.advice).
+    #: The same in a lifter's words, with the fix (see audiocoach.compile.advice).
     advice: str = ""
 
     def __str__(self) -> str:

@@ -13,21 +13,21 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
-from ..defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB
-from ..errors import AudiocoachError
-from ..compiler import fit_warnings
-from ..loader import load
-from ..batch import build_program, plan_program
-from ..overrides import override_meta, resolve_overrides
-from ..program import is_program, load_program, parse_weeks, sessions
-from ..export import FORMATS, format_for_path
-from ..render import build, default_output, plan, resolve_music, synthesizer_for
-from ..speech import AUTO, better_engine_hint
-from ..split import SPLIT_MODES
-from .base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE  # noqa: F401  (the exit codes: part of the command's interface)
-from .base import _fmt_clock, _given_bitrate, _Group, _message, _notice, _options, _overrides, override_options, speech_options
-from .tools import exercises, publish_cmd, serve_cmd, voices
+from audiocoach import __version__
+from audiocoach.defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB
+from audiocoach.errors import AudiocoachError
+from audiocoach.compile.compiler import fit_warnings
+from audiocoach.load.routine import load_routine
+from audiocoach.batch.jobs import build_program, plan_program
+from audiocoach.load.overrides import override_meta, resolve_overrides
+from audiocoach.program.programs import is_program, load_program, parse_weeks, sessions
+from audiocoach.export.encode import FORMATS, format_for_path
+from audiocoach.render import build, default_output, plan, resolve_music, synthesizer_for
+from audiocoach.speech import AUTO, better_engine_hint
+from audiocoach.export.split import SPLIT_MODES
+from audiocoach.cli.base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE  # noqa: F401  (the exit codes: part of the command's interface)
+from audiocoach.cli.base import _fmt_clock, _given_bitrate, _Group, _message, _notice, _options, _overrides, override_options, speech_options
+from audiocoach.cli.tools import exercises, publish_cmd, serve_cmd, voices
 
 
 def _warn(timeline) -> None:
@@ -121,7 +121,7 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
     _require_routine(routine, "build")
     out_path, fmt = _output_format(output, fmt)
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
-    loaded, applied = resolve_overrides(load(routine), overrides)
+    loaded, applied = resolve_overrides(load_routine(routine), overrides)
     bed = resolve_music(loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
     options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split)
     out = out_path or default_output(routine, fmt=fmt)
@@ -175,7 +175,7 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
     overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], None, rest_policy, rep_range)
     if is_program(routine):
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
-    loaded, applied = resolve_overrides(load(routine), overrides)
+    loaded, applied = resolve_overrides(load_routine(routine), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
         timeline = plan(loaded, synth, override_meta(overrides, applied))
         _notice(synth)
@@ -359,7 +359,7 @@ def _validate_one(path) -> tuple[str, list]:
         found = sessions(program, strict=True)  # every day's routine, every week's progression
         return (f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
                 f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"), []
-    routine = load(path)
+    routine = load_routine(path)
     n, b = len(routine.entries), len(routine.blocks)
     return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(fit_warnings(routine))
 

@@ -11,11 +11,11 @@ import signal
 
 import click
 
-from ..defaults import RATE, RATE_MAX, RATE_MIN
-from ..errors import AudiocoachError, clip
-from ..overrides import parse_overrides
-from ..render import RenderOptions
-from ..speech import ENGINE_CHOICES
+from audiocoach.defaults import RATE, RATE_MAX, RATE_MIN
+from audiocoach.errors import AudiocoachError, clip
+from audiocoach.load.overrides import parse_overrides
+from audiocoach.render import RenderOptions
+from audiocoach.speech import ENGINE_CHOICES
 
 
 #: Exit codes, the same in every command: bad input (or a failed build), usage, interruption.

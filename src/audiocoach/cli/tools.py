@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import AudiocoachError
-from ..library import default_library
-from ..speech import AUTO, ENGINE_CHOICES, Synthesizer
-from .base import _Command, _notice
+from audiocoach.errors import AudiocoachError
+from audiocoach.load.library import default_library
+from audiocoach.speech import AUTO, ENGINE_CHOICES, Synthesizer
+from audiocoach.cli.base import _Command, _notice
 
 
 @click.command(cls=_Command)
@@ -92,7 +92,7 @@ def publish_cmd(folder, base_url, author):
         audiocoach batch routines/posterior-chain-6-weeks.yaml
         audiocoach publish output/posterior-chain-6-weeks --base-url http://192.168.1.20:8000/
     """
-    from ..publish import publish
+    from audiocoach.publish.feed import publish
 
     results = publish(folder, base_url, author=author)
     base = base_url if base_url.endswith("/") else base_url + "/"
@@ -119,7 +119,7 @@ def serve_cmd(folder, host, port):
     """
     import logging
 
-    from ..serve import serve
+    from audiocoach.publish.serve import serve
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 

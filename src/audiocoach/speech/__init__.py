@@ -18,18 +18,18 @@ from typing import Callable
 import numpy as np
 import soxr
 
-from ..defaults import RATE
-from ..errors import AudiocoachError, EngineMissingError
-from ..tones import TONES
-from .base import Backend, VoiceInfo
-from .cache import PhraseCache, default_cache_dir
-from .espeak_backend import EspeakBackend
-from .festival_backend import FestivalBackend
-from .flite_backend import FliteBackend
-from .lexicon import Lexicon
-from .pico_backend import PicoBackend
-from .pyttsx3_backend import Pyttsx3Backend
-from .rhvoice_backend import RHVoiceBackend
+from audiocoach.defaults import RATE
+from audiocoach.errors import AudiocoachError, EngineMissingError
+from audiocoach.tones import TONES
+from audiocoach.speech.base import Backend, VoiceInfo
+from audiocoach.speech.cache import PhraseCache, default_cache_dir
+from audiocoach.speech.espeak_backend import EspeakBackend
+from audiocoach.speech.festival_backend import FestivalBackend
+from audiocoach.speech.flite_backend import FliteBackend
+from audiocoach.speech.lexicon import Lexicon
+from audiocoach.speech.pico_backend import PicoBackend
+from audiocoach.speech.pyttsx3_backend import Pyttsx3Backend
+from audiocoach.speech.rhvoice_backend import RHVoiceBackend
 
 log = logging.getLogger("audiocoach.speech")
 

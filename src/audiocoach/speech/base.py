@@ -14,7 +14,7 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
-from ..errors import EngineMissingError, SpeechError
+from audiocoach.errors import EngineMissingError, SpeechError
 
 log = logging.getLogger("audiocoach.speech")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from .base import CommandBackend, VoiceInfo, run_command
+from audiocoach.speech.base import CommandBackend, VoiceInfo, run_command
 
 #: Where Debian's mbrola-* packages put their voice data.
 MBROLA_DIRS = ("/usr/share/mbrola",)

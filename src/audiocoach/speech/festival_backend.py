@@ -18,8 +18,8 @@ import threading
 
 import numpy as np
 
-from ..errors import EngineMissingError, SpeechError
-from .base import Backend, VoiceInfo, log, package_version, read_wav
+from audiocoach.errors import EngineMissingError, SpeechError
+from audiocoach.speech.base import Backend, VoiceInfo, log, package_version, read_wav
 
 #: Words per minute of the default voice at its natural speed (measured on the phrases of
 #: the posterior-chain session); the rate option scales speed relative to it.

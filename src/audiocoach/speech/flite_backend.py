@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import CommandBackend, VoiceInfo, run_command
+from audiocoach.speech.base import CommandBackend, VoiceInfo, run_command
 
 #: What Flite's built-in voices are (``flite -lv`` only names them).
 KNOWN = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .base import CommandBackend, VoiceInfo
+from audiocoach.speech.base import CommandBackend, VoiceInfo
 
 #: The languages Debian's libttspico-data ships (all female voices).
 LANGUAGES = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "it-IT")

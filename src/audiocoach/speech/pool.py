@@ -24,8 +24,8 @@ from typing import Callable, Iterable, TypeVar
 
 import numpy as np
 
-from ..tones import TONES
-from . import SynthSpec, Synthesizer
+from audiocoach.tones import TONES
+from audiocoach.speech import SynthSpec, Synthesizer
 
 log = logging.getLogger("audiocoach.speech.pool")
 

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EngineMissingError, SpeechError
-from .base import Backend, VoiceInfo
+from audiocoach.errors import EngineMissingError, SpeechError
+from audiocoach.speech.base import Backend, VoiceInfo
 
 log = logging.getLogger("audiocoach.speech")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import os
 
-from .base import CommandBackend, VoiceInfo
+from audiocoach.speech.base import CommandBackend, VoiceInfo
 
 VOICE_DIRS = ("/usr/share/RHVoice/voices",)
 LANGUAGES = {"english": "en", "russian": "ru", "ukrainian": "uk", "esperanto": "eo", "georgian": "ka", "kyrgyz": "ky", "tatar": "tt"}

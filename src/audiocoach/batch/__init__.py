@@ -1,0 +1,1 @@
+"""Batch: many sessions on a local pool or a Dask cluster."""

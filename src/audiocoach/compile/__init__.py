@@ -1,0 +1,1 @@
+"""Compile: model -> timeline of timed events, as declared passes."""

@@ -1,0 +1,238 @@
+"""Routine -> Timeline, as a tuple of small pure passes.
+
+``expand`` turns the routine into segments (windows with the cues they should hold),
+``fit`` places the cues with their real clip lengths (see :mod:`audiocoach.compile.fit`),
+``layout`` gives every placed sound its absolute time, and ``chapters`` marks where each
+exercise starts. ``compile_routine`` runs them and settles the intro's "about N minutes".
+
+The compiler makes no sound: it asks a ``measure(kind, text)`` function how long each clip
+is. The renderer passes one backed by the real speech engine; tests pass
+:func:`estimate_ms`, a deterministic stand-in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from audiocoach.compile.advice import advise, advise_changeover, is_changeover
+from audiocoach.compile.expand import Expander
+from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
+from audiocoach.model import Routine
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
+from audiocoach.timeline import Change, Event, Timeline
+from audiocoach.tones import TONES
+
+def estimate_ms(kind: str, text: str) -> int:
+    """A deterministic clip length: tones as specified, speech at ~15 characters a second."""
+    if kind == "tone":
+        return TONES[text].length_ms
+    return 120 + 62 * len(text)
+
+
+def expand(routine: Routine, book: Phrasebook, minutes: int) -> list[Segment]:
+    """Pass 1: the session as segments holding the cues they should contain."""
+    return Expander(routine, book, minutes).run()
+
+
+# --------------------------------------------------------------------------- fit, layout
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    segment: Segment
+    placed: tuple[Placed, ...]
+    length_ms: int
+    decisions: tuple[Decision, ...]
+
+
+def fit(segments: list[Segment], measure: Measure, onset: Measure | None = None) -> list[_Fitted]:
+    """Pass 2: place each segment's cues given real clip lengths (and attacks, see :mod:`.onset`)."""
+    out = []
+    for seg in segments:
+        placed, length, decisions = fit_segment(seg, measure, onset)
+        out.append(_Fitted(seg, tuple(placed), length, tuple(decisions)))
+    return out
+
+
+def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
+    """Pass 3: absolute times. Returns events and the session's length."""
+    events: list[Event] = []
+    t = 0
+    for f in fitted:
+        ctx = f.segment.context
+        base = {k: ctx.get(k) for k in ("block", "exercise", "set", "side", "member")}
+        events.append(Event(t, t + f.length_ms, "segment", f.segment.role, role=f.segment.role, **base))
+        for p in f.placed:
+            events.append(
+                Event(
+                    t + p.start_ms,
+                    t + p.end_ms,
+                    p.cue.kind,
+                    p.text,
+                    role=p.cue.role,
+                    priority=p.cue.priority,
+                    rep=p.cue.context.get("rep"),
+                    **base,
+                )
+            )
+        t += f.length_ms
+    return events, t
+
+
+def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Event]:
+    """Pass 4: one chapter for the intro and one per exercise (or group).
+
+    An exercise's chapter starts where the listener first hears about it: the rest that
+    announces it (or, for the first one, its first set), so skipping to a chapter lands on
+    "next up: ...".
+    """
+    items = routine.items
+    blocks = [bi for bi, b in enumerate(routine.blocks) for _ in b.entries]
+    segs = [e for e in events if e.kind == "segment"]
+    starts: dict[int, int] = {}
+    for s in segs:
+        if s.exercise is None or s.exercise in starts:
+            continue
+        if s.role == "rest" and s.set is None and s.member is None:  # the rest announcing it
+            starts[s.exercise] = s.start_ms
+        elif s.role == "work":
+            starts[s.exercise] = s.start_ms
+    out = [Event(0, starts.get(0, duration_ms), "chapter", "Intro", role="intro")]
+    order = sorted(starts)
+    for i, ex in enumerate(order):
+        end = starts[order[i + 1]] if i + 1 < len(order) else duration_ms
+        item = items[ex]
+        title = f"{item.display_name} - {item.dose}"
+        out.append(Event(starts[ex], end, "chapter", title, role="exercise", block=blocks[ex], exercise=ex))
+    return out
+
+
+def _changes(c: Compilation) -> tuple[Change, ...]:
+    """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
+
+    A tick or phase word giving way to a rep number is the counting scheme at work, not a
+    cue that failed to fit, so it is not reported.
+    """
+    counts: Counter[tuple] = Counter()
+    first: dict[tuple, Change] = {}
+    for f in c.fitted:
+        decisions = [d for d in f.decisions if not d.cue.yields]
+        if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
+            d = decisions[0]
+            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
+            key = (id(f),)
+            counts[key] = 1
+            first[key] = Change(d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said)
+            continue
+        for d in decisions:
+            key = (d.action, d.cue.role, f.segment.where, f.segment.role)
+            counts[key] += 1
+            if key not in first:
+                reason = f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
+                said = advise(c.routine, f.segment, f.length_ms, d, c.measure)
+                first[key] = Change(d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said)
+    return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
+
+
+@dataclass
+class Compilation:
+    """What the passes read and write: the routine, then segments, fitted, events, chapters."""
+
+    routine: Routine
+    book: Phrasebook
+    measure: Measure
+    minutes: int
+    onset: Measure | None = None
+    segments: list[Segment] = field(default_factory=list)
+    fitted: list[_Fitted] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    duration_ms: int = 0
+    chapters: list[Event] = field(default_factory=list)
+
+
+def expand_pass(c: Compilation) -> None:
+    c.segments = expand(c.routine, c.book, c.minutes)
+
+
+def fit_pass(c: Compilation) -> None:
+    c.fitted = fit(c.segments, c.measure, c.onset)
+
+
+def layout_pass(c: Compilation) -> None:
+    c.events, c.duration_ms = layout(c.fitted)
+
+
+def chapters_pass(c: Compilation) -> None:
+    c.chapters = chapters(c.routine, c.events, c.duration_ms)
+
+
+#: The compiler's passes, in order; :func:`run_passes` runs them (or a prefix, in tests).
+PASSES: tuple[Callable[[Compilation], None], ...] = (expand_pass, fit_pass, layout_pass, chapters_pass)
+
+
+def run_passes(c: Compilation, passes: tuple[Callable[[Compilation], None], ...] = PASSES) -> Compilation:
+    """Run ``passes`` in order over ``c`` and return it."""
+    for p in passes:
+        p(c)
+    return c
+
+
+def compile_routine(
+    routine: Routine,
+    measure: Measure = estimate_ms,
+    *,
+    phrasebook: Phrasebook | None = None,
+    meta: dict | None = None,
+    onset: Measure | None = None,
+) -> Timeline:
+    """Turn a routine into a timeline.
+
+    Args:
+        routine: a validated routine.
+        measure: ``measure(kind, text) -> ms``, the length of each clip as it will be
+            played. The renderer passes the speech engine's; the default is
+            :func:`estimate_ms`.
+        phrasebook: wording (the shipped one with the routine's overrides by default).
+        meta: extra facts recorded in the timeline (voice, overrides, ...).
+        onset: ``onset(kind, text) -> ms`` from a clip's first sample to its audible
+            attack (:func:`audiocoach.onset.clip_onsets`); beats start that much early so
+            their attack lands on the grid. Default: none (the estimate's clips attack at once).
+
+    Returns:
+        The :class:`Timeline`: events in time order, its exact length, and the changes
+        the scheduler made to fit cues.
+    """
+    book = phrasebook or default_phrasebook().with_overrides(dict(routine.phrases))
+    minutes = 0
+    for _ in range(4):  # the intro says the length, which depends on the intro
+        state = run_passes(Compilation(routine, book, measure, minutes, onset))
+        spoken = max(1, round(state.duration_ms / 60_000))
+        if spoken == minutes:
+            break
+        minutes = spoken
+    events = sorted(state.events + state.chapters, key=_event_order)
+    return Timeline(
+        title=routine.title,
+        duration_ms=state.duration_ms,
+        events=tuple(events),
+        changes=_changes(state),
+        meta=dict(meta or {}),
+    )
+
+
+_KIND_ORDER = {"chapter": 0, "segment": 1, "tone": 2, "speech": 2}
+
+
+def _event_order(e: Event) -> tuple:
+    return (e.start_ms, _KIND_ORDER[e.kind], e.end_ms)
+
+
+def fit_warnings(routine: Routine, measure: Measure = estimate_ms) -> tuple[Change, ...]:
+    """What the scheduler would shorten or drop in ``routine``, in a lifter's words with the fix.
+
+    ``validate`` uses it with the estimate (no speech engine needed); ``build`` and ``plan``
+    report the same from the real clip lengths.
+    """
+    return compile_routine(routine, measure).changes

@@ -1,0 +1,324 @@
+"""Compiler pass 1: a routine -> the segments of its session, each with the cues it holds.
+
+A segment is a window: ``work`` (lead-in + reps x tempo, or a hold, or an interval),
+``rest``, ``switch`` (between sides), and the elastic ``intro`` and ``outro``. Cues are
+pinned to exact offsets (beats, countdowns, tones) or flow into free time (announcements,
+form cues); :mod:`audiocoach.compile.fit` places them.
+
+This module decides *when* things are said. What is said comes from
+:mod:`audiocoach.words.wording`; how reps are counted from :mod:`audiocoach.compile.counting`; groups
+(supersets, circuits, EMOM, AMRAP, intervals) are expanded by the registry in
+:mod:`audiocoach.compile.structures`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator
+
+from audiocoach.compile.counting import count_mode, count_reps
+from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
+from audiocoach.model import Entry, Group, Item, Rest, Routine
+from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+from audiocoach.tones import TONES
+from audiocoach.words.wording import Line, Words, spoken_label
+
+#: Holds at least this long get "halfway" and "ten seconds" cues.
+LONG_HOLD_MS = 20_000
+#: Rests at least this long get a "ten seconds" warning.
+LONG_REST_MS = 15_000
+#: A rest picked from the middle of a range lands on a multiple of this.
+REST_STEP_MS = 5000
+#: Sessions with at least this many exercises hear "Halfway through the workout".
+HALFWAY_MIN_ITEMS = 4
+
+
+@dataclass(frozen=True)
+class Spot:
+    """One item (an exercise or a group) in the flattened session."""
+
+    index: int
+    block_index: int
+    block_name: str
+    item: Item
+    new_block: bool
+
+
+def where(item: Item) -> str:
+    return str(item.location) if item.location else ""
+
+
+def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: str) -> int:
+    """A set's work window: the lead-in plus reps x tempo, or plus the hold."""
+    if entry.reps is not None:
+        return lead_in_ms + entry.reps.counted(rep_range) * entry.tempo.rep_ms
+    return lead_in_ms + (entry.hold_ms or 0)
+
+
+def emom_work_ms(member: Entry, lead_ms: int, rep_range: str, switch_ms: int) -> int:
+    """Time one EMOM interval's work takes (both sides and the switch for per-side work)."""
+    one = work_length_ms(member, lead_ms, rep_range)
+    return 2 * one + switch_ms if member.per_side else one
+
+
+def pick_rest(rest: Rest, policy: str) -> int:
+    """The rest to take: the policy's pick; the middle of a range lands on whole 5 s when it can."""
+    ms = rest.pick(policy)
+    if policy != "mid" or rest.low_ms == rest.high_ms:
+        return ms
+    rounded = round(ms / REST_STEP_MS) * REST_STEP_MS
+    return rounded if rest.low_ms <= rounded <= rest.high_ms else ms
+
+
+class Expander:
+    """Builds the session's segments; structures (see :mod:`.structures`) use its public methods."""
+
+    def __init__(self, routine: Routine, book: Phrasebook, minutes: int):
+        self.routine = routine
+        self.words = Words(book)
+        self.minutes = minutes
+        self.settings = routine.settings
+        self.verbosity = routine.settings.verbosity
+        self._form_turn: Counter[tuple[int, int]] = Counter()
+        self._rests = 0
+
+    # ------------------------------------------------------------------ helpers
+
+    def say(self, key: str, **values: object) -> tuple[str, ...]:
+        return self.words.say(key, **values)
+
+    def form_cue(self, spot: Spot, member: int = 0) -> tuple[str, ...]:
+        """The next form cue of this exercise (they rotate across sets), as wordings."""
+        entry = spot.item.members[member] if isinstance(spot.item, Group) else spot.item
+        cues = entry.exercise.cues
+        if not cues:
+            return ()
+        turn = self._form_turn[(spot.index, member)]
+        self._form_turn[(spot.index, member)] += 1
+        return self.say("form", cue=cues[turn % len(cues)])
+
+    def keep(self, priority: int) -> bool:
+        if self.verbosity == "minimal":
+            return priority == BEAT
+        if self.verbosity == "standard":
+            return priority <= FORM
+        return True
+
+    def flow(self, seg: Segment, key: str, priority: int, variants: tuple[str, ...], **kw) -> None:
+        if self.keep(priority):
+            seg.flow(key, variants, priority, **kw)
+
+    def say_line(self, seg: Segment, line: Line, **kw) -> None:
+        self.flow(seg, line.role, line.priority, line.variants, **kw)
+
+    def ctx(self, spot: Spot, **more) -> dict:
+        return {"exercise": spot.index, "block": spot.block_index, **more}
+
+    def rest_of(self, rest: Rest) -> int:
+        return pick_rest(rest, self.settings.rest_policy)
+
+    # ------------------------------------------------------------------ session
+
+    def spots(self) -> list[Spot]:
+        out: list[Spot] = []
+        for bi, block in enumerate(self.routine.blocks):
+            for ei, item in enumerate(block.entries):
+                out.append(Spot(len(out), bi, block.name, item, new_block=ei == 0))
+        return out
+
+    def run(self) -> list[Segment]:
+        from audiocoach.compile.structures import STRUCTURES
+
+        spots = self.spots()
+        segments = [self.intro(spots[0])]
+        changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
+        for spot in spots:
+            if isinstance(spot.item, Group):
+                segments.extend(STRUCTURES[spot.item.kind](self, spot))
+            else:
+                segments.extend(self.exercise(spot))
+            if spot.index + 1 < len(spots):
+                seg, barrier = self.rest_after(spot, spots[spot.index + 1], len(spots))
+                changeovers.append((len(segments), seg, barrier))
+                segments.append(seg)
+        segments.append(self.outro(spots[-1]))
+        self.halfway(segments, changeovers[:-1], len(spots))
+        return segments
+
+    def halfway(self, segments: list[Segment], changeovers: list[tuple[int, Segment, int]], items: int) -> None:
+        """"Halfway through the workout" in the change-over nearest the middle of the session's time."""
+        if items < HALFWAY_MIN_ITEMS or not changeovers or not self.keep(ANNOUNCE):
+            return
+        starts, t = [], 0
+        for seg in segments:
+            starts.append(t)
+            t += seg.length_ms or 0
+        index, seg, barrier = min(changeovers, key=lambda c: abs(starts[c[0]] - t / 2))
+        seg.flow("halfway_workout", self.say("halfway_workout"), ANNOUNCE, latest_end_ms=barrier)
+        seg.cues.insert(1 + [c.role for c in seg.cues].index("rest"), seg.cues.pop())
+
+    def intro(self, first: Spot) -> Segment:
+        seg = Segment("intro", None, context={"exercise": 0, "block": 0}, where=self.routine.source)
+        intro = self.say("intro", title=self.routine.title, minutes=number_words(self.minutes))
+        self.flow(seg, "intro", ANNOUNCE, intro)
+        if self.routine.notice:
+            self.flow(seg, "notice", ANNOUNCE, self.say("notice", notice=self.routine.notice))
+        self.announce(seg, first, intro=True)
+        return seg
+
+    def announce(self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None) -> None:
+        window = {"latest_end_ms": latest_end_ms}
+        item = spot.item
+        if spot.new_block and len(self.routine.blocks) > 1 and not _repeats_item(spot.block_name, item):
+            key = "block" if intro else "next_block"
+            self.flow(seg, key, ANNOUNCE, self.say(key, block=spot.block_name), **window)
+        if isinstance(item, Group):
+            key = "announce_group" if intro else "next_up_group"
+            self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
+            members = range(len(item.members))
+            first = item.members[0]
+        else:
+            key = "announce" if intro else "next_up"
+            self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.entry_values(item)), **window)
+            members = range(1)
+            first = item
+            target = self.words.set_target(item, 1) if not item.warmup_sets else None
+            if target:
+                self.say_line(seg, target, **window)
+        if first.alternatives:
+            names = " or ".join(a.name for a in first.alternatives)
+            self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
+        for k in members:  # every member of a group hears its form cue
+            self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
+        if first.note:
+            self.flow(seg, "note", FORM, self.say("note", note=first.note), **window)
+
+    def exercise(self, spot: Spot) -> Iterator[Segment]:
+        entry = spot.item
+        assert isinstance(entry, Entry)
+        sides = 2 if entry.per_side else 1
+        warmups = entry.warmup_sets
+        total = warmups + entry.sets
+        for n in range(1, total + 1):  # n numbers every set done, warm-ups first
+            set_no = n - warmups  # the work set's number (0 or less: a warm-up)
+            for side in range(1, sides + 1):
+                lead = self.words.set_lead(entry, set_no, side, warmup=set_no <= 0)
+                yield self.work(spot, entry, n, side, lead=lead, warmup=set_no <= 0)
+                if side < sides:
+                    yield self.switch(spot, n)
+            if n < total:
+                yield self.rest_between(spot, entry, n + 1, warmups)
+
+    def work(
+        self, spot: Spot, entry: Entry, set_no: int, side: int, *, lead: list[Line], member: int | None = None, warmup: bool = False
+    ) -> Segment:
+        """One set's work window. A warm-up set counts the bottom of a rep range, no extras."""
+        s = self.settings
+        lead_ms = s.lead_in_ms
+        rep_range = "bottom" if warmup else s.rep_range
+        length = work_length_ms(entry, lead_ms, rep_range)
+        side_ctx = side if entry.per_side else None
+        seg = Segment("work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry))
+        seg.pin("go", ("go",), BEAT, 0, kind="tone")
+        for line in lead:
+            self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
+        if entry.reps is not None:
+            n = entry.reps.counted(rep_range)
+            ranged = entry.reps.high > entry.reps.low and rep_range == "range"
+            extra_from = entry.reps.low + 1 if ranged else None
+            count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), extra_from)
+        else:
+            self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
+        return seg
+
+    def hold(self, seg: Segment, spot: Spot, entry: Entry, lead: int, hold_ms: int, member: int) -> None:
+        end = lead + hold_ms
+        seg.pin("hold_start", self.say("hold_start"), BEAT, lead)
+        if not self.time_left(seg, lead, end) and hold_ms >= LONG_HOLD_MS:
+            seg.pin("halfway", self.say("halfway"), BEAT, lead + (hold_ms // 2000) * 1000)
+        if hold_ms >= LONG_HOLD_MS:
+            seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - 10_000)
+        self.countdown(seg, end, earliest=lead + 1000)
+        if self.verbosity == "coach":
+            self.flow(seg, "form", FORM, self.form_cue(spot, member), earliest_ms=lead + 1000)
+
+    def time_left(self, seg: Segment, start: int, end: int) -> bool:
+        """"Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
+        or last 10 s of the window). Returns whether any was said."""
+        every = self.settings.remaining_every_ms
+        said = False
+        at = end - every
+        while at - start >= 10_000 and end - at > 10_000:
+            seg.pin("remaining", self.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
+            said = True
+            at -= every
+        return said
+
+    def countdown(self, seg: Segment, end: int, earliest: int) -> None:
+        for n in (3, 2, 1):
+            at = end - n * 1000
+            if at >= earliest:
+                seg.pin("countdown", self.say("countdown", n=number_words(n)), BEAT, at)
+
+    def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
+        seg = Segment("switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item))
+        seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        self.flow(seg, "switch", ANNOUNCE, self.say("switch"))
+        return seg
+
+    def rest_frame(self, spot: Spot, rest_ms: int, *, transition: bool = False, **ctx) -> tuple[Segment, int]:
+        """A rest: stop tone, "rest, N seconds", a ten-second warning, 3-2-1 into the go tone.
+
+        A ``transition`` (moving between the members of a circuit) is not a rest: it says
+        nothing about resting. Returns the segment and the time its announcements must end by.
+        """
+        seg = Segment("rest", rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
+        seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        if rest_ms >= LONG_REST_MS:
+            barrier = rest_ms - 10_000
+            seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)
+        else:
+            barrier = max(rest_ms - 3000, 1000)
+        self.countdown(seg, rest_ms, earliest=1000)
+        if not transition:
+            self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
+        return seg, barrier
+
+    def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:
+        seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1)
+        if next_set > warmups:
+            self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
+        self.coach_rest(seg, spot, barrier)
+        return seg
+
+    def coach_rest(self, seg: Segment, spot: Spot, barrier: int, members: int = 1) -> None:
+        """A form cue for the coming set (rotating; one per member of a group);
+        with ``coach``, encouragement every other rest (its variants in turn)."""
+        for member in range(members):
+            self.flow(seg, "form", FORM, self.form_cue(spot, member), latest_end_ms=barrier)
+        self._rests += 1
+        if self.verbosity == "coach" and self._rests % 2 == 0:
+            self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
+
+    def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
+        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after))
+        if nxt.index == items - 1 and items > 1:
+            self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), latest_end_ms=barrier)
+        self.announce(seg, nxt, latest_end_ms=barrier)
+        return seg, barrier
+
+    def outro(self, last: Spot) -> Segment:
+        seg = Segment("outro", None, context=self.ctx(last), where=self.routine.source)
+        seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        self.flow(seg, "done", ANNOUNCE, self.say("done"), earliest_ms=TONES["stop"].length_ms + 300)
+        seg.flow("end", ("end",), BEAT, kind="tone")
+        return seg
+
+
+def _repeats_item(block_name: str, item: Item) -> bool:
+    """A block named like its first item ("Superset") would be announced twice in a row."""
+    name = block_name.strip().lower()
+    if isinstance(item, Group):
+        return name in (item.label.lower(), spoken_label(item).lower())
+    return name in (item.exercise.name.lower(), item.exercise.short_name.lower())

@@ -1,0 +1,133 @@
+"""Group structures as a registry: one function per kind, one signature.
+
+Each expander takes the session's :class:`~audiocoach.expand.Expander` (its public
+helpers: ``work``, ``switch``, ``rest_frame``, ``coach_rest``, ``flow``, ``words``...) and the
+group's :class:`~audiocoach.expand.Spot`, and yields the group's segments in order.
+``STRUCTURES[kind]`` picks one; a new kind is a new function and a new row.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, emom_work_ms, where
+from audiocoach.compile.fit import ANNOUNCE, BEAT, FORM, Segment
+from audiocoach.model import Entry, Group
+from audiocoach.words.phrases import spoken_duration
+from audiocoach.words.wording import Line
+
+Structure = Callable[[Expander, Spot], Iterator[Segment]]
+
+
+def _group(spot: Spot) -> Group:
+    assert isinstance(spot.item, Group)
+    return spot.item
+
+
+def _next_member(x: Expander, seg: Segment, spot: Spot, k: int, barrier: int) -> None:
+    """Name the member coming next and give its form cue."""
+    member = _group(spot).members[k]
+    x.flow(seg, "next_member", ANNOUNCE, x.say("next_member", **x.words.entry_values(member)), latest_end_ms=barrier)
+    x.flow(seg, "form", FORM, x.form_cue(spot, k), latest_end_ms=barrier)
+
+
+def _member_lead(x: Expander, member: Entry) -> list[Line]:
+    # The round was announced in the rest before it; the lead-in names the exercise.
+    return [Line("member", ANNOUNCE, x.say("member", **x.words.entry_values(member)))]
+
+
+def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
+    """Superset / circuit: members back to back, a transition between them, rest per round."""
+    group = _group(spot)
+    transition_ms = x.rest_of(group.transition)
+    last = len(group.members) - 1
+    for r in range(1, group.rounds + 1):
+        for k, member in enumerate(group.members):
+            sides = 2 if member.per_side else 1
+            for side in range(1, sides + 1):
+                lead = _member_lead(x, member) if side == 1 else x.words.set_lead(member, 1, 2)
+                yield x.work(spot, member, r, side, lead=lead, member=k)
+                if side < sides:
+                    yield x.switch(spot, r, member=k)
+            if k < last and transition_ms > 0:
+                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1)
+                _next_member(x, seg, spot, k + 1, barrier)
+                yield seg
+        if r < group.rounds:
+            seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r)
+            x.say_line(seg, x.words.next_round(r + 1, group.rounds), latest_end_ms=barrier)
+            x.coach_rest(seg, spot, barrier, members=len(group.members))
+            yield seg
+
+
+def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
+    """Work at the top of each interval (members in turn), the remainder as rest."""
+    group = _group(spot)
+    lead_ms = x.settings.lead_in_ms
+    n = len(group.members)
+    for r in range(1, group.rounds + 1):
+        k = (r - 1) % n
+        member = group.members[k]
+        used = emom_work_ms(member, lead_ms, x.settings.rep_range, x.settings.switch_ms)
+        yield x.work(spot, member, r, 1, lead=[x.words.round_lead(r, group.rounds)], member=k)
+        if member.per_side:
+            yield x.switch(spot, r, member=k)
+            yield x.work(spot, member, r, 2, lead=x.words.set_lead(member, 1, 2), member=k)
+        if r < group.rounds:
+            seg, barrier = x.rest_frame(spot, group.interval_ms - used, set=r, member=r % n)
+            _next_member(x, seg, spot, r % n, barrier)
+            yield seg
+
+
+def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
+    """One window of the time cap: go, time-remaining cues at the cadence, 10 s, 3-2-1."""
+    group = _group(spot)
+    cap = group.work_ms
+    seg = Segment("work", cap, context=x.ctx(spot, set=1), where=where(group))
+    seg.pin("go", ("go",), BEAT, 0, kind="tone")
+    x.flow(seg, "amrap_go", ANNOUNCE, x.say("amrap_go"), latest_end_ms=min(cap, 5000))
+    every = group.remaining_every_ms
+    t = every
+    while cap - t > 10_000:
+        seg.pin("remaining", x.say("remaining", duration=spoken_duration(cap - t).capitalize()), BEAT, t)
+        t += every
+    if cap >= LONG_REST_MS:
+        seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - 10_000)
+    x.countdown(seg, cap, earliest=1000)
+    if x.verbosity == "coach":
+        for k in range(len(group.members)):
+            x.flow(seg, "form", FORM, x.form_cue(spot, k), earliest_ms=every // 2)
+    yield seg
+
+
+def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
+    """Timed work and rest for N rounds, members in turn (Tabata: 8 x 20 s / 10 s)."""
+    group = _group(spot)
+    rest_ms = x.rest_of(group.rest)
+    n = len(group.members)
+    for r in range(1, group.rounds + 1):
+        k = (r - 1) % n
+        member = group.members[k]
+        seg = Segment("work", group.work_ms, context=x.ctx(spot, set=r, member=k), where=where(member))
+        seg.pin("go", ("go",), BEAT, 0, kind="tone")
+        if n > 1:
+            x.flow(seg, "member", ANNOUNCE, x.say("member", **x.words.entry_values(member)), latest_end_ms=min(group.work_ms, 4000))
+        else:
+            x.say_line(seg, x.words.round_lead(r, group.rounds), latest_end_ms=min(group.work_ms, 4000))
+        x.time_left(seg, 0, group.work_ms)
+        x.countdown(seg, group.work_ms, earliest=2000)
+        yield seg
+        if r < group.rounds:
+            rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n)
+            if n > 1:
+                _next_member(x, rest, spot, r % n, barrier)
+            yield rest
+
+
+STRUCTURES: dict[str, Structure] = {
+    "superset": rounds,
+    "circuit": rounds,
+    "emom": emom,
+    "amrap": amrap,
+    "intervals": intervals,
+}

@@ -1,0 +1,1 @@
+"""Export: samples -> audio files, tags, chapters, cue sheets, split pieces."""

@@ -1,0 +1,1 @@
+"""Load: YAML -> validated model."""

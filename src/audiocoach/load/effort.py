@@ -1,0 +1,203 @@
+"""Load, effort and warm-up sets: what an exercise entry lifts and how hard it should feel.
+
+An entry may say ``load: 60kg`` (or ``135lb``, ``bodyweight``, ``bodyweight+10kg``),
+``rpe: 8`` or ``rir: 2`` (reps left in reserve) and ``warmup_sets: 2``. This module parses
+those values (each parser raises :class:`ValueError` with what was expected, so the loader
+can place it at file:line:col), validates them against the rest of the entry, and words
+them for the start of a set: ("sixty kilos", "leave two in the tank").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+from audiocoach.model import Effort, Entry, Load
+from audiocoach.words.phrases import number_words
+from audiocoach.load.yamlsource import Reader
+
+#: The keys of an exercise entry this module reads.
+ENTRY_KEYS = ("load", "rpe", "rir", "warmup_sets")
+MAX_WARMUP_SETS = 5
+#: Heavier than this is a typo (a unit mix-up), not a load.
+MAX_LOAD = {"kg": 600.0, "lb": 1300.0}
+#: The smallest jump a barbell makes (a pair of the smallest common plates).
+LOAD_STEP = {"kg": 2.5, "lb": 5.0}
+
+_UNITS = {"kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb"}
+_WEIGHT = re.compile(r"(?P<sign>[+-])?(?P<n>\d+(?:\.\d+)?)(?P<unit>[a-z]*)")
+_BODYWEIGHT = ("bodyweight", "bw")
+LOAD_HINT = "expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg"
+
+
+def parse_weight(text: str, *, signed: bool = False) -> tuple[float, str]:
+    """``"60kg"`` -> (60.0, "kg"); ``"+2.5 kg"`` -> (2.5, "kg") when ``signed``."""
+    m = _WEIGHT.fullmatch(text.lower().replace(" ", ""))
+    if not m or (m["sign"] and not signed):
+        raise ValueError(f"{text!r} is not a load ({LOAD_HINT})")
+    if not m["unit"]:
+        raise ValueError(f"{text!r} has no unit: write {m['n']}kg or {m['n']}lb")
+    unit = _UNITS.get(m["unit"])
+    if unit is None:
+        raise ValueError(f"{text!r}: '{m['unit']}' is not a unit of weight (use kg or lb)")
+    amount = float(m["n"]) * (-1 if m["sign"] == "-" else 1)
+    if abs(amount) > MAX_LOAD[unit]:
+        raise ValueError(f"{text!r} is heavier than any lift (at most {MAX_LOAD[unit]:g}{unit}); check the unit")
+    return amount, unit
+
+
+def parse_load(value: Any) -> Load:
+    """``60kg``, ``60 kg``, ``135lb``, ``bodyweight``, ``bodyweight+10kg`` or ``+10kg`` (on top of bodyweight)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"{value!r} is not a load ({LOAD_HINT})")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} has no unit: write {value:g}kg or {value:g}lb")
+    text = value.strip().lower().replace(" ", "")
+    for word in _BODYWEIGHT:
+        if text == word:
+            return Load(bodyweight=True)
+        if text.startswith(word) and text[len(word):][:1] in ("+", "-"):
+            return _on_bodyweight(value, text[len(word):], "bodyweight")
+    if text.startswith("+"):
+        return _on_bodyweight(value, text, "")
+    amount, unit = parse_weight(value.strip())
+    if amount == 0:
+        raise ValueError(f"{value!r} lifts nothing; write bodyweight, or remove 'load'")
+    return Load(amount, unit)  # type: ignore[arg-type]
+
+
+def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
+    """``+10kg`` on top of bodyweight (``-20kg``: assisted); errors quote the whole value."""
+    m = _WEIGHT.fullmatch(added)
+    if m and not m["unit"]:
+        raise ValueError(f"{value!r} has no unit: write {prefix}{m['sign']}{m['n']}kg or {prefix}{m['sign']}{m['n']}lb")
+    try:
+        amount, unit = parse_weight(added, signed=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r}: {str(exc).split(': ', 1)[-1]}" if m else f"{value!r} is not a load ({LOAD_HINT})") from None
+    return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
+
+
+def parse_rpe(value: Any) -> Effort:
+    """``8`` or ``8.5``: RPE from 5 to 10 in half steps (RPE 8 = two reps left in reserve)."""
+    ok = not isinstance(value, bool) and isinstance(value, (int, float)) and 5 <= value <= 10 and (value * 2) % 1 == 0
+    if not ok:
+        raise ValueError(f"{value!r} is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)")
+    return Effort(10 - float(value), "rpe")
+
+
+def parse_rir(value: Any) -> Effort:
+    """``2``: reps left in reserve, a whole number from 0 to 5."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+        raise ValueError(f"{value!r} is not a number of reps in reserve (expected a whole number from 0 to 5, e.g. 2)")
+    return Effort(float(value), "rir")
+
+
+def parse_warmup_sets(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WARMUP_SETS:
+        raise ValueError(f"{value!r} is not a number of warm-up sets (expected a whole number from 0 to {MAX_WARMUP_SETS})")
+    return value
+
+
+def entry_fields(
+    r: Reader, fields: dict[str, tuple[yaml.Node, yaml.Node]], path: str, *, timed: bool, group: str | None
+) -> dict[str, Any]:
+    """``load``, ``effort`` and ``warmup_sets`` of one exercise entry, as :class:`Entry` keywords.
+
+    ``timed`` is True for a hold or an interval's work (no reps, so no reps in reserve).
+    Problems go to ``r``.
+    """
+    out: dict[str, Any] = {}
+    if "load" in fields:
+        out["load"] = r.convert(fields["load"][1], f"{path}.load", parse_load)
+    if "rpe" in fields and "rir" in fields:
+        r.error(fields["rir"][0], f"{path}.rir", "give either 'rpe' or 'rir', not both (RPE 8 is the same as rir: 2)")
+    for key, parse in (("rpe", parse_rpe), ("rir", parse_rir)):
+        if key not in fields:
+            continue
+        if timed:
+            r.error(fields[key][0], f"{path}.{key}", f"'{key}' counts the reps left in reserve; a timed set has none: remove it")
+            continue
+        out["effort"] = r.convert(fields[key][1], f"{path}.{key}", parse)
+    if "warmup_sets" in fields:
+        key_node = fields["warmup_sets"][0]
+        if group is not None:
+            r.error(key_node, f"{path}.warmup_sets", f"warm-up sets do not fit inside a {group}: warm up with an exercise of its own before it, or remove 'warmup_sets'")
+        elif timed:
+            r.error(key_node, f"{path}.warmup_sets", "warm-up sets belong to exercises counted in reps; remove 'warmup_sets' or give 'reps'")
+        else:
+            out["warmup_sets"] = r.convert(fields["warmup_sets"][1], f"{path}.warmup_sets", parse_warmup_sets) or 0
+    return {k: v for k, v in out.items() if v is not None}
+
+
+# --------------------------------------------------------------------------- words
+
+_FRACTIONS = {0.25: "and a quarter", 0.5: "and a half", 0.75: "and three quarters"}
+_UNIT_WORDS = {"kg": ("kilo", "kilos"), "lb": ("pound", "pounds")}
+
+
+def spoken_weight(amount: float, unit: str) -> str:
+    """(62.5, "kg") -> 'sixty-two and a half kilos'; (1, "kg") -> 'one kilo'."""
+    amount = abs(amount)
+    whole = math.floor(amount)
+    frac = round(amount - whole, 2)
+    one, many = _UNIT_WORDS[unit]
+    if frac == 0:
+        return f"{number_words(whole)} {one if whole == 1 else many}"
+    if whole == 0 and frac == 0.5:
+        return f"half a {one}"
+    if frac in _FRACTIONS:
+        return f"{number_words(whole)} {_FRACTIONS[frac]} {many}"
+    digits = " ".join(number_words(int(d)) for d in f"{frac:.2f}"[2:].rstrip("0"))
+    return f"{number_words(whole)} point {digits} {many}"
+
+
+def spoken_load(load: Load | None) -> str:
+    """'sixty kilos', 'bodyweight', 'bodyweight plus ten kilos'; '' for no load."""
+    if load is None:
+        return ""
+    if not load.bodyweight:
+        return spoken_weight(load.amount, load.unit or "kg")
+    if not load.amount or load.unit is None:
+        return "bodyweight"
+    sign = "plus" if load.amount > 0 else "minus"
+    return f"bodyweight {sign} {spoken_weight(load.amount, load.unit)}"
+
+
+def spoken_reserve(effort: Effort | None) -> str:
+    """'leave two in the tank', 'leave one or two in the tank', 'leave nothing in the tank'."""
+    if effort is None:
+        return ""
+    low, high = math.floor(effort.reserve), math.ceil(effort.reserve)
+    if high == 0:
+        return "leave nothing in the tank"
+    if low == high:
+        return f"leave {number_words(low)} in the tank"
+    first = "nothing" if low == 0 else number_words(low)
+    return f"leave {first} or {number_words(high)} in the tank"
+
+
+def spoken_effort(entry: Entry, set_no: int) -> tuple[str, str]:
+    """What the start of work set ``set_no`` says about load and effort: (load words, effort words).
+
+    Empty strings when the entry gives no load or no effort. Warm-up sets are worded
+    by the caller ("Warm-up set, light weight."), not here.
+    """
+    del set_no  # every work set of an entry has the same load and effort
+    return spoken_load(entry.load), spoken_reserve(entry.effort)
+
+
+def deload_load(load: Load, factor: float) -> Load:
+    """``load`` times ``factor`` (a deload), rounded to the nearest plate step (2.5 kg, 5 lb),
+    at least one step lighter; bodyweight is kept and only the added weight scales."""
+    if load.unit is None or load.amount <= 0:
+        return load
+    step = LOAD_STEP[load.unit]
+    target = round(load.amount * factor / step) * step
+    lighter = min(target, load.amount - step)
+    if load.bodyweight:
+        return Load(max(0.0, round(lighter, 2)), load.unit, True)
+    return Load(max(step, round(lighter, 2)), load.unit)

@@ -1,0 +1,125 @@
+"""The exercise library shipped as package data (``data/exercises.yaml``)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterator, Mapping
+
+import yaml
+
+from audiocoach.model import Exercise
+from audiocoach.load.units import check_tempo
+
+_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases", "phase_words", "pattern")
+_PHASES = ("eccentric", "bottom", "concentric", "top")
+
+
+@dataclass(frozen=True)
+class Library:
+    """Exercises by id, with aliases resolved."""
+
+    exercises: Mapping[str, Exercise]
+
+    def __iter__(self) -> Iterator[Exercise]:
+        return iter(self.exercises.values())
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def get(self, key: str) -> Exercise | None:
+        """The exercise an id, alias or name means, written any way people write it:
+        ``hip-thrust``, ``hip thrust``, ``Hip Thrust``, ``Romanian deadlift``, ``RDL``."""
+        wanted = normalise_name(key)
+        found = self.exercises.get(wanted)
+        if found is not None:
+            return found
+        for ex in self.exercises.values():
+            if wanted in ex.aliases or wanted == normalise_name(ex.name):
+                return ex
+        for ex in self.exercises.values():  # "hip thrusts", "Romanian deadlifts"
+            if wanted.endswith("s") and self.exercises.get(wanted[:-1]) is ex:
+                return ex
+        return None
+
+    def suggest(self, key: str) -> str | None:
+        names = list(self.exercises) + [a for ex in self for a in ex.aliases]
+        close = difflib.get_close_matches(normalise_name(key), names, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def search(self, words: str | None = None, muscle: str | None = None) -> list[Exercise]:
+        """Exercises whose id, name, movement pattern, aliases, muscles or cues hold every word of ``words``
+        and that work ``muscle`` (``glutes`` also finds ``glute medius``), in library order."""
+        out = []
+        for ex in self:
+            text = " ".join((ex.id, ex.name, ex.pattern, *ex.aliases, *ex.muscles, *ex.cues)).lower().replace("-", " ")
+            if words and not all(w in text for w in words.lower().replace("-", " ").split()):
+                continue
+            if muscle and not any(_stem(muscle) in m.lower() for m in ex.muscles):
+                continue
+            out.append(ex)
+        return out
+
+
+def normalise_name(text: str) -> str:
+    """``" Hip  Thrust "`` -> ``hip-thrust``: the id spelling of a name written in words."""
+    return re.sub(r"[\s_\-]+", "-", re.sub(r"['’.]", "", text.strip().lower())).strip("-")
+
+
+def _stem(word: str) -> str:
+    word = word.strip().lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def parse_library(data: object, origin: str) -> Library:
+    """Build a library from parsed YAML; raises ValueError naming the bad entry."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{origin}: the library must be a mapping of exercise ids")
+    out: dict[str, Exercise] = {}
+    for ex_id, raw in data.items():
+        if not isinstance(raw, dict):
+            raise ValueError(f"{origin}: {ex_id}: expected a mapping of fields, found {raw!r}")
+        if set(raw) - set(_FIELDS):
+            raise ValueError(f"{origin}: {ex_id}: unexpected fields {sorted(set(raw) - set(_FIELDS))}")
+        try:
+            out[ex_id] = Exercise(
+                id=ex_id,
+                name=str(raw["name"]),
+                short_name=str(raw.get("short_name") or raw["name"]),
+                muscles=tuple(raw.get("muscles", ())),
+                cues=tuple(str(c) for c in raw.get("cues", ())),
+                tempo=check_tempo(raw["tempo"]) if raw.get("tempo") else None,
+                start=raw.get("start", "eccentric"),
+                per_side=bool(raw.get("per_side", False)),
+                timed=bool(raw.get("timed", False)),
+                aliases=tuple(raw.get("aliases", ())),
+                phase_words=_phase_words(raw.get("phase_words") or {}),
+                pattern=str(raw.get("pattern") or ""),
+            )
+        except KeyError as exc:
+            raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
+        except ValueError as exc:
+            raise ValueError(f"{origin}: {ex_id}: {exc}") from None
+        if out[ex_id].start not in ("eccentric", "concentric"):
+            raise ValueError(f"{origin}: {ex_id}: start must be eccentric or concentric")
+    return Library(out)
+
+
+def _phase_words(raw: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict) or set(raw) - set(_PHASES):
+        raise ValueError(f"phase_words must map some of {', '.join(_PHASES)} to words, found {raw!r}")
+    return tuple((phase, str(raw[phase])) for phase in _PHASES if phase in raw)
+
+
+_DEFAULT: Library | None = None
+
+
+def default_library() -> Library:
+    """The shipped library (parsed once; it is immutable)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        text = resources.files("audiocoach").joinpath("data/exercises.yaml").read_text("utf-8")
+        _DEFAULT = parse_library(yaml.safe_load(text), "exercises.yaml")
+    return _DEFAULT

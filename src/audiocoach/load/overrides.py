@@ -1,0 +1,302 @@
+"""Command-line overrides: ``--tempo 3-1-1-0``, ``--rest hip-thrust=90s`` and friends.
+
+:func:`parse_override` turns one option's text into an :class:`Override`;
+:func:`resolve_overrides` applies a list of them to a routine and says, value by value,
+what changed (so ``plan`` can show it and ``build`` can tag the MP3 with it).
+Pure functions on the frozen model: no files, no sound, no click.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
+
+from audiocoach.defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
+from audiocoach.load.effort import parse_load
+from audiocoach.errors import AudiocoachError
+from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
+from audiocoach.load.units import check_tempo, parse_rest, resolve_tempo
+
+#: Overrides that may name one exercise (``id=value``); the others are session-wide.
+PER_EXERCISE = ("tempo", "rest", "rest_after", "load")
+#: Overrides that must name an exercise (a load belongs to one lift).
+NAMED_ONLY = ("load",)
+SESSION_WIDE = ("voice", "rate", "verbosity", "rest_policy", "rep_range", "bitrate")
+KINDS = PER_EXERCISE + SESSION_WIDE
+
+_BITRATE = re.compile(r"^(\d{1,3})k$")
+
+
+class OverrideError(AudiocoachError):
+    """An override given on the command line is malformed or names nothing."""
+
+
+@dataclass(frozen=True)
+class Override:
+    """One override as given: ``kind`` (tempo, rest, ...), an optional exercise id, a value.
+
+    ``value`` is normalised text (``3-1-1-0``, ``90s``, ``coach``, ``160``, ``96k``).
+    """
+
+    kind: str
+    value: str
+    exercise: str | None = None
+
+    @property
+    def flag(self) -> str:
+        """How it is written on the command line, e.g. ``--rest hip-thrust=90s``."""
+        arg = f"{self.exercise}={self.value}" if self.exercise else self.value
+        return f"--{self.kind.replace('_', '-')} {arg}"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One value of the routine an override replaced."""
+
+    field: str  # tempo | rest | rest_after | load | voice | rate | verbosity | rest_policy | rep_range | bitrate
+    exercise: str | None  # the exercise id, or None for a session-wide setting
+    value: str
+    before: str
+    flag: str
+
+    @property
+    def meta_key(self) -> str:
+        return f"override.{self.field}" + (f".{self.exercise}" if self.exercise else "")
+
+    def __str__(self) -> str:
+        return f"{self.value} (routine: {self.before}; from {self.flag})"
+
+
+def parse_override(kind: str, text: str) -> Override:
+    """Parse one override option's text.
+
+    Args:
+        kind: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range or bitrate.
+        text: ``VALUE``, or ``EXERCISE=VALUE`` for tempo, rest and rest_after (load always names one).
+
+    Returns:
+        The :class:`Override`, its value normalised.
+
+    Raises:
+        OverrideError: the text is not a valid value for ``kind``.
+    """
+    kind = kind.replace("-", "_")
+    if kind not in KINDS:
+        raise OverrideError(f"unknown override {kind!r} (valid: {', '.join(KINDS)})")
+    flag = f"--{kind.replace('_', '-')} {text}"
+    raw = str(text).strip()
+    exercise: str | None = None
+    if kind in PER_EXERCISE and "=" in raw:
+        exercise, _, raw = (part.strip() for part in raw.partition("="))
+        exercise = exercise.lower()
+        if not exercise:
+            raise OverrideError(f"{flag}: the exercise id before '=' is missing (e.g. hip-thrust={raw or '90s'})")
+    if not raw:
+        raise OverrideError(f"{flag}: the value is missing")
+    if kind in NAMED_ONLY and exercise is None:
+        raise OverrideError(f"{flag}: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift={raw}")
+    try:
+        value = _PARSERS[kind](raw)
+    except ValueError as exc:
+        raise OverrideError(f"{flag}: {exc}") from None
+    return Override(kind, value, exercise)
+
+
+def _tempo(text: str) -> str:
+    return check_tempo(text)
+
+
+def _rest(text: str) -> str:
+    return str(parse_rest(text))
+
+
+def _rate(text: str) -> str:
+    if not text.isdigit() or not RATE_MIN <= int(text) <= RATE_MAX:
+        raise ValueError(f"{text!r} is not a speech rate (expected words per minute from {RATE_MIN} to {RATE_MAX})")
+    return str(int(text))
+
+
+def _one_of(options: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text.lower() not in options:
+            raise ValueError(f"{text!r} is not one of: {', '.join(options)}")
+        return text.lower()
+
+    return parse
+
+
+def _bitrate(text: str) -> str:
+    m = _BITRATE.match(text.lower())
+    if not m or not BITRATE_MIN_K <= int(m[1]) <= BITRATE_MAX_K:
+        raise ValueError(f"{text!r} is not an MP3 bitrate (expected {BITRATE_MIN_K}k to {BITRATE_MAX_K}k, e.g. {BITRATE})")
+    return text.lower()
+
+
+_PARSERS = {
+    "tempo": _tempo,
+    "rest": _rest,
+    "rest_after": _rest,
+    "load": lambda text: str(parse_load(text)),
+    "voice": lambda text: text,
+    "rate": _rate,
+    "verbosity": _one_of(VERBOSITIES),
+    "rest_policy": _one_of(REST_POLICIES),
+    "rep_range": _one_of(REP_RANGE_MODES),
+    "bitrate": _bitrate,
+}
+
+
+def parse_overrides(**given: Iterable[str] | str | int | None) -> tuple[Override, ...]:
+    """Many options at once: ``parse_overrides(tempo=["3-1-1-0"], rest=["hip-thrust=90s"], rate=160)``.
+
+    None values and empty lists are skipped; the result keeps the order given.
+    """
+    out: list[Override] = []
+    for kind, values in given.items():
+        if values is None:
+            continue
+        if isinstance(values, (str, int)):
+            values = [str(values)]
+        out.extend(parse_override(kind, str(v)) for v in values)
+    return tuple(out)
+
+
+def map_entries(routine: Routine, change: Callable[[Entry, bool], Entry]) -> Routine:
+    """A copy of ``routine`` with ``change(entry, in_group)`` applied to every exercise entry.
+
+    Entries inside a group (superset, circuit, ...) are passed with ``in_group=True``:
+    their sets and rests belong to the group.
+    """
+    blocks = []
+    for block in routine.blocks:
+        items = []
+        for item in block.entries:
+            members = getattr(item, "members", None)
+            if members is not None:
+                items.append(replace(item, members=tuple(change(m, True) for m in members)))
+            else:
+                items.append(change(item, False))
+        blocks.append(replace(block, entries=tuple(items)))
+    return replace(routine, blocks=tuple(blocks))
+
+
+def exercise_ids(routine: Routine) -> tuple[str, ...]:
+    """The exercise ids of ``routine`` in order, each once."""
+    return tuple(dict.fromkeys(e.exercise.id for e in routine.entries))
+
+
+def _matches(entry: Entry, exercise: str) -> bool:
+    return exercise == entry.exercise.id or exercise in entry.exercise.aliases
+
+
+def check_targets(routines: Iterable[Routine], overrides: Iterable[Override], where: str = "in this routine") -> None:
+    """Raise :class:`OverrideError` for an override naming an exercise none of ``routines`` has."""
+    routines = list(routines)
+    entries = [e for r in routines for e in r.entries]
+    ids = tuple(dict.fromkeys(e.exercise.id for e in entries))
+    problems: list[str] = []
+    seen: dict[tuple[str, str | None], Override] = {}
+    for o in overrides:
+        key = (o.kind, o.exercise)
+        if key in seen and seen[key].value != o.value:
+            problems.append(f"{o.flag}: given twice ({seen[key].flag} and {o.flag}); keep one")
+        seen[key] = o
+        if o.exercise is None:
+            continue
+        hits = [e for e in entries if _matches(e, o.exercise)]
+        if not hits:
+            close = difflib.get_close_matches(o.exercise, ids, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(
+                f"{o.flag}: '{o.exercise}' is not an exercise {where} ({hint}ids here: {', '.join(ids)})"
+            )
+        elif o.kind == "tempo" and all(e.reps is None for e in hits):
+            problems.append(f"{o.flag}: '{o.exercise}' is a timed hold here; a tempo does not apply to it")
+    if problems:
+        raise OverrideError("\n".join(problems))
+
+
+def resolve_overrides(
+    routine: Routine, overrides: Iterable[Override], *, strict: bool = True
+) -> tuple[Routine, tuple[Applied, ...]]:
+    """Apply ``overrides`` to ``routine``; return the new routine and what each override replaced.
+
+    A per-exercise override wins over a session-wide one of the same kind, whatever the
+    order. A session-wide tempo applies to exercises counted in reps (not to timed holds).
+    ``bitrate`` changes nothing in the routine; it is reported so the MP3's tags record it.
+
+    Args:
+        routine: the loaded routine.
+        overrides: from :func:`parse_override`.
+        strict: raise when an override names an exercise the routine does not have (a
+            program passes False: the exercise may be in another day's routine).
+
+    Raises:
+        OverrideError: an unknown exercise id (listing the ids in the routine), a tempo
+            for a timed hold, or the same override given twice with different values.
+    """
+    overrides = tuple(overrides)
+    if strict:
+        check_targets([routine], overrides)
+    every = {o.kind: o for o in overrides if o.exercise is None}
+    named = {(o.kind, o.exercise): o for o in overrides if o.exercise is not None}
+    applied: list[Applied] = []
+    explosive_ms = routine.settings.explosive_ms
+
+    def pick(kind: str, entry: Entry) -> Override | None:
+        for (k, ex), o in named.items():
+            if k == kind and ex is not None and _matches(entry, ex):
+                return o
+        return every.get(kind)
+
+    def change(entry: Entry, in_group: bool) -> Entry:
+        changes: dict[str, object] = {}
+        o = pick("tempo", entry)
+        if o is not None and entry.reps is not None:
+            changes["tempo"] = resolve_tempo(o.value, explosive_ms)
+            applied.append(Applied("tempo", entry.exercise.id, o.value, entry.tempo.text, o.flag))
+        for kind in ("rest", "rest_after"):
+            o = pick(kind, entry)
+            if o is not None:
+                before: Rest = getattr(entry, kind)
+                changes[kind] = parse_rest(o.value)
+                applied.append(Applied(kind, entry.exercise.id, o.value, str(before), o.flag))
+        o = pick("load", entry)
+        if o is not None:
+            changes["load"] = parse_load(o.value)
+            applied.append(Applied("load", entry.exercise.id, o.value, str(entry.load) if entry.load else "none", o.flag))
+        return replace(entry, **changes) if changes else entry
+
+    new = map_entries(routine, change)
+    settings = routine.settings
+    setting_changes: dict[str, object] = {}
+    for kind in ("voice", "rate", "verbosity", "rest_policy", "rep_range"):
+        o = every.get(kind)
+        if o is None:
+            continue
+        before = getattr(settings, kind)
+        setting_changes[kind] = int(o.value) if kind == "rate" else o.value
+        applied.append(Applied(kind, None, o.value, "default" if before is None else str(before), o.flag))
+    if "bitrate" in every:
+        o = every["bitrate"]
+        applied.append(Applied("bitrate", None, o.value, BITRATE, o.flag))
+    new = replace(new, settings=replace(settings, **setting_changes))
+    return new, tuple(applied)
+
+
+def apply_overrides(routine: Routine, overrides: Iterable[Override], *, strict: bool = True) -> Routine:
+    """The routine with ``overrides`` applied (see :func:`resolve_overrides`)."""
+    return resolve_overrides(routine, overrides, strict=strict)[0]
+
+
+def override_meta(overrides: Iterable[Override], applied: Iterable[Applied]) -> dict[str, str]:
+    """Timeline meta (and so ID3 TXXX frames) recording the overrides and what they replaced."""
+    overrides = tuple(overrides)
+    if not overrides:
+        return {}
+    meta = {"overrides": " ".join(o.flag for o in overrides)}
+    for a in applied:
+        meta[a.meta_key] = str(a)
+    return meta

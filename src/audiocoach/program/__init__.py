@@ -1,0 +1,1 @@
+"""Program: programs, progression rules and rosters -> many sessions."""

@@ -1,0 +1,172 @@
+"""What a program week does beyond the rules' numbers: loads, deloads, and what the coach
+says about them.
+
+A load rule adds weight week by week; a deload week lightens every load, leaves more reps
+in reserve and says so first; the week after says the deload is over; a double progression
+that goes back to the bottom of its range says what the lifter reached and when. All pure
+functions on the frozen model, called by :func:`audiocoach.program.progress_routine`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Iterable
+
+from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight, spoken_weight
+from audiocoach.errors import Problem
+from audiocoach.model import Entry, Load, ProgramNote, Rest
+from audiocoach.words.phrases import number_words, spoken_duration
+
+if TYPE_CHECKING:
+    from audiocoach.program.programs import Deload, Rule
+
+#: What a lifter hears in the week the reps go back to the bottom of the range; {when} is
+#: "last week" or "in week three", the last week the rule was worked at full load.
+ADD_LOAD_NOTE = "Back to {low} reps this week: you reached {high} {when}, so add a little load."
+#: The same, when the entry names its load and the program adds the step itself.
+ADDED_LOAD_NOTE = "Back to {low} reps this week, with {step} more: you reached {high} {when}."
+#: What the session says in the week after a deload.
+AFTER_DELOAD_NOTICE = "The deload is over: back to your working weights this week."
+#: In a deload week, every work set leaves this many more reps in reserve.
+DELOAD_EASIER_REPS = 2
+DELOAD_LOAD_PCT = -10
+
+
+def deload_load_pct(value: Any) -> int:
+    """``-10%`` (ten percent lighter) .. ``-50%``, or ``0%`` to keep the loads."""
+    text = str(value).strip().replace(" ", "") if not isinstance(value, bool) else ""
+    m = re.fullmatch(r"(-?\d+)%", text)
+    if not m or not -50 <= int(m[1]) <= 0:
+        raise ValueError(f"{value!r} is not a deload load change (expected a percentage from -50% to 0%, e.g. -10% for ten percent lighter)")
+    return int(m[1])
+
+
+def load_change(value: Any) -> dict[str, Any]:
+    """``+2.5kg`` or ``-5lb`` a week, or a load to set (``70kg``, ``bodyweight+10kg``)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{value:g} has no unit: write +{abs(value):g}kg to add that much each week, or {abs(value):g}kg to set the load")
+    if isinstance(value, str) and value.strip()[:1] in "+-":
+        try:
+            amount, unit = parse_weight(value.strip(), signed=True)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a load change (expected the load added each week, e.g. +2.5kg or +5lb, or a load such as 70kg)") from None
+        if amount == 0:
+            raise ValueError(f"{value!r} changes nothing; write e.g. +2.5kg, or remove the rule")
+        return {"load_step": amount, "load_unit": unit}
+    return {"load": parse_load(value)}
+
+
+def last_full_week(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: int) -> int | None:
+    """The last week before ``week`` in which ``rule`` was worked outside a deload."""
+    active = rule.weeks if rule.weeks is not None else tuple(range(1, weeks + 1))
+    deload = set(deload_weeks)
+    earlier = [w for w in active if w < week and w not in deload]
+    return max(earlier) if earlier else None
+
+
+def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week: int) -> Entry:
+    """``entry`` with the note of a double progression going back to ``low`` reps after
+    reaching ``high`` in ``last_week`` (the last week worked outside a deload)."""
+    near = last_week is not None and last_week == week - 1
+    when = "last week" if near else f"in week {number_words(last_week or 0)}"
+    when_short = "last week" if near else f"in week {last_week}"
+    load = entry.load
+    if load is not None and load.unit is not None:
+        step = LOAD_STEP[load.unit]
+        text = ADDED_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when, step=spoken_weight(step, load.unit))
+        short = f"back to {low} reps ({high} {when_short}): +{step:g}{load.unit}"
+    else:
+        text = ADD_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when)
+        short = f"back to {low} reps ({high} {when_short}): add load"
+    return with_note(entry, ProgramNote("add_load", text, short))
+
+
+def shift_rest(rest: Rest, delta_ms: int) -> Rest:
+    """``rest`` made ``delta_ms`` longer (shorter when negative), never below zero."""
+    return Rest(max(0, rest.low_ms + delta_ms), max(0, rest.high_ms + delta_ms))
+
+
+def with_note(entry: Entry, note: ProgramNote) -> Entry:
+    """``entry`` with a program note: recorded, and spoken before the routine's own note."""
+    spoken = f"{note.text} {entry.note}" if entry.note else note.text
+    return replace(entry, note=spoken, program_notes=entry.program_notes + (note,))
+
+
+def load_rule(entry: Entry, rule: Rule, step: int) -> Entry:
+    """A load rule on one entry: set the load, or add ``load_step`` for each week climbed.
+
+    Entries without a load, or with a load in another unit, are left alone (a rule that
+    names them is refused when the program is checked, see :func:`audiocoach.program.sessions`).
+    """
+    if rule.load is not None:
+        return replace(entry, load=rule.load)
+    load = entry.load
+    if load is None:
+        return entry
+    if load.unit is None and load.bodyweight and rule.exercises:
+        load = Load(0.0, rule.load_unit, True)  # type: ignore[arg-type]
+    if load.unit != rule.load_unit:
+        return entry
+    return replace(entry, load=load.plus(rule.load_step * step))
+
+
+def deload_entry(entry: Entry, deload: Deload, in_group: bool) -> Entry:
+    """One entry in a deload week: lighter load, more reps in reserve; fewer sets and
+    longer rests unless a group decides those."""
+    changes: dict[str, Any] = {}
+    if entry.load is not None and deload.load_pct:
+        changes["load"] = deload_load(entry.load, 1 + deload.load_pct / 100)
+    if entry.effort is not None:
+        changes["effort"] = entry.effort.easier(DELOAD_EASIER_REPS)
+    if not in_group:
+        changes.update(
+            sets=max(1, entry.sets + deload.sets),
+            rest=shift_rest(entry.rest, deload.rest_ms),
+            rest_after=shift_rest(entry.rest_after, deload.rest_ms),
+        )
+    return replace(entry, **changes)
+
+
+def deload_notice(deload: Deload) -> str:
+    """What a deload week's sessions say first, from what the deload really changes."""
+    parts = []
+    if deload.load_pct:
+        parts.append(f"about {number_words(-deload.load_pct)} percent lighter on every lift")
+    if deload.sets < 0:
+        n = -deload.sets
+        parts.append(f"{number_words(n)} set{'' if n == 1 else 's'} fewer")
+    if deload.rest_ms:
+        parts.append(f"{spoken_duration(deload.rest_ms)} more rest")
+    change = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "an easier session"
+    return f"This is a deload week: {change}. Leave more in the tank and let your body recover."
+
+
+def week_notice(deload: Deload | None, week: int) -> str | None:
+    """The session notice of ``week``: a deload week says so; the week after one says it is over."""
+    if deload is None:
+        return None
+    if week in deload.weeks:
+        return deload_notice(deload)
+    if week - 1 in deload.weeks:
+        return AFTER_DELOAD_NOTICE
+    return None
+
+
+def load_rule_problems(rules: Iterable["Rule"], entries: Iterable[Entry]) -> list[Problem]:
+    """A load rule that names an exercise whose load it cannot change: no load, or a
+    load in the other unit (a weekly +2.5kg on a 135lb lift)."""
+    entries = list(entries)
+    problems = []
+    for rule in rules:
+        if rule.action != "load" or rule.load is not None or not rule.exercises:
+            continue
+        where = rule.location.child(rule.location.path + ".load") if rule.location else None
+        for ex in rule.exercises:
+            hits = [e for e in entries if ex in (e.exercise.id, *e.exercise.aliases)]
+            if hits and all(e.load is None for e in hits):
+                problems.append(Problem(where, f"'{ex}' has no load to add to; give it one in its routine (e.g. load: 60kg) or remove it from this rule"))
+            elif any(e.load is not None and e.load.unit not in (None, rule.load_unit) for e in hits):
+                other = next(e.load.unit for e in hits if e.load is not None and e.load.unit not in (None, rule.load_unit))
+                problems.append(Problem(where, f"'{ex}' is loaded in {other} but this rule adds {rule.load_unit}; write the rule in {other}"))
+    return problems

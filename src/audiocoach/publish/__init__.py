@@ -1,0 +1,1 @@
+"""Publish: podcast feed, program pages and the file server."""

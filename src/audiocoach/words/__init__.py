@@ -1,0 +1,1 @@
+"""Words: the phrasebook and every spoken line."""

@@ -1,0 +1,200 @@
+"""What the coach says, in words: the one place that turns routine facts into phrases.
+
+The expander decides *when* something is said; this module decides *what*: the values
+filled into each phrase key (names, doses, tempo in words, durations), which variant of a
+key comes next (so a rest does not always sound the same), how each phase of a rep is
+called for this movement, and how a set begins ("Set two of four.", "Last set.").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple
+
+from audiocoach.load.effort import spoken_effort
+from audiocoach.compile.fit import ANNOUNCE, ENCOURAGE
+from audiocoach.model import Entry, Exercise, Group, Tempo
+from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+
+#: Phase -> the phrase key giving its word when the library names none for the movement.
+PHASE_WORD_KEYS = {
+    "eccentric": "phase_eccentric",
+    "concentric": "phase_concentric",
+    "bottom": "phase_pause",
+    "top": "phase_pause",
+}
+_PAUSES = ("bottom", "top")
+
+
+class Line(NamedTuple):
+    """One thing to say: its cue role, priority and wordings (longest first)."""
+
+    role: str
+    priority: int
+    variants: tuple[str, ...]
+
+
+class Words:
+    """Phrases filled in for one session; remembers which variant each key used last."""
+
+    def __init__(self, book: Phrasebook):
+        self.book = book
+        self._turn: Counter[str] = Counter()
+
+    def say(self, key: str, **values: object) -> tuple[str, ...]:
+        """The wordings of ``key`` (its first variant)."""
+        return self.book.variants(key, **values)
+
+    def rotate(self, key: str, **values: object) -> tuple[str, ...]:
+        """The next variant of ``key``: a key with several variants never repeats back to back."""
+        turn = self._turn[key]
+        self._turn[key] += 1
+        return self.book.variants(key, turn=turn, **values)
+
+    # ------------------------------------------------------------------ values
+
+    def phase_word(self, exercise: Exercise, phase: str) -> str:
+        """What the coach calls this phase of this movement ("lower", "lift", "reach")."""
+        words = dict(exercise.phase_words)
+        return words.get(phase) or self.say(PHASE_WORD_KEYS[phase])[0]
+
+    def tempo_words(self, entry: Entry) -> str:
+        """'Lower for three seconds, a one-second hold, then drive' (phases in the lifter's order)."""
+        return tempo_words(entry.tempo, entry.exercise, self.phase_word)
+
+    def entry_values(self, entry: Entry, sets: int | None = None) -> dict[str, str]:
+        if entry.reps is not None:
+            reps = number_words(entry.reps.low)
+            if entry.reps.high != entry.reps.low:
+                reps += f" to {number_words(entry.reps.high)}"
+            tempo = self.tempo_words(entry)
+        else:
+            reps = spoken_duration(entry.hold_ms or 0)
+            tempo = ""
+        count = entry.sets if sets is None else sets
+        dose = f"{number_words(count)} set{'' if count == 1 else 's'}"
+        if entry.warmup_sets:
+            w = entry.warmup_sets
+            dose = f"{number_words(w)} warm-up set{'' if w == 1 else 's'} and {dose}"
+        return {
+            "name": entry.exercise.name,
+            "short_name": entry.exercise.short_name,
+            "sets": dose,
+            "reps": reps,
+            "side": " per side" if entry.per_side else "",
+            "tempo": tempo[:1].upper() + tempo[1:] + "." if tempo else "",
+        }
+
+    def group_values(self, group: Group) -> dict[str, str]:
+        if group.kind == "amrap":
+            dose = spoken_duration(group.work_ms)
+        elif group.kind == "intervals":
+            dose = f"{number_words(group.rounds)} rounds of {spoken_duration(group.work_ms)} on, {spoken_duration(group.rest.low_ms)} off"
+        elif group.kind == "emom":
+            dose = f"{number_words(group.rounds)} rounds"
+        else:
+            dose = f"{number_words(group.rounds)} rounds"
+        if group.kind == "intervals":
+            names = ", then ".join(m.exercise.name for m in group.members)
+        else:
+            names = ", then ".join(f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}" for m in group.members)
+        return {"label": spoken_label(group), "dose": dose, "names": names}
+
+    # ------------------------------------------------------------------ set starts
+
+    def set_lead(self, entry: Entry, set_no: int, side: int, *, warmup: bool = False) -> list[Line]:
+        """What the lead-in of a set says, in order. The one place a set's start is worded.
+
+        ``set_no`` counts work sets (warm-up sets are not numbered).
+        """
+        if side == 2:
+            return [Line("other_side", ANNOUNCE, self.say("other_side"))]
+        if warmup:
+            return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
+        if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
+            key = "one_set" if entry.reps is not None else "into_position"
+            return [Line(key, ANNOUNCE, self.say(key))]
+        sets = number_words(entry.sets)
+        if set_no == 1:
+            return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number_words(1), sets=sets))]
+        if set_no == entry.sets:
+            return [Line("last_set", ANNOUNCE, self.say("last_set")), Line("encourage_last", ENCOURAGE, self.say("encourage_last"))]
+        return [Line("set", ANNOUNCE, self.say("set", set=number_words(set_no), sets=sets))]
+
+    def round_lead(self, round_no: int, rounds: int) -> Line:
+        if round_no == rounds and rounds > 1:
+            return Line("last_round", ANNOUNCE, self.say("last_round"))
+        return Line("round", ANNOUNCE, self.say("round", round=number_words(round_no), rounds=number_words(rounds)))
+
+    def next_round(self, round_no: int, rounds: int) -> Line:
+        if round_no == rounds:
+            return Line("next_last_round", ANNOUNCE, self.say("next_last_round"))
+        return Line("next_round", ANNOUNCE, self.say("next_round", round=number_words(round_no), rounds=number_words(rounds)))
+
+    def target(self, entry: Entry, set_no: int) -> str:
+        """The set's load and effort in words ("sixty kilos, leave two in the tank"), or ''."""
+        return ", ".join(w for w in spoken_effort(entry, set_no) if w)
+
+    def set_target(self, entry: Entry, set_no: int) -> Line | None:
+        """'Set one: sixty kilos, leave two in the tank.' (said when the exercise is announced)."""
+        target = self.target(entry, set_no)
+        if not target:
+            return None
+        return Line("set_load", ANNOUNCE, self.say("set_load", set=number_words(set_no), target=target))
+
+    def next_set(self, entry: Entry, set_no: int) -> Line:
+        """Said in the rest before a work set: which set, and its load and effort if any.
+
+        The rest has the time to say "Next, set two: sixty kilos, leave two in the tank.";
+        the set's three-second lead-in then only needs "Set two of four."
+        """
+        target = self.target(entry, set_no)
+        last = set_no == entry.sets
+        if target:
+            if last:
+                return Line("next_last_set_load", ANNOUNCE, self.say("next_last_set_load", target=target))
+            return Line("next_set_load", ANNOUNCE, self.say("next_set_load", set=number_words(set_no), target=target))
+        if last:
+            return Line("next_last_set", ANNOUNCE, self.say("next_last_set"))
+        return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
+
+
+def spoken_label(group: Group) -> str:
+    """A group's name as said aloud: EMOM is 'Every minute on the minute', not a word."""
+    if group.kind == "emom":
+        if group.interval_ms == 60_000:
+            return "Every minute on the minute"
+        return f"Every {spoken_duration(group.interval_ms)}"
+    if group.kind == "amrap":
+        return "As many rounds as possible"
+    return group.label
+
+
+def tempo_words(tempo: Tempo, exercise: Exercise, word) -> str:
+    """The tempo as a coach says it, in the order the lifter moves.
+
+    ``word(exercise, phase)`` names each phase. Moving phases: "lower for three seconds",
+    "drive" (one second or explosive); pauses: "a one-second hold". The last part gets "then".
+    """
+    explosive = _explosive_phases(tempo)
+    parts: list[str] = []
+    for phase, ms in tempo.phases(exercise.start):
+        name = word(exercise, phase)
+        secs = round(ms / 1000)
+        if phase in _PAUSES:
+            parts.append(f"a {number_words(max(secs, 1))}-second {name}")
+        elif phase in explosive:
+            parts.append(f"{name} fast")
+        elif secs <= 1:
+            parts.append(name)
+        else:
+            parts.append(f"{name} for {number_words(secs)} seconds")
+    if len(parts) > 1:
+        parts[-1] = "then " + parts[-1]
+    return ", ".join(parts)
+
+
+def _explosive_phases(tempo: Tempo) -> set[str]:
+    marks = tempo.text.split("-") if tempo.text else []
+    names = ("eccentric", "bottom", "concentric", "top")
+    return {n for n, m in zip(names, marks) if m.upper() == "X"}
