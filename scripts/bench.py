@@ -161,7 +161,9 @@ def write_pcm(routine: Path, cache: Path, target: Path, engine: str) -> tuple[in
     options = RenderOptions(cache_dir=str(cache), engine=engine)
     with synthesizer_for(loaded, options) as synth:
         timeline = plan(loaded, synth)
-        leveler = Leveler(timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling("mp3"), store=synth.cache)
+        leveler = Leveler(
+            timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling("mp3"), store=synth.cache
+        )
         mixer = Mixer(timeline, synth.clip, leveler=leveler)
         n = 0
         with open(target, "wb") as f:
@@ -237,7 +239,19 @@ def _engine_name(engine: str) -> str:
 
 
 def _build_cmd(routine: Path, out: Path, engine: str, *more: str) -> list[str]:
-    return [_python(), "-m", "audiocoach", "build", str(routine), "-o", str(out), "--no-sidecars", "--engine", engine, *more]
+    return [
+        _python(),
+        "-m",
+        "audiocoach",
+        "build",
+        str(routine),
+        "-o",
+        str(out),
+        "--no-sidecars",
+        "--engine",
+        engine,
+        *more,
+    ]
 
 
 def cold_and_warm(routine: Path, work: Path, name: str, engine: str, repeat: int) -> tuple[Run, Run, Path]:
@@ -264,7 +278,9 @@ def _checked(run: Run, what: str) -> Run:
     return run
 
 
-def bench_session(report: Report, name: str, routine: Path, work: Path, args: argparse.Namespace, *, main: bool) -> None:
+def bench_session(
+    report: Report, name: str, routine: Path, work: Path, args: argparse.Namespace, *, main: bool
+) -> None:
     """Floor, cold and warm builds (engine under test, and ``--compare`` engines on the main session)."""
     engine, repeat = args.engine, (args.repeat if main else 1)
     cold, warm, cache = cold_and_warm(routine, work, name, engine, repeat)
@@ -274,15 +290,29 @@ def bench_session(report: Report, name: str, routine: Path, work: Path, args: ar
     floor = best_of(repeat, lambda: floor_encode(pcm, work / f"{name}-floor.mp3", rate))
     pcm.unlink()
     minutes = duration_ms / 60_000
-    report.facts[name] = {"minutes": round(minutes, 2), "samples": samples, "rate": rate, "phrases": len(phrases), "repeat": repeat}
+    report.facts[name] = {
+        "minutes": round(minutes, 2),
+        "samples": samples,
+        "rate": rate,
+        "phrases": len(phrases),
+        "repeat": repeat,
+    }
     tag = f"{name} ({minutes:.0f} min)"
     report.add(Row(f"{tag}: ffmpeg encode alone (floor)", floor, "s", 1.0))
     label = f"{engine} ({_engine_name(engine)})" if engine == "auto" else engine
     report.add(Row(f"{tag}: build, cold cache, {label}", cold.seconds, "s", cold.seconds / floor))
     report.add(Row(f"{tag}: build, warm cache, {label}", warm.seconds, "s", warm.seconds / floor))
-    report.check(f"{name} warm build ({engine}) <= {BUDGETS['warm_ratio']}x floor", warm.seconds / floor <= BUDGETS["warm_ratio"], f"{warm.seconds / floor:.2f}x")
-    report.check(f"{name} cold build ({engine}) <= {BUDGETS['cold_ratio']}x floor", cold.seconds / floor <= BUDGETS["cold_ratio"], f"{cold.seconds / floor:.2f}x")
-    for other in (args.compare if main else []):
+    report.check(
+        f"{name} warm build ({engine}) <= {BUDGETS['warm_ratio']}x floor",
+        warm.seconds / floor <= BUDGETS["warm_ratio"],
+        f"{warm.seconds / floor:.2f}x",
+    )
+    report.check(
+        f"{name} cold build ({engine}) <= {BUDGETS['cold_ratio']}x floor",
+        cold.seconds / floor <= BUDGETS["cold_ratio"],
+        f"{cold.seconds / floor:.2f}x",
+    )
+    for other in args.compare if main else []:
         if other != "auto" and other not in installed_engines():
             report.add(Row(f"{tag}: build, cold cache, {other}", None, "s", note="not installed"))
             continue
@@ -295,21 +325,53 @@ def bench_session(report: Report, name: str, routine: Path, work: Path, args: ar
     if main:
         print(f"[{name}] naive pydub (cap {args.naive_cap:.0f} s)", file=sys.stderr, flush=True)
         naive = run_measured(
-            [_python(), str(Path(__file__).resolve()), "--naive", str(routine), str(cache), str(work / f"{name}-naive.mp3"), engine],
+            [
+                _python(),
+                str(Path(__file__).resolve()),
+                "--naive",
+                str(routine),
+                str(cache),
+                str(work / f"{name}-naive.mp3"),
+                engine,
+            ],
             timeout=args.naive_cap,
         )
         if naive.returncode not in (0, None) and not naive.timed_out:
             report.add(Row(f"{tag}: naive pydub overlay per cue", None, "s", note="failed"))
         else:
-            report.add(Row(f"{tag}: naive pydub overlay per cue", naive.seconds, "s", naive.seconds / floor, over=naive.timed_out))
+            report.add(
+                Row(
+                    f"{tag}: naive pydub overlay per cue",
+                    naive.seconds,
+                    "s",
+                    naive.seconds / floor,
+                    over=naive.timed_out,
+                )
+            )
     music = work / "music.mp3"
     if not music.exists():
         subprocess.run(
-            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=d=90:c=pink:a=0.3", "-ar", "44100", "-ac", "2", str(music)],
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "anoisesrc=d=90:c=pink:a=0.3",
+                "-ar",
+                "44100",
+                "-ac",
+                "2",
+                str(music),
+            ],
             check=True,
         )
     print(f"[{name}] build with music, warm cache", file=sys.stderr, flush=True)
-    with_music = _checked(run_measured(_build_cmd(routine, out, engine, "--music", str(music)), env=env), "build with music")
+    with_music = _checked(
+        run_measured(_build_cmd(routine, out, engine, "--music", str(music)), env=env), "build with music"
+    )
     report.add(Row(f"{tag}: build with music, warm cache", with_music.seconds, "s", with_music.seconds / floor))
     if main:
         for e in installed_engines():
@@ -324,9 +386,17 @@ def bench_session(report: Report, name: str, routine: Path, work: Path, args: ar
     report.add(Row(f"{tag}: peak memory, process tree", peak_mb, "MB"))
     music_mb = with_music.peak_bytes / MB
     report.add(Row(f"{tag}: peak memory with music", music_mb, "MB"))
-    report.facts[name].update({"peak_mb_cold": cold.peak_bytes / MB, "peak_mb_warm": warm.peak_bytes / MB, "peak_mb_music": music_mb})
-    report.check(f"{name} peak memory <= {BUDGETS['peak_mb']:.0f} MB", peak_mb <= BUDGETS["peak_mb"], f"{peak_mb:.0f} MB")
-    report.check(f"{name} peak memory with music <= {BUDGETS['peak_mb']:.0f} MB", music_mb <= BUDGETS["peak_mb"], f"{music_mb:.0f} MB")
+    report.facts[name].update(
+        {"peak_mb_cold": cold.peak_bytes / MB, "peak_mb_warm": warm.peak_bytes / MB, "peak_mb_music": music_mb}
+    )
+    report.check(
+        f"{name} peak memory <= {BUDGETS['peak_mb']:.0f} MB", peak_mb <= BUDGETS["peak_mb"], f"{peak_mb:.0f} MB"
+    )
+    report.check(
+        f"{name} peak memory with music <= {BUDGETS['peak_mb']:.0f} MB",
+        music_mb <= BUDGETS["peak_mb"],
+        f"{music_mb:.0f} MB",
+    )
     for f in (out, work / f"{name}-floor.mp3", work / f"{name}-naive.mp3"):
         f.unlink(missing_ok=True)
 
@@ -365,9 +435,20 @@ def bench_batch(report: Report, program: Path, work: Path, floor_s_per_min: floa
     rebuild = time.perf_counter() - start
     report.add(Row("batch, no-change rebuild", rebuild, "s", rebuild / floor if floor else None))
     speedup = times[1] / times[2]
-    report.facts["batch"] = {"sessions": len(plans), "audio_minutes": round(audio_min, 1), "speedup": round(speedup, 2), "cpus": os.cpu_count()}
-    report.check(f"batch --jobs 2 >= {BUDGETS['batch_speedup']}x faster than --jobs 1", speedup >= BUDGETS["batch_speedup"], f"{speedup:.2f}x")
-    report.check(f"no-change rebuild < {BUDGETS['rebuild_s']:.0f} s", rebuild < BUDGETS["rebuild_s"], f"{rebuild:.2f} s")
+    report.facts["batch"] = {
+        "sessions": len(plans),
+        "audio_minutes": round(audio_min, 1),
+        "speedup": round(speedup, 2),
+        "cpus": os.cpu_count(),
+    }
+    report.check(
+        f"batch --jobs 2 >= {BUDGETS['batch_speedup']}x faster than --jobs 1",
+        speedup >= BUDGETS["batch_speedup"],
+        f"{speedup:.2f}x",
+    )
+    report.check(
+        f"no-change rebuild < {BUDGETS['rebuild_s']:.0f} s", rebuild < BUDGETS["rebuild_s"], f"{rebuild:.2f} s"
+    )
     for jobs in (1, 2):
         shutil.rmtree(work / f"batch-jobs{jobs}", ignore_errors=True)
 
@@ -378,11 +459,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--naive-cap", type=float, default=60.0, help="seconds before the naive pydub run is stopped")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
-    parser.add_argument("--engine", default="auto", help="the engine under test, held to the budgets (default: auto, what a user gets)")
-    parser.add_argument("--compare", nargs="*", default=["pyttsx3"], metavar="ENGINE", help="engines also built cold and warm (default: pyttsx3)")
-    parser.add_argument("--repeat", type=int, help="runs per timing of the main session, best kept (default 3; 1 with --quick)")
+    parser.add_argument(
+        "--engine", default="auto", help="the engine under test, held to the budgets (default: auto, what a user gets)"
+    )
+    parser.add_argument(
+        "--compare",
+        nargs="*",
+        default=["pyttsx3"],
+        metavar="ENGINE",
+        help="engines also built cold and warm (default: pyttsx3)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, help="runs per timing of the main session, best kept (default 3; 1 with --quick)"
+    )
     parser.add_argument("--naive", nargs=4, help=argparse.SUPPRESS)
-    parser.add_argument("--roster", action="store_true", help="only the roster bench: 24 sessions, --jobs 1/2 and a 2-worker Dask LocalCluster")
+    parser.add_argument(
+        "--roster",
+        action="store_true",
+        help="only the roster bench: 24 sessions, --jobs 1/2 and a 2-worker Dask LocalCluster",
+    )
     args = parser.parse_args(argv)
     if args.naive:
         naive_main(*args.naive)
@@ -407,7 +502,10 @@ def main(argv: list[str] | None = None) -> int:
             from audiocoach.speech import Synthesizer
 
             with Synthesizer(engine=args.engine, cache_dir=work / "cache-sizing") as synth:
-                sessions = [("45min", make_session(45, work, "45min", synth.measure)), ("3h", make_session(180, work, "3h", synth.measure))]
+                sessions = [
+                    ("45min", make_session(45, work, "45min", synth.measure)),
+                    ("3h", make_session(180, work, "3h", synth.measure)),
+                ]
             shutil.rmtree(work / "cache-sizing", ignore_errors=True)
             program = PROGRAM
         report.facts["engine"] = _engine_name(args.engine)
@@ -420,7 +518,9 @@ def main(argv: list[str] | None = None) -> int:
             peak_45 = report.facts["45min"]["peak_mb_warm"]
             peak_3h = report.facts["3h"]["peak_mb_warm"]
             # "No more than that for 3 hours": a few MB of allowance for noise in RSS.
-            report.check("3h peak memory no more than 45min's", peak_3h <= peak_45 + 5, f"{peak_3h:.0f} MB vs {peak_45:.0f} MB")
+            report.check(
+                "3h peak memory no more than 45min's", peak_3h <= peak_45 + 5, f"{peak_3h:.0f} MB vs {peak_45:.0f} MB"
+            )
         bench_batch(report, program, work, per_min, args.engine)
     finally:
         if not args.keep:

@@ -153,7 +153,10 @@ class Report:
 
     def table(self) -> str:
         width = max(len(r.label) for r in self.rows)
-        lines = [f"| {'measure':<{width}} | {'figure':>16} | {'x floor':>8} |", f"|{'-' * (width + 2)}|{'-' * 18}:|{'-' * 9}:|"]
+        lines = [
+            f"| {'measure':<{width}} | {'figure':>16} | {'x floor':>8} |",
+            f"|{'-' * (width + 2)}|{'-' * 18}:|{'-' * 9}:|",
+        ]
         for r in self.rows:
             ratio = "" if r.ratio is None else (">" if r.over else "") + f"{r.ratio:.2f}x"
             lines.append(f"| {r.label:<{width}} | {r.figure():>16} | {ratio:>8} |")
@@ -178,10 +181,15 @@ class Report:
         return {
             "facts": self.facts,
             "rows": [
-                {"label": r.label, "value": r.value, "unit": r.unit, "ratio_to_floor": r.ratio, "note": r.note, "lower_bound": r.over}
+                {
+                    "label": r.label,
+                    "value": r.value,
+                    "unit": r.unit,
+                    "ratio_to_floor": r.ratio,
+                    "note": r.note,
+                    "lower_bound": r.over,
+                }
                 for r in self.rows
             ],
             "budgets": [{"name": n, "pass": ok, "detail": d} for n, ok, d in self.checks],
         }
-
-

@@ -67,7 +67,11 @@ def bench_roster(report: Report, work: Path) -> None:
         report.add(Row(f"roster of 24 sessions, {label}", times[label], "s"))
     first = outputs["--jobs 1"]
     same = all(o == first for o in outputs.values())
-    report.facts["roster"] = {"sessions": 24, "athletes": len(ROSTER_ATHLETES), "seconds": {k: round(v, 2) for k, v in times.items()}}
+    report.facts["roster"] = {
+        "sessions": 24,
+        "athletes": len(ROSTER_ATHLETES),
+        "seconds": {k: round(v, 2) for k, v in times.items()},
+    }
     report.check("roster: --jobs 1, --jobs 2 and LocalCluster write identical bytes", same, f"{len(first)} files each")
     for i in range(len(runs)):
         shutil.rmtree(work / f"roster-{i}", ignore_errors=True)

@@ -69,7 +69,9 @@ def score(reference: str, heard: str) -> int:
     return sum(b.size for b in difflib.SequenceMatcher(a=ref, b=got, autojunk=False).get_matching_blocks())
 
 
-def measure(engine: str, voice: str | None, phrases: list[str], decoder, lexicon: bool, show: bool) -> dict[str, object]:
+def measure(
+    engine: str, voice: str | None, phrases: list[str], decoder, lexicon: bool, show: bool
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as cache, Synthesizer(engine=engine, voice=voice, cache_dir=cache) as synth:
         if not lexicon:
             synth.lexicon = type(synth.lexicon)({})
@@ -89,16 +91,25 @@ def measure(engine: str, voice: str | None, phrases: list[str], decoder, lexicon
         if show and ok < n:
             print(f"    {p!r} -> {heard!r}")
     return {
-        "engine": engine, "voice": described["voice"], "words": right_words, "total_words": total_words,
-        "phrases": right_phrases, "total_phrases": len(phrases), "phrases_per_s": len(phrases) / seconds,
+        "engine": engine,
+        "voice": described["voice"],
+        "words": right_words,
+        "total_words": total_words,
+        "phrases": right_phrases,
+        "total_phrases": len(phrases),
+        "phrases_per_s": len(phrases) / seconds,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("routine", nargs="?", default=str(ROOT / "routines" / "posterior-chain.yaml"))
-    parser.add_argument("--engine", action="append", help="engine[:voice] to measure (repeatable; default: every installed engine)")
-    parser.add_argument("--no-lexicon", action="store_true", help="send the written text, without the pronunciation lexicon")
+    parser.add_argument(
+        "--engine", action="append", help="engine[:voice] to measure (repeatable; default: every installed engine)"
+    )
+    parser.add_argument(
+        "--no-lexicon", action="store_true", help="send the written text, without the pronunciation lexicon"
+    )
     parser.add_argument("--show-misses", action="store_true", help="print each phrase not fully understood")
     args = parser.parse_args(argv)
     try:
@@ -109,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     decoder = Decoder(samprate=RECOGNISER_RATE, logfn="/dev/null")
     phrases = phrases_of(Path(args.routine))
     wanted = args.engine or [name for name, b in BACKENDS.items() if b.missing() is None]
-    print(f"{len(phrases)} distinct phrases, {sum(len(words(p)) for p in phrases)} words; lexicon {'off' if args.no_lexicon else 'on'}")
+    print(
+        f"{len(phrases)} distinct phrases, {sum(len(words(p)) for p in phrases)} words; lexicon {'off' if args.no_lexicon else 'on'}"
+    )
     print(f"{'engine':<10} {'voice':<24} {'words right':>15} {'phrases right':>14} {'phrases/s':>10}")
     for spec in wanted:
         engine, _, voice = spec.partition(":")
@@ -118,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         r = measure(engine, voice or None, phrases, decoder, not args.no_lexicon, args.show_misses)
         pct = 100 * r["words"] / r["total_words"]
-        print(f"{r['engine']:<10} {r['voice']:<24} {r['words']:>4}/{r['total_words']} {pct:4.1f}% {r['phrases']:>7}/{r['total_phrases']} {r['phrases_per_s']:>10.1f}", flush=True)
+        print(
+            f"{r['engine']:<10} {r['voice']:<24} {r['words']:>4}/{r['total_words']} {pct:4.1f}% {r['phrases']:>7}/{r['total_phrases']} {r['phrases_per_s']:>10.1f}",
+            flush=True,
+        )
     return 0
 
 

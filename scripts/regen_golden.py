@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from audiocoach.compile.compiler import compile_routine, estimate_ms  # noqa: E402
-from audiocoach.load.routine import load_routine  # noqa: E402
 from audiocoach.export.script import script  # noqa: E402
+from audiocoach.load.routine import load_routine  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 STRUCTURES = GOLDEN / "structures"

@@ -60,7 +60,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     # optional_engine: an engine the README does not install (voices from contrib/non-free).
-    if report.skipped and _in_ci() and item.get_closest_marker("engine") and not item.get_closest_marker("optional_engine"):
+    if (
+        report.skipped
+        and _in_ci()
+        and item.get_closest_marker("engine")
+        and not item.get_closest_marker("optional_engine")
+    ):
         report.outcome = "failed"
         report.longrepr = f"engine test skipped under CI=true: {report.longrepr}"
 

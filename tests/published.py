@@ -56,7 +56,7 @@ progression:
 """
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tiny_program(cache_dir: str) -> Path:
     """The rendered program's folder (OUT/tiny, with week-01/ and week-02/), split into sets too."""
     folder = Path(tempfile.mkdtemp(prefix="audiocoach-published-"))
@@ -64,6 +64,8 @@ def tiny_program(cache_dir: str) -> Path:
     (folder / "hinge.yaml").write_text(DAY_A, encoding="utf-8")
     (folder / "thrust.yaml").write_text(DAY_B, encoding="utf-8")
     (folder / "tiny.yaml").write_text(PROGRAM, encoding="utf-8")
-    result = build_program(folder / "tiny.yaml", folder / "out", jobs=2, options=RenderOptions(cache_dir=cache_dir, split="sets"))
+    result = build_program(
+        folder / "tiny.yaml", folder / "out", jobs=2, options=RenderOptions(cache_dir=cache_dir, split="sets")
+    )
     assert not result.failed, [r.error for r in result.failed]
     return result.folder

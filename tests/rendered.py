@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTERIOR_CHAIN = ROOT / "routines" / "posterior-chain.yaml"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def posterior_chain(cache_dir: str) -> BuildResult:
     folder = Path(tempfile.mkdtemp(prefix="audiocoach-render-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)

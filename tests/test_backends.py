@@ -97,7 +97,9 @@ def test_voices_are_listed_and_the_default_resolves(name, synth_for):
 @pytest.mark.parametrize("name", engine_params())
 def test_unknown_voice_names_the_engine(name, synth_for):
     synth = synth_for(name, voice="klingon-xx")
-    with pytest.raises(AudiocoachError, match=f"unknown voice 'klingon-xx' for the {name} engine.*audiocoach voices --engine {name}"):
+    with pytest.raises(
+        AudiocoachError, match=f"unknown voice 'klingon-xx' for the {name} engine.*audiocoach voices --engine {name}"
+    ):
         synth.clip("hello")
 
 
@@ -150,7 +152,8 @@ def test_espeak_voice_listing_is_parsed():
     )
     voices = parse_voices(listing)
     assert [(v.id, v.languages, v.gender) for v in voices] == [
-        ("gmw/en-US", ("en-us",), "male"), ("mb/mb-us1", ("en-us",), "female"),
+        ("gmw/en-US", ("en-us",), "male"),
+        ("mb/mb-us1", ("en-us",), "female"),
     ]
 
 
@@ -174,7 +177,10 @@ def test_plan_header_and_mp3_tags_name_engine_and_voice(tmp_path, phrase_cache):
     runner = CliRunner()
     planned = runner.invoke(cli, ["plan", str(src), "--cache-dir", str(phrase_cache)])
     assert planned.exit_code == 0, planned.output
-    assert planned.output.splitlines()[0] == f"Short test: voice {voice} ({engine} {version}), 170 words/min, {SESSION_RATE} Hz"
+    assert (
+        planned.output.splitlines()[0]
+        == f"Short test: voice {voice} ({engine} {version}), 170 words/min, {SESSION_RATE} Hz"
+    )
     out = tmp_path / "short.mp3"
     built = runner.invoke(cli, ["build", str(src), "-o", str(out), "--cache-dir", str(phrase_cache), "--no-sidecars"])
     assert built.exit_code == 0, built.output

@@ -27,7 +27,7 @@ CASES = sorted(p for p in BAD.glob("*.yaml") if p.name != "ok-routine.yaml")
 def _expected(path: Path) -> str:
     first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
     assert first.startswith("# expect: "), f"{path.name} does not say what to expect"
-    return f"{path.name}:" + first[len("# expect: "):].replace("{dir}", str(BAD))
+    return f"{path.name}:" + first[len("# expect: ") :].replace("{dir}", str(BAD))
 
 
 def test_the_corpus_is_large_enough():
@@ -50,7 +50,9 @@ def test_bad_input_is_refused_with_its_message_and_location(path):
     assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize("name", ["nul-character", "huge-integer", "alias-bomb", "program-day-is-etc-passwd", "title-too-long"])
+@pytest.mark.parametrize(
+    "name", ["nul-character", "huge-integer", "alias-bomb", "program-day-is-etc-passwd", "title-too-long"]
+)
 def test_validate_reports_it_with_exit_1_and_no_traceback(name, monkeypatch):
     monkeypatch.chdir(BAD)
     result = CliRunner().invoke(cli, ["validate", f"{name}.yaml"])

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import decode
 
 import audiocoach.batch.jobs as batch
 from audiocoach import RenderOptions, build_program
 from audiocoach.batch.jobs import input_hash, read_manifest, write_manifest, write_playlist
 from audiocoach.cli import cli
 from audiocoach.program.programs import load_program, sessions
+from helpers import decode
 
 ROUTINE_A = """\
 title: Tiny A
@@ -113,8 +113,15 @@ def test_playlist_lists_ready_sessions_with_lengths(tmp_path):
     mp3 = tmp_path / "week-01" / "1-monday-a.mp3"
     mp3.write_bytes(b"x")
     done = batch.SessionResult("week-01/1-monday-a", 1, "Monday", "Week 1, Monday: Tiny A", mp3, "built", 61_499)
-    failed = batch.SessionResult("week-01/2-friday-b", 1, "Friday", "Week 1, Friday: Tiny B",
-                                 tmp_path / "week-01" / "2-friday-b.mp3", "failed", error="boom")
+    failed = batch.SessionResult(
+        "week-01/2-friday-b",
+        1,
+        "Friday",
+        "Week 1, Friday: Tiny B",
+        tmp_path / "week-01" / "2-friday-b.mp3",
+        "failed",
+        error="boom",
+    )
     path = write_playlist(tmp_path, program, 1, [done, failed])
     assert path.read_text() == (
         "#EXTM3U\n#PLAYLIST:Tiny program: week 1\n#EXTINF:61,Week 1, Monday: Tiny A\nweek-01/1-monday-a.mp3\n"
@@ -142,7 +149,7 @@ def test_weeks_option_outside_the_program(tmp_path):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, phrase_cache):
     """The tiny program rendered once; tests copy it before changing anything."""
-    if (problem := __import__("conftest").engines_missing()):
+    if problem := __import__("conftest").engines_missing():
         pytest.skip(problem)
     root = tmp_path_factory.mktemp("batch")
     program = make_program(root / "src")
@@ -209,7 +216,9 @@ def test_changing_one_rule_rebuilds_only_what_it_changes(built, tmp_path, phrase
 @pytest.mark.engine
 def test_weeks_selection(tmp_path, phrase_cache):
     program = make_program(tmp_path / "src")
-    result = build_program(program, tmp_path / "out", weeks=[2], jobs=1, options=RenderOptions(cache_dir=str(phrase_cache), sidecars=False))
+    result = build_program(
+        program, tmp_path / "out", weeks=[2], jobs=1, options=RenderOptions(cache_dir=str(phrase_cache), sidecars=False)
+    )
     assert [s.key for s in result.sessions] == KEYS[2:]
     folder = tmp_path / "out" / "p"
     assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "program.txt", "week-02", "week-02.m3u"]
@@ -218,14 +227,21 @@ def test_weeks_selection(tmp_path, phrase_cache):
 
 @pytest.mark.engine
 def test_a_broken_routine_fails_alone(tmp_path, phrase_cache):
-    program = make_program(tmp_path / "src", b="title: Broken\nblocks:\n  - name: M\n    exercises:\n      - exercise: hip-thurst\n        reps: 2\n")
+    program = make_program(
+        tmp_path / "src",
+        b="title: Broken\nblocks:\n  - name: M\n    exercises:\n      - exercise: hip-thurst\n        reps: 2\n",
+    )
     runner = CliRunner()
-    result = runner.invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--jobs", "2", "--no-sidecars"],
-                           env={"AUDIOCOACH_CACHE": str(phrase_cache)})
+    result = runner.invoke(
+        cli,
+        ["batch", str(program), "-o", str(tmp_path / "out"), "--jobs", "2", "--no-sidecars"],
+        env={"AUDIOCOACH_CACHE": str(phrase_cache)},
+    )
     assert result.exit_code == 1
     folder = tmp_path / "out" / "p"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.mp3")) == [
-        "week-01/1-monday-a.mp3", "week-02/1-monday-a.mp3"
+        "week-01/1-monday-a.mp3",
+        "week-02/1-monday-a.mp3",
     ]
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Session", "Length", "Status", "File"]
@@ -243,7 +259,9 @@ def test_a_session_failing_while_rendering_fails_alone(tmp_path, phrase_cache):
     # A folder where one session's MP3 must go: that render fails at the very end, for real.
     blocker = tmp_path / "out" / "p" / "week-01" / "1-monday-a.mp3"
     blocker.mkdir(parents=True)
-    result = build_program(program, tmp_path / "out", weeks=[1], jobs=2, options=RenderOptions(cache_dir=str(phrase_cache)))
+    result = build_program(
+        program, tmp_path / "out", weeks=[1], jobs=2, options=RenderOptions(cache_dir=str(phrase_cache))
+    )
     assert statuses(result) == {"week-01/1-monday-a": "failed", "week-01/2-friday-b": "built"}
     failed = result.failed[0]
     assert failed.key == "week-01/1-monday-a" and "1-monday-a.mp3" in failed.error
@@ -255,11 +273,19 @@ def test_a_session_failing_while_rendering_fails_alone(tmp_path, phrase_cache):
 def test_a_bad_voice_stops_before_the_first_session(tmp_path, phrase_cache):
     program = make_program(tmp_path / "src")
     with pytest.raises(batch.AudiocoachError) as info:
-        build_program(program, tmp_path / "out", weeks=[1], jobs=2,
-                      options=RenderOptions(engine="pyttsx3", cache_dir=str(phrase_cache), voice="no-such-voice-xyz"))
+        build_program(
+            program,
+            tmp_path / "out",
+            weeks=[1],
+            jobs=2,
+            options=RenderOptions(engine="pyttsx3", cache_dir=str(phrase_cache), voice="no-such-voice-xyz"),
+        )
     # The examples are the engine's English voices (which ones depends on the espeak-ng installed).
-    assert re.fullmatch(r"--voice no-such-voice-xyz: unknown voice 'no-such-voice-xyz' for the pyttsx3 engine "
-                        r"\(run 'audiocoach voices --engine pyttsx3' to list them, e\.g\. [^()]*\ben\b[^()]*\)", str(info.value)), str(info.value)
+    assert re.fullmatch(
+        r"--voice no-such-voice-xyz: unknown voice 'no-such-voice-xyz' for the pyttsx3 engine "
+        r"\(run 'audiocoach voices --engine pyttsx3' to list them, e\.g\. [^()]*\ben\b[^()]*\)",
+        str(info.value),
+    ), str(info.value)
     assert list((tmp_path / "out").rglob("*.mp3")) == []
 
 
@@ -288,9 +314,18 @@ def test_a_loader_crash_in_a_batch_is_named_and_the_rest_render(tmp_path, phrase
     import audiocoach.program.programs as program_module
 
     real = program_module.load_day
-    monkeypatch.setattr(program_module, "load_day", lambda day: (_ for _ in ()).throw(KeyError("boom")) if day.name == "Friday" else real(day))
-    result = build_program(make_program(tmp_path / "src"), tmp_path / "out", weeks=[1], jobs=2,
-                           options=RenderOptions(cache_dir=str(phrase_cache)))
+    monkeypatch.setattr(
+        program_module,
+        "load_day",
+        lambda day: (_ for _ in ()).throw(KeyError("boom")) if day.name == "Friday" else real(day),
+    )
+    result = build_program(
+        make_program(tmp_path / "src"),
+        tmp_path / "out",
+        weeks=[1],
+        jobs=2,
+        options=RenderOptions(cache_dir=str(phrase_cache)),
+    )
     assert statuses(result) == {"week-01/1-monday-a": "built", "week-01/2-friday-b": "failed"}
     assert "KeyError: 'boom'" in result.failed[0].error
     assert (tmp_path / "out" / "p" / "week-01" / "1-monday-a.mp3").is_file()
@@ -305,7 +340,12 @@ def test_stale_sessions_reported_then_pruned(built, tmp_path, phrase_cache):
     folder = out / "p"
     stale = sorted(p.relative_to(folder).as_posix() for p in result.stale)
     # Two sessions x (.mp3, .json, .vtt, .plan.json), and the week's playlist.
-    assert "week-02/1-monday-a.mp3" in stale and "week-02/1-monday-a.plan.json" in stale and "week-02.m3u" in stale and len(stale) == 9
+    assert (
+        "week-02/1-monday-a.mp3" in stale
+        and "week-02/1-monday-a.plan.json" in stale
+        and "week-02.m3u" in stale
+        and len(stale) == 9
+    )
     assert (folder / "week-02" / "1-monday-a.mp3").exists()
     pruned = build_program(program, out, options=opts, prune=True)
     assert pruned.pruned and len(pruned.stale) == 9
@@ -326,7 +366,10 @@ def test_interrupted_batch_leaves_no_partial_file(tmp_path, phrase_cache):
     env = {**os.environ, "AUDIOCOACH_CACHE": str(phrase_cache)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "audiocoach", "batch", str(program), "-o", str(out), "--jobs", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         # Wait until a worker is writing an MP3, then press Ctrl-C (the whole process group).
@@ -378,7 +421,10 @@ def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
     assert batch.program_folder(out, first) == out / "p"
     shutil.copytree(tmp_path / "one", tmp_path / "moved" / "one")
     shutil.copytree(out, tmp_path / "moved" / "out")
-    assert batch.program_folder(tmp_path / "moved" / "out", load_program(tmp_path / "moved" / "one" / "p.yaml")) == tmp_path / "moved" / "out" / "p"
+    assert (
+        batch.program_folder(tmp_path / "moved" / "out", load_program(tmp_path / "moved" / "one" / "p.yaml"))
+        == tmp_path / "moved" / "out" / "p"
+    )
 
 
 @pytest.mark.engine
@@ -388,12 +434,15 @@ def test_batch_reports_each_sessions_fit_warnings_in_a_lifters_words(tmp_path, p
     )
     program = make_program(tmp_path / "src", PROGRAM.replace("weeks: 2", "weeks: 1"))
     (tmp_path / "src" / "a.yaml").write_text(tight)
-    result = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out")],
-                                env={"AUDIOCOACH_CACHE": str(phrase_cache)})
+    result = CliRunner().invoke(
+        cli, ["batch", str(program), "-o", str(tmp_path / "out")], env={"AUDIOCOACH_CACHE": str(phrase_cache)}
+    )
     assert result.exit_code == 0, result.output
     warned = [line for line in result.stderr.splitlines() if ": warning: " in line]
     assert len(warned) == 1, result.stderr
     assert warned[0].startswith("week-01/1-monday-a: ")
     assert "The rest before Hip thrust is 3 s, too short to announce it" in warned[0]
     # How long the fix must be depends on the voice's real clip lengths.
-    assert re.search(r"\. Make rest_after on Romanian deadlift at least \d+ s, or use verbosity minimal$", warned[0]), warned[0]
+    assert re.search(r"\. Make rest_after on Romanian deadlift at least \d+ s, or use verbosity minimal$", warned[0]), (
+        warned[0]
+    )

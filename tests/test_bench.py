@@ -36,7 +36,11 @@ def test_quick_bench_prints_the_whole_table(tmp_path):
     env = dict(os.environ, AUDIOCOACH_CACHE=str(tmp_path / "unused-cache"))
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--json", str(out)],
-        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     table = [line for line in proc.stdout.splitlines() if line.startswith("|")]
@@ -44,7 +48,9 @@ def test_quick_bench_prints_the_whole_table(tmp_path):
         assert any(row in line for line in table), f"row {row!r} missing:\n{proc.stdout}"
     verdicts = [line for line in proc.stdout.splitlines() if line[:5] in ("PASS ", "FAIL ", "n/a  ")]
     assert len(verdicts) >= 5
-    assert any(v.startswith(("PASS tiny warm build (auto) <= 1.15x", "FAIL tiny warm build (auto) <= 1.15x")) for v in verdicts)
+    assert any(
+        v.startswith(("PASS tiny warm build (auto) <= 1.15x", "FAIL tiny warm build (auto) <= 1.15x")) for v in verdicts
+    )
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["rows"]) == len(table) - 2
     assert {b["name"] for b in data["budgets"]} == {v.split(":")[0][5:] for v in verdicts}

@@ -12,7 +12,6 @@ from audiocoach.compile.bounds import session_size
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.defaults import MAX_SESSION_MS
 from audiocoach.load.routine import load_routine
-
 from conftest import SHIPPED_ROUTINES
 
 ROUTINES = [p for p in SHIPPED_ROUTINES if "weeks" not in p.name]  # programs are checked week by week

@@ -15,7 +15,6 @@ import pytest
 
 from audiocoach.speech import cache as cache_mod
 from audiocoach.speech.cache import HEADER_SIZE, MAGIC, PhraseCache, pack_entry
-
 from helpers import SHORT_ROUTINE
 
 SAMPLES = (np.sin(np.arange(4000) / 7) * 12000).astype(np.int16)

@@ -12,13 +12,16 @@ from audiocoach.speech import Synthesizer
 from audiocoach.speech.cache import HEADER_SIZE, PhraseCache
 
 PHRASES = [f"Set {n} of twelve. Keep your back flat and drive through the heels." for n in range(1, 9)] + [
-    "Rest, sixteen seconds.", "Last set.", "Switch sides.", "Great work today."
+    "Rest, sixteen seconds.",
+    "Last set.",
+    "Switch sides.",
+    "Great work today.",
 ]
 
 
 def _synthesize(cache_dir: str, barrier) -> dict[str, int]:
     with Synthesizer(cache_dir=cache_dir) as synth:
-        synth.voice  # start the engine before the race starts
+        _ = synth.voice  # start the engine before the race starts
         barrier.wait(timeout=60)
         return {text: int(synth.clip(text).size) for text in PHRASES}
 
@@ -34,9 +37,11 @@ def _race(tmp_path: Path) -> tuple[Path, dict[str, int], dict[str, int]]:
 
 
 def _keys(synth: Synthesizer) -> dict[str, str]:
-    synth.voice  # starts the engine, which tells its version
-    return {text: PhraseCache.key(synth.engine_name, synth._version or "", synth.voice, synth.rate, synth.sample_rate, text)
-            for text in PHRASES}
+    _ = synth.voice  # starts the engine, which tells its version
+    return {
+        text: PhraseCache.key(synth.engine_name, synth._version or "", synth.voice, synth.rate, synth.sample_rate, text)
+        for text in PHRASES
+    }
 
 
 @pytest.mark.engine

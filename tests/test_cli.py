@@ -47,7 +47,7 @@ def test_validate_ok_and_bad(runner, in_tmp):
         "'Next up: Glute bridge hold.')). Make rest_after on Romanian deadlift at least 21 s, or use verbosity minimal\n"
     )
     assert ok.stderr == fit
-    assert bad.stderr == fit + BAD_MESSAGE[len("Error: "):] + "Error: 1 of 2 files have problems: bad.yaml\n"
+    assert bad.stderr == fit + BAD_MESSAGE[len("Error: ") :] + "Error: 1 of 2 files have problems: bad.yaml\n"
 
 
 def test_validate_shipped_routines(runner):
@@ -103,7 +103,10 @@ def test_plan_text_and_json(runner, in_tmp, cli_env):
     for e in data["events"]:
         assert {"start_ms", "end_ms", "kind", "text"} <= set(e)
     assert any(e["kind"] == "speech" for e in data["events"])
-    assert lines[-1] == f"Total: {data['duration_ms'] // 60000:02d}:{data['duration_ms'] % 60000 / 1000:06.3f} ({data['duration_ms']} ms)"
+    assert (
+        lines[-1]
+        == f"Total: {data['duration_ms'] // 60000:02d}:{data['duration_ms'] % 60000 / 1000:06.3f} ({data['duration_ms']} ms)"
+    )
 
 
 @pytest.mark.engine
@@ -113,7 +116,12 @@ def test_build_writes_mp3_and_reports(runner, in_tmp, cli_env):
     out = in_tmp / "output" / "short.mp3"
     assert out.exists() and out.stat().st_size > 10_000
     assert result.stdout.startswith("Wrote output/short.mp3 (")
-    assert sorted(p.name for p in (in_tmp / "output").iterdir()) == ["short.json", "short.mp3", "short.plan.json", "short.vtt"]
+    assert sorted(p.name for p in (in_tmp / "output").iterdir()) == [
+        "short.json",
+        "short.mp3",
+        "short.plan.json",
+        "short.vtt",
+    ]
     custom = runner.invoke(cli, ["build", "short.yaml", "-o", "x/y.mp3", "--no-sidecars"], env=cli_env)
     assert custom.exit_code == 0
     assert sorted(p.name for p in (in_tmp / "x").iterdir()) == ["y.mp3"]

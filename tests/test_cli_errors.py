@@ -98,8 +98,7 @@ def test_validate_accepts_the_shipped_program():
     result = CliRunner().invoke(cli, ["validate", PROGRAM, ROUTINE])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"{PROGRAM}: ok (program, 6 weeks x 2 sessions, 12 in all)\n"
-        f"{ROUTINE}: ok (2 exercises in 2 blocks)\n"
+        f"{PROGRAM}: ok (program, 6 weeks x 2 sessions, 12 in all)\n{ROUTINE}: ok (2 exercises in 2 blocks)\n"
     )
 
 
@@ -116,7 +115,10 @@ def test_a_missing_libespeak_ng_is_a_clean_error(monkeypatch, tmp_path):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.delattr(pyttsx3.drivers, "_espeak", raising=False)  # so the import runs again
     monkeypatch.setattr(ctypes.cdll, "LoadLibrary", no_library)
-    result = CliRunner().invoke(cli, ["build", ROUTINE, "-o", str(tmp_path / "x.mp3"), "--engine", "pyttsx3", "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        cli,
+        ["build", ROUTINE, "-o", str(tmp_path / "x.mp3"), "--engine", "pyttsx3", "--cache-dir", str(tmp_path / "c")],
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: the espeak-ng library is missing: ")
     assert list(tmp_path.glob("*.mp3")) == []

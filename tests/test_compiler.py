@@ -35,8 +35,12 @@ def one_exercise(entry: str, defaults: str = "") -> str:
 def beats_of_rep(tl: Timeline, rep: int, set_no: int = 1, exercise: int = 0) -> list[tuple[int, str]]:
     """(offset from the rep's start, role) of the beat cues of one rep."""
     evs = [
-        e for e in tl.sounds
-        if e.rep == rep and e.set == set_no and e.exercise == exercise and e.side in (None, 1)
+        e
+        for e in tl.sounds
+        if e.rep == rep
+        and e.set == set_no
+        and e.exercise == exercise
+        and e.side in (None, 1)
         and e.role not in ("two_more", "last_rep", "more_reps")  # these flow between the beats
     ]
     t0 = min(e.start_ms for e in evs)
@@ -89,10 +93,19 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
     ids = [e.exercise.id for e in routine.entries]
     assert routine.items[0].kind == "circuit" and routine.items[0].rounds == 2
     assert ids == [
-        "banded-glute-bridge", "bird-dog", "banded-lateral-walk", "bodyweight-hip-hinge",
-        "romanian-deadlift", "hip-thrust", "walking-lunge", "hamstring-curl-machine",
-        "banded-glute-kickback", "glute-bridge-hold",
-        "hamstring-stretch", "pigeon-pose", "figure-four-stretch",
+        "banded-glute-bridge",
+        "bird-dog",
+        "banded-lateral-walk",
+        "bodyweight-hip-hinge",
+        "romanian-deadlift",
+        "hip-thrust",
+        "walking-lunge",
+        "hamstring-curl-machine",
+        "banded-glute-kickback",
+        "glute-bridge-hold",
+        "hamstring-stretch",
+        "pigeon-pose",
+        "figure-four-stretch",
     ]
     doses = [e.dose for e in routine.entries]
     assert doses[:4] == ["1 x 15", "1 x 10 per side", "1 x 15 per side", "1 x 10"]  # x 2 rounds
@@ -109,7 +122,11 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
     [
         # A hinge lowers and drives; the seconds inside a phase are ticks, never numbers.
         ("3-1-1-0", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3000, "hold"), (4000, "drive")]),
-        ("2-0-1-2", "concentric", [(0, "two, drive"), (1000, "stand tall"), (2000, "tick"), (3000, "lower"), (4000, "tick")]),
+        (
+            "2-0-1-2",
+            "concentric",
+            [(0, "two, drive"), (1000, "stand tall"), (2000, "tick"), (3000, "lower"), (4000, "tick")],
+        ),
         ("4-0-1-0", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3000, "tick"), (4000, "drive")]),
         # Too quick for a word per phase: the rep number alone.
         ("X-0-X-0", "eccentric", [(0, "two")]),
@@ -118,9 +135,21 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
     ],
 )
 def test_beat_grid(tempo: str, start: str, expected):
-    tl = compile_text(one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 6\n  tempo: {tempo}"))
+    tl = compile_text(
+        one_exercise(f"- exercise: romanian-deadlift\n  start: {start}\n  sets: 1\n  reps: 6\n  tempo: {tempo}")
+    )
     rep_ms = {"3-1-1-0": 5000, "2-0-1-2": 5000, "4-0-1-0": 5000, "X-0-X-0": 1000, "3-0-X-1": 4500}[tempo]
-    assert [(t, next(e.text for e in tl.sounds if e.rep == 2 and e.role == r and e.start_ms - min(x.start_ms for x in tl.sounds if x.rep == 2) == t)) for t, r in beats_of_rep(tl, 2)] == expected
+    assert [
+        (
+            t,
+            next(
+                e.text
+                for e in tl.sounds
+                if e.rep == 2 and e.role == r and e.start_ms - min(x.start_ms for x in tl.sounds if x.rep == 2) == t
+            ),
+        )
+        for t, r in beats_of_rep(tl, 2)
+    ] == expected
     starts = [min(e.start_ms for e in tl.sounds if e.rep == rep) for rep in (1, 2, 3, 4)]
     assert {b - a for a, b in zip(starts, starts[1:])} == {rep_ms}
 
@@ -148,7 +177,9 @@ def test_rep_number_said_once_per_rep_and_the_end_is_called():
 )
 def test_phase_words_follow_the_movement(exercise: str, first: str, later: list[str]):
     tl = compile_text(one_exercise(f"- exercise: {exercise}\n  sets: 1\n  reps: 4"))
-    rep1 = sorted((e for e in tl.sounds if e.rep == 1 and e.kind == "speech" and e.side in (None, 1)), key=lambda e: e.start_ms)
+    rep1 = sorted(
+        (e for e in tl.sounds if e.rep == 1 and e.kind == "speech" and e.side in (None, 1)), key=lambda e: e.start_ms
+    )
     assert [e.text for e in rep1] == [first] + later
 
 
@@ -161,7 +192,9 @@ def test_count_reps_mode_per_exercise_says_only_rep_numbers():
 def test_every_rep_number_survives_slow_speech():
     """A long rep number pushes the phase word and ticks aside, never the other way round."""
     slow = lambda kind, text: estimate_ms(kind, text) * (3 if kind == "speech" else 1)  # noqa: E731
-    tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 12\n  tempo: 2-0-1-0"), measure=slow)
+    tl = compile_text(
+        one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 12\n  tempo: 2-0-1-0"), measure=slow
+    )
     heard = {e.rep for e in tl.sounds if e.role == "rep_start"}
     assert heard == set(range(1, 13))
     assert not any(c.role == "rep_start" for c in tl.changes if c.action == "dropped")
@@ -225,7 +258,11 @@ def test_hold_cues():
     assert (3000, "Hold.") in timed
     assert (18_000, "Halfway.") in timed
     assert (23_000, "Ten seconds.") in timed
-    assert [t for t in timed if t[1] in ("three", "two", "one")] == [(30_000, "three"), (31_000, "two"), (32_000, "one")]
+    assert [t for t in timed if t[1] in ("three", "two", "one")] == [
+        (30_000, "three"),
+        (31_000, "two"),
+        (32_000, "one"),
+    ]
 
 
 def test_rep_range_modes():
@@ -266,7 +303,9 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
 
 def test_warnings_say_the_moment_and_the_fix():
     slow = lambda kind, text: estimate_ms(kind, text) * 3  # noqa: E731
-    tl = compile_text(one_exercise("- exercise: kettlebell-swing\n  sets: 2\n  reps: 6\n  tempo: 1-0-1-0\n  rest: 10s"), measure=slow)
+    tl = compile_text(
+        one_exercise("- exercise: kettlebell-swing\n  sets: 2\n  reps: 6\n  tempo: 1-0-1-0\n  rest: 10s"), measure=slow
+    )
     said = [str(c) for c in tl.changes]
     assert said[0] == (
         "routine.yaml:5:9: warning: At tempo 1-0-1-0, a rep of Kettlebell swing lasts 2 s, too quick to say 'one, hike': "
@@ -309,7 +348,18 @@ def test_verbosity_levels():
     for level in ("minimal", "standard", "coach"):
         tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  verbosity: {level}\n"))
         roles[level] = {e.role for e in tl.sounds}
-    assert roles["minimal"] <= {"go", "stop", "end", "rep_start", "tick", "phase", "countdown", "ten_seconds", "hold_start", "halfway"}
+    assert roles["minimal"] <= {
+        "go",
+        "stop",
+        "end",
+        "rep_start",
+        "tick",
+        "phase",
+        "countdown",
+        "ten_seconds",
+        "hold_start",
+        "halfway",
+    }
     assert "announce" in roles["standard"] and "form" in roles["standard"]
     assert "encourage" not in roles["standard"] and "encourage" in roles["coach"]
 

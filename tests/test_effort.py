@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.load.effort import deload_load, parse_load, parse_rir, parse_rpe, spoken_effort, spoken_load, spoken_reserve, spoken_weight
+from audiocoach.load.effort import (
+    deload_load,
+    parse_load,
+    parse_rir,
+    parse_rpe,
+    spoken_effort,
+    spoken_load,
+    spoken_reserve,
+    spoken_weight,
+)
 from audiocoach.load.routine import loads
 from audiocoach.model import Effort, Load
 
@@ -12,10 +21,16 @@ from audiocoach.model import Effort, Load
 @pytest.mark.parametrize(
     "amount, unit, words",
     [
-        (60, "kg", "sixty kilos"), (1, "kg", "one kilo"), (62.5, "kg", "sixty-two and a half kilos"),
-        (61.25, "kg", "sixty-one and a quarter kilos"), (101.75, "kg", "one hundred one and three quarters kilos"),
-        (0.5, "kg", "half a kilo"), (2.5, "kg", "two and a half kilos"), (60.2, "kg", "sixty point two kilos"),
-        (135, "lb", "one hundred thirty-five pounds"), (1, "lb", "one pound"),
+        (60, "kg", "sixty kilos"),
+        (1, "kg", "one kilo"),
+        (62.5, "kg", "sixty-two and a half kilos"),
+        (61.25, "kg", "sixty-one and a quarter kilos"),
+        (101.75, "kg", "one hundred one and three quarters kilos"),
+        (0.5, "kg", "half a kilo"),
+        (2.5, "kg", "two and a half kilos"),
+        (60.2, "kg", "sixty point two kilos"),
+        (135, "lb", "one hundred thirty-five pounds"),
+        (1, "lb", "one pound"),
     ],
 )
 def test_spoken_weight(amount: float, unit: str, words: str) -> None:
@@ -24,8 +39,13 @@ def test_spoken_weight(amount: float, unit: str, words: str) -> None:
 
 @pytest.mark.parametrize(
     "written, words",
-    [("60kg", "sixty kilos"), ("bodyweight", "bodyweight"), ("bodyweight+10kg", "bodyweight plus ten kilos"),
-     ("bodyweight-20lb", "bodyweight minus twenty pounds"), ("+2.5kg", "bodyweight plus two and a half kilos")],
+    [
+        ("60kg", "sixty kilos"),
+        ("bodyweight", "bodyweight"),
+        ("bodyweight+10kg", "bodyweight plus ten kilos"),
+        ("bodyweight-20lb", "bodyweight minus twenty pounds"),
+        ("+2.5kg", "bodyweight plus two and a half kilos"),
+    ],
 )
 def test_spoken_load(written: str, words: str) -> None:
     assert spoken_load(parse_load(written)) == words
@@ -34,9 +54,13 @@ def test_spoken_load(written: str, words: str) -> None:
 @pytest.mark.parametrize(
     "effort, words",
     [
-        (parse_rpe(8), "leave two in the tank"), (parse_rir(2), "leave two in the tank"), (parse_rpe(10), "leave nothing in the tank"),
-        (parse_rir(1), "leave one in the tank"), (parse_rpe(8.5), "leave one or two in the tank"),
-        (parse_rpe(9.5), "leave nothing or one in the tank"), (parse_rpe(5), "leave five in the tank"),
+        (parse_rpe(8), "leave two in the tank"),
+        (parse_rir(2), "leave two in the tank"),
+        (parse_rpe(10), "leave nothing in the tank"),
+        (parse_rir(1), "leave one in the tank"),
+        (parse_rpe(8.5), "leave one or two in the tank"),
+        (parse_rpe(9.5), "leave nothing or one in the tank"),
+        (parse_rpe(5), "leave five in the tank"),
     ],
 )
 def test_spoken_reserve(effort: Effort, words: str) -> None:
@@ -75,7 +99,10 @@ def test_parse_load_rejects(value: object) -> None:
         ("bodyweight+10", "'bodyweight+10' has no unit: write bodyweight+10kg or bodyweight+10lb"),
         ("+10", "'+10' has no unit: write +10kg or +10lb"),
         ("bodyweight + 10 stone", "'bodyweight + 10 stone': 'stone' is not a unit of weight (use kg or lb)"),
-        ("bw+", "'bw+' is not a load (expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg)"),
+        (
+            "bw+",
+            "'bw+' is not a load (expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg)",
+        ),
     ],
 )
 def test_parse_load_messages_quote_the_whole_value(value: str, message: str) -> None:

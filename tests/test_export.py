@@ -22,7 +22,9 @@ MP3_FRAME_MS = 1152 * 1000 / 22050  # one MPEG-2 layer III frame at 22.05 kHz
 def _ffprobe(path) -> dict:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-show_streams", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
@@ -70,7 +72,10 @@ def test_one_chapter_per_exercise_read_back_by_mutagen_and_ffprobe(full):
     exercises = [c for c in want if c.role == "exercise"]
     # One chapter per exercise (a circuit or superset is one exercise slot holding
     # several): every entry is named, in order, by exactly one chapter.
-    named = [next(i for i, c in enumerate(exercises) if e.exercise.name in c.text) for e in load_routine(POSTERIOR_CHAIN).entries]
+    named = [
+        next(i for i, c in enumerate(exercises) if e.exercise.name in c.text)
+        for e in load_routine(POSTERIOR_CHAIN).entries
+    ]
     assert named == sorted(named) and set(named) == set(range(len(exercises)))
 
     id3 = ID3(full.output)
@@ -186,7 +191,10 @@ def test_no_sidecars_and_other_formats(tmp_path, phrase_cache):
         out = tmp_path / f"b.{fmt}"
         tl = Timeline.from_json(out.with_suffix(".json").read_text(encoding="utf-8"))
         probed = _ffprobe(out)
-        tags = {k.lower(): v for k, v in {**probed["format"].get("tags", {}), **probed["streams"][0].get("tags", {})}.items()}
+        tags = {
+            k.lower(): v
+            for k, v in {**probed["format"].get("tags", {}), **probed["streams"][0].get("tags", {})}.items()
+        }
         assert tags["title"] == "Short test", fmt
         chapters = tl.of_kind("chapter")
         pcm = decode(out, tl.sample_rate)

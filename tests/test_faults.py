@@ -39,8 +39,16 @@ def _chunks(seconds: float = 1.0, freq: float = 440.0):
 
 
 def _build(out: Path, label: str) -> Path:
-    return export_audio(_chunks(), out, rate=RATE, tags=Tags(title=label),
-                        sidecars={out.with_suffix(".json"): json.dumps({"build": label}), out.with_suffix(".vtt"): f"WEBVTT\n\nNOTE {label}\n"})
+    return export_audio(
+        _chunks(),
+        out,
+        rate=RATE,
+        tags=Tags(title=label),
+        sidecars={
+            out.with_suffix(".json"): json.dumps({"build": label}),
+            out.with_suffix(".vtt"): f"WEBVTT\n\nNOTE {label}\n",
+        },
+    )
 
 
 def _names(folder: Path) -> list[str]:
@@ -109,7 +117,15 @@ def test_read_only_folder_is_a_clean_error_and_writes_nothing(readonly_dir):
 @needs_ffmpeg
 def test_read_only_folder_from_the_cli_exits_1_without_a_traceback(readonly_dir, monkeypatch):
     monkeypatch.setattr("audiocoach.cli.build", lambda *a, **k: _build(readonly_dir / "x.mp3", "A"))
-    result = CliRunner().invoke(cli, ["build", str(Path(__file__).parent.parent / "routines" / "tabata-swings.yaml"), "-o", str(readonly_dir / "x.mp3")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(Path(__file__).parent.parent / "routines" / "tabata-swings.yaml"),
+            "-o",
+            str(readonly_dir / "x.mp3"),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"Error: cannot write {readonly_dir / 'x.mp3'}: ")
     assert "Traceback" not in result.output
@@ -284,8 +300,13 @@ ROUTINES = Path(__file__).resolve().parent.parent / "routines"
 
 def _start_build(out: Path, cache: Path) -> subprocess.Popen:
     env = {**os.environ, "AUDIOCOACH_CACHE": str(cache), "PYTHONPATH": SRC}
-    return subprocess.Popen([sys.executable, "-m", "audiocoach", "build", str(ROUTINES / "posterior-chain.yaml"), "-o", str(out)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "audiocoach", "build", str(ROUTINES / "posterior-chain.yaml"), "-o", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.engine
@@ -320,6 +341,10 @@ def test_kill_9_mid_build_then_the_next_build_leaves_no_stray_file(tmp_path, phr
             proc.wait()
     time.sleep(0.5)  # the orphaned ffmpeg sees its stdin close and exits
     assert [n for n in _names(tmp_path) if n.endswith(".part")]
-    result = CliRunner().invoke(cli, ["build", str(ROUTINES / "tabata-swings.yaml"), "-o", str(out)], env={"AUDIOCOACH_CACHE": str(phrase_cache)})
+    result = CliRunner().invoke(
+        cli,
+        ["build", str(ROUTINES / "tabata-swings.yaml"), "-o", str(out)],
+        env={"AUDIOCOACH_CACHE": str(phrase_cache)},
+    )
     assert result.exit_code == 0, result.output
     assert _names(tmp_path) == ["x.json", "x.mp3", "x.plan.json", "x.vtt"]

@@ -58,7 +58,12 @@ def test_flowing_cues_go_in_order_around_pinned_ones_and_never_overlap():
     seg.flow("second", ("g" * 30,), FORM)
     cues, _, decisions = placed(seg)
     first_start = 1000 + 200 + GAP_MS  # 500 ms do not fit between the stop tone and the beat at 1 s
-    assert cues == [(0, "s" * 40), (1000, "t" * 20), (first_start, "f" * 50), (first_start + 500 + FLOW_GAP_MS, "g" * 30)]
+    assert cues == [
+        (0, "s" * 40),
+        (1000, "t" * 20),
+        (first_start, "f" * 50),
+        (first_start + 500 + FLOW_GAP_MS, "g" * 30),
+    ]
     assert decisions == []
 
 

@@ -58,10 +58,15 @@ class Runaway(Exception):
 @contextlib.contextmanager
 def bounded():
     """Run the body with a wall-clock alarm and a cap on the address space it may add."""
+
     def alarm(signum, frame):
         raise Runaway(f"still running after {MAX_SECONDS} s")
 
-    vm_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmSize:"))
+    vm_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if line.startswith("VmSize:")
+    )
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     previous = signal.signal(signal.SIGALRM, alarm)
     resource.setrlimit(resource.RLIMIT_AS, (vm_kb * 1024 + MAX_EXTRA_ADDRESS_SPACE, hard))
@@ -73,22 +78,152 @@ def bounded():
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         signal.signal(signal.SIGALRM, previous)
 
-EXTREME_NUMBERS = [0, -1, 1, 2, 7, 99, 100, 101, 200, 201, 450, 451, 10**6, 10**9, 2**31, 2**63, 10**12,
-                   -(2**63), 0.5, -0.0, 1e308, -1e308, math.inf, -math.inf, math.nan]
-HOSTILE_TEXT = [
-    "", " ", "99999h", "9999h", "2024-13-01", "1000000000", "1-1000000000", "999999999-1000000000",
-    "99999999999-0-1-0", "60-0-60-0", "X-X-X-X", "0-0-0-0", "45-90s", "90-45s", "+99999h", "-99999h", "+1",
-    "1:30", "1m30s", "5000ms", "{title:>2000000000}", "{set!r}", "{set.__class__}", "{0}", "{", "}", "{{}}",
-    "../../etc/passwd", "/dev/zero", "~/music", "nothing.mp3", "bird-dog", "hip-thrust", "thursday", "x" * 600,
-    "word " * 2000, "\u202e", "\ud7ff", "é" * 100, "null", "true", "- a", ": b", "#", "&a", "*a", "!x",
+
+EXTREME_NUMBERS = [
+    0,
+    -1,
+    1,
+    2,
+    7,
+    99,
+    100,
+    101,
+    200,
+    201,
+    450,
+    451,
+    10**6,
+    10**9,
+    2**31,
+    2**63,
+    10**12,
+    -(2**63),
+    0.5,
+    -0.0,
+    1e308,
+    -1e308,
+    math.inf,
+    -math.inf,
+    math.nan,
 ]
-KEYS = ["title", "description", "defaults", "blocks", "name", "exercises", "exercise", "sets", "reps", "hold",
-        "tempo", "rest", "rest_after", "note", "per_side", "rounds", "every", "time", "work", "transition",
-        "remaining_every", "lead_in", "switch", "explosive", "rate", "voice", "verbosity", "music", "level",
-        "duck", "file", "phrases", "intro", "set", "weeks", "days", "day", "routine", "progression", "range",
-        "from_week", "deload", "circuit", "superset", "emom", "amrap", "tabata", "intervals", "unknown_key"]
-TAGS = ["!!binary", "!custom", "!!python/name:os.system", "!!python/object/apply:os.system", "!!int", "!!float",
-        "!!bool", "!!timestamp", "!!str", "!!null", "!!omap", "!!set", "!!map", "!!seq", "!", "!!merge"]
+HOSTILE_TEXT = [
+    "",
+    " ",
+    "99999h",
+    "9999h",
+    "2024-13-01",
+    "1000000000",
+    "1-1000000000",
+    "999999999-1000000000",
+    "99999999999-0-1-0",
+    "60-0-60-0",
+    "X-X-X-X",
+    "0-0-0-0",
+    "45-90s",
+    "90-45s",
+    "+99999h",
+    "-99999h",
+    "+1",
+    "1:30",
+    "1m30s",
+    "5000ms",
+    "{title:>2000000000}",
+    "{set!r}",
+    "{set.__class__}",
+    "{0}",
+    "{",
+    "}",
+    "{{}}",
+    "../../etc/passwd",
+    "/dev/zero",
+    "~/music",
+    "nothing.mp3",
+    "bird-dog",
+    "hip-thrust",
+    "thursday",
+    "x" * 600,
+    "word " * 2000,
+    "\u202e",
+    "\ud7ff",
+    "é" * 100,
+    "null",
+    "true",
+    "- a",
+    ": b",
+    "#",
+    "&a",
+    "*a",
+    "!x",
+]
+KEYS = [
+    "title",
+    "description",
+    "defaults",
+    "blocks",
+    "name",
+    "exercises",
+    "exercise",
+    "sets",
+    "reps",
+    "hold",
+    "tempo",
+    "rest",
+    "rest_after",
+    "note",
+    "per_side",
+    "rounds",
+    "every",
+    "time",
+    "work",
+    "transition",
+    "remaining_every",
+    "lead_in",
+    "switch",
+    "explosive",
+    "rate",
+    "voice",
+    "verbosity",
+    "music",
+    "level",
+    "duck",
+    "file",
+    "phrases",
+    "intro",
+    "set",
+    "weeks",
+    "days",
+    "day",
+    "routine",
+    "progression",
+    "range",
+    "from_week",
+    "deload",
+    "circuit",
+    "superset",
+    "emom",
+    "amrap",
+    "tabata",
+    "intervals",
+    "unknown_key",
+]
+TAGS = [
+    "!!binary",
+    "!custom",
+    "!!python/name:os.system",
+    "!!python/object/apply:os.system",
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!timestamp",
+    "!!str",
+    "!!null",
+    "!!omap",
+    "!!set",
+    "!!map",
+    "!!seq",
+    "!",
+    "!!merge",
+]
 NOISE_CHARS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\t", "\ufeff", "\ufffe", "\r", "\u2028"]
 
 
@@ -166,7 +301,9 @@ def noise(text: str, draw) -> str:
             lines[i] = line[: len(line) - len(stripped)] + f"{draw(st.sampled_from(TAGS))} {stripped}"
         elif kind == "anchor" and ": " in line:
             key, _, value = line.partition(": ")
-            lines[i] = f"{key}: {draw(st.sampled_from(['&a ', '*a', '&b *a', '*zz', '&a [*a]']))}{value if value else ''}"
+            lines[i] = (
+                f"{key}: {draw(st.sampled_from(['&a ', '*a', '&b *a', '*zz', '&a [*a]']))}{value if value else ''}"
+            )
         elif kind == "char":
             at = draw(st.integers(0, len(line)))
             lines[i] = line[:at] + draw(st.sampled_from(NOISE_CHARS)) + line[at:]

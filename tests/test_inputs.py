@@ -80,7 +80,9 @@ def test_a_fraction_of_a_second_is_refused_with_the_fix(runner, in_tmp):
     )
 
 
-@pytest.mark.parametrize(("tempo", "expected"), [("3010", "3-0-1-0"), ("'3010'", "3-0-1-0"), ("31X0", "3-1-X-0"), ("3–1–1–0", "3-1-1-0")])
+@pytest.mark.parametrize(
+    ("tempo", "expected"), [("3010", "3-0-1-0"), ("'3010'", "3-0-1-0"), ("31X0", "3-1-X-0"), ("3–1–1–0", "3-1-1-0")]
+)
 def test_tempo_digits_without_dashes(runner, in_tmp, tempo, expected):
     result, loaded = check(runner, in_tmp / "r.yaml", routine(f"exercise: romanian-deadlift\nreps: 8\ntempo: {tempo}"))
     assert result.exit_code == 0, result.output
@@ -89,7 +91,9 @@ def test_tempo_digits_without_dashes(runner, in_tmp, tempo, expected):
 
 
 def test_tempo_default_and_override_take_digits(runner, in_tmp):
-    result, loaded = check(runner, in_tmp / "r.yaml", routine("exercise: hip-thrust\nreps: 8", defaults="  tempo: 2011\n"))
+    result, loaded = check(
+        runner, in_tmp / "r.yaml", routine("exercise: hip-thrust\nreps: 8", defaults="  tempo: 2011\n")
+    )
     assert result.exit_code == 0, result.output
     plan = runner.invoke(cli, ["plan", "r.yaml", "--tempo", "4010", "--engine", "nope"])
     assert "--tempo" not in plan.output  # the override parsed; the engine choice is what failed
@@ -124,9 +128,14 @@ def test_unknown_exercise_in_words_still_suggests(runner, in_tmp):
     )
 
 
-@pytest.mark.parametrize(("key", "example"), [("hold_top", "tempo: 3-0-1-2 (2 s at the top)"),
-                                              ("pause_at_bottom", "tempo: 3-2-1-0 (2 s at the bottom)"),
-                                              ("pause", "tempo: 3-1-1-2 (1 s at the bottom, 2 s at the top)")])
+@pytest.mark.parametrize(
+    ("key", "example"),
+    [
+        ("hold_top", "tempo: 3-0-1-2 (2 s at the top)"),
+        ("pause_at_bottom", "tempo: 3-2-1-0 (2 s at the bottom)"),
+        ("pause", "tempo: 3-1-1-2 (1 s at the bottom, 2 s at the top)"),
+    ],
+)
 def test_a_pause_key_explains_the_tempo(runner, in_tmp, key, example):
     result, _ = check(runner, in_tmp / "r.yaml", routine(f"exercise: hip-thrust\nreps: 8\n{key}: 2s"))
     assert result.exit_code == 1
@@ -140,7 +149,10 @@ def test_a_pause_key_explains_the_tempo(runner, in_tmp, key, example):
 def test_hold_with_reps_points_at_the_tempo(runner, in_tmp):
     result, _ = check(runner, in_tmp / "r.yaml", routine("exercise: hip-thrust\nreps: 8\nhold: 2s"))
     assert result.exit_code == 1
-    assert "to pause in every rep, write the pause in the tempo: its 2nd digit pauses at the bottom, its 4th at the top" in result.stderr
+    assert (
+        "to pause in every rep, write the pause in the tempo: its 2nd digit pauses at the bottom, its 4th at the top"
+        in result.stderr
+    )
 
 
 # ----------------------------------------------------------------------------- 2. commands
@@ -159,7 +171,9 @@ def test_validate_takes_routines_and_programs_mixed(runner):
 
 
 def test_validate_reports_a_broken_program_and_goes_on(runner, in_tmp):
-    (in_tmp / "prog.yaml").write_text("title: P\nweeks: 2\ndays:\n  - day: Monday\n    routine: missing.yaml\n", encoding="utf-8")
+    (in_tmp / "prog.yaml").write_text(
+        "title: P\nweeks: 2\ndays:\n  - day: Monday\n    routine: missing.yaml\n", encoding="utf-8"
+    )
     result = runner.invoke(cli, ["validate", "prog.yaml", "short.yaml"])
     assert result.exit_code == 1
     assert result.stdout == "short.yaml: ok (2 exercises in 1 block)\n"
@@ -189,7 +203,10 @@ def test_batch_names_build_for_a_routine(runner, in_tmp):
 def test_output_suffix_unknown_is_an_error(runner, in_tmp):
     result = runner.invoke(cli, ["build", "short.yaml", "-o", "x.flac"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: -o x.flac: audiocoach does not write '.flac' files (it writes .mp3, .m4a, .ogg, .wav); change the suffix, or name the format with --format\n"
+    assert (
+        result.stderr
+        == "Error: -o x.flac: audiocoach does not write '.flac' files (it writes .mp3, .m4a, .ogg, .wav); change the suffix, or name the format with --format\n"
+    )
     assert not (in_tmp / "x.flac").exists()
 
 
@@ -200,9 +217,14 @@ def test_output_suffix_contradicting_format_is_an_error(runner, in_tmp):
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize(("args", "name", "magic"), [(["-o", "x.ogg"], "x.ogg", b"OggS"),
-                                                     (["-o", "x.wav", "--format", "wav"], "x.wav", b"RIFF"),
-                                                     (["-o", "x", "--format", "m4a"], "x.m4a", b"ftyp")])
+@pytest.mark.parametrize(
+    ("args", "name", "magic"),
+    [
+        (["-o", "x.ogg"], "x.ogg", b"OggS"),
+        (["-o", "x.wav", "--format", "wav"], "x.wav", b"RIFF"),
+        (["-o", "x", "--format", "m4a"], "x.m4a", b"ftyp"),
+    ],
+)
 def test_output_suffix_chooses_the_format(runner, in_tmp, cli_env, args, name, magic):
     result = runner.invoke(cli, ["build", "short.yaml", "--no-sidecars", *args], env=cli_env)
     assert result.exit_code == 0, result.output
@@ -233,8 +255,16 @@ def test_exercises_search_and_muscle(runner):
     assert hinge.exit_code == 0
     ids = [e["id"] for e in json.loads(hinge.output)]
     # Every hip hinge, by its movement pattern: the RDL and the swing say "hinge" nowhere else.
-    assert ids == ["romanian-deadlift", "step-romanian-deadlift", "stiff-leg-deadlift", "cable-pull-through",
-                   "bodyweight-hip-hinge", "kettlebell-swing", "good-morning", "back-extension"]
+    assert ids == [
+        "romanian-deadlift",
+        "step-romanian-deadlift",
+        "stiff-leg-deadlift",
+        "cable-pull-through",
+        "bodyweight-hip-hinge",
+        "kettlebell-swing",
+        "good-morning",
+        "back-extension",
+    ]
     assert {e["pattern"] for e in json.loads(hinge.output)} == {"hinge"}
     quads = runner.invoke(cli, ["exercises", "--muscle", "quads"])
     assert quads.exit_code == 0

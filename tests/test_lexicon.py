@@ -38,7 +38,10 @@ def test_a_routine_entry_wins_over_the_shipped_one():
     assert lex.apply("RDL then Jefferson curl") == "Romanian deadlift then Jeff-er-son curl"
 
 
-ROUTINE_WITH = SHORT_ROUTINE.replace("defaults:\n", "defaults:\n  engine: espeak-ng\n") + "pronounce:\n  Short: Shore-t\n  deadlift: dead lift\n"
+ROUTINE_WITH = (
+    SHORT_ROUTINE.replace("defaults:\n", "defaults:\n  engine: espeak-ng\n")
+    + "pronounce:\n  Short: Shore-t\n  deadlift: dead lift\n"
+)
 
 
 def test_loader_reads_engine_and_pronounce():
@@ -68,8 +71,12 @@ def test_written_form_stays_in_plan_and_cue_sheet(tmp_path, phrase_cache):
     vtt = (tmp_path / "s.vtt").read_text(encoding="utf-8")
     assert "Romanian deadlift" in vtt and "dead lift" not in vtt
     # The engine was sent the spoken form: the clip is the one for "dead lift".
-    with Synthesizer(engine="espeak-ng", cache_dir=phrase_cache, pronounce=loads(ROUTINE_WITH, "r.yaml").pronounce) as with_lex, \
-            Synthesizer(engine="espeak-ng", cache_dir=phrase_cache) as plain:
+    with (
+        Synthesizer(
+            engine="espeak-ng", cache_dir=phrase_cache, pronounce=loads(ROUTINE_WITH, "r.yaml").pronounce
+        ) as with_lex,
+        Synthesizer(engine="espeak-ng", cache_dir=phrase_cache) as plain,
+    ):
         assert with_lex.spoken("Romanian deadlift.") == "Romanian dead lift."
         assert (with_lex.clip("Romanian deadlift.") == plain.clip("Romanian dead lift.")).all()
         assert with_lex.clip("Romanian deadlift.").size != plain.clip("Romanian deadlift.").size

@@ -9,19 +9,35 @@ import pytest
 
 from audiocoach.load.library import Library, default_library, parse_library
 from audiocoach.load.routine import load_routine
-from audiocoach.model import START_PHASES
 from audiocoach.load.units import check_tempo
+from audiocoach.model import START_PHASES
 
 # The two seed routines; other files in routines/ (groups, programs) are tested with their features.
 SEED_ROUTINES = ("posterior-chain-essentials.yaml", "posterior-chain.yaml")
 ROUTINES_DIR = Path(__file__).resolve().parent.parent / "routines"
 
 SEED_IDS = (
-    "romanian-deadlift", "step-romanian-deadlift", "stiff-leg-deadlift", "hip-thrust",
-    "glute-bridge", "glute-bridge-hold", "banded-glute-bridge", "walking-lunge",
-    "cable-pull-through", "hamstring-curl-machine", "hamstring-curl-ball", "nordic-curl",
-    "banded-glute-kickback", "banded-lateral-walk", "bird-dog", "bodyweight-hip-hinge",
-    "kettlebell-swing", "good-morning", "back-extension", "hamstring-stretch", "pigeon-pose",
+    "romanian-deadlift",
+    "step-romanian-deadlift",
+    "stiff-leg-deadlift",
+    "hip-thrust",
+    "glute-bridge",
+    "glute-bridge-hold",
+    "banded-glute-bridge",
+    "walking-lunge",
+    "cable-pull-through",
+    "hamstring-curl-machine",
+    "hamstring-curl-ball",
+    "nordic-curl",
+    "banded-glute-kickback",
+    "banded-lateral-walk",
+    "bird-dog",
+    "bodyweight-hip-hinge",
+    "kettlebell-swing",
+    "good-morning",
+    "back-extension",
+    "hamstring-stretch",
+    "pigeon-pose",
     "figure-four-stretch",
 )
 
@@ -45,16 +61,21 @@ def test_seed_exercise_is_complete(library: Library, ex_id: str) -> None:
 
 @pytest.mark.parametrize(
     "ex_id",
-    ["hip-thrust", "glute-bridge", "glute-bridge-hold", "banded-glute-bridge",
-     "hamstring-curl-machine", "hamstring-curl-ball", "back-extension"],
+    [
+        "hip-thrust",
+        "glute-bridge",
+        "glute-bridge-hold",
+        "banded-glute-bridge",
+        "hamstring-curl-machine",
+        "hamstring-curl-ball",
+        "back-extension",
+    ],
 )
 def test_concentric_first(library: Library, ex_id: str) -> None:
     assert library.exercises[ex_id].start == "concentric"
 
 
-@pytest.mark.parametrize(
-    "ex_id", ["romanian-deadlift", "step-romanian-deadlift", "stiff-leg-deadlift", "good-morning"]
-)
+@pytest.mark.parametrize("ex_id", ["romanian-deadlift", "step-romanian-deadlift", "stiff-leg-deadlift", "good-morning"])
 def test_eccentric_first(library: Library, ex_id: str) -> None:
     assert library.exercises[ex_id].start == "eccentric"
 
@@ -99,7 +120,13 @@ def test_parse_library() -> None:
         "mine.yaml",
     )
     ex = lib.get("frogs")
-    assert (ex.id, ex.name, ex.short_name, ex.tempo, ex.start) == ("frog-pump", "Frog pump", "Frog pump", "1-0-X-1", "eccentric")
+    assert (ex.id, ex.name, ex.short_name, ex.tempo, ex.start) == (
+        "frog-pump",
+        "Frog pump",
+        "Frog pump",
+        "1-0-X-1",
+        "eccentric",
+    )
     assert len(lib) == 1
 
 
@@ -111,7 +138,10 @@ def test_parse_library() -> None:
         ({"x": "Frog pump"}, "mine.yaml: x: expected a mapping of fields, found 'Frog pump'"),
         ({"x": {"name": "X", "colour": "red"}}, "mine.yaml: x: unexpected fields ['colour']"),
         ({"x": {"cues": []}}, "mine.yaml: x: missing field 'name'"),
-        ({"x": {"name": "X", "tempo": "3-1"}}, "mine.yaml: x: '3-1' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"),
+        (
+            {"x": {"name": "X", "tempo": "3-1"}},
+            "mine.yaml: x: '3-1' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)",
+        ),
         ({"x": {"name": "X", "start": "middle"}}, "mine.yaml: x: start must be eccentric or concentric"),
     ],
 )

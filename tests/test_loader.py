@@ -28,13 +28,19 @@ def rdl(*lines: str) -> str:
 def with_defaults(*lines: str) -> str:
     """A valid routine whose ``defaults`` holds ``lines`` (from line 3)."""
     body = "".join(f"  {x}\n" for x in lines)
-    return "title: T\ndefaults:\n" + body + "blocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n"
+    return (
+        "title: T\ndefaults:\n"
+        + body
+        + "blocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n"
+    )
 
 
 def with_phrases(*lines: str) -> str:
     """A valid routine whose ``phrases`` holds ``lines`` (from line 3)."""
     body = "".join(f"  {x}\n" for x in lines)
-    return "title: T\nphrases:\n" + body + "blocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n"
+    return (
+        "title: T\nphrases:\n" + body + "blocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n"
+    )
 
 
 def problems(text: str) -> list[str]:
@@ -65,33 +71,45 @@ INVALID = [
     # --- tempo
     pytest.param(
         DEEP_TEMPO,
-        ["routine.yaml:15:16: blocks[1].exercises[2].tempo: '3-1-x' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"],
+        [
+            "routine.yaml:15:16: blocks[1].exercises[2].tempo: '3-1-x' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
+        ],
         id="tempo-three-phases",
     ),
     pytest.param(
         rdl("reps: 8", "tempo: 0-1-1-0"),
-        ["routine.yaml:7:16: blocks[0].exercises[0].tempo: '0-1-1-0' has a 0-second eccentric phase (write X for explosive)"],
+        [
+            "routine.yaml:7:16: blocks[0].exercises[0].tempo: '0-1-1-0' has a 0-second eccentric phase (write X for explosive)"
+        ],
         id="tempo-zero-eccentric",
     ),
     pytest.param(
         rdl("reps: 8", "tempo: 3-1-0-0"),
-        ["routine.yaml:7:16: blocks[0].exercises[0].tempo: '3-1-0-0' has a 0-second concentric phase (write X for explosive)"],
+        [
+            "routine.yaml:7:16: blocks[0].exercises[0].tempo: '3-1-0-0' has a 0-second concentric phase (write X for explosive)"
+        ],
         id="tempo-zero-concentric",
     ),
     pytest.param(
         rdl("reps: 8", "tempo: 311"),
-        ["routine.yaml:7:16: blocks[0].exercises[0].tempo: 311 is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"],
+        [
+            "routine.yaml:7:16: blocks[0].exercises[0].tempo: 311 is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
+        ],
         id="tempo-number",
     ),
     # --- reps and sets
     pytest.param(
         rdl("reps: lots"),
-        ["routine.yaml:6:15: blocks[0].exercises[0].reps: 'lots' is not a rep count (expected a number such as 10 or a range such as 8-10)"],
+        [
+            "routine.yaml:6:15: blocks[0].exercises[0].reps: 'lots' is not a rep count (expected a number such as 10 or a range such as 8-10)"
+        ],
         id="reps-word",
     ),
     pytest.param(
         rdl("reps: 10-8"),
-        ["routine.yaml:6:15: blocks[0].exercises[0].reps: '10-8' is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"],
+        [
+            "routine.yaml:6:15: blocks[0].exercises[0].reps: '10-8' is a range whose low end is above its high end (fewer reps first, e.g. 8-10)"
+        ],
         id="reps-range-reversed",
     ),
     pytest.param(
@@ -101,22 +119,30 @@ INVALID = [
     ),
     pytest.param(
         rdl("reps: 8", "sets: 0"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].sets: 0 is not a valid number of sets (expected a whole number from 1 to 100)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].sets: 0 is not a valid number of sets (expected a whole number from 1 to 100)"
+        ],
         id="sets-zero",
     ),
     pytest.param(
         rdl("reps: 8", "sets: three"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].sets: 'three' is not a valid number of sets (expected a whole number from 1 to 100)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].sets: 'three' is not a valid number of sets (expected a whole number from 1 to 100)"
+        ],
         id="sets-word",
     ),
     pytest.param(
         rdl("reps: 8", "sets: 2.5"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].sets: 2.5 is not a valid number of sets (expected a whole number from 1 to 100)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].sets: 2.5 is not a valid number of sets (expected a whole number from 1 to 100)"
+        ],
         id="sets-float",
     ),
     pytest.param(
         rdl("reps: 8", "sets: true"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].sets: true is not a valid number of sets (expected a whole number from 1 to 100)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].sets: true is not a valid number of sets (expected a whole number from 1 to 100)"
+        ],
         id="sets-bool",
     ),
     # --- load, effort, warm-up sets
@@ -132,7 +158,9 @@ INVALID = [
     ),
     pytest.param(
         rdl("reps: 8", "load: heavy"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].load: 'heavy' is not a load (expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].load: 'heavy' is not a load (expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg)"
+        ],
         id="load-word",
     ),
     pytest.param(
@@ -142,27 +170,37 @@ INVALID = [
     ),
     pytest.param(
         rdl("reps: 8", "load: 900kg"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].load: '900kg' is heavier than any lift (at most 600kg); check the unit"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].load: '900kg' is heavier than any lift (at most 600kg); check the unit"
+        ],
         id="load-too-heavy",
     ),
     pytest.param(
         rdl("reps: 8", "rpe: 11"),
-        ["routine.yaml:7:14: blocks[0].exercises[0].rpe: 11 is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"],
+        [
+            "routine.yaml:7:14: blocks[0].exercises[0].rpe: 11 is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"
+        ],
         id="rpe-above-ten",
     ),
     pytest.param(
         rdl("reps: 8", "rpe: 7.3"),
-        ["routine.yaml:7:14: blocks[0].exercises[0].rpe: 7.3 is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"],
+        [
+            "routine.yaml:7:14: blocks[0].exercises[0].rpe: 7.3 is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"
+        ],
         id="rpe-not-a-half-step",
     ),
     pytest.param(
         rdl("reps: 8", "rir: 1.5"),
-        ["routine.yaml:7:14: blocks[0].exercises[0].rir: 1.5 is not a number of reps in reserve (expected a whole number from 0 to 5, e.g. 2)"],
+        [
+            "routine.yaml:7:14: blocks[0].exercises[0].rir: 1.5 is not a number of reps in reserve (expected a whole number from 0 to 5, e.g. 2)"
+        ],
         id="rir-fraction",
     ),
     pytest.param(
         rdl("reps: 8", "rpe: 8", "rir: 2"),
-        ["routine.yaml:8:9: blocks[0].exercises[0].rir: give either 'rpe' or 'rir', not both (RPE 8 is the same as rir: 2)"],
+        [
+            "routine.yaml:8:9: blocks[0].exercises[0].rir: give either 'rpe' or 'rir', not both (RPE 8 is the same as rir: 2)"
+        ],
         id="rpe-and-rir",
     ),
     pytest.param(
@@ -175,14 +213,19 @@ INVALID = [
     ),
     pytest.param(
         rdl("reps: 8", "warmup_sets: 9"),
-        ["routine.yaml:7:22: blocks[0].exercises[0].warmup_sets: 9 is not a number of warm-up sets (expected a whole number from 0 to 5)"],
+        [
+            "routine.yaml:7:22: blocks[0].exercises[0].warmup_sets: 9 is not a number of warm-up sets (expected a whole number from 0 to 5)"
+        ],
         id="warmup-sets-too-many",
     ),
     pytest.param(
-        HEAD + "      - superset:\n          rounds: 3\n          exercises:\n            - exercise: rdl\n              reps: 8\n"
+        HEAD
+        + "      - superset:\n          rounds: 3\n          exercises:\n            - exercise: rdl\n              reps: 8\n"
         "              warmup_sets: 2\n            - exercise: hip-thrust\n              reps: 10\n",
-        ["routine.yaml:10:15: blocks[0].exercises[0].superset.exercises[0].warmup_sets: warm-up sets do not fit inside a superset: "
-         "warm up with an exercise of its own before it, or remove 'warmup_sets'"],
+        [
+            "routine.yaml:10:15: blocks[0].exercises[0].superset.exercises[0].warmup_sets: warm-up sets do not fit inside a superset: "
+            "warm up with an exercise of its own before it, or remove 'warmup_sets'"
+        ],
         id="warmup-sets-in-a-superset",
     ),
     pytest.param(
@@ -207,7 +250,9 @@ INVALID = [
     ),
     pytest.param(
         "title: T\ncolour: red\nblocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n",
-        ["routine.yaml:2:1: colour: unknown key 'colour' in a routine (valid keys: title, description, defaults, blocks, phrases, music, music_rest, pronounce)"],
+        [
+            "routine.yaml:2:1: colour: unknown key 'colour' in a routine (valid keys: title, description, defaults, blocks, phrases, music, music_rest, pronounce)"
+        ],
         id="unknown-top-level-key",
     ),
     pytest.param(
@@ -228,12 +273,16 @@ INVALID = [
     # --- exercises from the library
     pytest.param(
         HEAD + "      - exercise: romanian-deadlfit\n        reps: 8\n",
-        ["routine.yaml:5:19: blocks[0].exercises[0].exercise: 'romanian-deadlfit' is not an exercise in the library (did you mean 'romanian-deadlift'?)"],
+        [
+            "routine.yaml:5:19: blocks[0].exercises[0].exercise: 'romanian-deadlfit' is not an exercise in the library (did you mean 'romanian-deadlift'?)"
+        ],
         id="unknown-exercise-suggestion",
     ),
     pytest.param(
         HEAD + "      - exercise: zercher-squat\n        reps: 8\n",
-        ["routine.yaml:5:19: blocks[0].exercises[0].exercise: 'zercher-squat' is not an exercise in the library (run 'audiocoach exercises' to list them)"],
+        [
+            "routine.yaml:5:19: blocks[0].exercises[0].exercise: 'zercher-squat' is not an exercise in the library (run 'audiocoach exercises' to list them)"
+        ],
         id="unknown-exercise-no-suggestion",
     ),
     pytest.param(
@@ -246,12 +295,16 @@ INVALID = [
     ),
     pytest.param(
         rdl("name: My RDL", "reps: 8"),
-        ["routine.yaml:6:9: blocks[0].exercises[0].name: 'name' defines an inline exercise; remove it or remove 'exercise'"],
+        [
+            "routine.yaml:6:9: blocks[0].exercises[0].name: 'name' defines an inline exercise; remove it or remove 'exercise'"
+        ],
         id="inline-name-and-exercise",
     ),
     pytest.param(
         HEAD + "      - reps: 8\n",
-        ["routine.yaml:5:9: blocks[0].exercises[0].exercise: missing 'exercise'; name a library id (see 'audiocoach exercises') or define 'name' and 'cues' inline"],
+        [
+            "routine.yaml:5:9: blocks[0].exercises[0].exercise: missing 'exercise'; name a library id (see 'audiocoach exercises') or define 'name' and 'cues' inline"
+        ],
         id="entry-without-exercise",
     ),
     # --- malformed YAML
@@ -262,22 +315,30 @@ INVALID = [
     ),
     pytest.param(
         "title: T\nblocks:\n  - name: B\n   exercises:\n",
-        ["routine.yaml:4:4: invalid YAML: this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"],
+        [
+            "routine.yaml:4:4: invalid YAML: this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"
+        ],
         id="bad-indent-dedented",
     ),
     pytest.param(
         HEAD + "      - exercise: rdl\n        reps: 8\n       sets: 3\n",
-        ["routine.yaml:7:8: invalid YAML: this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"],
+        [
+            "routine.yaml:7:8: invalid YAML: this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"
+        ],
         id="bad-indent-in-entry",
     ),
     pytest.param(
         "title: T\n  blocks: []\n",
-        ["routine.yaml:2:9: invalid YAML: unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"],
+        [
+            "routine.yaml:2:9: invalid YAML: unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
+        ],
         id="bad-indent-indented",
     ),
     pytest.param(
         rdl("reps: 8", "note: knees: soft"),
-        ["routine.yaml:7:20: invalid YAML: unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"],
+        [
+            "routine.yaml:7:20: invalid YAML: unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
+        ],
         id="unquoted-colon",
     ),
     pytest.param(
@@ -354,9 +415,11 @@ INVALID = [
     # --- the work
     pytest.param(
         rdl("reps: 8", "hold: 30s"),
-        ["routine.yaml:7:9: blocks[0].exercises[0].hold: give either 'reps' or 'hold', not both ('hold' times a set "
-         "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit pauses at "
-         "the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)"],
+        [
+            "routine.yaml:7:9: blocks[0].exercises[0].hold: give either 'reps' or 'hold', not both ('hold' times a set "
+            "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit pauses at "
+            "the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)"
+        ],
         id="reps-and-hold",
     ),
     pytest.param(
@@ -387,17 +450,23 @@ INVALID = [
     # --- rests
     pytest.param(
         rdl("reps: 8", "rest: abc"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].rest: 'abc' is not a duration (expected a duration such as 45s, 1m30s, 1:30 or 90)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].rest: 'abc' is not a duration (expected a duration such as 45s, 1m30s, 1:30 or 90)"
+        ],
         id="rest-not-a-duration",
     ),
     pytest.param(
         rdl("reps: 8", "rest: 90-45s"),
-        ["routine.yaml:7:15: blocks[0].exercises[0].rest: '90-45s' is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"],
+        [
+            "routine.yaml:7:15: blocks[0].exercises[0].rest: '90-45s' is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
+        ],
         id="rest-range-reversed",
     ),
     pytest.param(
         rdl("reps: 8", "rest_after: 45-soon"),
-        ["routine.yaml:7:21: blocks[0].exercises[0].rest_after: '45-soon' is not a rest (expected a duration or a range such as 45-90s)"],
+        [
+            "routine.yaml:7:21: blocks[0].exercises[0].rest_after: '45-soon' is not a rest (expected a duration or a range such as 45-90s)"
+        ],
         id="rest-after-bad-range",
     ),
     # --- defaults
@@ -408,7 +477,9 @@ INVALID = [
     ),
     pytest.param(
         with_defaults("rate: 20"),
-        ["routine.yaml:3:9: defaults.rate: 20 is not a valid speech rate in words per minute (expected a whole number from 80 to 450)"],
+        [
+            "routine.yaml:3:9: defaults.rate: 20 is not a valid speech rate in words per minute (expected a whole number from 80 to 450)"
+        ],
         id="defaults-rate",
     ),
     pytest.param(
@@ -423,22 +494,30 @@ INVALID = [
     ),
     pytest.param(
         with_defaults("lead_in: 0s"),
-        ["routine.yaml:3:12: defaults.lead_in: '0s' is too short for a lead-in (at least 1s: the go tone and the set's name need it)"],
+        [
+            "routine.yaml:3:12: defaults.lead_in: '0s' is too short for a lead-in (at least 1s: the go tone and the set's name need it)"
+        ],
         id="defaults-lead-in",
     ),
     pytest.param(
         with_defaults("explosive: 5s"),
-        ["routine.yaml:3:14: defaults.explosive: '5s' is not a usable explosive phase (expected 200ms to 2s, e.g. 500ms)"],
+        [
+            "routine.yaml:3:14: defaults.explosive: '5s' is not a usable explosive phase (expected 200ms to 2s, e.g. 500ms)"
+        ],
         id="defaults-explosive",
     ),
     pytest.param(
         with_defaults("tempo: fast"),
-        ["routine.yaml:3:10: defaults.tempo: 'fast' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"],
+        [
+            "routine.yaml:3:10: defaults.tempo: 'fast' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
+        ],
         id="defaults-tempo",
     ),
     pytest.param(
         with_defaults("rest: 1m-30s"),
-        ["routine.yaml:3:9: defaults.rest: '1m-30s' is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"],
+        [
+            "routine.yaml:3:9: defaults.rest: '1m-30s' is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
+        ],
         id="defaults-rest-reversed",
     ),
     # --- phrase overrides
@@ -457,7 +536,9 @@ INVALID = [
     ),
     pytest.param(
         with_phrases("rest:", "  - Rest for {time}.", "  - Rest."),
-        ["routine.yaml:4:7: phrases.rest[0]: unknown placeholder {time} in 'Rest for {time}.' (this key takes: {duration})"],
+        [
+            "routine.yaml:4:7: phrases.rest[0]: unknown placeholder {time} in 'Rest for {time}.' (this key takes: {duration})"
+        ],
         id="phrases-unknown-placeholder",
     ),
     pytest.param(
@@ -467,7 +548,9 @@ INVALID = [
     ),
     pytest.param(
         with_phrases("rest: Rest {duration"),
-        ["routine.yaml:3:9: phrases.rest: 'Rest {duration' is not a valid template (expected '}' before end of string)"],
+        [
+            "routine.yaml:3:9: phrases.rest: 'Rest {duration' is not a valid template (expected '}' before end of string)"
+        ],
         id="phrases-broken-template",
     ),
 ]
@@ -562,7 +645,15 @@ def load_one(*lines: str, head: str = HEAD, exercise: str = "romanian-deadlift")
 
 @pytest.mark.parametrize(
     ("written", "ms"),
-    [("90", 90_000), ("'90'", 90_000), ("90s", 90_000), ("1m30s", 90_000), ("'1:30'", 90_000), ("2m", 120_000), ("0", 0)],
+    [
+        ("90", 90_000),
+        ("'90'", 90_000),
+        ("90s", 90_000),
+        ("1m30s", 90_000),
+        ("'1:30'", 90_000),
+        ("2m", 120_000),
+        ("0", 0),
+    ],
 )
 def test_rest_durations_in_every_form(written: str, ms: int) -> None:
     entry = load_one("reps: 8", f"rest: {written}", f"rest_after: {written}")
@@ -716,7 +807,10 @@ def test_locations_of_blocks_and_entries() -> None:
     ]
     assert [b.name for b in routine.blocks] == ["Warm-up", "Work"]
     assert [e.exercise.id for e in routine.entries] == [
-        "bodyweight-hip-hinge", "romanian-deadlift", "hip-thrust", "good-morning",
+        "bodyweight-hip-hinge",
+        "romanian-deadlift",
+        "hip-thrust",
+        "good-morning",
     ]
 
 
@@ -733,8 +827,15 @@ def test_settings_from_defaults() -> None:
         "explosive: 1s",
     )
     assert loads(text, FILE).settings == Settings(
-        voice="en-gb", rate=200, verbosity="coach", rep_range="top", rest_policy="max",
-        count="metronome", lead_in_ms=5000, switch_ms=10_000, explosive_ms=1000,
+        voice="en-gb",
+        rate=200,
+        verbosity="coach",
+        rep_range="top",
+        rest_policy="max",
+        count="metronome",
+        lead_in_ms=5000,
+        switch_ms=10_000,
+        explosive_ms=1000,
     )
     assert loads(rdl("reps: 8"), FILE).settings == Settings()
 
@@ -751,9 +852,17 @@ def test_phrase_overrides_kept() -> None:
 @pytest.mark.parametrize(
     "written, load",
     [
-        ("60kg", "60kg"), ("60 kg", "60kg"), ("62.5 kilos", "62.5kg"), ("135lb", "135lb"), ("135 lbs", "135lb"),
-        ("bodyweight", "bodyweight"), ("BW", "bodyweight"), ("bodyweight+10kg", "bodyweight+10kg"),
-        ("bodyweight + 20 lb", "bodyweight+20lb"), ("+10kg", "bodyweight+10kg"), ("bodyweight-15kg", "bodyweight-15kg"),
+        ("60kg", "60kg"),
+        ("60 kg", "60kg"),
+        ("62.5 kilos", "62.5kg"),
+        ("135lb", "135lb"),
+        ("135 lbs", "135lb"),
+        ("bodyweight", "bodyweight"),
+        ("BW", "bodyweight"),
+        ("bodyweight+10kg", "bodyweight+10kg"),
+        ("bodyweight + 20 lb", "bodyweight+20lb"),
+        ("+10kg", "bodyweight+10kg"),
+        ("bodyweight-15kg", "bodyweight-15kg"),
     ],
 )
 def test_load_in_every_form(written: str, load: str) -> None:
@@ -772,6 +881,12 @@ def test_effort_and_warmup_sets_parsed() -> None:
     )
     rdl_, thrust, gm, bridge = routine.entries
     assert (str(rdl_.load), str(rdl_.effort), rdl_.effort.reserve, rdl_.warmup_sets) == ("60kg", "RPE 8.5", 1.5, 2)
-    assert (thrust.load, str(thrust.effort), thrust.effort.rpe, thrust.warmup_sets, thrust.count) == (None, "0 RIR", 10, 0, "reps")
+    assert (thrust.load, str(thrust.effort), thrust.effort.rpe, thrust.warmup_sets, thrust.count) == (
+        None,
+        "0 RIR",
+        10,
+        0,
+        "reps",
+    )
     assert (str(gm.load), str(gm.effort)) == ("20kg", "3 RIR")
     assert (bridge.load, bridge.effort, bridge.count) == (None, None, None)

@@ -87,7 +87,9 @@ def _ebur128(path) -> tuple[float, float]:
     """(integrated loudness in LUFS, true peak in dBTP) as ffmpeg's ebur128 measures them."""
     out = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     summary = out[out.rindex("Summary:") :]
     peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1)

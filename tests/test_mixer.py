@@ -81,15 +81,27 @@ def test_warm_mix_finds_every_clips_levelling_in_the_store(tmp_path, monkeypatch
     from audiocoach.speech.cache import PhraseCache
 
     tl = _timeline()  # levelled loud, so the limiter works on some clips
-    cold = np.concatenate(list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0, store=PhraseCache(tmp_path))).chunks()))
+    cold = np.concatenate(
+        list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0, store=PhraseCache(tmp_path))).chunks())
+    )
     assert list(tmp_path.rglob("*.lvl")) and list(tmp_path.rglob("*.pcm"))  # analyses and limited clips
     calls = []
     for name in ("k_weighted_power", "peak_envelope", "limit"):
         real = getattr(loudness, name)
-        monkeypatch.setattr(loudness, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
-    warm = np.concatenate(list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0, store=PhraseCache(tmp_path))).chunks()))
+        monkeypatch.setattr(
+            loudness, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
+    warm = np.concatenate(
+        list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0, store=PhraseCache(tmp_path))).chunks())
+    )
     assert calls == []
     assert np.array_equal(warm, cold)
     # Without a store the same clips are levelled from scratch, to the same loudness.
     fresh = np.concatenate(list(Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -9.0)).chunks()))
-    assert calls and abs(loudness.integrated_loudness(fresh, tl.sample_rate) - loudness.integrated_loudness(warm, tl.sample_rate)) < 0.1
+    assert (
+        calls
+        and abs(
+            loudness.integrated_loudness(fresh, tl.sample_rate) - loudness.integrated_loudness(warm, tl.sample_rate)
+        )
+        < 0.1
+    )

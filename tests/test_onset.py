@@ -10,8 +10,8 @@ import pytest
 
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.load.routine import loads
-from audiocoach.speech.onset import attack_ms, clip_onsets
 from audiocoach.render import RenderOptions, build, synthesizer_for
+from audiocoach.speech.onset import attack_ms, clip_onsets
 from helpers import check_invariants, decode
 
 RATE = 22050
@@ -51,8 +51,6 @@ def test_pinned_beats_start_early_by_their_attack():
     assert rep1 == [(-90, "one, lower"), (2970, "hold"), (3940, "drive")]
 
 
-
-
 @pytest.mark.engine
 def test_real_words_attack_late_by_different_amounts(phrase_cache: Path):
     routine = loads(ROUTINE, "r.yaml")
@@ -66,14 +64,23 @@ def test_real_words_attack_late_by_different_amounts(phrase_cache: Path):
 def test_beats_are_heard_on_the_grid_in_the_mix(phrase_cache: Path, tmp_path: Path):
     path = tmp_path / "r.yaml"
     path.write_text(ROUTINE, encoding="utf-8")
-    result = build(path, tmp_path / "r.wav", options=RenderOptions(cache_dir=str(phrase_cache), format="wav", sidecars=False))
+    result = build(
+        path, tmp_path / "r.wav", options=RenderOptions(cache_dir=str(phrase_cache), format="wav", sidecars=False)
+    )
     tl = result.timeline
     audio = decode(tmp_path / "r.wav", RATE)
     routine = loads(ROUTINE, "r.yaml")
     lead = routine.settings.lead_in_ms
     checked = 0
     for seg in (s for s in tl.of_kind("segment") if s.role == "work"):
-        for e in (e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.kind == "speech" and e.rep and e.role in ("rep_start", "phase")):
+        for e in (
+            e
+            for e in tl.sounds
+            if seg.start_ms <= e.start_ms < seg.end_ms
+            and e.kind == "speech"
+            and e.rep
+            and e.role in ("rep_start", "phase")
+        ):
             t0 = seg.start_ms + lead + (e.rep - 1) * routine.items[0].tempo.rep_ms
             grid = t0 + {"rep_start": 0, "phase": 3000 if e.text == "hold" else 4000}[e.role]
             heard = e.start_ms + attack_ms(audio[e.start_ms * RATE // 1000 : e.end_ms * RATE // 1000], RATE)

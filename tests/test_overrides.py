@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.load.routine import loads
-from audiocoach.model import Rest
 from audiocoach.load.overrides import (
     Override,
     OverrideError,
@@ -13,6 +11,8 @@ from audiocoach.load.overrides import (
     parse_overrides,
     resolve_overrides,
 )
+from audiocoach.load.routine import loads
+from audiocoach.model import Rest
 
 ROUTINE = """\
 title: Override test
@@ -69,7 +69,11 @@ def test_parse_override(kind, text, expected):
 @pytest.mark.parametrize(
     "kind, text, message",
     [
-        ("tempo", "3-1-x", "--tempo 3-1-x: '3-1-x' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"),
+        (
+            "tempo",
+            "3-1-x",
+            "--tempo 3-1-x: '3-1-x' is not a tempo (expected four phases such as 3-1-1-0; X = explosive)",
+        ),
         ("tempo", "3-0-0-0", "--tempo 3-0-0-0: '3-0-0-0' has a 0-second concentric phase (write X for explosive)"),
         ("tempo", "=3-1-1-0", "--tempo =3-1-1-0: the exercise id before '=' is missing (e.g. hip-thrust=3-1-1-0)"),
         ("tempo", "hip-thrust=", "--tempo hip-thrust=: the value is missing"),
@@ -79,7 +83,11 @@ def test_parse_override(kind, text, expected):
         ("rate", "900", "--rate 900: '900' is not a speech rate (expected words per minute from 80 to 450)"),
         ("verbosity", "chatty", "--verbosity chatty: 'chatty' is not one of: minimal, standard, coach"),
         ("bitrate", "64", "--bitrate 64: '64' is not an MP3 bitrate (expected 8k to 320k, e.g. 64k)"),
-        ("volume", "11", "unknown override 'volume' (valid: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range, bitrate)"),
+        (
+            "volume",
+            "11",
+            "unknown override 'volume' (valid: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range, bitrate)",
+        ),
     ],
 )
 def test_parse_override_errors(kind, text, message):
@@ -187,8 +195,8 @@ def test_meta_records_what_changed(routine):
 
 def test_rest_policy_and_rep_range_overrides_change_the_timing():
     from audiocoach.compile.compiler import compile_routine, estimate_ms
-    from audiocoach.load.routine import loads
     from audiocoach.load.overrides import apply_overrides, parse_overrides
+    from audiocoach.load.routine import loads
 
     routine = loads(
         "title: T\nblocks:\n  - name: B\n    exercises:\n      - exercise: romanian-deadlift\n"
@@ -201,7 +209,10 @@ def test_rest_policy_and_rep_range_overrides_change_the_timing():
         assert (changed.settings.rest_policy, changed.settings.rep_range) == (policy, mode)
         tl = compile_routine(changed, estimate_ms)
         segs = tl.of_kind("segment")
-        lengths[policy] = ([s.length_ms for s in segs if s.role == "rest"], [s.length_ms for s in segs if s.role == "work"])
+        lengths[policy] = (
+            [s.length_ms for s in segs if s.role == "rest"],
+            [s.length_ms for s in segs if s.role == "work"],
+        )
     assert lengths["min"] == ([45_000], [3000 + 8 * 5000] * 2)
     assert lengths["max"] == ([90_000], [3000 + 10 * 5000] * 2)
 
@@ -215,7 +226,12 @@ def test_bad_rest_policy_is_a_clear_error():
 
 def test_load_override_names_one_exercise(routine):
     o = parse_override("load", "romanian-deadlift=62.5 kg")
-    assert (o.kind, o.exercise, o.value, o.flag) == ("load", "romanian-deadlift", "62.5kg", "--load romanian-deadlift=62.5kg")
+    assert (o.kind, o.exercise, o.value, o.flag) == (
+        "load",
+        "romanian-deadlift",
+        "62.5kg",
+        "--load romanian-deadlift=62.5kg",
+    )
     changed, applied = resolve_overrides(routine, [o])
     assert [str(e.load) if e.load else None for e in changed.entries] == ["62.5kg", None, None]
     assert [str(a) for a in applied] == ["62.5kg (routine: none; from --load romanian-deadlift=62.5kg)"]
@@ -279,7 +295,10 @@ def test_load_option_errors_on_the_command_line(tmp_path):
     (tmp_path / "r.yaml").write_text(ROUTINE)
     runner = CliRunner()
     bad = runner.invoke(cli, ["plan", str(tmp_path / "r.yaml"), "--load", "60kg"])
-    assert (bad.exit_code, bad.output) == (1, "Error: --load 60kg: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift=60kg\n")
+    assert (bad.exit_code, bad.output) == (
+        1,
+        "Error: --load 60kg: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift=60kg\n",
+    )
     unknown = runner.invoke(cli, ["plan", str(tmp_path / "r.yaml"), "--load", "squat=60kg"])
     assert unknown.exit_code == 1
     assert unknown.output.startswith("Error: --load squat=60kg: 'squat' is not an exercise in this routine")
@@ -295,7 +314,11 @@ def test_plan_program_shows_load_effort_warmups_and_notes(tmp_path, cli_env):
     result = CliRunner().invoke(cli, ["plan", str(tmp_path / "p.yaml"), "--load", "rdl=60kg"], env=cli_env)
     assert result.exit_code == 0, result.output
     pad = " " * 31
-    lines = [line for line in result.output.splitlines() if line.startswith(pad) or "romanian-deadlift " in line or "hip-thrust " in line]
+    lines = [
+        line
+        for line in result.output.splitlines()
+        if line.startswith(pad) or "romanian-deadlift " in line or "hip-thrust " in line
+    ]
     assert lines == [
         "      romanian-deadlift        2 x 8              tempo 3-1-1-0  rest 60s       then 90s",
         pad + "load 60kg, RPE 8, after 1 warm-up set",

@@ -35,9 +35,19 @@ def browser(tmp_path):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                 "--autoplay-policy=no-user-gesture-required", "--mute-audio", f"--window-size={PHONE[0]},{PHONE[1]}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--autoplay-policy=no-user-gesture-required",
+        "--mute-audio",
+        f"--window-size={PHONE[0]},{PHONE[1]}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(30)
@@ -83,15 +93,22 @@ def test_page_lists_weeks_sessions_chapters_and_plan_and_a_chapter_click_seeks(b
     assert [float(b.get_attribute("data-start")) for b in buttons] == [c["startTime"] for c in chapters]
     assert [b.text.split(" ", 1)[1] for b in buttons] == [c["title"] for c in chapters]
 
-    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in first.find_elements(By.CSS_SELECTOR, "table.plan tr")[1:]]
-    assert rows == [["Romanian deadlift", "2 x 2", "3-1-1-0", "12s", "Keep the bar close."],
-                    ["Glute bridge hold", "1 x 10s", "-", "12s", ""]]
+    rows = [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in first.find_elements(By.CSS_SELECTOR, "table.plan tr")[1:]
+    ]
+    assert rows == [
+        ["Romanian deadlift", "2 x 2", "3-1-1-0", "12s", "Keep the bar close."],
+        ["Glute bridge hold", "1 x 10s", "-", "12s", ""],
+    ]
     week2 = sessions[2].find_elements(By.CSS_SELECTOR, "table.plan td")
     assert week2[1].text == "2 x 3"  # the program's progression, week 2
 
     # Set by set: the split files, in the playlist's order, each a file of the session's folder.
     pieces = first.find_elements(By.CSS_SELECTOR, "details.sets li a")
-    playlist = (result.feed.root / "week-01" / "1-monday-hinge.sets" / "1-monday-hinge.m3u8").read_text(encoding="utf-8")
+    playlist = (result.feed.root / "week-01" / "1-monday-hinge.sets" / "1-monday-hinge.m3u8").read_text(
+        encoding="utf-8"
+    )
     listed = [line for line in playlist.splitlines() if line and not line.startswith("#")]
     assert [a.get_attribute("href") for a in pieces] == [base + "week-01/1-monday-hinge.sets/" + n for n in listed]
     assert pieces[1].get_attribute("textContent") == "Romanian deadlift: set 1 of 2"
@@ -110,10 +127,14 @@ def test_page_lists_weeks_sessions_chapters_and_plan_and_a_chapter_click_seeks(b
     browser.execute_script("arguments[0].scrollIntoView()", target)
     target.click()
     want = chapters[-1]["startTime"]
-    WebDriverWait(browser, 10).until(lambda d: abs(d.execute_script("return arguments[0].currentTime", audio) - want) < 1.0)
+    WebDriverWait(browser, 10).until(
+        lambda d: abs(d.execute_script("return arguments[0].currentTime", audio) - want) < 1.0
+    )
     assert "current" in WebDriverWait(browser, 10).until(lambda d: target.get_attribute("class") or None)
     # The other sessions' players did not move.
-    assert browser.execute_script("return arguments[0].currentTime", sessions[1].find_element(By.TAG_NAME, "audio")) == 0
+    assert (
+        browser.execute_script("return arguments[0].currentTime", sessions[1].find_element(By.TAG_NAME, "audio")) == 0
+    )
 
     shot = tmp_path / "program-page.png"
     browser.execute_script("window.scrollTo(0, 0)")

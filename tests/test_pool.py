@@ -12,7 +12,6 @@ from audiocoach import load_routine
 from audiocoach.compile.compiler import compile_routine
 from audiocoach.render import RenderOptions, plan, synthesizer_for
 from audiocoach.speech.pool import missing_phrases, synthesize_all
-
 from helpers import SHORT_ROUTINE
 
 

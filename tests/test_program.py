@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from audiocoach.errors import RoutineError
+from audiocoach.load.overrides import OverrideError, parse_overrides
 from audiocoach.load.routine import loads
 from audiocoach.model import Load, RepRange, Rest
-from audiocoach.load.overrides import OverrideError, parse_overrides
 from audiocoach.program.programs import (
     Deload,
     Rule,
@@ -100,14 +100,18 @@ def test_sets_from_week():
 
 def test_tempo_in_some_weeks_only_for_reps():
     rule = Rule("tempo", tempo="4-0-1-0", weeks=(3, 4))
-    assert [t.text for t in weekly([rule], "romanian-deadlift", "tempo")] == ["3-0-1-0"] * 2 + ["4-0-1-0"] * 2 + ["3-0-1-0"] * 2
+    assert [t.text for t in weekly([rule], "romanian-deadlift", "tempo")] == ["3-0-1-0"] * 2 + ["4-0-1-0"] * 2 + [
+        "3-0-1-0"
+    ] * 2
     assert weekly([rule], "romanian-deadlift", "tempo")[2].eccentric_ms == 4000
     assert len(set(weekly([rule], "glute-bridge-hold", "tempo"))) == 1
 
 
 def test_rest_set_and_shifted():
     assert weekly([Rule("rest", rest=Rest(90_000, 90_000), weeks=(5, 6))], "hip-thrust", "rest")[3:] == [
-        Rest(60_000, 60_000), Rest(90_000, 90_000), Rest(90_000, 90_000)
+        Rest(60_000, 60_000),
+        Rest(90_000, 90_000),
+        Rest(90_000, 90_000),
     ]
     assert weekly([Rule("rest_after", delta_ms=-30_000)], "hip-thrust", "rest_after", weeks=1) == [Rest(60_000, 60_000)]
 
@@ -141,14 +145,35 @@ def test_progress_routine_is_pure():
 
 def test_shipped_program_weeks():
     program = load_program(SHIPPED)
-    assert (program.title, program.weeks, [d.name for d in program.days]) == ("Posterior chain, 6 weeks", 6, ["Monday", "Thursday"])
+    assert (program.title, program.weeks, [d.name for d in program.days]) == (
+        "Posterior chain, 6 weeks",
+        6,
+        ["Monday", "Thursday"],
+    )
     got = sessions(program)
     assert len(got) == 12
-    assert [s.key for s in got[:2]] == ["week-01/1-monday-posterior-chain", "week-01/2-thursday-posterior-chain-essentials"]
+    assert [s.key for s in got[:2]] == [
+        "week-01/1-monday-posterior-chain",
+        "week-01/2-thursday-posterior-chain-essentials",
+    ]
     thursday = {s.week: entry(s.routine, "romanian-deadlift") for s in got if s.day == "Thursday"}
     assert [thursday[w].dose for w in range(1, 7)] == ["3 x 8", "3 x 9", "4 x 10", "3 x 10", "4 x 8", "4 x 9"]
-    assert [thursday[w].tempo.text for w in range(1, 7)] == ["3-1-1-0", "3-1-1-0", "4-0-1-0", "4-0-1-0", "3-1-1-0", "3-1-1-0"]
-    assert [str(thursday[w].rest) for w in range(1, 7)] == ["60-90s", "60-90s", "75-105s", "105-135s", "75-105s", "75-105s"]
+    assert [thursday[w].tempo.text for w in range(1, 7)] == [
+        "3-1-1-0",
+        "3-1-1-0",
+        "4-0-1-0",
+        "4-0-1-0",
+        "3-1-1-0",
+        "3-1-1-0",
+    ]
+    assert [str(thursday[w].rest) for w in range(1, 7)] == [
+        "60-90s",
+        "60-90s",
+        "75-105s",
+        "105-135s",
+        "75-105s",
+        "75-105s",
+    ]
     assert thursday[5].note.startswith("Back to eight reps this week: you reached ten in week three")
     assert [s.deload for s in got if s.day == "Monday"] == [False, False, False, True, False, False]
     assert got[6].routine.title == "Week 4, Monday, deload: Posterior chain workout"
@@ -191,7 +216,12 @@ days:
 """
     (tmp_path / "p.yaml").write_text(text)
     got = sessions(load_program(tmp_path / "p.yaml"))
-    assert [s.key for s in got] == ["week-01/1-mon-a", "week-01/2-fri-inline", "week-02/1-mon-a", "week-02/2-fri-inline"]
+    assert [s.key for s in got] == [
+        "week-01/1-mon-a",
+        "week-01/2-fri-inline",
+        "week-02/1-mon-a",
+        "week-02/2-fri-inline",
+    ]
     assert got[1].routine.title == "Week 1, Fri: Inline"
 
 
@@ -259,10 +289,14 @@ def test_missing_keys_and_unknown_keys():
 
 def test_rule_naming_an_unknown_exercise(tmp_path):
     path = tmp_path / "p.yaml"
-    path.write_text(f"title: P\nweeks: 2\ndays:\n  - day: Mon\n    routine: {ROOT / 'routines' / 'posterior-chain-essentials.yaml'}\n"
-                    "progression:\n  - sets: +1\n    exercises: [squat]\n")
+    path.write_text(
+        f"title: P\nweeks: 2\ndays:\n  - day: Mon\n    routine: {ROOT / 'routines' / 'posterior-chain-essentials.yaml'}\n"
+        "progression:\n  - sets: +1\n    exercises: [squat]\n"
+    )
     program = load_program(path)
-    with pytest.raises(RoutineError, match=r"p.yaml:7:5: progression\[0\].exercises: 'squat' is not an exercise in any routine"):
+    with pytest.raises(
+        RoutineError, match=r"p.yaml:7:5: progression\[0\].exercises: 'squat' is not an exercise in any routine"
+    ):
         sessions(program)
 
 
@@ -319,7 +353,10 @@ blocks:
 
 
 def loaded_weekly(rules, ex_id, attr, weeks=6, deload=None):
-    return [getattr(entry(progress_routine(LOADED, rules, w, weeks=weeks, deload=deload), ex_id), attr) for w in range(1, weeks + 1)]
+    return [
+        getattr(entry(progress_routine(LOADED, rules, w, weeks=weeks, deload=deload), ex_id), attr)
+        for w in range(1, weeks + 1)
+    ]
 
 
 def test_deload_week_repeats_reps_without_a_false_add_load_note():
@@ -329,9 +366,11 @@ def test_deload_week_repeats_reps_without_a_false_add_load_note():
     deload = Deload(weeks=(4,))
     assert [r.low for r in weekly(rules, "romanian-deadlift", "reps", deload=deload)] == [8, 9, 8, 8, 9, 8]
     assert weekly(rules, "romanian-deadlift", "note", deload=deload) == [
-        None, None,
+        None,
+        None,
         "Back to eight reps this week: you reached nine last week, so add a little load.",
-        None, None,
+        None,
+        None,
         "Back to eight reps this week: you reached nine last week, so add a little load.",
     ]
 
@@ -340,7 +379,14 @@ def test_add_load_note_after_a_deload_names_the_week_it_refers_to():
     deload = Deload(weeks=(4,))
     notes = weekly([Rule("reps", amount=1)], "romanian-deadlift", "note", weeks=6, deload=deload)
     # 8, 9, 10, deload (10 again, lighter), then back to 8: the 10 at full load was week 3.
-    assert notes == [None, None, None, None, "Back to eight reps this week: you reached ten in week three, so add a little load.", None]
+    assert notes == [
+        None,
+        None,
+        None,
+        None,
+        "Back to eight reps this week: you reached ten in week three, so add a little load.",
+        None,
+    ]
     got = entry(progress_routine(ROUTINE, [Rule("reps", amount=1)], 5, weeks=6, deload=deload), "romanian-deadlift")
     assert [(n.kind, n.short) for n in got.program_notes] == [("add_load", "back to 8 reps (10 in week 3): add load")]
 
@@ -349,13 +395,17 @@ def test_deload_week_says_it_is_one_and_asks_for_lighter_loads():
     deload = Deload(weeks=(4,), sets=-1, rest_ms=30_000)
     notices = [progress_routine(ROUTINE, [], w, weeks=6, deload=deload).notice for w in range(1, 7)]
     assert notices == [
-        None, None, None,
+        None,
+        None,
+        None,
         "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
         "Leave more in the tank and let your body recover.",
         "The deload is over: back to your working weights this week.",
         None,
     ]
-    assert progress_routine(ROUTINE, [], 2, weeks=4, deload=Deload(weeks=(2,), sets=-2, rest_ms=0, load_pct=-20)).notice == (
+    assert progress_routine(
+        ROUTINE, [], 2, weeks=4, deload=Deload(weeks=(2,), sets=-2, rest_ms=0, load_pct=-20)
+    ).notice == (
         "This is a deload week: about twenty percent lighter on every lift and two sets fewer. "
         "Leave more in the tank and let your body recover."
     )
@@ -363,11 +413,27 @@ def test_deload_week_says_it_is_one_and_asks_for_lighter_loads():
 
 def test_deload_lightens_loads_to_a_plate_step_and_leaves_more_in_reserve():
     deload = Deload(weeks=(2,))
-    assert [str(x) for x in loaded_weekly([], "romanian-deadlift", "load", weeks=3, deload=deload)] == ["60kg", "55kg", "60kg"]
-    assert [str(x) for x in loaded_weekly([], "hip-thrust", "load", weeks=3, deload=deload)] == ["135lb", "120lb", "135lb"]
+    assert [str(x) for x in loaded_weekly([], "romanian-deadlift", "load", weeks=3, deload=deload)] == [
+        "60kg",
+        "55kg",
+        "60kg",
+    ]
+    assert [str(x) for x in loaded_weekly([], "hip-thrust", "load", weeks=3, deload=deload)] == [
+        "135lb",
+        "120lb",
+        "135lb",
+    ]
     assert [str(x) for x in loaded_weekly([], "back-extension", "load", weeks=2, deload=deload)] == ["bodyweight"] * 2
-    assert [str(x) for x in loaded_weekly([], "romanian-deadlift", "effort", weeks=3, deload=deload)] == ["RPE 8", "RPE 6", "RPE 8"]
-    assert [str(x) for x in loaded_weekly([], "hip-thrust", "effort", weeks=3, deload=deload)] == ["1 RIR", "3 RIR", "1 RIR"]
+    assert [str(x) for x in loaded_weekly([], "romanian-deadlift", "effort", weeks=3, deload=deload)] == [
+        "RPE 8",
+        "RPE 6",
+        "RPE 8",
+    ]
+    assert [str(x) for x in loaded_weekly([], "hip-thrust", "effort", weeks=3, deload=deload)] == [
+        "1 RIR",
+        "3 RIR",
+        "1 RIR",
+    ]
     # load: 0% keeps the loads (a volume-only deload) and the notice does not ask for lighter ones
     keep = Deload(weeks=(2,), load_pct=0)
     assert str(loaded_weekly([], "romanian-deadlift", "load", weeks=2, deload=keep)[1]) == "60kg"
@@ -376,7 +442,14 @@ def test_deload_lightens_loads_to_a_plate_step_and_leaves_more_in_reserve():
 
 def test_double_progression_with_a_load_adds_the_plate_step_itself():
     rules = [Rule("reps", amount=1)]
-    assert [str(x) for x in loaded_weekly(rules, "romanian-deadlift", "load", weeks=6)] == ["60kg", "60kg", "62.5kg", "62.5kg", "65kg", "65kg"]
+    assert [str(x) for x in loaded_weekly(rules, "romanian-deadlift", "load", weeks=6)] == [
+        "60kg",
+        "60kg",
+        "62.5kg",
+        "62.5kg",
+        "65kg",
+        "65kg",
+    ]
     note = loaded_weekly(rules, "romanian-deadlift", "note", weeks=3)[2]
     assert note == "Back to eight reps this week, with two and a half kilos more: you reached nine last week."
     short = entry(progress_routine(LOADED, rules, 3, weeks=3), "romanian-deadlift").program_notes[0].short
@@ -387,14 +460,20 @@ def test_load_rule_adds_weight_each_week_and_pauses_in_a_deload():
     rule = Rule("load", load_step=2.5, load_unit="kg")
     deload = Deload(weeks=(3,))
     assert [str(x) for x in loaded_weekly([rule], "romanian-deadlift", "load", weeks=5, deload=deload)] == [
-        "60kg", "62.5kg", "55kg", "65kg", "67.5kg"
+        "60kg",
+        "62.5kg",
+        "55kg",
+        "65kg",
+        "67.5kg",
     ]
     # a kg rule leaves a lb load and plain bodyweight alone unless it names them
     assert {str(x) for x in loaded_weekly([rule], "hip-thrust", "load", weeks=3)} == {"135lb"}
     assert {str(x) for x in loaded_weekly([rule], "back-extension", "load", weeks=3)} == {"bodyweight"}
     named = Rule("load", load_step=2.5, load_unit="kg", exercises=("back-extension",))
     assert [str(x) for x in loaded_weekly([named], "back-extension", "load", weeks=3)] == [
-        "bodyweight", "bodyweight+2.5kg", "bodyweight+5kg"
+        "bodyweight",
+        "bodyweight+2.5kg",
+        "bodyweight+5kg",
     ]
     fixed = Rule("load", load=Load(70.0, "kg"), weeks=(5, 6))
     assert [str(x) for x in loaded_weekly([fixed], "romanian-deadlift", "load")] == ["60kg"] * 4 + ["70kg"] * 2
@@ -408,9 +487,9 @@ def test_load_rule_in_a_program_file(tmp_path):
     base = "title: P\nweeks: 3\ndays:\n  - day: Mon\n    routine: r.yaml\nprogression:\n"
     (tmp_path / "p.yaml").write_text(base + "  - load: +2.5kg\n    exercises: [romanian-deadlift]\n  - load: +5lb\n")
     got = sessions(load_program(tmp_path / "p.yaml"))
-    assert [(str(entry(s.routine, "romanian-deadlift").load), str(entry(s.routine, "hip-thrust").load)) for s in got] == [
-        ("60kg", "135lb"), ("62.5kg", "140lb"), ("65kg", "145lb")
-    ]
+    assert [
+        (str(entry(s.routine, "romanian-deadlift").load), str(entry(s.routine, "hip-thrust").load)) for s in got
+    ] == [("60kg", "135lb"), ("62.5kg", "140lb"), ("65kg", "145lb")]
     (tmp_path / "q.yaml").write_text(base + "  - load: +2.5kg\n    exercises: [hip-thrust, good-morning]\n")
     with pytest.raises(RoutineError) as exc:
         sessions(load_program(tmp_path / "q.yaml"))
@@ -483,7 +562,9 @@ def test_deload_lightens_group_members_but_leaves_their_rounds_to_the_group():
         "            - exercise: hip-thrust\n              reps: 10\n",
         "g.yaml",
     )
-    week2 = progress_routine(routine, [Rule("load", load_step=2.5, load_unit="kg")], 2, weeks=2, deload=Deload(weeks=(2,)))
+    week2 = progress_routine(
+        routine, [Rule("load", load_step=2.5, load_unit="kg")], 2, weeks=2, deload=Deload(weeks=(2,))
+    )
     group = week2.items[0]
     assert (group.rounds, group.rest) == (3, routine.items[0].rest)
     rdl_, thrust = group.members

@@ -4,18 +4,18 @@ speech, no two sounds overlap, the length is exact, every work window is reps x 
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import re
-
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.compile.counting import count_mode
-from audiocoach.model import Group
-from audiocoach.words.phrases import number_words
 from audiocoach.errors import RoutineError
 from audiocoach.load.library import default_library
 from audiocoach.load.routine import loads
+from audiocoach.model import Group
+from audiocoach.words.phrases import number_words
 from helpers import check_invariants
 
 IDS = [ex.id for ex in default_library()]
@@ -124,7 +124,11 @@ def test_generated_routines_keep_time(text: str, speech_speed: float):
     for seg in tl.of_kind("segment"):
         if seg.role != "work":
             continue
-        starts = [e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.role in ("rep_start", "tick_accent") and e.rep is not None]
+        starts = [
+            e
+            for e in tl.sounds
+            if seg.start_ms <= e.start_ms < seg.end_ms and e.role in ("rep_start", "tick_accent") and e.rep is not None
+        ]
         firsts = {}
         for e in starts:
             firsts.setdefault(e.rep, e.start_ms)
@@ -136,7 +140,9 @@ def test_generated_routines_keep_time(text: str, speech_speed: float):
 
 # --------------------------------------------------------------------------- counting
 
-NUMBER_WORDS = {number_words(i) for i in range(0, 100)} | {w for i in range(21, 100) for w in number_words(i).split("-")}
+NUMBER_WORDS = {number_words(i) for i in range(0, 100)} | {
+    w for i in range(21, 100) for w in number_words(i).split("-")
+}
 
 
 def _numbers_in(text: str) -> list[str]:

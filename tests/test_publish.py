@@ -34,11 +34,13 @@ def _parse(path: Path):
 
 def _file_of(url: str, top: Path) -> Path:
     assert url.startswith(BASE), url
-    return top / url[len(BASE):]
+    return top / url[len(BASE) :]
 
 
 def _ffprobe(path: Path, what: str) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", what, str(path)], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", what, str(path)], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out)
 
 
@@ -52,8 +54,10 @@ def test_feed_parses_and_every_enclosure_is_its_file(program):
     assert result.feed_path.read_text(encoding="utf-8").count("<itunes:explicit>false</itunes:explicit>") == 5
     assert [t.term for t in d.feed.tags] == ["Health & Fitness", "Fitness"]
     assert [e.title for e in d.entries] == [
-        "Week 1, Monday: Hinge day", "Week 1, Thursday: Thrust day",
-        "Week 2, Monday: Hinge day", "Week 2, Thursday: Thrust day",
+        "Week 1, Monday: Hinge day",
+        "Week 1, Thursday: Thrust day",
+        "Week 2, Monday: Hinge day",
+        "Week 2, Thursday: Thrust day",
     ]
     assert [(e.itunes_season, e.itunes_episode) for e in d.entries] == [("1", "1"), ("1", "2"), ("2", "3"), ("2", "4")]
     dates = [e.published_parsed for e in d.entries]
@@ -115,7 +119,10 @@ def test_one_feed_per_athlete_in_a_roster(program, tmp_path):
     feeds = [_parse(r.feed_path) for r in results]
     assert [f.feed.title for f in feeds] == ["Tiny program: alice", "Tiny program: bob"]
     alice, bob = ([e.enclosures[0].href for e in f.entries] for f in feeds)
-    assert alice[0] == BASE + "tiny/alice/week-01/1-monday-hinge.mp3" and bob[0] == BASE + "tiny/bob/week-01/1-monday-hinge.mp3"
+    assert (
+        alice[0] == BASE + "tiny/alice/week-01/1-monday-hinge.mp3"
+        and bob[0] == BASE + "tiny/bob/week-01/1-monday-hinge.mp3"
+    )
     assert not {e.id for e in feeds[0].entries} & {e.id for e in feeds[1].entries}
     for f in feeds:
         for e in f.entries:
@@ -142,7 +149,10 @@ def test_publish_refuses_a_folder_without_weeks_and_a_bad_url(tmp_path):
 def test_cli_publish_prints_each_feed(program):
     r = CliRunner().invoke(cli, ["publish", str(program), "--base-url", BASE.rstrip("/")])
     assert r.exit_code == 0, r.output
-    assert r.output == f"Tiny program: 4 episodes -> {program / 'feed.xml'} ({BASE}feed.xml), page {program / 'index.html'}\n"
+    assert (
+        r.output
+        == f"Tiny program: 4 episodes -> {program / 'feed.xml'} ({BASE}feed.xml), page {program / 'index.html'}\n"
+    )
 
 
 @pytest.mark.engine

@@ -93,7 +93,9 @@ def program_weeks_error() -> str:
 def test_a_bad_roster_stops_the_batch_before_any_render(tmp_path):
     program = make_program(tmp_path / "src")
     (tmp_path / "athletes.yaml").write_text("athletes:\n  - name: Ana\n    rest: forever\n")
-    result = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--roster", str(tmp_path / "athletes.yaml")])
+    result = CliRunner().invoke(
+        cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--roster", str(tmp_path / "athletes.yaml")]
+    )
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {tmp_path / 'athletes.yaml'}:3:11: athletes[0].rest: 'forever' is not a duration "
@@ -107,9 +109,16 @@ def test_an_unknown_voice_in_the_roster_is_named_before_any_render(tmp_path, phr
     program = make_program(tmp_path / "src")
     (tmp_path / "athletes.yaml").write_text("athletes:\n  - name: Ana\n  - name: Ben\n    voice: klingon-xx\n")
     with pytest.raises(RoutineError) as info:
-        build_program(program, tmp_path / "out", options=RenderOptions(engine="pyttsx3", cache_dir=str(phrase_cache)), roster=tmp_path / "athletes.yaml")
+        build_program(
+            program,
+            tmp_path / "out",
+            options=RenderOptions(engine="pyttsx3", cache_dir=str(phrase_cache)),
+            roster=tmp_path / "athletes.yaml",
+        )
     prefix = f"{tmp_path / 'athletes.yaml'}:4:12: athletes[1].voice: unknown voice 'klingon-xx' for the pyttsx3 engine"
-    assert str(info.value).startswith(prefix + " (run 'audiocoach voices --engine pyttsx3' to list them, e.g. gmw/en"), str(info.value)
+    assert str(info.value).startswith(
+        prefix + " (run 'audiocoach voices --engine pyttsx3' to list them, e.g. gmw/en"
+    ), str(info.value)
     assert list(tmp_path.joinpath("out").rglob("*.mp3")) == []
 
 
@@ -131,10 +140,22 @@ def rendered(tmp_path_factory):
     program = make_program(root / "src")
     (root / "athletes.yaml").write_text(ROSTER)
     cache = tmp_path_factory.getbasetemp() / "phrase-cache-roster"
-    args = ["batch", str(program), "-o", str(root / "local"), "--roster", str(root / "athletes.yaml"),
-            "--weeks", "1", "--cache-dir", str(cache)]
+    args = [
+        "batch",
+        str(program),
+        "-o",
+        str(root / "local"),
+        "--roster",
+        str(root / "athletes.yaml"),
+        "--weeks",
+        "1",
+        "--cache-dir",
+        str(cache),
+    ]
     # The phrase cache filled once, as the README's cluster workflow does before shipping it.
-    warm = CliRunner().invoke(cli, [*[str(root / "warm") if a == str(root / "local") else a for a in args], "--jobs", "1"])
+    warm = CliRunner().invoke(
+        cli, [*[str(root / "warm") if a == str(root / "local") else a for a in args], "--jobs", "1"]
+    )
     assert warm.exit_code == 0, warm.output
     result = CliRunner().invoke(cli, [*args, "--jobs", "2"])
     assert result.exit_code == 0, result.output
@@ -149,12 +170,21 @@ def test_roster_writes_a_folder_per_athlete_and_a_summary(rendered):
         mp3s = sorted(p.relative_to(folder / athlete).as_posix() for p in (folder / athlete).rglob("*.mp3"))
         assert mp3s == [f"{s}.mp3" for s in SESSIONS]
         assert sorted(read_manifest(folder / athlete)) == list(SESSIONS)
-        assert (folder / athlete / "week-01.m3u").read_text().splitlines()[1].endswith(f"week 1")
+        assert (folder / athlete / "week-01.m3u").read_text().splitlines()[1].endswith("week 1")
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Athlete", "Session", "Length", "Status", "File"]
-    assert [line.split("  ")[0].strip() for line in lines[1:7]] == ["Ana", "Ana", "Ben Okafor", "Ben Okafor", "Cleo", "Cleo"]
+    assert [line.split("  ")[0].strip() for line in lines[1:7]] == [
+        "Ana",
+        "Ana",
+        "Ben Okafor",
+        "Ben Okafor",
+        "Cleo",
+        "Cleo",
+    ]
     assert all(" built " in line for line in lines[1:7])
-    assert lines[7].startswith("6 built, 0 unchanged, 0 failed; playlists: ana/week-01.m3u, ben-okafor/week-01.m3u, cleo/week-01.m3u")
+    assert lines[7].startswith(
+        "6 built, 0 unchanged, 0 failed; playlists: ana/week-01.m3u, ben-okafor/week-01.m3u, cleo/week-01.m3u"
+    )
 
 
 @pytest.mark.engine
@@ -170,7 +200,10 @@ def test_each_athlete_hears_their_own_settings(rendered):
     assert "--tempo 3-0-1-0" in ana["meta"]["overrides"]
     assert any("Your load: 60 kg." in e["text"] for e in ana["events"] if e["kind"] == "speech")
     assert not any("Your load" in e["text"] for e in timeline("cleo", SESSIONS[0])["events"])
-    assert timeline("ben-okafor", SESSIONS[1])["meta"]["overrides"] == "--rest hip-thrust=20s --rate 190 --verbosity minimal"
+    assert (
+        timeline("ben-okafor", SESSIONS[1])["meta"]["overrides"]
+        == "--rest hip-thrust=20s --rate 190 --verbosity minimal"
+    )
     assert "hip-thrust=2-0-1-1" in timeline("cleo", SESSIONS[1])["meta"]["overrides"]
 
 
@@ -181,7 +214,9 @@ def test_a_dask_cluster_renders_identical_bytes(rendered, tmp_path):
     root, _, _, args, _ = rendered
     out = root / "dask"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = CliRunner().invoke(cli, [*[str(out) if a == str(root / "local") else a for a in args], "--cluster", cluster.scheduler_address])
+        result = CliRunner().invoke(
+            cli, [*[str(out) if a == str(root / "local") else a for a in args], "--cluster", cluster.scheduler_address]
+        )
     assert result.exit_code == 0, result.output
     local, remote = files_of(root / "local"), files_of(out)
     assert sorted(local) == sorted(remote)
@@ -199,23 +234,35 @@ def test_changing_one_athlete_rebuilds_only_theirs(rendered, tmp_path):
     shutil.copytree(root / "src", tmp_path / "src")  # moved together: the folders stay the program's
     (tmp_path / "athletes.yaml").write_text(ROSTER.replace("rate: 190", "rate: 200"))
     before = {p: p.stat().st_mtime_ns for p in (tmp_path / "local").rglob("*.mp3")}
-    result = build_program(tmp_path / "src" / "p.yaml", tmp_path / "local", weeks=[1], jobs=2, options=RenderOptions(cache_dir=str(cache)),
-                           roster=tmp_path / "athletes.yaml")
+    result = build_program(
+        tmp_path / "src" / "p.yaml",
+        tmp_path / "local",
+        weeks=[1],
+        jobs=2,
+        options=RenderOptions(cache_dir=str(cache)),
+        roster=tmp_path / "athletes.yaml",
+    )
     statuses = {s.key: s.status for s in result.sessions}
     assert statuses == {
         **{f"{a}/{k}": "unchanged" for a in ("ana", "cleo") for k in SESSIONS},
         **{f"ben-okafor/{k}": "built" for k in SESSIONS},
     }
-    changed = sorted(p.relative_to(tmp_path / "local").as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
+    changed = sorted(
+        p.relative_to(tmp_path / "local").as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t
+    )
     assert changed == [f"p/ben-okafor/{k}.mp3" for k in SESSIONS]
 
 
 def test_unreachable_cluster_is_a_clear_error(tmp_path):
     program = make_program(tmp_path / "src")
-    result = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--cluster", "tcp://127.0.0.1:1"])
+    result = CliRunner().invoke(
+        cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--cluster", "tcp://127.0.0.1:1"]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1 (")
-    assert result.stderr.rstrip().endswith("start one with 'dask scheduler' and workers with 'dask worker SCHEDULER --nthreads 1'")
+    assert result.stderr.rstrip().endswith(
+        "start one with 'dask scheduler' and workers with 'dask worker SCHEDULER --nthreads 1'"
+    )
 
 
 def test_a_cluster_whose_workers_run_threads_is_refused_before_any_render(tmp_path):
@@ -223,7 +270,9 @@ def test_a_cluster_whose_workers_run_threads_is_refused_before_any_render(tmp_pa
 
     program = make_program(tmp_path / "src")
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
-        result = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--cluster", cluster.scheduler_address])
+        result = CliRunner().invoke(
+            cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--cluster", cluster.scheduler_address]
+        )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Dask worker tcp://127.0.0.1:")
     assert result.stderr.endswith(

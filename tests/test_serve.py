@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -67,8 +66,13 @@ def test_whole_file_with_length_type_and_accept_ranges(site):
 
 @pytest.mark.parametrize(
     "header, first, last",
-    [("bytes=0-99", 0, 99), ("bytes=1000-", 1000, 102399), ("bytes=-500", 101900, 102399),
-     ("bytes=102399-102399", 102399, 102399), ("bytes=50000-999999", 50000, 102399)],
+    [
+        ("bytes=0-99", 0, 99),
+        ("bytes=1000-", 1000, 102399),
+        ("bytes=-500", 101900, 102399),
+        ("bytes=102399-102399", 102399, 102399),
+        ("bytes=50000-999999", 50000, 102399),
+    ],
 )
 def test_range_requests_get_exactly_those_bytes(site, header, first, last):
     port, audio = site
@@ -95,11 +99,13 @@ def test_a_range_this_server_does_not_split_gets_the_whole_file(site):
 
 @pytest.mark.parametrize(
     "path, mime",
-    [("/feed.xml", "application/rss+xml; charset=utf-8"),
-     ("/week-01/1-monday-hinge.chapters.json", "application/json+chapters"),
-     ("/week-01/1-monday-hinge.sets/1-monday-hinge.m3u8", "application/vnd.apple.mpegurl"),
-     ("/index.html", "text/html; charset=utf-8"),
-     ("/", "text/html; charset=utf-8")],
+    [
+        ("/feed.xml", "application/rss+xml; charset=utf-8"),
+        ("/week-01/1-monday-hinge.chapters.json", "application/json+chapters"),
+        ("/week-01/1-monday-hinge.sets/1-monday-hinge.m3u8", "application/vnd.apple.mpegurl"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ],
 )
 def test_mime_types(site, path, mime):
     port, _ = site
@@ -109,9 +115,20 @@ def test_mime_types(site, path, mime):
 
 @pytest.mark.parametrize(
     "path",
-    ["/../secret.txt", "/week-01/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
-     "/week-01/%2e%2e/%2e%2e/secret.txt", "/..%2f..%2fsecret.txt", "//etc/passwd", "/../../../../etc/passwd",
-     "/link.txt", "/week-01/.1-monday-hinge-abc.part", "/%00", "/week-01/1-monday-hinge.mp3%00.txt"],
+    [
+        "/../secret.txt",
+        "/week-01/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/week-01/%2e%2e/%2e%2e/secret.txt",
+        "/..%2f..%2fsecret.txt",
+        "//etc/passwd",
+        "/../../../../etc/passwd",
+        "/link.txt",
+        "/week-01/.1-monday-hinge-abc.part",
+        "/%00",
+        "/week-01/1-monday-hinge.mp3%00.txt",
+    ],
 )
 def test_nothing_outside_the_folder_is_served(site, path):
     port, _ = site
@@ -122,8 +139,12 @@ def test_nothing_outside_the_folder_is_served(site, path):
 
 def test_serve_command_listens_and_serves(tmp_path):
     (tmp_path / "feed.xml").write_text("<rss/>")
-    proc = subprocess.Popen([sys.executable, "-m", "audiocoach", "serve", str(tmp_path), "--host", "127.0.0.1", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audiocoach", "serve", str(tmp_path), "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         line = proc.stdout.readline()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,9 +10,9 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.export.split import pieces, playlist_text, read_playlist, split_folder
 from audiocoach.load.routine import loads
 from audiocoach.render import RenderOptions, build
-from audiocoach.export.split import pieces, playlist_text, read_playlist, split_folder
 from audiocoach.timeline import ms_to_samples
 from conftest import write
 from helpers import decode
@@ -84,7 +83,11 @@ def split_builds(tmp_path_factory, phrase_cache):
     src = write(folder, SPLIT_ROUTINE)
     out = {}
     for fmt in ("wav", "mp3"):
-        result = build(src, folder / f"session-{fmt}.{fmt}", options=RenderOptions(cache_dir=str(phrase_cache), split="sets", format=fmt))
+        result = build(
+            src,
+            folder / f"session-{fmt}.{fmt}",
+            options=RenderOptions(cache_dir=str(phrase_cache), split="sets", format=fmt),
+        )
         out[fmt] = result
     return out
 
@@ -152,13 +155,19 @@ def test_cli_build_and_batch_split_sets(tmp_path, cli_env):
     r = CliRunner().invoke(cli, ["build", str(src), "-o", str(out), "--split", "sets"], env=cli_env)
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in (tmp_path / "one.sets").iterdir())[-2:] == ["09-finish.mp3", "one.m3u8"]
-    program = write(tmp_path, "title: Split program\nweeks: 1\ndays:\n  - day: Monday\n    routine: routine.yaml\n", "prog.yaml")
-    r = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--jobs", "1"], env=cli_env)
+    program = write(
+        tmp_path, "title: Split program\nweeks: 1\ndays:\n  - day: Monday\n    routine: routine.yaml\n", "prog.yaml"
+    )
+    r = CliRunner().invoke(
+        cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--jobs", "1"], env=cli_env
+    )
     assert r.exit_code == 0, r.output
     sets = tmp_path / "out" / "prog" / "week-01" / "1-monday-routine.sets"
     assert (sets / "1-monday-routine.m3u8").is_file() and len(list(sets.glob("*.mp3"))) == 9
     # A second run changes nothing and keeps the pieces and the plan sidecar (not "stale").
-    r = CliRunner().invoke(cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--prune"], env=cli_env)
+    r = CliRunner().invoke(
+        cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--prune"], env=cli_env
+    )
     assert r.exit_code == 0 and "1 unchanged" in r.output and "removed" not in r.output, r.output
     assert sets.is_dir() and (sets.parent / "1-monday-routine.plan.json").is_file()
 
@@ -170,5 +179,7 @@ def test_the_playlist_reads_back_as_the_pieces(tmp_path):
     split_folder(output).mkdir()
     (split_folder(output) / "s.m3u8").write_text(playlist_text("Split test", found), encoding="utf-8")
     back = read_playlist(output)
-    assert [(p.title, p.start_ms, p.end_ms, p.filename) for p in back] == [(p.title, p.start_ms, p.end_ms, p.filename) for p in found]
+    assert [(p.title, p.start_ms, p.end_ms, p.filename) for p in back] == [
+        (p.title, p.start_ms, p.end_ms, p.filename) for p in found
+    ]
     assert read_playlist(tmp_path / "unsplit.mp3") == ()

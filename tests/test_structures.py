@@ -18,7 +18,11 @@ def compile_text(text: str):
 
 
 def windows(tl, exercise=0):
-    return [(s.role, s.length_ms, s.set, s.member) for s in tl.of_kind("segment") if s.exercise == exercise and s.role in ("work", "rest", "switch")]
+    return [
+        (s.role, s.length_ms, s.set, s.member)
+        for s in tl.of_kind("segment")
+        if s.exercise == exercise and s.role in ("work", "rest", "switch")
+    ]
 
 
 def test_superset_back_to_back_then_full_rest():
@@ -29,8 +33,11 @@ def test_superset_back_to_back_then_full_rest():
     )
     rdl, thrust = 3000 + 2 * 5000, 3000 + 3 * 5000
     assert windows(tl) == [
-        ("work", rdl, 1, 0), ("work", thrust, 1, 1), ("rest", 90_000, 1, None),
-        ("work", rdl, 2, 0), ("work", thrust, 2, 1),
+        ("work", rdl, 1, 0),
+        ("work", thrust, 1, 1),
+        ("rest", 90_000, 1, None),
+        ("work", rdl, 2, 0),
+        ("work", thrust, 2, 1),
     ]
     chapters = [e.text for e in tl.of_kind("chapter")]
     assert chapters == ["Intro", "Superset: Romanian deadlift + Hip thrust - 2 rounds"]
@@ -43,8 +50,14 @@ def test_circuit_rounds_with_transitions_and_per_side_member():
         "            - exercise: bird-dog\n              reps: 2\n              per_side: true\n"
     )
     bridge, bird = 3000 + 2 * 3000, 3000 + 2 * 3000  # 1-0-1-1 and 1-0-1-1
-    one_round = [("work", bridge, None), ("rest", 10_000, None), ("work", bird, None), ("switch", 5000, None), ("work", bird, None)]
-    shape = [(r, l, None) for r, l, _, _ in windows(tl)]
+    one_round = [
+        ("work", bridge, None),
+        ("rest", 10_000, None),
+        ("work", bird, None),
+        ("switch", 5000, None),
+        ("work", bird, None),
+    ]
+    shape = [(r, length, None) for r, length, _, _ in windows(tl)]
     assert shape == one_round + [("rest", 30_000, None)] + one_round + [("rest", 30_000, None)] + one_round
     spoken = [e.text for e in tl.sounds if e.role in ("next_member", "next_round")]
     assert spoken[:3] == ["Next: Bird dog, two per side.", "Next, round two of three.", "Next: Bird dog, two per side."]
@@ -62,8 +75,13 @@ def test_emom_work_at_top_of_each_minute():
     assert [s.member for s in segs if s.role == "work"] == [0, 1, 0, 1]
     swing, gm = 3000 + 10 * 1000, 3000 + 5 * 5000
     assert [(s.role, s.length_ms) for s in segs] == [
-        ("work", swing), ("rest", 60_000 - swing), ("work", gm), ("rest", 60_000 - gm),
-        ("work", swing), ("rest", 60_000 - swing), ("work", gm),
+        ("work", swing),
+        ("rest", 60_000 - swing),
+        ("work", gm),
+        ("rest", 60_000 - gm),
+        ("work", swing),
+        ("rest", 60_000 - swing),
+        ("work", gm),
     ]
 
 
@@ -89,11 +107,22 @@ def test_amrap_time_cap_and_remaining_cues():
     )
     work = [s for s in tl.of_kind("segment") if s.role == "work"]
     assert len(work) == 1 and work[0].length_ms == 300_000
-    inside = [(e.start_ms - work[0].start_ms, e.text) for e in tl.sounds if work[0].start_ms <= e.start_ms < work[0].end_ms]
+    inside = [
+        (e.start_ms - work[0].start_ms, e.text) for e in tl.sounds if work[0].start_ms <= e.start_ms < work[0].end_ms
+    ]
     remaining = [x for x in inside if x[1].endswith(" left.")]
-    assert remaining == [(60_000, "Four minutes left."), (120_000, "Three minutes left."), (180_000, "Two minutes left."), (240_000, "A minute left.")]
+    assert remaining == [
+        (60_000, "Four minutes left."),
+        (120_000, "Three minutes left."),
+        (180_000, "Two minutes left."),
+        (240_000, "A minute left."),
+    ]
     assert (290_000, "Ten seconds.") in inside
-    assert [x for x in inside if x[1] in ("three", "two", "one")] == [(297_000, "three"), (298_000, "two"), (299_000, "one")]
+    assert [x for x in inside if x[1] in ("three", "two", "one")] == [
+        (297_000, "three"),
+        (298_000, "two"),
+        (299_000, "one"),
+    ]
     announce = [e.text for e in tl.sounds if e.role == "announce_group"]
     assert announce == ["As many rounds as possible, five minutes: Kettlebell swing, ten, then Glute bridge, ten."]
 
@@ -102,7 +131,7 @@ def test_tabata_defaults_eight_rounds_of_20_on_10_off():
     routine, tl = compile_text(
         "title: T\nblocks:\n  - name: B\n    exercises:\n      - tabata:\n          exercises:\n            - exercise: kettlebell-swing\n"
     )
-    shape = [(r, l) for r, l, _, _ in windows(tl)]
+    shape = [(r, length) for r, length, _, _ in windows(tl)]
     assert shape == [("work", 20_000), ("rest", 10_000)] * 7 + [("work", 20_000)]
     assert routine.items[0].dose == "8 x 20s on / 10s off"
 
@@ -123,8 +152,13 @@ def test_alternatives_named_once_with_one_timing():
         "title: T\nblocks:\n  - name: B\n    exercises:\n      - exercise: hamstring-curl-machine\n        sets: 2\n        reps: 3\n"
         "        alternatives: [hamstring-curl-ball]\n"
     )
-    assert routine.items[0].display_name == "Hamstring curl (machine) or Hamstring curl (stability ball)" or " or " in routine.items[0].display_name
-    assert [e.text for e in tl.sounds if e.role == "alternatives"] == [f"Or do {routine.items[0].alternatives[0].name} instead."]
+    assert (
+        routine.items[0].display_name == "Hamstring curl (machine) or Hamstring curl (stability ball)"
+        or " or " in routine.items[0].display_name
+    )
+    assert [e.text for e in tl.sounds if e.role == "alternatives"] == [
+        f"Or do {routine.items[0].alternatives[0].name} instead."
+    ]
     work = [s.length_ms for s in tl.of_kind("segment") if s.role == "work"]
     assert work == [3000 + 3 * 5000] * 2  # the main exercise's tempo (3-0-1-1) times the reps
 
@@ -132,14 +166,22 @@ def test_alternatives_named_once_with_one_timing():
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("      - circuit:\n          rounds: 2\n          exercises:\n            - exercise: bird-dog\n              reps: 5\n              sets: 3\n",
-         "routine.yaml:10:15: blocks[0].exercises[0].circuit.exercises[0].sets: 'sets' of an exercise in a circuit is set by 'rounds'; remove it here"),
-        ("      - amrap:\n          exercises:\n            - exercise: bird-dog\n              reps: 5\n",
-         "routine.yaml:6:11: blocks[0].exercises[0].amrap.time: missing 'time'; an AMRAP needs it"),
-        ("      - superset:\n          rounds: 2\n          exercises:\n            - superset:\n                rounds: 1\n",
-         "routine.yaml:8:15: blocks[0].exercises[0].superset.exercises[0]: a group cannot contain another group; list exercises here"),
-        ("      - circuit:\n          round: 2\n          exercises:\n            - exercise: bird-dog\n              reps: 5\n",
-         "routine.yaml:6:11: blocks[0].exercises[0].circuit.round: unknown key 'round' in a circuit (did you mean 'rounds'?)"),
+        (
+            "      - circuit:\n          rounds: 2\n          exercises:\n            - exercise: bird-dog\n              reps: 5\n              sets: 3\n",
+            "routine.yaml:10:15: blocks[0].exercises[0].circuit.exercises[0].sets: 'sets' of an exercise in a circuit is set by 'rounds'; remove it here",
+        ),
+        (
+            "      - amrap:\n          exercises:\n            - exercise: bird-dog\n              reps: 5\n",
+            "routine.yaml:6:11: blocks[0].exercises[0].amrap.time: missing 'time'; an AMRAP needs it",
+        ),
+        (
+            "      - superset:\n          rounds: 2\n          exercises:\n            - superset:\n                rounds: 1\n",
+            "routine.yaml:8:15: blocks[0].exercises[0].superset.exercises[0]: a group cannot contain another group; list exercises here",
+        ),
+        (
+            "      - circuit:\n          round: 2\n          exercises:\n            - exercise: bird-dog\n              reps: 5\n",
+            "routine.yaml:6:11: blocks[0].exercises[0].circuit.round: unknown key 'round' in a circuit (did you mean 'rounds'?)",
+        ),
     ],
 )
 def test_group_errors(body, message):

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.engine
 @pytest.fixture(scope="module")
 def posterior_plan(phrase_cache):
     result = CliRunner().invoke(
-        cli, ["plan", str(ROOT / "routines" / "posterior-chain.yaml"), "--json"], env={"AUDIOCOACH_CACHE": str(phrase_cache)}
+        cli,
+        ["plan", str(ROOT / "routines" / "posterior-chain.yaml"), "--json"],
+        env={"AUDIOCOACH_CACHE": str(phrase_cache)},
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -27,17 +29,21 @@ def posterior_plan(phrase_cache):
 
 def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
     from audiocoach.compile.fit import GAP_MS
-    from audiocoach.speech.onset import clip_onsets
-    from audiocoach.words.phrases import number_words
     from audiocoach.render import RenderOptions, synthesizer_for
+    from audiocoach.speech.onset import clip_onsets
     from audiocoach.timeline import Timeline
+    from audiocoach.words.phrases import number_words
 
     tl = Timeline.from_dict(posterior_plan)
     routine = load_routine(ROOT / "routines" / "posterior-chain.yaml")
     check_invariants(routine, tl)
     synth = synthesizer_for(routine, RenderOptions(cache_dir=str(phrase_cache)))
     onset = clip_onsets(synth.clip, synth.sample_rate)
-    rdl = next(i for i, item in enumerate(routine.items) if getattr(item, "exercise", None) and item.exercise.id == "romanian-deadlift")
+    rdl = next(
+        i
+        for i, item in enumerate(routine.items)
+        if getattr(item, "exercise", None) and item.exercise.id == "romanian-deadlift"
+    )
     assert routine.items[rdl].tempo.text == "3-1-1-0"
     reps_seen = 0
     for seg in (s for s in tl.of_kind("segment") if s.role == "work" and s.exercise == rdl):

@@ -12,8 +12,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from audiocoach.export.encode import Tags, export_audio, measure_true_peak
 from audiocoach.audio.loudness import TruePeakMeter, true_peak_db
+from audiocoach.export.encode import Tags, export_audio, measure_true_peak
 from audiocoach.timeline import ms_to_samples
 
 RATE = 22050
@@ -22,7 +22,9 @@ RATE = 22050
 def ffmpeg_true_peak(path) -> float:
     out = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     summary = out[out.rindex("Summary:") :]
     return float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
@@ -97,19 +99,33 @@ def test_a_quiet_encode_is_done_once(tmp_path):
 
 @pytest.mark.engine
 @pytest.mark.parametrize("with_music", [False, True])
-def test_real_render_over_the_ceiling_is_encoded_again_with_the_same_timing(tmp_path, monkeypatch, phrase_cache, with_music):
+def test_real_render_over_the_ceiling_is_encoded_again_with_the_same_timing(
+    tmp_path, monkeypatch, phrase_cache, with_music
+):
     """A build whose limiter aims too high (0 dBTP) comes out over -1 dBTP once encoded:
     it is encoded again, quieter, and keeps its exact length and cue positions."""
-    from helpers import SHORT_ROUTINE, decode
-
     from audiocoach import render
     from audiocoach.audio.music import MusicOptions
+    from helpers import SHORT_ROUTINE, decode
 
     src = tmp_path / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
     music = None
     if with_music:
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=d=20:c=pink:a=0.3", str(tmp_path / "m.mp3")], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "anoisesrc=d=20:c=pink:a=0.3",
+                str(tmp_path / "m.mp3"),
+            ],
+            check=True,
+        )
         music = MusicOptions(str(tmp_path / "m.mp3"), level_db=-12.0, duck_db=10.0)
     options = render.RenderOptions(cache_dir=str(phrase_cache), sidecars=False, music=music)
     monkeypatch.setattr(render, "CODEC_OVERSHOOT_DB", -1.0)
@@ -122,5 +138,7 @@ def test_real_render_over_the_ceiling_is_encoded_again_with_the_same_timing(tmp_
     first = next(e for e in result.timeline.of_kind("speech"))
     start = ms_to_samples(first.start_ms, rate)
     if not with_music:
-        assert np.abs(pcm[: max(0, start - rate // 100)].astype(np.int32)).max(initial=0) < 300  # silence before the first cue
+        assert (
+            np.abs(pcm[: max(0, start - rate // 100)].astype(np.int32)).max(initial=0) < 300
+        )  # silence before the first cue
     assert np.abs(pcm[start : start + rate // 5].astype(np.int32)).max() > 3000  # the cue is where the plan says

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.model import RepRange, Rest, Tempo
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+from audiocoach.model import RepRange, Rest, Tempo
 
 DURATION_HINT = "(expected a duration such as 45s, 1m30s, 1:30 or 90)"
 
@@ -202,13 +202,19 @@ def test_resolve_tempo_rejects_bad_text() -> None:
 
 def test_tempo_phases_eccentric_first() -> None:
     assert Tempo(3000, 1000, 1000, 500).phases("eccentric") == (
-        ("eccentric", 3000), ("bottom", 1000), ("concentric", 1000), ("top", 500),
+        ("eccentric", 3000),
+        ("bottom", 1000),
+        ("concentric", 1000),
+        ("top", 500),
     )
 
 
 def test_tempo_phases_concentric_first() -> None:
     assert Tempo(2000, 500, 1000, 2000).phases("concentric") == (
-        ("concentric", 1000), ("top", 2000), ("eccentric", 2000), ("bottom", 500),
+        ("concentric", 1000),
+        ("top", 2000),
+        ("eccentric", 2000),
+        ("bottom", 500),
     )
 
 

@@ -51,7 +51,9 @@ def test_tempo_is_said_in_the_announcement_and_in_next_up():
         "      - exercise: romanian-deadlift\n        sets: 2\n        reps: 5\n"
         "      - exercise: hip-thrust\n        sets: 2\n        reps: 8\n        tempo: 2-0-1-2\n"
     )
-    assert spoken(tl, "announce") == ["Romanian deadlift: two sets of five. Lower for three seconds, a one-second hold, then drive."]
+    assert spoken(tl, "announce") == [
+        "Romanian deadlift: two sets of five. Lower for three seconds, a one-second hold, then drive."
+    ]
     assert spoken(tl, "next_up") == [
         "Next up: Hip thrust, two sets of eight. Lift, a two-second squeeze, then lower for two seconds."
     ]
@@ -61,8 +63,12 @@ def test_tempo_is_said_in_the_announcement_and_in_next_up():
 
 
 def test_rests_land_on_whole_five_seconds_and_are_said_naturally():
-    for rest, length, words in (("45-90s", 65_000, "Rest, sixty-five seconds."), ("70s", 70_000, "Rest, seventy seconds."),
-                                ("90s", 90_000, "Rest, a minute and a half."), ("60-61s", 60_000, "Rest, a minute.")):
+    for rest, length, words in (
+        ("45-90s", 65_000, "Rest, sixty-five seconds."),
+        ("70s", 70_000, "Rest, seventy seconds."),
+        ("90s", 90_000, "Rest, a minute and a half."),
+        ("60-61s", 60_000, "Rest, a minute."),
+    ):
         tl = compile_text(one(f"- exercise: romanian-deadlift\n  sets: 2\n  reps: 1\n  rest: {rest}"))
         seg = next(s for s in tl.of_kind("segment") if s.role == "rest")
         assert seg.length_ms == length
@@ -121,7 +127,12 @@ def test_emom_is_said_in_words():
 
 
 def test_form_cues_rotate_and_encouragement_is_never_back_to_back():
-    tl = compile_text(one("- exercise: romanian-deadlift\n  sets: 7\n  reps: 1\n  rest: 60s", defaults="defaults:\n  verbosity: coach\n"))
+    tl = compile_text(
+        one(
+            "- exercise: romanian-deadlift\n  sets: 7\n  reps: 1\n  rest: 60s",
+            defaults="defaults:\n  verbosity: coach\n",
+        )
+    )
     rests = [s for s in tl.of_kind("segment") if s.role == "rest"]
     forms, cheers = [], []
     for seg in rests:
@@ -140,8 +151,10 @@ def test_form_cues_rotate_and_encouragement_is_never_back_to_back():
 def test_halfway_through_the_workout_and_last_exercise():
     tl = compile_text(
         "title: T\nblocks:\n  - name: B\n    exercises:\n"
-        + "".join(f"      - exercise: {ex}\n        sets: 2\n        reps: 5\n" for ex in
-                  ("romanian-deadlift", "hip-thrust", "good-morning", "glute-bridge"))
+        + "".join(
+            f"      - exercise: {ex}\n        sets: 2\n        reps: 5\n"
+            for ex in ("romanian-deadlift", "hip-thrust", "good-morning", "glute-bridge")
+        )
     )
     half = [e for e in tl.sounds if e.role == "halfway_workout"]
     last = [e for e in tl.sounds if e.role == "last_exercise"]
@@ -198,5 +211,7 @@ def test_time_left_in_long_holds_and_intervals_at_the_routines_cadence():
         "          rounds: 2\n          work: 60s\n          rest: 20s\n          exercises:\n            - exercise: kettlebell-swing\n"
     )
     first = next(s for s in tl.of_kind("segment") if s.role == "work")
-    left = [(e.start_ms - first.start_ms, e.text) for e in tl.sounds if e.role == "remaining" and e.start_ms < first.end_ms]
+    left = [
+        (e.start_ms - first.start_ms, e.text) for e in tl.sounds if e.role == "remaining" and e.start_ms < first.end_ms
+    ]
     assert left == [(20_000, "Forty seconds left."), (40_000, "Twenty seconds left.")]

@@ -47,7 +47,26 @@ _API: dict[str, str] = {
     "build_program": "audiocoach.batch.jobs",
 }
 
-__all__ = sorted(_API) + ["__version__"]
+__all__ = [
+    "AudiocoachError",
+    "BatchResult",
+    "BuildResult",
+    "Event",
+    "Program",
+    "RenderOptions",
+    "RoutineError",
+    "SourceLocation",
+    "Timeline",
+    "build",
+    "build_program",
+    "compile_routine",
+    "estimate_ms",
+    "load_program",
+    "load_routine",
+    "loads",
+    "plan",
+    "__version__",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from audiocoach.batch.jobs import BatchResult, build_program

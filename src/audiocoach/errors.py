@@ -7,8 +7,8 @@ problem in the form ``routines/x.yaml:12:7: blocks[1].exercises[2].tempo: ...``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 #: How many problems an error message lists before it says "... and N more".
 MAX_LISTED_PROBLEMS = 20
@@ -48,7 +48,7 @@ class SourceLocation:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
-    def child(self, path: str) -> "SourceLocation":
+    def child(self, path: str) -> SourceLocation:
         return SourceLocation(self.file, self.line, self.col, path)
 
 
@@ -115,6 +115,4 @@ class EncodeError(AudiocoachError):
         self.returncode = returncode
         self.stderr = stderr
         tail = "\n".join(stderr.strip().splitlines()[-8:])
-        super().__init__(
-            f"{command[0]} failed (exit {returncode}): {' '.join(command)}\n{tail}".rstrip()
-        )
+        super().__init__(f"{command[0]} failed (exit {returncode}): {' '.join(command)}\n{tail}".rstrip())

@@ -107,7 +107,7 @@ class Load:
             return "bodyweight"
         return f"bodyweight{'+' if self.amount > 0 else ''}{weight}"
 
-    def plus(self, amount: float) -> "Load":
+    def plus(self, amount: float) -> Load:
         """This load with ``amount`` more (in its own unit), never below nothing."""
         total = round(self.amount + amount, 2)
         return Load(total if self.bodyweight else max(0.0, total), self.unit, self.bodyweight)
@@ -131,7 +131,7 @@ class Effort:
     def __str__(self) -> str:
         return f"RPE {self.rpe:g}" if self.scale == "rpe" else f"{self.reserve:g} RIR"
 
-    def easier(self, reps: float) -> "Effort":
+    def easier(self, reps: float) -> Effort:
         """``reps`` more left in reserve (a deload week), at most five."""
         return Effort(min(5.0, self.reserve + reps), self.scale)
 
@@ -258,7 +258,13 @@ class Group:
 
     @property
     def label(self) -> str:
-        return {"superset": "Superset", "circuit": "Circuit", "emom": "EMOM", "amrap": "AMRAP", "intervals": "Intervals"}[self.kind]
+        return {
+            "superset": "Superset",
+            "circuit": "Circuit",
+            "emom": "EMOM",
+            "amrap": "AMRAP",
+            "intervals": "Intervals",
+        }[self.kind]
 
     @property
     def dose(self) -> str:
@@ -306,9 +312,7 @@ class Routine:
     #: (written, spoken) pairs: how the engine is told to say a word.
     pronounce: tuple[tuple[str, str], ...] = ()
     source: str = field(default="", compare=False)
-    phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(
-        default=(), compare=False, repr=False
-    )
+    phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def items(self) -> tuple[Item, ...]:

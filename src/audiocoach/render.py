@@ -9,22 +9,22 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
+from audiocoach.audio.mixer import Mixer
+from audiocoach.audio.music import MusicBed, MusicOptions
 from audiocoach.compile.bounds import check_session
 from audiocoach.compile.compiler import compile_routine
 from audiocoach.defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
 from audiocoach.load.routine import load_routine
-from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
-from audiocoach.audio.mixer import Mixer
 from audiocoach.model import Routine
-from audiocoach.audio.music import MusicBed, MusicOptions
-from audiocoach.speech.onset import clip_onsets
 from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
+from audiocoach.speech.onset import clip_onsets
 from audiocoach.speech.pool import compile_with_pool
 from audiocoach.timeline import Timeline
 
@@ -90,7 +90,9 @@ def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
     )
 
 
-def plan(routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None, *, workers: int | None = None) -> Timeline:
+def plan(
+    routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None, *, workers: int | None = None
+) -> Timeline:
     """Compile ``routine`` with the real length of every clip ``synth`` will play.
 
     ``meta`` (e.g. the overrides applied, a program's week and day) is recorded in the
@@ -134,7 +136,9 @@ def resolve_music(
     source = music or (base.source if base else None)
     if source is None:
         if music_rest:
-            raise AudiocoachError("--music-rest needs music for the rest of the session (--music or 'music:' in the routine)")
+            raise AudiocoachError(
+                "--music-rest needs music for the rest of the session (--music or 'music:' in the routine)"
+            )
         return None
     rest_source = music_rest or (base.rest_source if base and not music else None)
 
@@ -189,7 +193,12 @@ def build(
                 return None
             return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
 
-        leveler = Leveler(timeline.sample_rate, options.loudness_lufs, ceiling_dbtp=pre_encode_ceiling(options.format), store=synth.cache)
+        leveler = Leveler(
+            timeline.sample_rate,
+            options.loudness_lufs,
+            ceiling_dbtp=pre_encode_ceiling(options.format),
+            store=synth.cache,
+        )
         mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=music_bed(), threads=options.threads)
         mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
         passes = 0
@@ -211,7 +220,9 @@ def build(
             from audiocoach.export.split import split_stream
 
             def split_play(gain_db: float):
-                return split_stream(play(gain_db), timeline, routine, out, fmt=options.format, bitrate=options.bitrate, tags=tags)
+                return split_stream(
+                    play(gain_db), timeline, routine, out, fmt=options.format, bitrate=options.bitrate, tags=tags
+                )
 
             chunks = split_play
         sidecars = _sidecars(out, timeline, routine) if options.sidecars else {}
@@ -227,7 +238,15 @@ def build(
             sidecars=sidecars,  # renamed into place together with the audio
             peaks=peaks,
         )
-        return BuildResult(out, timeline, synth.synthesized, synth.cache_hits, tuple(sidecars), peaks[-1] if peaks else None, len(peaks))
+        return BuildResult(
+            out,
+            timeline,
+            synth.synthesized,
+            synth.cache_hits,
+            tuple(sidecars),
+            peaks[-1] if peaks else None,
+            len(peaks),
+        )
 
 
 def _tags(routine: Routine, timeline: Timeline) -> Tags:

@@ -9,8 +9,9 @@ the sample.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 FORMAT = "audiocoach.timeline/1"
 SAMPLE_RATE = 22050
@@ -129,7 +130,7 @@ class Timeline:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Timeline":
+    def from_dict(cls, data: dict[str, Any]) -> Timeline:
         if data.get("format") != FORMAT:
             raise ValueError(f"not an audiocoach timeline (format {data.get('format')!r}, expected {FORMAT!r})")
         return cls(
@@ -142,7 +143,7 @@ class Timeline:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "Timeline":
+    def from_json(cls, text: str) -> Timeline:
         return cls.from_dict(json.loads(text))
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
-from audiocoach.defaults import CEILING_DBTP, LOUDNESS_LUFS as TARGET_LUFS
+from audiocoach.defaults import CEILING_DBTP
+from audiocoach.defaults import LOUDNESS_LUFS as TARGET_LUFS
 
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
@@ -244,9 +246,15 @@ class Leveler:
             power = k_weighted_power(raw, self.rate)
             lufs = loudness_of_power(power, self.rate)
             peak = float(self._envelope_of(key, raw).max(initial=0.0))
-            found = ClipAnalysis(lufs if math.isfinite(lufs) else -math.inf, peak, _cumulative(power).astype(np.float32))
+            found = ClipAnalysis(
+                lufs if math.isfinite(lufs) else -math.inf, peak, _cumulative(power).astype(np.float32)
+            )
             if self.store is not None:
-                self.store.put_analysis(skey, {"lufs": found.lufs if math.isfinite(found.lufs) else None, "peak": peak}, {"energy": found.energy})
+                self.store.put_analysis(
+                    skey,
+                    {"lufs": found.lufs if math.isfinite(found.lufs) else None, "peak": peak},
+                    {"energy": found.energy},
+                )
         if found.lufs is None or not math.isfinite(found.lufs):
             found = ClipAnalysis(-math.inf, found.peak, found.energy)
         self._analysis[key] = found
@@ -255,7 +263,9 @@ class Leveler:
         self._raw_energy[key] = found.energy
         return found
 
-    def settle(self, clips: Mapping[str, tuple[np.ndarray, float]], placements: Mapping[str, Sequence[int]], total_samples: int) -> float:
+    def settle(
+        self, clips: Mapping[str, tuple[np.ndarray, float]], placements: Mapping[str, Sequence[int]], total_samples: int
+    ) -> float:
         """The program correction (dB) that brings the mix to the target, from the stored analyses.
 
         ``clips`` maps each key to (raw samples, level offset in dB). Each clip plays at its
@@ -266,7 +276,14 @@ class Leveler:
             self.analyse(key, raw)
         correction = 0.0
         for _ in range(4):
-            energies = ((k, self._analysis[k].energy.astype(np.float64) * 10 ** ((self.clip_gain_db(k, raw, off) + correction) / 10)) for k, (raw, off) in clips.items())
+            energies = (
+                (
+                    k,
+                    self._analysis[k].energy.astype(np.float64)
+                    * 10 ** ((self.clip_gain_db(k, raw, off) + correction) / 10),
+                )
+                for k, (raw, off) in clips.items()
+            )
             measured = self.program_loudness(placements, energies, total_samples)
             if not math.isfinite(measured):
                 return 0.0
@@ -308,7 +325,9 @@ class Leveler:
             out.setflags(write=False)
             return out
         gain_db = round(self.clip_gain_db(key, raw, offset_db) + correction_db, 2)
-        skey = content_key(raw, self.rate, f"limited|{gain_db:.2f}|{self.ceiling_dbtp}|{_LIMIT_MARGIN_DB}|{_LIMIT_WINDOW_MS}")
+        skey = content_key(
+            raw, self.rate, f"limited|{gain_db:.2f}|{self.ceiling_dbtp}|{_LIMIT_MARGIN_DB}|{_LIMIT_WINDOW_MS}"
+        )
         out = self.store.get(skey)
         if out is None or out.size != raw.size:
             # Rendered at the rounded gain, so what is stored is exactly what the key says.
@@ -318,7 +337,9 @@ class Leveler:
         out.setflags(write=False)
         return out
 
-    def _render(self, key: str, raw: np.ndarray, correction_db: float, offset_db: float) -> tuple[np.ndarray, np.ndarray | None]:
+    def _render(
+        self, key: str, raw: np.ndarray, correction_db: float, offset_db: float
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """(played samples, their K-weighted power or None when the limiter stayed idle)."""
         gain = self._gain(key, raw, correction_db, offset_db)
         last = self._last.get(key)

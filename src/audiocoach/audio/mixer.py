@@ -15,9 +15,10 @@ import ctypes
 import gc
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 import numpy as np
 from pydub import AudioSegment
@@ -61,7 +62,9 @@ def render_tone(tone: Tone, rate: int, level_dbfs: float) -> np.ndarray:
     seg = AudioSegment.empty().set_frame_rate(rate)
     for i, freq in enumerate(notes):
         ms = part_ms if i < len(notes) - 1 else tone.length_ms - part_ms * (len(notes) - 1)
-        note = Sine(freq, sample_rate=rate, bit_depth=16).to_audio_segment(duration=ms, volume=level_dbfs + tone.gain_db)
+        note = Sine(freq, sample_rate=rate, bit_depth=16).to_audio_segment(
+            duration=ms, volume=level_dbfs + tone.gain_db
+        )
         note = note.fade_in(min(tone.fade_ms, ms // 3)).fade_out(min(tone.fade_ms, ms // 3))
         seg = seg.append(note, crossfade=0)
     samples = np.array(seg.get_array_of_samples(), dtype=np.int16)

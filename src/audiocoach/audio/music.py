@@ -27,17 +27,17 @@ from pathlib import Path
 
 import numpy as np
 
+from audiocoach.audio.loudness import _blocks_from_subblocks, gated_loudness, k_weighted_power
 from audiocoach.defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError, EncodeError
 from audiocoach.export.encode import ffmpeg_path
-from audiocoach.audio.loudness import _blocks_from_subblocks, gated_loudness, k_weighted_power
 from audiocoach.timeline import Timeline, ms_to_samples
 
 log = logging.getLogger("audiocoach.audio.music")
 
 #: File suffixes a folder playlist picks up (ffmpeg decodes many more when named directly).
 AUDIO_SUFFIXES = frozenset(
-    ".mp3 .m4a .aac .mp4 .ogg .oga .opus .flac .wav .aif .aiff .wma .webm .mka".split()
+    [".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".wav", ".aif", ".aiff", ".wma", ".webm", ".mka"]
 )
 _READ_SAMPLES = 220_500  # ten seconds at 22.05 kHz, for the loudness pass
 #: Files up to this many samples (about 3 minutes, 8 MB) are kept after the loudness pass
@@ -77,9 +77,15 @@ def playlist(source: str | Path) -> list[Path]:
     """The files ``source`` plays: itself, or a folder's audio files in name order."""
     path = Path(source).expanduser()
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and not p.name.startswith("."))
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and not p.name.startswith(".")
+        )
         if not files:
-            raise AudiocoachError(f"{path}: no audio files in this music folder (looked for {', '.join(sorted(AUDIO_SUFFIXES))})")
+            raise AudiocoachError(
+                f"{path}: no audio files in this music folder (looked for {', '.join(sorted(AUDIO_SUFFIXES))})"
+            )
         return files
     if not path.is_file():
         raise AudiocoachError(f"{path}: music file not found")
@@ -92,8 +98,21 @@ class _Decoder:
     def __init__(self, path: Path, rate: int):
         self.path = path
         self.cmd = [
-            ffmpeg_path(), "-hide_banner", "-nostdin", "-loglevel", "error",
-            "-i", str(path), "-vn", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1",
+            ffmpeg_path(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-vn",
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "pipe:1",
         ]
         log.debug("run %s", " ".join(self.cmd))
         self._err = tempfile.TemporaryFile()
@@ -119,7 +138,9 @@ class _Decoder:
         rc = self.proc.wait()
         if rc != 0:
             self._err.seek(0)
-            raise EncodeError(self.cmd, rc, f"cannot decode music {self.path}: " + self._err.read().decode("utf-8", "replace"))
+            raise EncodeError(
+                self.cmd, rc, f"cannot decode music {self.path}: " + self._err.read().decode("utf-8", "replace")
+            )
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -248,7 +269,10 @@ class MusicBed:
         # Ends are not sorted if sounds nest; the running max keeps the search valid.
         self._reach = np.maximum.accumulate(self._ends) if self._ends.size else self._ends
         rests = [e for e in timeline.of_kind("segment") if e.role == "rest"]
-        self._rests = [(ms_to_samples(e.start_ms, rate), ms_to_samples(e.end_ms, rate)) for e in sorted(rests, key=lambda e: e.start_ms)]
+        self._rests = [
+            (ms_to_samples(e.start_ms, rate), ms_to_samples(e.end_ms, rate))
+            for e in sorted(rests, key=lambda e: e.start_ms)
+        ]
         self._rest_starts = [r[0] for r in self._rests]
         self._attack = max(1, ms_to_samples(options.attack_ms, rate))
         self._release = max(1, ms_to_samples(options.release_ms, rate))
@@ -347,7 +371,7 @@ class MusicBed:
         if self._rest is not None:
             self._rest.close()
 
-    def __enter__(self) -> "MusicBed":
+    def __enter__(self) -> MusicBed:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -20,9 +20,10 @@ import os
 import queue
 import signal
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as _local_as_completed
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 from audiocoach.errors import AudiocoachError
 
@@ -157,7 +158,9 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - a declared dependency
-            raise AudiocoachError("--cluster needs dask's distributed package: pip install 'dask[distributed]'") from None
+            raise AudiocoachError(
+                "--cluster needs dask's distributed package: pip install 'dask[distributed]'"
+            ) from None
         try:
             self._client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
@@ -176,7 +179,9 @@ class DaskExecutor:
         info = self._client.scheduler_info()
         workers = info.get("workers", {})
         if not workers:
-            raise AudiocoachError(f"the Dask scheduler at {address} has no workers; start some with 'dask worker {address} --nthreads 1'")
+            raise AudiocoachError(
+                f"the Dask scheduler at {address} has no workers; start some with 'dask worker {address} --nthreads 1'"
+            )
         threaded = sorted(w for w, d in workers.items() if d.get("nthreads", 1) != 1)
         if threaded:
             raise AudiocoachError(

@@ -22,20 +22,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from audiocoach import __version__
-from audiocoach.errors import AudiocoachError
 from audiocoach.batch.executors import make_executor
+from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import write_text_atomic
-from audiocoach.model import Routine
 from audiocoach.load.overrides import Override
-from audiocoach.program.programs import Program, Session, load_day, load_program, sessions
-from audiocoach.render import RenderOptions, build
-from audiocoach.program.roster import Athlete, apply_loads, check_voices, load_roster, merge_overrides
+from audiocoach.model import Routine
 from audiocoach.program.plan import SessionPlan, overview, plan_program  # noqa: F401  (re-exported: batch's public API)
+from audiocoach.program.programs import Program, Session, load_day, load_program, sessions
+from audiocoach.program.roster import Athlete, apply_loads, check_voices, load_roster, merge_overrides
+from audiocoach.render import RenderOptions, build
 from audiocoach.speech import resolve_engine
 
 MANIFEST = "manifest.json"
@@ -96,7 +97,9 @@ class BatchResult:
 # --------------------------------------------------------------------------- inputs
 
 
-def session_meta(program: Program, session: Session, overrides: Iterable[Override], athlete: str | None = None) -> dict[str, str]:
+def session_meta(
+    program: Program, session: Session, overrides: Iterable[Override], athlete: str | None = None
+) -> dict[str, str]:
     """The facts a session's MP3 is tagged with (TXXX frames)."""
     meta = {"program": program.title, "week": str(session.week), "day": session.day}
     if athlete:
@@ -300,14 +303,24 @@ def build_program(
             _plan_session(program, t, s, results, todo)
 
     if todo:
-        voices = [(t.options.voice, t.athlete.voice_location if t.athlete and t.athlete.voice else None) for t in targets]
+        voices = [
+            (t.options.voice, t.athlete.voice_location if t.athlete and t.athlete.voice else None) for t in targets
+        ]
         check_voices(options.engine, voices)
         _run(todo, results, jobs, cluster, progress)
 
     playlists, stale = [], []
     for t in targets:
-        playlists += [write_playlist(t.folder, program, week, [results[t.key(s)] for s in t.selected if s.week == week],
-                                     athlete=t.athlete.name if t.athlete else None) for week in sorted(t.weeks)]
+        playlists += [
+            write_playlist(
+                t.folder,
+                program,
+                week,
+                [results[t.key(s)] for s in t.selected if s.week == week],
+                athlete=t.athlete.name if t.athlete else None,
+            )
+            for week in sorted(t.weeks)
+        ]
         found = _stale(t.folder, t.manifest, {s.key for s in t.every}, program.weeks)
         if prune and found:
             _prune(t.folder, t.manifest, found)
@@ -317,8 +330,14 @@ def build_program(
     return BatchResult(root, ordered, tuple(p for p in playlists if p is not None), tuple(stale), prune)
 
 
-def _targets(program: Program, root: Path, overrides: tuple[Override, ...], options: RenderOptions,
-             chosen: set[int], roster: str | Path | None) -> list[_Target]:
+def _targets(
+    program: Program,
+    root: Path,
+    overrides: tuple[Override, ...],
+    options: RenderOptions,
+    chosen: set[int],
+    roster: str | Path | None,
+) -> list[_Target]:
     if roster is None:
         return [_Target(root, None, overrides, options, chosen)]
     ids: list[str] = []
@@ -329,9 +348,13 @@ def _targets(program: Program, root: Path, overrides: tuple[Override, ...], opti
             continue
     athletes = load_roster(roster, program, dict.fromkeys(ids)).athletes
     return [
-        _Target(root / a.folder, a, merge_overrides(overrides, a),
-                replace(options, voice=a.voice or options.voice, rate=a.rate or options.rate),
-                chosen & set(a.weeks) if a.weeks is not None else set(chosen))
+        _Target(
+            root / a.folder,
+            a,
+            merge_overrides(overrides, a),
+            replace(options, voice=a.voice or options.voice, rate=a.rate or options.rate),
+            chosen & set(a.weeks) if a.weeks is not None else set(chosen),
+        )
         for a in athletes
     ]
 
@@ -343,8 +366,13 @@ def _sessions(program: Program, t: _Target) -> list[Session]:
     return [replace(s, routine=apply_loads(s.routine, t.athlete.loads)) if s.routine else s for s in every]
 
 
-def _plan_session(program: Program, t: _Target, s: Session, results: dict[str, SessionResult],
-                  todo: list[tuple[_Job, str, Session, _Target]]) -> None:
+def _plan_session(
+    program: Program,
+    t: _Target,
+    s: Session,
+    results: dict[str, SessionResult],
+    todo: list[tuple[_Job, str, Session, _Target]],
+) -> None:
     """Decide one session: unchanged, failed already, or a job to run. Any error here
     fails this session only, named."""
     key, output = t.key(s), t.folder / f"{s.key}.mp3"
@@ -356,11 +384,15 @@ def _plan_session(program: Program, t: _Target, s: Session, results: dict[str, S
         meta = session_meta(program, s, t.overrides, athlete)
         digest = input_hash(s.routine, t.options, meta)
     except Exception as exc:
-        results[key] = SessionResult(key, s.week, s.day, s.title, output, "failed", error=f"{type(exc).__name__}: {exc}", athlete=athlete)
+        results[key] = SessionResult(
+            key, s.week, s.day, s.title, output, "failed", error=f"{type(exc).__name__}: {exc}", athlete=athlete
+        )
         return
     known = t.manifest.get(s.key, {})
     if known.get("hash") == digest and all(p.is_file() for p in _outputs(output, t.options)):
-        results[key] = SessionResult(key, s.week, s.day, s.title, output, "unchanged", known.get("duration_ms"), athlete=athlete)
+        results[key] = SessionResult(
+            key, s.week, s.day, s.title, output, "unchanged", known.get("duration_ms"), athlete=athlete
+        )
         return
     # Absolute paths: a cluster's workers do not share this process's working directory.
     job = _Job(key, str(Path(s.source).resolve()), str(output.resolve()), s.routine, t.options, meta)
@@ -382,8 +414,10 @@ def _run(
     try:
         # Sessions are the parallelism here: each local worker levels with its share of the cores.
         threads = 1 if cluster is not None else max(1, (os.cpu_count() or 1) // executor.workers)
-        keys = {executor.submit(_render, replace(job, options=replace(job.options, threads=threads))): job.key
-                for job, _, _, _ in todo}
+        keys = {
+            executor.submit(_render, replace(job, options=replace(job.options, threads=threads))): job.key
+            for job, _, _, _ in todo
+        }
         for f in executor.as_completed(keys):
             key = keys[f]
             job, digest, s, t = by_key[key]
@@ -406,23 +440,41 @@ def _run(
     executor.close()
 
 
-def _record(results: dict[str, SessionResult], t: _Target, s: Session, job: _Job, digest: str,
-            duration_ms: int | None, error: str | None, warnings: tuple[str, ...] = ()) -> None:
+def _record(
+    results: dict[str, SessionResult],
+    t: _Target,
+    s: Session,
+    job: _Job,
+    digest: str,
+    duration_ms: int | None,
+    error: str | None,
+    warnings: tuple[str, ...] = (),
+) -> None:
     output = t.folder / f"{s.key}.mp3"
     athlete = t.athlete.name if t.athlete else None
     if error is None:
-        results[job.key] = SessionResult(job.key, s.week, s.day, job.routine.title, output, "built", duration_ms, athlete=athlete, warnings=warnings)
-        t.manifest[s.key] = {"hash": digest, "output": output.relative_to(t.folder).as_posix(),
-                             "title": job.routine.title, "duration_ms": duration_ms}
+        results[job.key] = SessionResult(
+            job.key, s.week, s.day, job.routine.title, output, "built", duration_ms, athlete=athlete, warnings=warnings
+        )
+        t.manifest[s.key] = {
+            "hash": digest,
+            "output": output.relative_to(t.folder).as_posix(),
+            "title": job.routine.title,
+            "duration_ms": duration_ms,
+        }
     else:
-        results[job.key] = SessionResult(job.key, s.week, s.day, job.routine.title, output, "failed", error=error, athlete=athlete)
+        results[job.key] = SessionResult(
+            job.key, s.week, s.day, job.routine.title, output, "failed", error=error, athlete=athlete
+        )
         t.manifest.pop(s.key, None)  # try again next time
 
 
 # --------------------------------------------------------------------------- playlists, stale files
 
 
-def write_playlist(folder: Path, program: Program, week: int, results: list[SessionResult], athlete: str | None = None) -> Path | None:
+def write_playlist(
+    folder: Path, program: Program, week: int, results: list[SessionResult], athlete: str | None = None
+) -> Path | None:
     """``week-01.m3u``: the week's sessions in order, with their true lengths and titles."""
     ready = [r for r in results if r.ok and r.output.is_file()]
     path = folder / f"week-{week:02d}.m3u"
@@ -451,7 +503,10 @@ def _stale(folder: Path, manifest: dict[str, dict[str, Any]], keys: set[str], we
     for path in folder.glob("week-*/*"):
         # A session's own files: <key>.mp3, .json, .vtt and the .plan.json / .chapters.json
         # sidecars (session keys hold no dots).
-        if path.suffix in (".mp3", ".json", ".vtt") and path.relative_to(folder).as_posix().split(".", 1)[0] not in keys:
+        if (
+            path.suffix in (".mp3", ".json", ".vtt")
+            and path.relative_to(folder).as_posix().split(".", 1)[0] not in keys
+        ):
             found.add(path)
     for key in manifest:
         if key not in keys:

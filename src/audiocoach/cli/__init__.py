@@ -14,20 +14,41 @@ from pathlib import Path
 import click
 
 from audiocoach import __version__
-from audiocoach.defaults import BITRATE, LOUDNESS_LUFS, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS, MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB
-from audiocoach.errors import AudiocoachError
-from audiocoach.compile.compiler import fit_warnings
-from audiocoach.load.routine import load_routine
 from audiocoach.batch.jobs import build_program, plan_program
-from audiocoach.load.overrides import override_meta, resolve_overrides
-from audiocoach.program.programs import is_program, load_program, parse_weeks, sessions
+from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the command's interface)
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    _fmt_clock,
+    _given_bitrate,
+    _Group,
+    _message,
+    _notice,
+    _options,
+    _overrides,
+    override_options,
+    speech_options,
+)
+from audiocoach.cli.tools import exercises, publish_cmd, serve_cmd, voices
+from audiocoach.compile.compiler import fit_warnings
+from audiocoach.defaults import (
+    BITRATE,
+    LOUDNESS_LUFS,
+    LOUDNESS_MAX_LUFS,
+    LOUDNESS_MIN_LUFS,
+    MUSIC_DUCK_DB,
+    MUSIC_DUCK_MAX_DB,
+    MUSIC_DUCK_MIN_DB,
+    MUSIC_LEVEL_DB,
+)
+from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import FORMATS, format_for_path
+from audiocoach.export.split import SPLIT_MODES
+from audiocoach.load.overrides import override_meta, resolve_overrides
+from audiocoach.load.routine import load_routine
+from audiocoach.program.programs import is_program, load_program, parse_weeks, sessions
 from audiocoach.render import build, default_output, plan, resolve_music, synthesizer_for
 from audiocoach.speech import AUTO, better_engine_hint
-from audiocoach.export.split import SPLIT_MODES
-from audiocoach.cli.base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE  # noqa: F401  (the exit codes: part of the command's interface)
-from audiocoach.cli.base import _fmt_clock, _given_bitrate, _Group, _message, _notice, _options, _overrides, override_options, speech_options
-from audiocoach.cli.tools import exercises, publish_cmd, serve_cmd, voices
 
 
 def _warn(timeline) -> None:
@@ -72,7 +93,9 @@ def _output_format(output: str | None, fmt: str | None) -> tuple[Path | None, st
     by_suffix = next((name for name, f in FORMATS.items() if f.ext == suffix), None)
     if suffix and by_suffix is None and fmt is None:
         exts = ", ".join(f.ext for f in FORMATS.values())
-        raise AudiocoachError(f"-o {output}: audiocoach does not write '{suffix}' files (it writes {exts}); change the suffix, or name the format with --format")
+        raise AudiocoachError(
+            f"-o {output}: audiocoach does not write '{suffix}' files (it writes {exts}); change the suffix, or name the format with --format"
+        )
     if by_suffix is None and suffix:
         return path, str(fmt)  # an explicit --format for a file name of the user's choosing
     if by_suffix is None:
@@ -94,20 +117,73 @@ def cli():
 
 @cli.command(name="build")
 @click.argument("routine", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write; its suffix (.mp3, .m4a, .ogg, .wav) chooses the format (default: output/<routine name>.mp3).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="File to write; its suffix (.mp3, .m4a, .ogg, .wav) chooses the format (default: output/<routine name>.mp3).",
+)
 @click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
-@click.option("--loudness", type=click.FloatRange(LOUDNESS_MIN_LUFS, LOUDNESS_MAX_LUFS), default=LOUDNESS_LUFS, show_default=True, help="Target loudness in LUFS.")
+@click.option(
+    "--loudness",
+    type=click.FloatRange(LOUDNESS_MIN_LUFS, LOUDNESS_MAX_LUFS),
+    default=LOUDNESS_LUFS,
+    show_default=True,
+    help="Target loudness in LUFS.",
+)
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside the MP3.")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Audio format (default: from the -o suffix, else mp3).")
-@click.option("--music", type=click.Path(exists=True), help="Background music: an audio file, or a folder played as a playlist (looped).")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Audio format (default: from the -o suffix, else mp3)."
+)
+@click.option(
+    "--music",
+    type=click.Path(exists=True),
+    help="Background music: an audio file, or a folder played as a playlist (looped).",
+)
 @click.option("--music-rest", type=click.Path(exists=True), help="Music for the rests instead (file or folder).")
-@click.option("--music-level", type=float, help=f"Music level relative to the voice, in dB (default: the routine's, else {MUSIC_LEVEL_DB:g}).")
-@click.option("--music-rest-level", type=float, help="Music level during rests, in dB relative to the voice (default: --music-level).")
-@click.option("--duck", type=click.FloatRange(MUSIC_DUCK_MIN_DB, MUSIC_DUCK_MAX_DB), help=f"How many dB the music dips while the coach speaks (default: the routine's, else {MUSIC_DUCK_DB:g}).")
-@click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write one file per set, hold and rest into <name>.sets/, with an M3U8 playlist.")
+@click.option(
+    "--music-level",
+    type=float,
+    help=f"Music level relative to the voice, in dB (default: the routine's, else {MUSIC_LEVEL_DB:g}).",
+)
+@click.option(
+    "--music-rest-level",
+    type=float,
+    help="Music level during rests, in dB relative to the voice (default: --music-level).",
+)
+@click.option(
+    "--duck",
+    type=click.FloatRange(MUSIC_DUCK_MIN_DB, MUSIC_DUCK_MAX_DB),
+    help=f"How many dB the music dips while the coach speaks (default: the routine's, else {MUSIC_DUCK_DB:g}).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(SPLIT_MODES),
+    help="Also write one file per set, hold and rest into <name>.sets/, with an M3U8 playlist.",
+)
 @speech_options
 @override_options
-def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music_rest, music_level, music_rest_level, duck, tempo, rest, rest_after, verbosity, rest_policy, rep_range, split=None, **speech):
+def build_cmd(
+    routine,
+    output,
+    bitrate,
+    loudness,
+    no_sidecars,
+    fmt,
+    music,
+    music_rest,
+    music_level,
+    music_rest_level,
+    duck,
+    tempo,
+    rest,
+    rest_after,
+    verbosity,
+    rest_policy,
+    rep_range,
+    split=None,
+    **speech,
+):
     """Render ROUTINE to an MP3 that coaches you through it.
 
     \b
@@ -120,10 +196,24 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
     """
     _require_routine(routine, "build")
     out_path, fmt = _output_format(output, fmt)
-    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
+    overrides = _overrides(
+        tempo,
+        rest,
+        rest_after,
+        verbosity,
+        speech["voice"],
+        speech["rate"],
+        _given_bitrate(bitrate),
+        rest_policy,
+        rep_range,
+    )
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
-    bed = resolve_music(loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck)
-    options = _options(**speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split)
+    bed = resolve_music(
+        loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck
+    )
+    options = _options(
+        **speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split
+    )
     out = out_path or default_output(routine, fmt=fmt)
     bar = None
 
@@ -137,7 +227,9 @@ def build_cmd(routine, output, bitrate, loudness, no_sidecars, fmt, music, music
         bar.update(done - bar.pos)
 
     try:
-        result = build(routine, out, options=options, routine=loaded, progress=progress, meta=override_meta(overrides, applied))
+        result = build(
+            routine, out, options=options, routine=loaded, progress=progress, meta=override_meta(overrides, applied)
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -172,7 +264,9 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
         audiocoach plan routines/posterior-chain.yaml --rest hip-thrust=90s
         audiocoach plan routines/posterior-chain-6-weeks.yaml --weeks 3-4
     """
-    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], None, rest_policy, rep_range)
+    overrides = _overrides(
+        tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], None, rest_policy, rep_range
+    )
     if is_program(routine):
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
@@ -184,9 +278,13 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
         _warn(timeline)
         return
     m = timeline.meta
-    click.echo(f"{timeline.title}: voice {m['voice']} ({m['engine']} {m['engine_version']}), {m['rate']} words/min, {timeline.sample_rate} Hz")
+    click.echo(
+        f"{timeline.title}: voice {m['voice']} ({m['engine']} {m['engine_version']}), {m['rate']} words/min, {timeline.sample_rate} Hz"
+    )
     for a in applied:
-        click.echo(f"override  {a.exercise or 'session':<24} {a.field:<10} {a.value} (routine: {a.before}; from {a.flag})")
+        click.echo(
+            f"override  {a.exercise or 'session':<24} {a.field:<10} {a.value} (routine: {a.before}; from {a.flag})"
+        )
     for e in timeline.events:
         if e.kind == "segment":
             continue
@@ -201,8 +299,12 @@ def _plan_program(path, as_json, weeks, overrides, options):
     program = load_program(path)
     plans = plan_program(program, weeks=_weeks_of(program, weeks), overrides=overrides, options=options)
     if as_json:
-        data = {"title": program.title, "weeks": program.weeks, "overrides": [o.flag for o in overrides],
-                "sessions": [p.to_dict() for p in plans]}
+        data = {
+            "title": program.title,
+            "weeks": program.weeks,
+            "overrides": [o.flag for o in overrides],
+            "sessions": [p.to_dict() for p in plans],
+        }
         click.echo(json.dumps(data, indent=1, ensure_ascii=False))
         return
     click.echo(f"{program.title}: {program.weeks} weeks, {len(program.days)} sessions a week")
@@ -216,7 +318,7 @@ def _plan_program(path, as_json, weeks, overrides, options):
             click.echo(f"\nWeek {week}" + (" (deload)" if s.deload else ""))
         click.echo(f"  {s.index} {s.day}: {s.routine.title.split(': ', 1)[-1]}  [{_fmt_clock(p.duration_ms)[:5]}]")
         if s.routine.notice:
-            click.echo(f"      \"{s.routine.notice}\"")
+            click.echo(f'      "{s.routine.notice}"')
         group = None
         for e in p.to_dict()["exercises"]:
             if e["group"] != group and e["group"]:
@@ -227,7 +329,11 @@ def _plan_program(path, as_json, weeks, overrides, options):
             dose = ("  " + work) if group else work
             line = f"      {e['exercise']:<24} {dose:<18} tempo {e['tempo'] or '-':<8}"
             click.echo((line + ("" if group else f" rest {e['rest']:<9} then {e['rest_after']}")).rstrip())
-            lifted = [e["load"] and f"load {e['load']}", e["effort"], e["warmup_sets"] and f"after {e['warmup_sets']} warm-up set" + ("s" if e["warmup_sets"] > 1 else "")]
+            lifted = [
+                e["load"] and f"load {e['load']}",
+                e["effort"],
+                e["warmup_sets"] and f"after {e['warmup_sets']} warm-up set" + ("s" if e["warmup_sets"] > 1 else ""),
+            ]
             if any(lifted):
                 click.echo(f"      {'':<24} " + ", ".join(x for x in lifted if x))
             for note in e["program_notes"]:
@@ -247,18 +353,56 @@ def _weeks_of(program, text):
 
 @cli.command(name="batch")
 @click.argument("program", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="output", show_default=True, help="Folder to write into; the program gets a folder of its own.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder to write into; the program gets a folder of its own.",
+)
 @click.option("--weeks", help="Only these weeks, e.g. 1-4 or 1,3 (default: all).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Sessions rendered at once (default: the number of cores).")
 @click.option("--prune", is_flag=True, help="Remove the files of sessions no longer in the program.")
 @click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
 @click.option("--no-sidecars", is_flag=True, help="Do not write the .json timeline and .vtt cue sheet beside each MP3.")
-@click.option("--split", type=click.Choice(SPLIT_MODES), help="Also write each session as one file per set, hold and rest (<session>.sets/).")
-@click.option("--roster", type=click.Path(dir_okay=False), help="Athletes file: render the program for each athlete, with their own overrides, loads and weeks.")
-@click.option("--cluster", metavar="tcp://HOST:8786", help="Render on the workers of this Dask scheduler instead of local processes.")
+@click.option(
+    "--split",
+    type=click.Choice(SPLIT_MODES),
+    help="Also write each session as one file per set, hold and rest (<session>.sets/).",
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False),
+    help="Athletes file: render the program for each athlete, with their own overrides, loads and weeks.",
+)
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:8786",
+    help="Render on the workers of this Dask scheduler instead of local processes.",
+)
 @speech_options
 @override_options
-def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster, cluster, tempo, rest, rest_after, verbosity, rest_policy, rep_range, split=None, **speech):
+def batch_cmd(
+    program,
+    out_dir,
+    weeks,
+    jobs,
+    prune,
+    bitrate,
+    no_sidecars,
+    roster,
+    cluster,
+    tempo,
+    rest,
+    rest_after,
+    verbosity,
+    rest_policy,
+    rep_range,
+    split=None,
+    **speech,
+):
     """Render every session of PROGRAM: one MP3 per session, one playlist per week.
 
     Writes OUTPUT/<program>/week-01/1-monday-<routine>.mp3 and so on, and
@@ -279,7 +423,17 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster
         audiocoach batch routines/posterior-chain-6-weeks.yaml --cluster tcp://10.0.0.5:8786
     """
     _require_program(program)
-    overrides = _overrides(tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], _given_bitrate(bitrate), rest_policy, rep_range)
+    overrides = _overrides(
+        tempo,
+        rest,
+        rest_after,
+        verbosity,
+        speech["voice"],
+        speech["rate"],
+        _given_bitrate(bitrate),
+        rest_policy,
+        rep_range,
+    )
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
     chosen = _weeks_of(load_program(program), weeks)
     bar = None
@@ -294,8 +448,18 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster
         bar.update(done - bar.pos)
 
     try:
-        result = build_program(program, out_dir, weeks=chosen, jobs=jobs, options=options,
-                               overrides=overrides, prune=prune, progress=progress, roster=roster, cluster=cluster)
+        result = build_program(
+            program,
+            out_dir,
+            weeks=chosen,
+            jobs=jobs,
+            options=options,
+            overrides=overrides,
+            prune=prune,
+            progress=progress,
+            roster=roster,
+            cluster=cluster,
+        )
     except KeyboardInterrupt:
         click.echo("\nInterrupted: finished sessions are kept; run the same command again to continue.", err=True)
         sys.exit(130)
@@ -312,8 +476,10 @@ def batch_cmd(program, out_dir, weeks, jobs, prune, bitrate, no_sidecars, roster
     for r in result.sessions:
         for warning in r.warnings:
             click.echo(f"{r.key}: {warning}", err=True)
-    click.echo(f"{len(result.built)} built, {len(result.unchanged)} unchanged, {len(result.failed)} failed; "
-               f"playlists: {', '.join(p.relative_to(result.folder).as_posix() for p in result.playlists)}")
+    click.echo(
+        f"{len(result.built)} built, {len(result.unchanged)} unchanged, {len(result.failed)} failed; "
+        f"playlists: {', '.join(p.relative_to(result.folder).as_posix() for p in result.playlists)}"
+    )
     for path in result.stale:
         verb = "removed" if result.pruned else "no longer in the program (remove with --prune)"
         click.echo(f"{path}: {verb}")
@@ -357,8 +523,10 @@ def _validate_one(path) -> tuple[str, list]:
     if is_program(path):
         program = load_program(path)
         found = sessions(program, strict=True)  # every day's routine, every week's progression
-        return (f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
-                f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"), []
+        return (
+            f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
+            f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"
+        ), []
     routine = load_routine(path)
     n, b = len(routine.entries), len(routine.blocks)
     return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(fit_warnings(routine))

@@ -17,9 +17,9 @@ from audiocoach.load.overrides import parse_overrides
 from audiocoach.render import RenderOptions
 from audiocoach.speech import ENGINE_CHOICES
 
-
 #: Exit codes, the same in every command: bad input (or a failed build), usage, interruption.
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
 
 def _sigterm_as_interrupt(signum, frame):
     # SIGTERM stops a build the way Ctrl-C does (temporary files removed, exit 130). A forked
@@ -30,7 +30,9 @@ def _sigterm_as_interrupt(signum, frame):
         return
     raise KeyboardInterrupt
 
+
 _MAIN_PID = os.getpid()
+
 
 class _Command(click.Command):
     """Runs a command and turns what it raises into one message and a consistent exit code."""
@@ -57,43 +59,86 @@ class _Command(click.Command):
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 
+
 def _message(exc: Exception) -> str:
     """The error's text, each line cut short (values are already cut where they are quoted)."""
     return "\n".join(clip(line) for line in str(exc).splitlines()) or type(exc).__name__
 
+
 class _Group(click.Group):
     command_class = _Command
+
 
 def _fmt_clock(ms: int) -> str:
     minutes, rest = divmod(ms, 60_000)
     return f"{minutes:02d}:{rest / 1000:06.3f}"
 
+
 def speech_options(func):
     """--voice, --rate, --engine, --cache-dir: shared by every command that speaks."""
 
     @click.option("--voice", help="Voice id, language or name (see 'audiocoach voices'); default: the routine's.")
-    @click.option("--rate", type=click.IntRange(RATE_MIN, RATE_MAX), help=f"Speech rate in words per minute; default: the routine's ({RATE}).")
-    @click.option("--engine", type=click.Choice(ENGINE_CHOICES), help="Speech engine; default: the routine's, else auto (the clearest installed).")
-    @click.option("--cache-dir", type=click.Path(file_okay=False), help="Phrase cache folder (default: $AUDIOCOACH_CACHE or ~/.cache/audiocoach).")
+    @click.option(
+        "--rate",
+        type=click.IntRange(RATE_MIN, RATE_MAX),
+        help=f"Speech rate in words per minute; default: the routine's ({RATE}).",
+    )
+    @click.option(
+        "--engine",
+        type=click.Choice(ENGINE_CHOICES),
+        help="Speech engine; default: the routine's, else auto (the clearest installed).",
+    )
+    @click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        help="Phrase cache folder (default: $AUDIOCOACH_CACHE or ~/.cache/audiocoach).",
+    )
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
 
     return wrapper
 
+
 def _options(voice, rate, engine, cache_dir, **more) -> RenderOptions:
     return RenderOptions(engine=engine, voice=voice, rate=rate, cache_dir=cache_dir, **more)
+
 
 def override_options(func):
     """--tempo, --rest, --rest-after, --verbosity: change the routine without editing it."""
 
-    @click.option("--tempo", multiple=True, metavar="[EXERCISE=]TEMPO", help="Tempo for every exercise (3-1-1-0) or one (romanian-deadlift=4-0-1-0); repeatable.")
-    @click.option("--rest", multiple=True, metavar="[EXERCISE=]REST", help="Rest between sets for every exercise (60s) or one (hip-thrust=90s); repeatable.")
-    @click.option("--rest-after", multiple=True, metavar="[EXERCISE=]REST", help="Rest after an exercise, before the next (2m), for every exercise or one; repeatable.")
+    @click.option(
+        "--tempo",
+        multiple=True,
+        metavar="[EXERCISE=]TEMPO",
+        help="Tempo for every exercise (3-1-1-0) or one (romanian-deadlift=4-0-1-0); repeatable.",
+    )
+    @click.option(
+        "--rest",
+        multiple=True,
+        metavar="[EXERCISE=]REST",
+        help="Rest between sets for every exercise (60s) or one (hip-thrust=90s); repeatable.",
+    )
+    @click.option(
+        "--rest-after",
+        multiple=True,
+        metavar="[EXERCISE=]REST",
+        help="Rest after an exercise, before the next (2m), for every exercise or one; repeatable.",
+    )
     @click.option("--verbosity", help="How much the coach says: minimal, standard or coach; default: the routine's.")
-    @click.option("--rest-policy", help="Which end of a rest range (45-90s): min, mid or max; default: the routine's (mid).")
-    @click.option("--rep-range", help="How a rep range (8-10) is timed: range, bottom or top; default: the routine's (range).")
-    @click.option("--load", "load_override", multiple=True, metavar="EXERCISE=LOAD", help="What one exercise lifts (romanian-deadlift=60kg, dip=bodyweight+10kg); repeatable.")
+    @click.option(
+        "--rest-policy", help="Which end of a rest range (45-90s): min, mid or max; default: the routine's (mid)."
+    )
+    @click.option(
+        "--rep-range", help="How a rep range (8-10) is timed: range, bottom or top; default: the routine's (range)."
+    )
+    @click.option(
+        "--load",
+        "load_override",
+        multiple=True,
+        metavar="EXERCISE=LOAD",
+        help="What one exercise lifts (romanian-deadlift=60kg, dip=bodyweight+10kg); repeatable.",
+    )
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         # Kept out of every command's signature: _overrides picks it up from the context.
@@ -102,10 +147,32 @@ def override_options(func):
 
     return wrapper
 
-def _overrides(tempo=(), rest=(), rest_after=(), verbosity=None, voice=None, rate=None, bitrate=None, rest_policy=None, rep_range=None):
+
+def _overrides(
+    tempo=(),
+    rest=(),
+    rest_after=(),
+    verbosity=None,
+    voice=None,
+    rate=None,
+    bitrate=None,
+    rest_policy=None,
+    rep_range=None,
+):
     loads_given = click.get_current_context().meta.get("audiocoach.load", ())
-    return parse_overrides(tempo=tempo, rest=rest, rest_after=rest_after, verbosity=verbosity, voice=voice, rate=rate,
-                           bitrate=bitrate, rest_policy=rest_policy, rep_range=rep_range, load=loads_given)
+    return parse_overrides(
+        tempo=tempo,
+        rest=rest,
+        rest_after=rest_after,
+        verbosity=verbosity,
+        voice=voice,
+        rate=rate,
+        bitrate=bitrate,
+        rest_policy=rest_policy,
+        rep_range=rep_range,
+        load=loads_given,
+    )
+
 
 def _given_bitrate(bitrate):
     # --bitrate has a default; it is an override only when typed.

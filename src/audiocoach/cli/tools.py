@@ -8,15 +8,20 @@ from pathlib import Path
 
 import click
 
+from audiocoach.cli.base import _Command, _notice
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.library import default_library
 from audiocoach.speech import AUTO, ENGINE_CHOICES, Synthesizer
-from audiocoach.cli.base import _Command, _notice
 
 
 @click.command(cls=_Command)
 @click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
-@click.option("--search", "words", metavar="WORDS", help="Only exercises whose id, name, movement pattern, aliases, muscles or cues hold these words, e.g. hinge.")
+@click.option(
+    "--search",
+    "words",
+    metavar="WORDS",
+    help="Only exercises whose id, name, movement pattern, aliases, muscles or cues hold these words, e.g. hinge.",
+)
 @click.option("--muscle", help="Only exercises that work this muscle, e.g. glutes or hamstrings.")
 def exercises(as_json, words, muscle):
     """List the exercise library: ids to use in a routine, aliases, muscles, tempo and cues.
@@ -37,8 +42,18 @@ def exercises(as_json, words, muscle):
         raise AudiocoachError(f"no exercise matches {asked} (run 'audiocoach exercises' to list them all)")
     if as_json:
         rows = [
-            {"id": ex.id, "name": ex.name, "pattern": ex.pattern, "muscles": list(ex.muscles), "tempo": ex.tempo, "start": ex.start,
-             "per_side": ex.per_side, "timed": ex.timed, "cues": list(ex.cues), "aliases": list(ex.aliases)}
+            {
+                "id": ex.id,
+                "name": ex.name,
+                "pattern": ex.pattern,
+                "muscles": list(ex.muscles),
+                "tempo": ex.tempo,
+                "start": ex.start,
+                "per_side": ex.per_side,
+                "timed": ex.timed,
+                "cues": list(ex.cues),
+                "aliases": list(ex.aliases),
+            }
             for ex in found
         ]
         click.echo(json.dumps(rows, indent=1))
@@ -51,8 +66,15 @@ def exercises(as_json, words, muscle):
         click.echo(f"{'':<24} {'pattern: ' + ex.pattern + '; ' if ex.pattern else ''}muscles: {', '.join(ex.muscles)}")
         click.echo(f"{'':<24} cues: {' / '.join(ex.cues)}")
 
+
 @click.command(cls=_Command)
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default=AUTO, show_default=True, help="Speech engine (auto: the clearest installed).")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    default=AUTO,
+    show_default=True,
+    help="Speech engine (auto: the clearest installed).",
+)
 @click.option("--language", help="Only voices whose language starts with this, e.g. en.")
 def voices(engine, language):
     """List the voices the speech engine offers (use the id with --voice).
@@ -74,9 +96,14 @@ def voices(engine, language):
             continue
         click.echo(f"{v.id:<28} {langs:<16} {v.gender or '-':<7} {v.name}")
 
+
 @click.command(name="publish", cls=_Command)
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
-@click.option("--base-url", required=True, help="The address FOLDER is served at, e.g. http://192.168.1.20:8000/ (what 'audiocoach serve' prints).")
+@click.option(
+    "--base-url",
+    required=True,
+    help="The address FOLDER is served at, e.g. http://192.168.1.20:8000/ (what 'audiocoach serve' prints).",
+)
 @click.option("--author", default="audiocoach", show_default=True, help="The feed's author (itunes:author).")
 def publish_cmd(folder, base_url, author):
     """Write a podcast feed, chapters and a program page for the sessions in FOLDER.
@@ -98,14 +125,28 @@ def publish_cmd(folder, base_url, author):
     base = base_url if base_url.endswith("/") else base_url + "/"
     for r in results:
         rel = r.feed_path.relative_to(Path(folder)).as_posix()
-        click.echo(f"{r.feed.title}: {len(r.feed.episodes)} episodes -> {r.feed_path} ({base}{rel}), page {r.page_path}")
+        click.echo(
+            f"{r.feed.title}: {len(r.feed.episodes)} episodes -> {r.feed_path} ({base}{rel}), page {r.page_path}"
+        )
         for path in r.feed.skipped:
             click.echo(f"{path}: skipped (no timeline beside it; rebuild without --no-sidecars)", err=True)
 
+
 @click.command(name="serve", cls=_Command)
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
-@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on (0.0.0.0: every interface, so phones on the same network reach it).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@click.option(
+    "--host",
+    default="0.0.0.0",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every interface, so phones on the same network reach it).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 def serve_cmd(folder, host, port):
     """Serve FOLDER (feeds, pages, audio) over HTTP until Ctrl-C.
 

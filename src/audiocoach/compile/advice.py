@@ -16,7 +16,20 @@ from audiocoach.model import Entry, Group, Routine
 
 #: Rep cues: the rep's call, and what is said between its beats.
 _REP_ROLES = ("rep_start", "two_more", "last_rep", "more_reps")
-_LEAD_ROLES = ("get_ready", "set", "last_set", "one_set", "warmup_set", "other_side", "member", "round", "last_round", "encourage_last", "amrap_go", "work")
+_LEAD_ROLES = (
+    "get_ready",
+    "set",
+    "last_set",
+    "one_set",
+    "warmup_set",
+    "other_side",
+    "member",
+    "round",
+    "last_round",
+    "encourage_last",
+    "amrap_go",
+    "work",
+)
 
 
 def _seconds(ms: int) -> str:
@@ -41,7 +54,9 @@ def is_changeover(seg: Segment) -> bool:
     return seg.role == "rest" and seg.context.get("set") is None
 
 
-def advise_changeover(routine: Routine, seg: Segment, length_ms: int, decisions: list[Decision], measure: Measure) -> str:
+def advise_changeover(
+    routine: Routine, seg: Segment, length_ms: int, decisions: list[Decision], measure: Measure
+) -> str:
     """One warning for everything a too-short rest between exercises could not say."""
     name, _ = _name(routine, seg)
     full = [d.cue.variants[0] for d in decisions]
@@ -53,10 +68,14 @@ def advise_changeover(routine: Routine, seg: Segment, length_ms: int, decisions:
     room = max(_up5(room), length_ms // 1000 + 5)
     cut = [repr(t) for d, t in zip(decisions, full) if not d.replacement]
     short = [f"{t!r} (said as {d.replacement!r})" for d, t in zip(decisions, full) if d.replacement]
-    what = "; ".join(part for part in (
-        f"left out: {', '.join(cut)}" if cut else "",
-        f"shortened: {', '.join(short)}" if short else "",
-    ) if part)
+    what = "; ".join(
+        part
+        for part in (
+            f"left out: {', '.join(cut)}" if cut else "",
+            f"shortened: {', '.join(short)}" if short else "",
+        )
+        if part
+    )
     before = routine.items[seg.context["exercise"] - 1]
     return (
         f"The rest before {name} is {_seconds(length_ms)}, too short to announce it ({what}). "
@@ -84,7 +103,13 @@ def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure:
     full = d.cue.variants[0]
     need = measure(d.cue.kind, full)
     outcome = f"the coach says {d.replacement!r} instead" if d.replacement else "it is left out"
-    lighter = "verbosity minimal" if d.cue.priority <= ANNOUNCE else "verbosity standard" if d.cue.priority > FORM else "verbosity minimal"
+    lighter = (
+        "verbosity minimal"
+        if d.cue.priority <= ANNOUNCE
+        else "verbosity standard"
+        if d.cue.priority > FORM
+        else "verbosity minimal"
+    )
     if is_changeover(seg):
         return advise_changeover(routine, seg, length_ms, [d], measure)
     if d.cue.priority == BEAT and d.cue.role not in _REP_ROLES:

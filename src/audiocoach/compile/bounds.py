@@ -36,10 +36,10 @@ class SessionSize:
     ms: int = 0
     events: int = 0
 
-    def __add__(self, other: "SessionSize") -> "SessionSize":
+    def __add__(self, other: SessionSize) -> SessionSize:
         return SessionSize(self.ms + other.ms, self.events + other.events)
 
-    def times(self, n: int) -> "SessionSize":
+    def times(self, n: int) -> SessionSize:
         return SessionSize(self.ms * n, self.events * n)
 
 
@@ -79,7 +79,9 @@ def _group(group: Group, s: Settings) -> SessionSize:
     members = len(group.members)
     if group.kind == "emom":
         busiest = max(_sides(m, s).events for m in group.members)
-        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(group.rest_after, s)
+        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(
+            group.rest_after, s
+        )
     if group.kind == "amrap":
         every = max(group.remaining_every_ms, 1000)
         return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP) + _rest(group.rest_after, s)
@@ -108,9 +110,15 @@ def session_problem(routine: Routine, where: SourceLocation | None = None) -> Pr
         where = SourceLocation(routine.source, 1, 1) if routine.source else None
     if size.ms > MAX_SESSION_MS:
         hours = MAX_SESSION_MS // 3_600_000
-        return Problem(where, f"this session could last up to {_clock(size.ms)}, longer than the {hours} hours a session may last; use fewer sets, rounds or reps, or shorter rests and holds")
+        return Problem(
+            where,
+            f"this session could last up to {_clock(size.ms)}, longer than the {hours} hours a session may last; use fewer sets, rounds or reps, or shorter rests and holds",
+        )
     if size.events > MAX_SESSION_EVENTS:
-        return Problem(where, f"this session asks for up to {size.events:,} timed cues, more than the {MAX_SESSION_EVENTS:,} a session may hold; use fewer sets, rounds or reps")
+        return Problem(
+            where,
+            f"this session asks for up to {size.events:,} timed cues, more than the {MAX_SESSION_EVENTS:,} a session may hold; use fewer sets, rounds or reps",
+        )
     return None
 
 

@@ -13,16 +13,17 @@ is. The renderer passes one backed by the real speech engine; tests pass
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from audiocoach.compile.advice import advise, advise_changeover, is_changeover
 from audiocoach.compile.expand import Expander
 from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
 from audiocoach.model import Routine
-from audiocoach.words.phrases import Phrasebook, default_phrasebook
 from audiocoach.timeline import Change, Event, Timeline
 from audiocoach.tones import TONES
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
+
 
 def estimate_ms(kind: str, text: str) -> int:
     """A deterministic clip length: tones as specified, speech at ~15 characters a second."""
@@ -95,9 +96,7 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     for s in segs:
         if s.exercise is None or s.exercise in starts:
             continue
-        if s.role == "rest" and s.set is None and s.member is None:  # the rest announcing it
-            starts[s.exercise] = s.start_ms
-        elif s.role == "work":
+        if s.role == "rest" and s.set is None and s.member is None or s.role == "work":  # the rest announcing it
             starts[s.exercise] = s.start_ms
     out = [Event(0, starts.get(0, duration_ms), "chapter", "Intro", role="intro")]
     order = sorted(starts)
@@ -124,15 +123,21 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
             said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
             key = (id(f),)
             counts[key] = 1
-            first[key] = Change(d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said)
+            first[key] = Change(
+                d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said
+            )
             continue
         for d in decisions:
             key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
             if key not in first:
-                reason = f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
+                reason = (
+                    f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
+                )
                 said = advise(c.routine, f.segment, f.length_ms, d, c.measure)
-                first[key] = Change(d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said)
+                first[key] = Change(
+                    d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said
+                )
     return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
 
 

@@ -40,7 +40,9 @@ def count_mode(entry: Entry, routine_mode: str) -> str:
     return mode
 
 
-def count_reps(seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, extra_from: int | None) -> None:
+def count_reps(
+    seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, extra_from: int | None
+) -> None:
     """Pin the beats of ``n`` reps into ``seg`` from ``lead_ms``.
 
     ``extra_from``: the first optional rep of a range (gets "More if you have them"), or None.
@@ -65,7 +67,14 @@ def count_reps(seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, m
 
 
 def _voice_phases(
-    seg: Segment, words: Words, entry: Entry, phases: tuple[tuple[str, int], ...], t0: int, rep: int, more: bool, ahead: str | None
+    seg: Segment,
+    words: Words,
+    entry: Entry,
+    phases: tuple[tuple[str, int], ...],
+    t0: int,
+    rep: int,
+    more: bool,
+    ahead: str | None,
 ) -> str | None:
     """Pin a rep's later phase words and its second ticks; returns ``ahead`` if it still has to flow.
 

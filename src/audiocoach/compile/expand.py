@@ -14,14 +14,14 @@ This module decides *when* things are said. What is said comes from
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
-from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.tones import TONES
+from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.words.wording import Line, Words, spoken_label
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
@@ -147,7 +147,7 @@ class Expander:
         return segments
 
     def halfway(self, segments: list[Segment], changeovers: list[tuple[int, Segment, int]], items: int) -> None:
-        """"Halfway through the workout" in the change-over nearest the middle of the session's time."""
+        """ "Halfway through the workout" in the change-over nearest the middle of the session's time."""
         if items < HALFWAY_MIN_ITEMS or not changeovers or not self.keep(ANNOUNCE):
             return
         starts, t = [], 0
@@ -211,7 +211,15 @@ class Expander:
                 yield self.rest_between(spot, entry, n + 1, warmups)
 
     def work(
-        self, spot: Spot, entry: Entry, set_no: int, side: int, *, lead: list[Line], member: int | None = None, warmup: bool = False
+        self,
+        spot: Spot,
+        entry: Entry,
+        set_no: int,
+        side: int,
+        *,
+        lead: list[Line],
+        member: int | None = None,
+        warmup: bool = False,
     ) -> Segment:
         """One set's work window. A warm-up set counts the bottom of a rep range, no extras."""
         s = self.settings
@@ -219,7 +227,9 @@ class Expander:
         rep_range = "bottom" if warmup else s.rep_range
         length = work_length_ms(entry, lead_ms, rep_range)
         side_ctx = side if entry.per_side else None
-        seg = Segment("work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry))
+        seg = Segment(
+            "work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry)
+        )
         seg.pin("go", ("go",), BEAT, 0, kind="tone")
         for line in lead:
             self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
@@ -244,7 +254,7 @@ class Expander:
             self.flow(seg, "form", FORM, self.form_cue(spot, member), earliest_ms=lead + 1000)
 
     def time_left(self, seg: Segment, start: int, end: int) -> bool:
-        """"Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
+        """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
         or last 10 s of the window). Returns whether any was said."""
         every = self.settings.remaining_every_ms
         said = False
@@ -262,7 +272,9 @@ class Expander:
                 seg.pin("countdown", self.say("countdown", n=number_words(n)), BEAT, at)
 
     def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
-        seg = Segment("switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item))
+        seg = Segment(
+            "switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item)
+        )
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
         self.flow(seg, "switch", ANNOUNCE, self.say("switch"))
         return seg

@@ -12,8 +12,8 @@ never lengthens a fixed segment, so the session cannot drift.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 #: Silence kept between any two sounds, so cues never touch or overlap.
 GAP_MS = 100
@@ -82,7 +82,15 @@ class Segment:
     where: str = ""
 
     def pin(
-        self, role: str, variants: tuple[str, ...], priority: int, at_ms: int, kind: str = "speech", *, yields: bool = False, **ctx
+        self,
+        role: str,
+        variants: tuple[str, ...],
+        priority: int,
+        at_ms: int,
+        kind: str = "speech",
+        *,
+        yields: bool = False,
+        **ctx,
     ) -> None:
         self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields))
 
@@ -103,7 +111,9 @@ class Segment:
             )
 
 
-def fit_segment(seg: Segment, measure: Measure, onset: Measure | None = None) -> tuple[list[Placed], int, list[Decision]]:
+def fit_segment(
+    seg: Segment, measure: Measure, onset: Measure | None = None
+) -> tuple[list[Placed], int, list[Decision]]:
     """Place ``seg``'s cues. Returns the placed cues, the segment's length and the decisions.
 
     ``onset(kind, text)``: ms from a clip's first sample to its audible attack. A pinned
@@ -140,17 +150,23 @@ def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: lis
         if choice is None:
             need = measure(cue.kind, cue.variants[-1])
             room = None if limit is None else limit - GAP_MS - cue.at_ms
-            decisions.append(Decision("dropped", cue, None, f"needs {need} ms, {max(room or 0, 0)} ms free before the next beat"))
+            decisions.append(
+                Decision("dropped", cue, None, f"needs {need} ms, {max(room or 0, 0)} ms free before the next beat")
+            )
             continue
         text, start, length = choice
         if text != cue.variants[0]:
             room = None if limit is None else limit - GAP_MS - start
-            decisions.append(Decision("shortened", cue, text, f"{measure(cue.kind, cue.variants[0])} ms do not fit in {room} ms"))
+            decisions.append(
+                Decision("shortened", cue, text, f"{measure(cue.kind, cue.variants[0])} ms do not fit in {room} ms")
+            )
         placed.append(Placed(cue, text, start, length))
     return placed
 
 
-def _first_fitting(cue: Cue, floor: int, limit: int | None, measure: Measure, onset: Measure) -> tuple[str, int, int] | None:
+def _first_fitting(
+    cue: Cue, floor: int, limit: int | None, measure: Measure, onset: Measure
+) -> tuple[str, int, int] | None:
     """The first wording that fits: (text, start, length); it starts early by its attack."""
     for text in cue.variants:
         length = measure(cue.kind, text)
@@ -196,7 +212,11 @@ def _place_flowing(
     for cue in active:
         if level[id(cue)]:
             text = cue.variants[level[id(cue)]]
-            decisions.append(Decision("shortened", cue, text, f"the full wording ({measure(cue.kind, cue.variants[0])} ms) does not fit"))
+            decisions.append(
+                Decision(
+                    "shortened", cue, text, f"the full wording ({measure(cue.kind, cue.variants[0])} ms) does not fit"
+                )
+            )
     return placed
 
 

@@ -8,7 +8,7 @@ group's :class:`~audiocoach.expand.Spot`, and yields the group's segments in ord
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, emom_work_ms, where
 from audiocoach.compile.fit import ANNOUNCE, BEAT, FORM, Segment
@@ -111,7 +111,13 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         seg = Segment("work", group.work_ms, context=x.ctx(spot, set=r, member=k), where=where(member))
         seg.pin("go", ("go",), BEAT, 0, kind="tone")
         if n > 1:
-            x.flow(seg, "member", ANNOUNCE, x.say("member", **x.words.entry_values(member)), latest_end_ms=min(group.work_ms, 4000))
+            x.flow(
+                seg,
+                "member",
+                ANNOUNCE,
+                x.say("member", **x.words.entry_values(member)),
+                latest_end_ms=min(group.work_ms, 4000),
+            )
         else:
             x.say_line(seg, x.words.round_lead(r, group.rounds), latest_end_ms=min(group.work_ms, 4000))
         x.time_left(seg, 0, group.work_ms)

@@ -27,16 +27,16 @@ import signal
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Union
 
 import numpy as np
 
+from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
 from audiocoach.errors import AudiocoachError, EncodeError, EngineMissingError
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
-from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 
 log = logging.getLogger("audiocoach.export.encode")
 
@@ -44,7 +44,7 @@ FFMPEG_HINT = "ffmpeg is missing: install it (Debian/Ubuntu: sudo apt-get instal
 
 #: Chunks to encode, or ``f(gain_db) -> chunks`` that can play them again quieter (so an
 #: encode whose true peak comes out over the ceiling can be redone).
-ChunkSource = Union[Iterable[np.ndarray], Callable[[float], Iterable[np.ndarray]]]
+ChunkSource = Iterable[np.ndarray] | Callable[[float], Iterable[np.ndarray]]
 #: Encodes redone at most this many times to bring the true peak under the ceiling.
 MAX_PEAK_PASSES = 3
 #: How far under the ceiling a corrected encode aims (the codec's overshoot varies a little).
@@ -129,8 +129,20 @@ def encode_command(
     """
     f = get_format(fmt)
     cmd = [
-        ffmpeg_path(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+        ffmpeg_path(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
     ]
     if metadata is not None:
         cmd += ["-f", "ffmetadata", "-i", metadata, "-map", "0:a", "-map_metadata", "1"]
@@ -195,7 +207,13 @@ def encode_stream(
     log.debug("run %s", " ".join(cmd))
     with tempfile.TemporaryFile() as err, contextlib.ExitStack() as stack:
         with interrupts_deferred():  # an interrupt inside Popen would orphan the encoder
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE if tee else subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE if tee else subprocess.DEVNULL,
+                stderr=err,
+                preexec_fn=die_with_parent,
+            )
         stack.callback(_reap, proc)
         reader = None
         if tee is not None:
@@ -226,7 +244,19 @@ def _reap(proc: subprocess.Popen) -> None:
 
 
 def _decode_command(inputs: list[str]) -> list[str]:
-    return [ffmpeg_path(), "-hide_banner", "-nostdin", "-loglevel", "error", *inputs, "-f", "f32le", "-ac", "1", "pipe:1"]
+    return [
+        ffmpeg_path(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        *inputs,
+        "-f",
+        "f32le",
+        "-ac",
+        "1",
+        "pipe:1",
+    ]
 
 
 class _MeterReader:
@@ -309,7 +339,13 @@ def ffmetadata(tags: Tags, chapters: list[Chapter], *, as_comments: bool = False
         chapters = []
     lines += [f"{_ffmeta_escape(k)}={_ffmeta_escape(v)}" for k, v in fields.items() if v]
     for ch in chapters:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={ch.start_ms}", f"END={ch.end_ms}", f"title={_ffmeta_escape(ch.title)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={ch.start_ms}",
+            f"END={ch.end_ms}",
+            f"title={_ffmeta_escape(ch.title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -335,9 +371,20 @@ def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
     longest = max((len(ch.title.encode("utf-8")) for ch in chapters), default=0)
     ids = [f"ch{i:04d}" + "_" * (longest - len(ch.title.encode("utf-8"))) for i, ch in enumerate(chapters)]
     for cid, ch in zip(ids, chapters):
-        id3.add(CHAP(element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms, sub_frames=[TIT2(encoding=3, text=ch.title)]))
+        id3.add(
+            CHAP(
+                element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms, sub_frames=[TIT2(encoding=3, text=ch.title)]
+            )
+        )
     if chapters:
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=tags.title)]))
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=tags.title)],
+            )
+        )
     id3.save(path, v2_version=4)
 
 
@@ -387,7 +434,16 @@ def export_audio(
         if f.chapters != "id3":
             meta = outputs.temp(out.with_suffix(".ffmeta"), keep=True)
             meta.write_text(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"), encoding="utf-8")
-        _encode_under_ceiling(chunks, tmp, rate=rate, bitrate=bitrate, fmt=f.name, metadata=str(meta) if meta else None, ceiling_dbtp=ceiling_dbtp, peaks=peaks)
+        _encode_under_ceiling(
+            chunks,
+            tmp,
+            rate=rate,
+            bitrate=bitrate,
+            fmt=f.name,
+            metadata=str(meta) if meta else None,
+            ceiling_dbtp=ceiling_dbtp,
+            peaks=peaks,
+        )
         if f.chapters == "id3":
             write_tags(tmp, tags, list(chapters))
         for path, text in (sidecars or {}).items():
@@ -416,11 +472,17 @@ def _encode_under_ceiling(
         if peak <= ceiling_dbtp:
             return
         if source is None:
-            log.warning("true peak %.2f dBTP is over the %.1f dBTP ceiling (chunks cannot be replayed quieter)", peak, ceiling_dbtp)
+            log.warning(
+                "true peak %.2f dBTP is over the %.1f dBTP ceiling (chunks cannot be replayed quieter)",
+                peak,
+                ceiling_dbtp,
+            )
             return
         # The codec's overshoot scales with the level: lower the gain by the excess.
         gain_db += ceiling_dbtp - PEAK_CORRECTION_MARGIN_DB - peak
-    raise AudiocoachError(f"the encoded audio still peaks at {peak:.2f} dBTP after {MAX_PEAK_PASSES} encodes (ceiling {ceiling_dbtp:.1f} dBTP)")
+    raise AudiocoachError(
+        f"the encoded audio still peaks at {peak:.2f} dBTP after {MAX_PEAK_PASSES} encodes (ceiling {ceiling_dbtp:.1f} dBTP)"
+    )
 
 
 def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:

@@ -25,8 +25,8 @@ import re
 import signal
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from audiocoach.errors import EncodeError, OutputError
 
@@ -140,13 +140,15 @@ class OutputSet:
         self._temps: dict[Path, tuple[Path, int]] = {}  # final -> (temp, held fd)
         self._committed = False
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with _folder_lock(self.folder):
                 # Everything a killed build to this output may have left: audio, sidecars, ffmpeg's metadata.
                 o = self.output
-                remove_stale(self.folder, [o.name, o.stem, *(o.with_suffix(s).name for s in (".json", ".vtt", ".ffmeta"))])
+                remove_stale(
+                    self.folder, [o.name, o.stem, *(o.with_suffix(s).name for s in (".json", ".vtt", ".ffmeta"))]
+                )
         except OSError as exc:
             raise self._error(exc, self.folder) from None
         return self

@@ -48,11 +48,15 @@ class SessionPlan:
     items: tuple[PlanItem, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "title": self.title, "description": self.description,
-                "items": [asdict(i) for i in self.items]}
+        return {
+            "format": FORMAT,
+            "title": self.title,
+            "description": self.description,
+            "items": [asdict(i) for i in self.items],
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SessionPlan":
+    def from_dict(cls, data: dict[str, Any]) -> SessionPlan:
         if data.get("format") != FORMAT:
             raise ValueError(f"not an audiocoach plan (format {data.get('format')!r}, expected {FORMAT!r})")
         return cls(data["title"], data.get("description"), tuple(PlanItem(**i) for i in data["items"]))
@@ -74,11 +78,30 @@ class SessionPlan:
 def _item(block: str, e: Entry, group: Group | None) -> PlanItem:
     work = str(e.reps) if e.reps is not None else f"{(e.hold_ms or 0) // 1000}s"
     if group is None:
-        return PlanItem(block, e.display_name, e.sets, work, e.per_side, e.tempo.text if e.reps is not None else None,
-                        str(e.rest), str(e.rest_after), e.note)
+        return PlanItem(
+            block,
+            e.display_name,
+            e.sets,
+            work,
+            e.per_side,
+            e.tempo.text if e.reps is not None else None,
+            str(e.rest),
+            str(e.rest_after),
+            e.note,
+        )
     sets = 1 if group.kind == "amrap" else group.rounds
-    return PlanItem(block, e.display_name, sets, work, e.per_side, e.tempo.text if e.reps is not None else None,
-                    str(group.rest), str(group.rest_after), e.note, f"{group.label} ({group.dose})")
+    return PlanItem(
+        block,
+        e.display_name,
+        sets,
+        work,
+        e.per_side,
+        e.tempo.text if e.reps is not None else None,
+        str(group.rest),
+        str(group.rest_after),
+        e.note,
+        f"{group.label} ({group.dose})",
+    )
 
 
 def session_plan(routine: Routine) -> SessionPlan:

@@ -23,9 +23,9 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -90,7 +90,7 @@ def pieces(timeline: Timeline, routine: Routine, ext: str = ".mp3") -> tuple[Pie
     """The pieces of a session, in order; together they tile the timeline exactly."""
     runs = _runs(timeline)
     totals: dict[tuple, int] = {}
-    for key, segs in runs:
+    for key, _segs in runs:
         if key[0] == "work":
             totals[key[1:3]] = totals.get(key[1:3], 0) + 1
     seen: dict[tuple, int] = {}
@@ -145,7 +145,7 @@ def read_playlist(output: Path) -> tuple[Piece, ...]:
     found, at, pending = [], 0, None
     for line in lines:
         if line.startswith("#EXTINF:"):
-            length, _, title = line[len("#EXTINF:"):].partition(",")
+            length, _, title = line[len("#EXTINF:") :].partition(",")
             pending = (round(float(length) * 1000), title)
         elif line and not line.startswith("#") and pending:
             found.append(Piece("", pending[1], at, at + pending[0], line))
@@ -156,7 +156,7 @@ def read_playlist(output: Path) -> tuple[Piece, ...]:
 class _Reader:
     """Hands out the samples that arrive on a queue, piece by piece."""
 
-    def __init__(self, q: "queue.Queue[np.ndarray | None]", stop: threading.Event):
+    def __init__(self, q: queue.Queue[np.ndarray | None], stop: threading.Event):
         self.q, self.stop = q, stop
         self.rest = np.zeros(0, dtype=np.int16)
 
@@ -201,7 +201,9 @@ def split_stream(
         try:
             for i, p in enumerate(found):
                 n = ms_to_samples(p.end_ms, rate) - ms_to_samples(p.start_ms, rate)
-                piece_tags = Tags(title=p.title, artist=tags.artist, album=tags.title, extra={"piece": f"{i + 1}/{len(found)}"})
+                piece_tags = Tags(
+                    title=p.title, artist=tags.artist, album=tags.title, extra={"piece": f"{i + 1}/{len(found)}"}
+                )
                 export_audio(reader.take(n), work / p.filename, rate=rate, fmt=fmt, bitrate=bitrate, tags=piece_tags)
         except BaseException as exc:
             failed.append(exc)

@@ -12,8 +12,9 @@ nesting deeper than :data:`MAX_YAML_DEPTH`, aliases that expand past
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import yaml
 
@@ -50,7 +51,14 @@ def read_source(path: str | Path, name: str, what: str) -> str:
         reason = exc.strerror or type(exc).__name__
         raise RoutineError([Problem(None, f"{name}: cannot read the {what} ({reason})")]) from None
     if len(data) > MAX_FILE_BYTES:
-        raise RoutineError([Problem(None, f"{name}: the {what} is larger than {MAX_FILE_BYTES // 1000} kB; a {what} file is a few kB of text")])
+        raise RoutineError(
+            [
+                Problem(
+                    None,
+                    f"{name}: the {what} is larger than {MAX_FILE_BYTES // 1000} kB; a {what} file is a few kB of text",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -101,7 +109,14 @@ def loads_document(
 def parse_yaml(text: str, filename: str) -> yaml.Node | None:
     """Compose ``text`` into nodes, refusing anything unsafe or unbounded, at its line and column."""
     if len(text) > MAX_FILE_BYTES:
-        raise RoutineError([Problem(SourceLocation(filename, 1, 1), f"the document is larger than {MAX_FILE_BYTES // 1000} kB; a routine or program is a few kB of text")])
+        raise RoutineError(
+            [
+                Problem(
+                    SourceLocation(filename, 1, 1),
+                    f"the document is larger than {MAX_FILE_BYTES // 1000} kB; a routine or program is a few kB of text",
+                )
+            ]
+        )
     _check_characters(text, filename)
     try:
         _check_events(text, filename)
@@ -124,7 +139,13 @@ def _check_characters(text: str, filename: str) -> None:
     line = text.count("\n", 0, bad.start()) + 1
     col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
     code = f"U+{ord(bad.group()):04X}"
-    raise RoutineError([Problem(SourceLocation(filename, line, col), f"a control character ({code}) that YAML does not allow; delete it")])
+    raise RoutineError(
+        [
+            Problem(
+                SourceLocation(filename, line, col), f"a control character ({code}) that YAML does not allow; delete it"
+            )
+        ]
+    )
 
 
 def _at(mark: yaml.Mark, filename: str, message: str) -> RoutineError:
@@ -132,7 +153,7 @@ def _at(mark: yaml.Mark, filename: str, message: str) -> RoutineError:
 
 
 def _tag_name(tag: str) -> str:
-    return "!!" + tag[len(_Y):] if tag.startswith(_Y) else tag
+    return "!!" + tag[len(_Y) :] if tag.startswith(_Y) else tag
 
 
 def _check_events(text: str, filename: str) -> None:
@@ -144,10 +165,18 @@ def _check_events(text: str, filename: str) -> None:
         if isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)):
             if isinstance(ev, yaml.ScalarEvent):
                 if ev.tag not in (None, "!") and ev.tag not in PLAIN_TAGS:
-                    raise _at(ev.start_mark, filename, f"the tag {_tag_name(ev.tag)} is not supported; remove it (plain values only: text, numbers, true/false)")
+                    raise _at(
+                        ev.start_mark,
+                        filename,
+                        f"the tag {_tag_name(ev.tag)} is not supported; remove it (plain values only: text, numbers, true/false)",
+                    )
                 size, depth = 1, 0
             elif any(frame[2] == ev.anchor for frame in stack):
-                raise _at(ev.start_mark, filename, f"the alias *{ev.anchor} refers to the list or mapping it is inside; write the value out")
+                raise _at(
+                    ev.start_mark,
+                    filename,
+                    f"the alias *{ev.anchor} refers to the list or mapping it is inside; write the value out",
+                )
             else:
                 size, depth = sizes.get(ev.anchor, (1, 0))
             if ev.anchor and isinstance(ev, yaml.ScalarEvent):
@@ -155,11 +184,15 @@ def _check_events(text: str, filename: str) -> None:
         elif isinstance(ev, yaml.CollectionStartEvent):
             if ev.tag not in (None, "!") and ev.tag not in _COLLECTION_TAGS:
                 kind = "mapping" if isinstance(ev, yaml.MappingStartEvent) else "list"
-                raise _at(ev.start_mark, filename, f"the tag {_tag_name(ev.tag)} on a {kind} is not supported; remove it")
+                raise _at(
+                    ev.start_mark, filename, f"the tag {_tag_name(ev.tag)} on a {kind} is not supported; remove it"
+                )
             stack.append([1, 0, ev.anchor])
             total += 1
             if len(stack) > MAX_YAML_DEPTH:
-                raise _at(ev.start_mark, filename, f"nested more than {MAX_YAML_DEPTH} levels deep; a routine needs a handful")
+                raise _at(
+                    ev.start_mark, filename, f"nested more than {MAX_YAML_DEPTH} levels deep; a routine needs a handful"
+                )
             continue
         elif isinstance(ev, yaml.CollectionEndEvent):
             size, depth, anchor = stack.pop()
@@ -174,9 +207,17 @@ def _check_events(text: str, filename: str) -> None:
             stack[-1][0] += size
             stack[-1][1] = max(stack[-1][1], depth)
             if len(stack) + depth > MAX_YAML_DEPTH:
-                raise _at(ev.start_mark, filename, f"nested more than {MAX_YAML_DEPTH} levels deep (aliases included); a routine needs a handful")
+                raise _at(
+                    ev.start_mark,
+                    filename,
+                    f"nested more than {MAX_YAML_DEPTH} levels deep (aliases included); a routine needs a handful",
+                )
         if total > MAX_YAML_NODES:
-            raise _at(ev.start_mark, filename, f"the document expands to more than {MAX_YAML_NODES:,} values (each use of an alias counts in full); write less, or use fewer aliases")
+            raise _at(
+                ev.start_mark,
+                filename,
+                f"the document expands to more than {MAX_YAML_NODES:,} values (each use of an alias counts in full); write less, or use fewer aliases",
+            )
 
 
 def _check_scalars(root: yaml.Node, filename: str) -> list[Problem]:
@@ -235,7 +276,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
     elif "expected <block end>" in message and message.endswith(("start>'", "'?'", "'-'")):
         message = "this line is not lined up with the lines above it; indent the keys of one mapping, and the items of one list, to the same column"
     elif message == "mapping values are not allowed here":
-        message = "unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
+        message = (
+            "unexpected ':'; put quotes around text that contains ': ', or line this key up with the keys above it"
+        )
     elif opened and "quoted scalar" in (exc.context or ""):
         message = f"the quote opened on line {opened} is never closed; add the closing quote"
     elif opened and (exc.context or "").endswith(("flow sequence", "flow mapping")):

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
+from audiocoach.load.yamlsource import Reader
 from audiocoach.model import Effort, Entry, Load
 from audiocoach.words.phrases import number_words
-from audiocoach.load.yamlsource import Reader
 
 #: The keys of an exercise entry this module reads.
 ENTRY_KEYS = ("load", "rpe", "rir", "warmup_sets")
@@ -59,8 +59,8 @@ def parse_load(value: Any) -> Load:
     for word in _BODYWEIGHT:
         if text == word:
             return Load(bodyweight=True)
-        if text.startswith(word) and text[len(word):][:1] in ("+", "-"):
-            return _on_bodyweight(value, text[len(word):], "bodyweight")
+        if text.startswith(word) and text[len(word) :][:1] in ("+", "-"):
+            return _on_bodyweight(value, text[len(word) :], "bodyweight")
     if text.startswith("+"):
         return _on_bodyweight(value, text, "")
     amount, unit = parse_weight(value.strip())
@@ -77,7 +77,9 @@ def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
     try:
         amount, unit = parse_weight(added, signed=True)
     except ValueError as exc:
-        raise ValueError(f"{value!r}: {str(exc).split(': ', 1)[-1]}" if m else f"{value!r} is not a load ({LOAD_HINT})") from None
+        raise ValueError(
+            f"{value!r}: {str(exc).split(': ', 1)[-1]}" if m else f"{value!r} is not a load ({LOAD_HINT})"
+        ) from None
     return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
 
 
@@ -85,7 +87,9 @@ def parse_rpe(value: Any) -> Effort:
     """``8`` or ``8.5``: RPE from 5 to 10 in half steps (RPE 8 = two reps left in reserve)."""
     ok = not isinstance(value, bool) and isinstance(value, (int, float)) and 5 <= value <= 10 and (value * 2) % 1 == 0
     if not ok:
-        raise ValueError(f"{value!r} is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)")
+        raise ValueError(
+            f"{value!r} is not an RPE (expected 5 to 10 in half steps, e.g. 8 or 8.5; RPE 8 = two reps left in reserve)"
+        )
     return Effort(10 - float(value), "rpe")
 
 
@@ -98,7 +102,9 @@ def parse_rir(value: Any) -> Effort:
 
 def parse_warmup_sets(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WARMUP_SETS:
-        raise ValueError(f"{value!r} is not a number of warm-up sets (expected a whole number from 0 to {MAX_WARMUP_SETS})")
+        raise ValueError(
+            f"{value!r} is not a number of warm-up sets (expected a whole number from 0 to {MAX_WARMUP_SETS})"
+        )
     return value
 
 
@@ -119,15 +125,27 @@ def entry_fields(
         if key not in fields:
             continue
         if timed:
-            r.error(fields[key][0], f"{path}.{key}", f"'{key}' counts the reps left in reserve; a timed set has none: remove it")
+            r.error(
+                fields[key][0],
+                f"{path}.{key}",
+                f"'{key}' counts the reps left in reserve; a timed set has none: remove it",
+            )
             continue
         out["effort"] = r.convert(fields[key][1], f"{path}.{key}", parse)
     if "warmup_sets" in fields:
         key_node = fields["warmup_sets"][0]
         if group is not None:
-            r.error(key_node, f"{path}.warmup_sets", f"warm-up sets do not fit inside a {group}: warm up with an exercise of its own before it, or remove 'warmup_sets'")
+            r.error(
+                key_node,
+                f"{path}.warmup_sets",
+                f"warm-up sets do not fit inside a {group}: warm up with an exercise of its own before it, or remove 'warmup_sets'",
+            )
         elif timed:
-            r.error(key_node, f"{path}.warmup_sets", "warm-up sets belong to exercises counted in reps; remove 'warmup_sets' or give 'reps'")
+            r.error(
+                key_node,
+                f"{path}.warmup_sets",
+                "warm-up sets belong to exercises counted in reps; remove 'warmup_sets' or give 'reps'",
+            )
         else:
             out["warmup_sets"] = r.convert(fields["warmup_sets"][1], f"{path}.warmup_sets", parse_warmup_sets) or 0
     return {k: v for k, v in out.items() if v is not None}

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterator, Mapping
 
 import yaml
 
-from audiocoach.model import Exercise
 from audiocoach.load.units import check_tempo
+from audiocoach.model import Exercise
 
-_FIELDS = ("name", "short_name", "muscles", "cues", "tempo", "start", "per_side", "timed", "aliases", "phase_words", "pattern")
+_FIELDS = (
+    "name",
+    "short_name",
+    "muscles",
+    "cues",
+    "tempo",
+    "start",
+    "per_side",
+    "timed",
+    "aliases",
+    "phase_words",
+    "pattern",
+)
 _PHASES = ("eccentric", "bottom", "concentric", "top")
 
 

@@ -12,15 +12,23 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
-from audiocoach.defaults import MUSIC_DUCK_DB, MUSIC_DUCK_MAX_DB, MUSIC_DUCK_MIN_DB, MUSIC_LEVEL_DB, MUSIC_LEVEL_MAX_DB, MUSIC_LEVEL_MIN_DB
+from audiocoach.defaults import (
+    MUSIC_DUCK_DB,
+    MUSIC_DUCK_MAX_DB,
+    MUSIC_DUCK_MIN_DB,
+    MUSIC_LEVEL_DB,
+    MUSIC_LEVEL_MAX_DB,
+    MUSIC_LEVEL_MIN_DB,
+)
 from audiocoach.errors import short
-from audiocoach.model import Music
 from audiocoach.load.yamlsource import Reader, yaml_text
+from audiocoach.model import Music
 
 __all__ = ["MUSIC_KEYS", "MUSIC_REST_KEYS", "probe_audio", "read_music"]
 
@@ -42,7 +50,9 @@ def read_music(r: Reader, main: tuple | None, rest: tuple | None, base_dir: Path
             r.error(rest[0], "music_rest", "'music_rest' needs 'music' (the music for the rest of the session)")
         return None
     source, numbers = _music_part(r, main, "music", MUSIC_KEYS, base_dir)
-    rest_source, rest_numbers = (None, {}) if rest is None else _music_part(r, rest, "music_rest", MUSIC_REST_KEYS, base_dir)
+    rest_source, rest_numbers = (
+        (None, {}) if rest is None else _music_part(r, rest, "music_rest", MUSIC_REST_KEYS, base_dir)
+    )
     if source is None:
         return None
     return Music(
@@ -78,11 +88,19 @@ def _music_part(
         return None, numbers
     inside = os.path.normpath(text)
     if Path(text).is_absolute() or text.startswith("~") or inside == ".." or inside.startswith(".." + os.sep):
-        r.error(file_node, file_path, f"{short(text)} is outside the routine's folder; put the music in that folder (or a folder inside it) and name it from there")
+        r.error(
+            file_node,
+            file_path,
+            f"{short(text)} is outside the routine's folder; put the music in that folder (or a folder inside it) and name it from there",
+        )
         return None, numbers
     found = (base_dir / text).resolve()
     if not found.exists():
-        r.error(file_node, file_path, f"{short(text)} does not exist (looked for {found}; paths are relative to the routine's folder)")
+        r.error(
+            file_node,
+            file_path,
+            f"{short(text)} does not exist (looked for {found}; paths are relative to the routine's folder)",
+        )
         return None, numbers
     problem = check_music(found)
     if problem:
@@ -107,7 +125,11 @@ def check_music(path: Path) -> str | None:
     from audiocoach.audio.music import AUDIO_SUFFIXES
 
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and not p.name.startswith("."))
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and not p.name.startswith(".")
+        )
         if not files:
             return f"no audio files in this music folder (looked for {', '.join(sorted(AUDIO_SUFFIXES))})"
         for f in files[:PROBE_FILES]:
@@ -128,8 +150,25 @@ def probe_audio(path: Path) -> str | None:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         return "cannot check the music: ffmpeg is missing (Debian/Ubuntu: sudo apt-get install ffmpeg)"
-    cmd = [ffmpeg, "-nostdin", "-v", "error", "-t", str(PROBE_SECONDS), "-i", str(path), "-map", "0:a:0",
-           "-ac", "1", "-ar", "8000", "-f", "s16le", "pipe:1"]
+    cmd = [
+        ffmpeg,
+        "-nostdin",
+        "-v",
+        "error",
+        "-t",
+        str(PROBE_SECONDS),
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-ac",
+        "1",
+        "-ar",
+        "8000",
+        "-f",
+        "s16le",
+        "pipe:1",
+    ]
     log.debug("run %s", " ".join(cmd))
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=PROBE_TIMEOUT_S)

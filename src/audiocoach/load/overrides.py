@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 from audiocoach.defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
-from audiocoach.load.effort import parse_load
 from audiocoach.errors import AudiocoachError
-from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
+from audiocoach.load.effort import parse_load
 from audiocoach.load.units import check_tempo, parse_rest, resolve_tempo
+from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
 
 #: Overrides that may name one exercise (``id=value``); the others are session-wide.
 PER_EXERCISE = ("tempo", "rest", "rest_after", "load")
@@ -96,7 +96,9 @@ def parse_override(kind: str, text: str) -> Override:
     if not raw:
         raise OverrideError(f"{flag}: the value is missing")
     if kind in NAMED_ONLY and exercise is None:
-        raise OverrideError(f"{flag}: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift={raw}")
+        raise OverrideError(
+            f"{flag}: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift={raw}"
+        )
     try:
         value = _PARSERS[kind](raw)
     except ValueError as exc:
@@ -130,7 +132,9 @@ def _one_of(options: tuple[str, ...]) -> Callable[[str], str]:
 def _bitrate(text: str) -> str:
     m = _BITRATE.match(text.lower())
     if not m or not BITRATE_MIN_K <= int(m[1]) <= BITRATE_MAX_K:
-        raise ValueError(f"{text!r} is not an MP3 bitrate (expected {BITRATE_MIN_K}k to {BITRATE_MAX_K}k, e.g. {BITRATE})")
+        raise ValueError(
+            f"{text!r} is not an MP3 bitrate (expected {BITRATE_MIN_K}k to {BITRATE_MAX_K}k, e.g. {BITRATE})"
+        )
     return text.lower()
 
 
@@ -209,9 +213,7 @@ def check_targets(routines: Iterable[Routine], overrides: Iterable[Override], wh
         if not hits:
             close = difflib.get_close_matches(o.exercise, ids, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            problems.append(
-                f"{o.flag}: '{o.exercise}' is not an exercise {where} ({hint}ids here: {', '.join(ids)})"
-            )
+            problems.append(f"{o.flag}: '{o.exercise}' is not an exercise {where} ({hint}ids here: {', '.join(ids)})")
         elif o.kind == "tempo" and all(e.reps is None for e in hits):
             problems.append(f"{o.flag}: '{o.exercise}' is a timed hold here; a tempo does not apply to it")
     if problems:
@@ -266,7 +268,9 @@ def resolve_overrides(
         o = pick("load", entry)
         if o is not None:
             changes["load"] = parse_load(o.value)
-            applied.append(Applied("load", entry.exercise.id, o.value, str(entry.load) if entry.load else "none", o.flag))
+            applied.append(
+                Applied("load", entry.exercise.id, o.value, str(entry.load) if entry.load else "none", o.flag)
+            )
         return replace(entry, **changes) if changes else entry
 
     new = map_entries(routine, change)

@@ -11,26 +11,46 @@ session as a whole (:mod:`audiocoach.compile.bounds`) before anything else runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import yaml
 
 from audiocoach.compile.bounds import check_session, session_problem
-from audiocoach.defaults import MAX_AMRAP_MS, MAX_BLOCKS, MAX_DESCRIPTION_CHARS, MAX_ROUNDS, MAX_SETS, MAX_STEP_MS, REST, REST_AFTER, TEMPO
+from audiocoach.defaults import (
+    MAX_AMRAP_MS,
+    MAX_BLOCKS,
+    MAX_DESCRIPTION_CHARS,
+    MAX_ROUNDS,
+    MAX_SETS,
+    MAX_STEP_MS,
+    REST,
+    REST_AFTER,
+    TEMPO,
+)
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
-from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS, entry_fields as effort_fields
+from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
+from audiocoach.load.effort import entry_fields as effort_fields
 from audiocoach.load.library import Library, default_library
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
-from audiocoach.model import COUNT_MODES, GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
 from audiocoach.load.yamlsource import Reader, boolean, choice, duration, positive_int
+from audiocoach.model import COUNT_MODES, GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
 
 __all__ = [
-    "load", "loads", "routine_from_node", "parse_yaml", "read_source", "check_session", "template_problem",
-    "DEFAULT_KEYS", "MUSIC_KEYS", "MUSIC_REST_KEYS",
+    "load_routine",
+    "loads",
+    "routine_from_node",
+    "parse_yaml",
+    "read_source",
+    "check_session",
+    "template_problem",
+    "DEFAULT_KEYS",
+    "MUSIC_KEYS",
+    "MUSIC_REST_KEYS",
 ]
 
 #: The tempo of an inline exercise when neither it nor the routine names one.
@@ -42,8 +62,22 @@ ROUTINE_NEEDS = "a title and blocks"
 ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest", "pronounce")
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
-    "exercise", "name", "short_name", "cues", "muscles", "start", "sets", "reps", "hold",
-    "per_side", "tempo", "rest", "rest_after", "note", "alternatives", "count",
+    "exercise",
+    "name",
+    "short_name",
+    "cues",
+    "muscles",
+    "start",
+    "sets",
+    "reps",
+    "hold",
+    "per_side",
+    "tempo",
+    "rest",
+    "rest_after",
+    "note",
+    "alternatives",
+    "count",
 ) + EFFORT_KEYS
 #: Keys a group member may not have: the group decides them.
 GROUP_DECIDES = ("sets", "rest", "rest_after")
@@ -56,9 +90,14 @@ GROUP_KEYS = {
     "tabata": ("rounds", "work", "rest", "rest_after", "exercises"),
 }
 GROUP_REQUIRED = {
-    "superset": ("rounds",), "circuit": ("rounds",), "emom": ("rounds",), "amrap": ("time",),
-    "intervals": ("rounds", "work", "rest"), "tabata": (),
+    "superset": ("rounds",),
+    "circuit": ("rounds",),
+    "emom": ("rounds",),
+    "amrap": ("time",),
+    "intervals": ("rounds", "work", "rest"),
+    "tabata": (),
 }
+
 
 def load_routine(
     path: str | Path,
@@ -110,7 +149,11 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         if required not in top:
             r.error(root, required, f"missing '{required}'; every routine needs one")
     title = r.text(top["title"][1], "title", "a title") if "title" in top else None
-    description = r.text(top["description"][1], "description", "a description", MAX_DESCRIPTION_CHARS) if "description" in top else None
+    description = (
+        r.text(top["description"][1], "description", "a description", MAX_DESCRIPTION_CHARS)
+        if "description" in top
+        else None
+    )
     settings, defaults = read_defaults(r, top.get("defaults"))
     phrases, phrase_locs = read_phrases(r, top.get("phrases"))
     music = read_music(r, top.get("music"), top.get("music_rest"), base_dir)
@@ -217,7 +260,11 @@ def _entry(
         for key in GROUP_DECIDES:
             if key in fields:
                 decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
-                r.error(fields[key][0], f"{path}.{key}", f"'{key}' of an exercise in {_a(group)} is set by {decided_by}; remove it here")
+                r.error(
+                    fields[key][0],
+                    f"{path}.{key}",
+                    f"'{key}' of an exercise in {_a(group)} is set by {decided_by}; remove it here",
+                )
 
     def get(key: str, parse: Callable[[Any], Any]) -> Any:
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
@@ -227,9 +274,13 @@ def _entry(
     reps = get("reps", parse_reps)
     hold_ms = get("hold", duration("a hold", MAX_STEP_MS))
     if "reps" in fields and "hold" in fields:
-        r.error(fields["hold"][0], f"{path}.hold", "give either 'reps' or 'hold', not both ('hold' times a set "
-                "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
-                "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)")
+        r.error(
+            fields["hold"][0],
+            f"{path}.hold",
+            "give either 'reps' or 'hold', not both ('hold' times a set "
+            "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
+            "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)",
+        )
     elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
         what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
         r.error(node, path, f"missing the work: add {what}")
@@ -253,9 +304,7 @@ def _entry(
         return None
     if group in ("intervals", "tabata"):
         reps, hold_ms = None, None  # the interval's work time is the work
-    tempo = resolve_tempo(
-        tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, settings.explosive_ms
-    )
+    tempo = resolve_tempo(tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, settings.explosive_ms)
     return Entry(
         exercise=exercise,
         sets=sets,
@@ -282,7 +331,11 @@ def _entry_exercise(
     if "exercise" in fields:
         for key in ("name", "short_name", "cues", "muscles"):
             if key in fields:
-                r.error(fields[key][0], f"{path}.{key}", f"'{key}' defines an inline exercise; remove it or remove 'exercise'")
+                r.error(
+                    fields[key][0],
+                    f"{path}.{key}",
+                    f"'{key}' defines an inline exercise; remove it or remove 'exercise'",
+                )
         exercise = _lookup(r, library, fields["exercise"][1], f"{path}.exercise")
         start = fields.get("start")
         if exercise is not None and start is not None:
@@ -291,7 +344,11 @@ def _entry_exercise(
                 exercise = replace(exercise, start=value)
         return exercise
     if "name" not in fields:
-        r.error(node, f"{path}.exercise", "missing 'exercise'; name a library id (see 'audiocoach exercises') or define 'name' and 'cues' inline")
+        r.error(
+            node,
+            f"{path}.exercise",
+            "missing 'exercise'; name a library id (see 'audiocoach exercises') or define 'name' and 'cues' inline",
+        )
         return None
     name = r.text(fields["name"][1], f"{path}.name", "an exercise name")
     cues: list[str] = []
@@ -379,7 +436,8 @@ def _group(
         rest=get("rest", parse_rest, parse_rest("10s") if tabata else defaults.rest),
         rest_after=get("rest_after", parse_rest, defaults.rest_after),
         interval_ms=get("every", duration("an EMOM interval", MAX_STEP_MS), 60_000),
-        work_ms=get("time", duration("an AMRAP", MAX_AMRAP_MS), 0) or get("work", duration("an interval's work", MAX_STEP_MS), 20_000 if tabata else 0),
+        work_ms=get("time", duration("an AMRAP", MAX_AMRAP_MS), 0)
+        or get("work", duration("an interval's work", MAX_STEP_MS), 20_000 if tabata else 0),
         remaining_every_ms=get("remaining_every", duration("the time-remaining cadence", MAX_AMRAP_MS, 10_000), 60_000),
         location=r.loc(node, path),
     )

@@ -8,24 +8,47 @@ Read with the shared :class:`~audiocoach.yamlsource.Reader`; every number bounde
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
-from audiocoach.defaults import MAX_STEP_MS, MAX_VOICE_CHARS, MAX_LEAD_IN_MS, MAX_SWITCH_MS, RATE_MAX, RATE_MIN, REST, REST_AFTER
+from audiocoach.defaults import (
+    MAX_LEAD_IN_MS,
+    MAX_STEP_MS,
+    MAX_SWITCH_MS,
+    MAX_VOICE_CHARS,
+    RATE_MAX,
+    RATE_MIN,
+    REST,
+    REST_AFTER,
+)
 from audiocoach.errors import SourceLocation, short
-from audiocoach.model import COUNT_MODES, REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Rest, Settings
-from audiocoach.words.phrases import PLACEHOLDERS, check_template
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_rest
 from audiocoach.load.yamlsource import Reader, choice, duration, positive_int, yaml_text
+from audiocoach.model import COUNT_MODES, REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Rest, Settings
+from audiocoach.words.phrases import PLACEHOLDERS, check_template
 
 __all__ = ["DEFAULT_KEYS", "Defaults", "read_defaults", "read_phrases", "template_problem"]
 
 DEFAULT_KEYS = (
-    "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "rep_range",
-    "rest_policy", "count", "lead_in", "switch", "explosive", "remaining_every", "engine",
+    "tempo",
+    "rest",
+    "rest_after",
+    "voice",
+    "rate",
+    "verbosity",
+    "rep_range",
+    "rest_policy",
+    "count",
+    "lead_in",
+    "switch",
+    "explosive",
+    "remaining_every",
+    "engine",
 )
+
 
 @dataclass
 class Defaults:
@@ -75,7 +98,9 @@ def read_defaults(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[
 def _voice(value: Any) -> str:
     text = str(value).strip()
     if not text or len(text) > MAX_VOICE_CHARS:
-        raise ValueError(f"{short(text)} is not a voice (a voice id, language or name such as en-us; see 'audiocoach voices')")
+        raise ValueError(
+            f"{short(text)} is not a voice (a voice id, language or name such as en-us; see 'audiocoach voices')"
+        )
     return text
 
 
@@ -91,14 +116,21 @@ def _engine_name(value: Any) -> str:
 def _lead_in(value: Any) -> int:
     ms = parse_duration_ms(value)
     if ms < 1000:
-        raise ValueError(f"{yaml_text(value)} is too short for a lead-in (at least 1s: the go tone and the set's name need it)")
+        raise ValueError(
+            f"{yaml_text(value)} is too short for a lead-in (at least 1s: the go tone and the set's name need it)"
+        )
     if ms > MAX_LEAD_IN_MS:
         raise ValueError(f"{yaml_text(value)} is too long for a lead-in (at most {MAX_LEAD_IN_MS // 1000}s)")
     return ms
 
 
 def _explosive(value: Any) -> int:
-    if isinstance(value, str) and value.strip().endswith("ms") and value.strip()[:-2].isdigit() and len(value.strip()) < 9:
+    if (
+        isinstance(value, str)
+        and value.strip().endswith("ms")
+        and value.strip()[:-2].isdigit()
+        and len(value.strip()) < 9
+    ):
         ms = int(value.strip()[:-2])
     else:
         ms = parse_duration_ms(value)

@@ -96,9 +96,7 @@ def parse_rest(value: object) -> Rest:
         try:
             lo, hi = parse_duration_ms(lo_text), parse_duration_ms(hi_text)
         except ValueError:
-            raise ValueError(
-                f"{short(value)} is not a rest (expected a duration or a range such as 45-90s)"
-            ) from None
+            raise ValueError(f"{short(value)} is not a rest (expected a duration or a range such as 45-90s)") from None
         if lo > hi:
             raise ValueError(
                 f"{short(value)} is a range whose low end is above its high end (shorter rest first, e.g. 45-90s)"
@@ -139,7 +137,9 @@ def parse_reps(value: object) -> RepRange:
 
 def _check_reps(value: object, high: int) -> None:
     if high > MAX_REPS:
-        raise ValueError(f"{short(value)} reps is more than a set can hold (at most {MAX_REPS}); use a hold or more sets")
+        raise ValueError(
+            f"{short(value)} reps is more than a set can hold (at most {MAX_REPS}); use a hold or more sets"
+        )
 
 
 def check_tempo(text: object) -> str:
@@ -157,16 +157,14 @@ def check_tempo(text: object) -> str:
             ecc, _, con, _ = parts
             slow = [p for p in parts if p.isdigit() and int(p) > MAX_TEMPO_PHASE_S]
             if slow:
-                raise ValueError(f"{short(text)} has a {slow[0]}-second phase (at most {MAX_TEMPO_PHASE_S} seconds; use a hold for longer)")
+                raise ValueError(
+                    f"{short(text)} has a {slow[0]}-second phase (at most {MAX_TEMPO_PHASE_S} seconds; use a hold for longer)"
+                )
             for phase, part in (("eccentric", ecc), ("concentric", con)):
                 if part == "0":
-                    raise ValueError(
-                        f"'{text}' has a 0-second {phase} phase (write X for explosive)"
-                    )
+                    raise ValueError(f"'{text}' has a 0-second {phase} phase (write X for explosive)")
             return "-".join(p.upper() for p in parts)
-    raise ValueError(
-        f"{short(text)} is not a tempo (expected four phases such as 3-1-1-0; X = explosive)"
-    )
+    raise ValueError(f"{short(text)} is not a tempo (expected four phases such as 3-1-1-0; X = explosive)")
 
 
 def resolve_tempo(text: str, explosive_ms: int) -> Tempo:
@@ -177,7 +175,9 @@ def resolve_tempo(text: str, explosive_ms: int) -> Tempo:
 
 
 #: Keys people reach for to pause within each rep; the tempo's pause digits do that.
-_PAUSE_KEY = re.compile(r"^(?:pause|hold|squeeze|stop)_?(?:at_?)?(?:the_?)?(?P<where>top|bottom)?$|^(?P<where2>top|bottom)_?(?:pause|hold|squeeze)$")
+_PAUSE_KEY = re.compile(
+    r"^(?:pause|hold|squeeze|stop)_?(?:at_?)?(?:the_?)?(?P<where>top|bottom)?$|^(?P<where2>top|bottom)_?(?:pause|hold|squeeze)$"
+)
 
 
 def pause_hint(key: str) -> str | None:

@@ -9,7 +9,8 @@ and the program loader; :mod:`audiocoach.load.document` parses the text into nod
 from __future__ import annotations
 
 import difflib
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -44,7 +45,11 @@ class Reader:
             return node.value
 
     def mapping(
-        self, node: yaml.Node, path: str, allowed: Iterable[str], what: str,
+        self,
+        node: yaml.Node,
+        path: str,
+        allowed: Iterable[str],
+        what: str,
         explain: Callable[[str], str | None] | None = None,
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """Key -> (key node, value node); reports non-mappings, duplicates, unknown keys
@@ -99,7 +104,11 @@ class Reader:
             self.error(node, path, f"is empty; write {what} here or remove the key")
             return None
         if len(text) > most:
-            self.error(node, path, f"{short(text, 40)} is too long for {what} ({len(text):,} characters, at most {most:,}); shorten it")
+            self.error(
+                node,
+                path,
+                f"{short(text, 40)} is too long for {what} ({len(text):,} characters, at most {most:,}); shorten it",
+            )
             return None
         return text
 
@@ -171,7 +180,11 @@ def duration(what: str, high_ms: int, low_ms: int = 1) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         ms = parse_duration_ms(value)
         if ms < low_ms:
-            raise ValueError(f"{short(value)} must be longer than zero" if low_ms <= 1 else f"{short(value)} is too short for {what} (at least {spoken_ms(low_ms)})")
+            raise ValueError(
+                f"{short(value)} must be longer than zero"
+                if low_ms <= 1
+                else f"{short(value)} is too short for {what} (at least {spoken_ms(low_ms)})"
+            )
         if ms > high_ms:
             raise ValueError(f"{short(value)} is too long for {what} (at most {spoken_ms(high_ms)})")
         return ms

@@ -3,11 +3,12 @@ length (what ``audiocoach plan PROGRAM`` prints), without rendering audio."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from audiocoach.model import Entry, Routine
 from audiocoach.load.overrides import Override
+from audiocoach.model import Entry, Routine
 from audiocoach.program.programs import Program, Session, sessions
 from audiocoach.render import RenderOptions, plan, synthesizer_for
 

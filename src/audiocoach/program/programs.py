@@ -34,27 +34,52 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
-from audiocoach.defaults import MAX_DAYS, MAX_RULES, MAX_WEEKS
-from audiocoach.load.document import load_document, loads_document, parse_yaml
-from audiocoach.errors import AudiocoachError, Problem, RoutineError, SourceLocation, short
-from audiocoach.load.library import default_library
 from audiocoach.compile.bounds import session_problem
-from audiocoach.load.routine import load_routine, routine_from_node
-from audiocoach.model import Routine
+from audiocoach.defaults import MAX_DAYS, MAX_RULES, MAX_WEEKS
+from audiocoach.errors import AudiocoachError, Problem, RoutineError, SourceLocation, short
+from audiocoach.load.document import load_document, loads_document, parse_yaml
+from audiocoach.load.library import default_library
 from audiocoach.load.overrides import Override, apply_overrides, check_targets
-from audiocoach.program.progression import ACTIONS, Deload, Rule, count, parse_weeks, progress_routine, read_deload, read_rule, rep_step
-from audiocoach.program.weekly import ADD_LOAD_NOTE, load_rule_problems
+from audiocoach.load.routine import load_routine, routine_from_node
 from audiocoach.load.yamlsource import Reader
+from audiocoach.model import Routine
+from audiocoach.program.progression import (
+    ACTIONS,
+    Deload,
+    Rule,
+    count,
+    parse_weeks,
+    progress_routine,
+    read_deload,
+    read_rule,
+    rep_step,
+)
+from audiocoach.program.weekly import ADD_LOAD_NOTE, load_rule_problems
 
 __all__ = [
-    "ACTIONS", "ADD_LOAD_NOTE", "Day", "Deload", "Program", "Rule", "Session", "is_program", "load_day", "load_program",
-    "loads_program", "parse_weeks", "progress_routine", "rep_step", "session_title", "sessions", "slug",
+    "ACTIONS",
+    "ADD_LOAD_NOTE",
+    "Day",
+    "Deload",
+    "Program",
+    "Rule",
+    "Session",
+    "is_program",
+    "load_day",
+    "load_program",
+    "loads_program",
+    "parse_weeks",
+    "progress_routine",
+    "rep_step",
+    "session_title",
+    "sessions",
+    "slug",
 ]
 
 PROGRAM_KEYS = ("title", "description", "weeks", "days", "progression", "deload")
@@ -134,12 +159,16 @@ def load_program(path: str | Path, *, display_name: str | None = None) -> Progra
         RoutineError: every problem found, each with file:line:col.
     """
     folder = Path(path).parent
-    return load_document(path, lambda r, root: _program(r, root, folder), what="program", needs=PROGRAM_NEEDS, display_name=display_name)
+    return load_document(
+        path, lambda r, root: _program(r, root, folder), what="program", needs=PROGRAM_NEEDS, display_name=display_name
+    )
 
 
 def loads_program(text: str, filename: str = "<program>", *, folder: Path = Path(".")) -> Program:
     """Like :func:`load_program`, from text already read; routine paths are relative to ``folder``."""
-    return loads_document(text, filename, lambda r, root: _program(r, root, folder), what="program", needs=PROGRAM_NEEDS)
+    return loads_document(
+        text, filename, lambda r, root: _program(r, root, folder), what="program", needs=PROGRAM_NEEDS
+    )
 
 
 def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
@@ -178,6 +207,7 @@ def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
         source=r.filename,
     )
 
+
 def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -> Day | None:
     fields = r.mapping(node, path, DAY_KEYS, "a day")
     if fields is None:
@@ -206,16 +236,21 @@ def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -
         return None
     file = folder / text
     if file.suffix.lower() not in ROUTINE_SUFFIXES:
-        r.error(value, sub, f"{short(text)} is not a routine file (expected a .yaml file, relative to the program's folder)")
+        r.error(
+            value, sub, f"{short(text)} is not a routine file (expected a .yaml file, relative to the program's folder)"
+        )
         return None
     if not file.is_file():
-        r.error(value, sub, f"{short(text)} is not a file (routine files are relative to the program's folder, {folder})")
+        r.error(
+            value, sub, f"{short(text)} is not a file (routine files are relative to the program's folder, {folder})"
+        )
         return None
     return Day(name, routine_file=file, location=r.loc(node, path))
 
 
 def _prefix(prefix: str, path: str) -> str:
     return f"{prefix}.{path}" if path else prefix
+
 
 # --------------------------------------------------------------------------- progression
 
@@ -226,6 +261,7 @@ def load_day(day: Day) -> Routine:
         return day.routine
     assert day.routine_file is not None
     return load_routine(day.routine_file)
+
 
 # --------------------------------------------------------------------------- sessions
 
@@ -300,7 +336,9 @@ def sessions(
                 out.append(Session(week, i + 1, day.name, deload, key, source, None, str(base)))
                 continue
             routine = apply_overrides(base, overrides, strict=False)
-            routine = progress_routine(routine, program.rules, week, day.name, weeks=program.weeks, deload=program.deload)
+            routine = progress_routine(
+                routine, program.rules, week, day.name, weeks=program.weeks, deload=program.deload
+            )
             routine = replace(routine, title=session_title(routine, week, day.name, deload))
             # Progression adds sets and reps week by week: each week's session is bounded too.
             problem = session_problem(routine, day.location)
@@ -320,9 +358,11 @@ def _check_rule_targets(program: Program, routines: list[Routine]) -> None:
     for rule in program.rules:
         for ex in rule.exercises:
             if ex not in ids:
-                problems.append(Problem(
-                    rule.location.child(rule.location.path + ".exercises") if rule.location else None,
-                    f"'{ex}' is not an exercise in any routine of this program (ids: {', '.join(listed)})",
-                ))
+                problems.append(
+                    Problem(
+                        rule.location.child(rule.location.path + ".exercises") if rule.location else None,
+                        f"'{ex}' is not an exercise in any routine of this program (ids: {', '.join(listed)})",
+                    )
+                )
     if problems:
         raise RoutineError(problems)

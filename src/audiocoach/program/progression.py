@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
 from audiocoach.defaults import MAX_STEP_MS, MAX_WEEKS
 from audiocoach.errors import SourceLocation, short
-from audiocoach.model import Entry, Load, RepRange, Rest, Routine
 from audiocoach.load.overrides import map_entries
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
+from audiocoach.load.yamlsource import Reader
+from audiocoach.model import Entry, Load, RepRange, Rest, Routine
 from audiocoach.program.weekly import (
     DELOAD_LOAD_PCT,
     LOAD_STEP,
@@ -32,15 +34,22 @@ from audiocoach.program.weekly import (
     shift_rest,
     week_notice,
 )
-from audiocoach.load.yamlsource import Reader
 
 __all__ = [
-    "ACTIONS", "Deload", "Rule", "parse_weeks", "progress_routine", "read_deload", "read_rule", "rep_step",
+    "ACTIONS",
+    "Deload",
+    "Rule",
+    "parse_weeks",
+    "progress_routine",
+    "read_deload",
+    "read_rule",
+    "rep_step",
 ]
 
 ACTIONS = ("reps", "sets", "tempo", "rest", "rest_after", "load")
 SCOPE_KEYS = ("weeks", "from_week", "exercises", "days", "range")
 DELOAD_KEYS = ("every", "weeks", "sets", "rest", "load")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -107,7 +116,9 @@ def read_rule(r: Reader, node: yaml.Node, path: str, weeks: int, day_names: set[
     actions = [k for k in ACTIONS if k in fields]
     if len(actions) != 1:
         found = f"found {', '.join(actions)}" if actions else "found none"
-        r.error(node, path, f"a rule changes exactly one of {', '.join(ACTIONS)} ({found}); split it into one rule each")
+        r.error(
+            node, path, f"a rule changes exactly one of {', '.join(ACTIONS)} ({found}); split it into one rule each"
+        )
         return None
     action = actions[0]
     before = len(r.problems)
@@ -128,7 +139,9 @@ def read_rule(r: Reader, node: yaml.Node, path: str, weeks: int, day_names: set[
             changes["rest" if isinstance(rest, Rest) else "delta_ms"] = rest
     if "range" in fields:
         if action != "reps":
-            r.error(fields["range"][0], f"{path}.range", "'range' belongs to a reps rule (the range the reps climb through)")
+            r.error(
+                fields["range"][0], f"{path}.range", "'range' belongs to a reps rule (the range the reps climb through)"
+            )
         else:
             changes["range"] = r.convert(fields["range"][1], f"{path}.range", parse_reps)
     changes["weeks"] = _scope_weeks(r, fields, path, weeks)
@@ -138,7 +151,11 @@ def read_rule(r: Reader, node: yaml.Node, path: str, weeks: int, day_names: set[
         listed = _names(r, fields["days"][1], f"{path}.days", "day names")
         for d in listed:
             if d not in day_names:
-                r.error(fields["days"][1], f"{path}.days", f"'{d}' is not a day of this program (days: {', '.join(sorted(day_names))})")
+                r.error(
+                    fields["days"][1],
+                    f"{path}.days",
+                    f"'{d}' is not a day of this program (days: {', '.join(sorted(day_names))})",
+                )
         changes["days"] = tuple(listed)
     if len(r.problems) > before:
         return None
@@ -153,7 +170,9 @@ def _reps_step(value: Any) -> int:
 
 def _sets_step(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value == 0 or not -10 <= value <= 10:
-        raise ValueError(f"{short(value)} is not a sets change (expected a number of sets to add, e.g. +1, or -1 to remove)")
+        raise ValueError(
+            f"{short(value)} is not a sets change (expected a number of sets to add, e.g. +1, or -1 to remove)"
+        )
     return value
 
 
@@ -164,7 +183,9 @@ def _rest_change(value: Any) -> Rest | int:
         try:
             ms = parse_duration_ms(text[1:])
         except ValueError:
-            raise ValueError(f"{short(value)} is not a rest change (expected e.g. +15s, -10s, or a rest such as 90s)") from None
+            raise ValueError(
+                f"{short(value)} is not a rest change (expected e.g. +15s, -10s, or a rest such as 90s)"
+            ) from None
         if ms > MAX_STEP_MS:
             raise ValueError(f"{short(value)} is too large a rest change (at most {MAX_STEP_MS // 60_000} minutes)")
         return ms if text[0] == "+" else -ms
@@ -198,7 +219,9 @@ def parse_weeks(value: Any, weeks: int) -> tuple[int, ...]:
         if lo > hi:
             raise ValueError(f"{short(value)}: the range {part} runs backwards (write the first week first)")
         if lo < 1 or hi > weeks:
-            raise ValueError(f"{short(value)}: week {hi if hi > weeks else lo} is outside this program (weeks 1 to {weeks})")
+            raise ValueError(
+                f"{short(value)}: week {hi if hi > weeks else lo} is outside this program (weeks 1 to {weeks})"
+            )
         out.update(range(lo, hi + 1))
     return tuple(sorted(out))
 
@@ -239,7 +262,9 @@ def read_deload(r: Reader, node: yaml.Node, weeks: int) -> Deload | None:
         elif change is not None:
             rest_ms = change
     return Deload(
-        weeks=chosen, sets=sets if sets is not None else -1, rest_ms=rest_ms,
+        weeks=chosen,
+        sets=sets if sets is not None else -1,
+        rest_ms=rest_ms,
         load_pct=DELOAD_LOAD_PCT if load_pct is None else load_pct,
     )
 
@@ -261,7 +286,9 @@ def rep_step(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: int) -> 
     return max(0, done - 1)
 
 
-def _climb(entry: Entry, rule: Rule, step: int, *, deload: bool = False, last_week: int | None = None, week: int = 0) -> Entry:
+def _climb(
+    entry: Entry, rule: Rule, step: int, *, deload: bool = False, last_week: int | None = None, week: int = 0
+) -> Entry:
     """The entry's reps at ``step`` of a double progression.
 
     After the top of the range the reps go back to the bottom: the lifter is told so,
@@ -320,8 +347,12 @@ def progress_routine(
                 continue
             if rule.action == "reps":
                 entry = _climb(
-                    entry, rule, rep_step(rule, week, deload_weeks, weeks), deload=week in deload_weeks,
-                    last_week=last_full_week(rule, week, deload_weeks, weeks), week=week,
+                    entry,
+                    rule,
+                    rep_step(rule, week, deload_weeks, weeks),
+                    deload=week in deload_weeks,
+                    last_week=last_full_week(rule, week, deload_weeks, weeks),
+                    week=week,
                 )
             elif rule.action == "load":
                 entry = load_rule(entry, rule, rep_step(rule, week, deload_weeks, weeks))

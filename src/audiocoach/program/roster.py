@@ -22,19 +22,20 @@ something to render).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
 from audiocoach.errors import AudiocoachError, Problem, RoutineError, SourceLocation
-from audiocoach.load.library import default_library
-from audiocoach.model import Entry, Routine
-from audiocoach.load.overrides import Override, OverrideError, map_entries, parse_override
-from audiocoach.program.programs import Program, parse_weeks, slug
 from audiocoach.load.document import load_document
+from audiocoach.load.library import default_library
+from audiocoach.load.overrides import Override, OverrideError, map_entries, parse_override
 from audiocoach.load.yamlsource import Reader
+from audiocoach.model import Entry, Routine
+from audiocoach.program.programs import Program, parse_weeks, slug
 
 ROSTER_KEYS = ("athletes",)
 ATHLETE_KEYS = ("name", "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "loads", "weeks")
@@ -105,7 +106,11 @@ def _athletes(r: Reader, root: yaml.Node, program: Program, ids: tuple[str, ...]
         if athlete is None:
             continue
         if athlete.folder in seen:
-            r.error(node, f"athletes[{i}].name", f"'{athlete.name}' has the same folder name as athlete {seen[athlete.folder] + 1} ('{athlete.folder}'); give each athlete a different name")
+            r.error(
+                node,
+                f"athletes[{i}].name",
+                f"'{athlete.name}' has the same folder name as athlete {seen[athlete.folder] + 1} ('{athlete.folder}'); give each athlete a different name",
+            )
             continue
         seen[athlete.folder] = i
         out.append(athlete)
@@ -125,7 +130,11 @@ def _athlete(r: Reader, node: yaml.Node, path: str, program: Program, ids: tuple
         if key in fields:
             overrides += _override_values(r, key, fields[key][1], f"{path}.{key}", ids)
     loads = _loads(r, fields["loads"][1], f"{path}.loads", ids) if "loads" in fields else ()
-    weeks = r.convert(fields["weeks"][1], f"{path}.weeks", lambda v: parse_weeks(v, program.weeks)) if "weeks" in fields else None
+    weeks = (
+        r.convert(fields["weeks"][1], f"{path}.weeks", lambda v: parse_weeks(v, program.weeks))
+        if "weeks" in fields
+        else None
+    )
     if name is None or len(r.problems) > before:
         return None
     voice_at = r.loc(fields["voice"][1], f"{path}.voice") if "voice" in fields else None
@@ -167,7 +176,11 @@ def _exercise(r: Reader, node: yaml.Node, path: str, ids: tuple[str, ...]) -> st
     found = default_library().get(text)
     exercise_id = found.id if found is not None else text.strip().lower()
     if exercise_id not in ids:
-        r.error(node, f"{path}.{text}", f"'{text}' is not an exercise in any routine of this program (ids: {', '.join(ids)})")
+        r.error(
+            node,
+            f"{path}.{text}",
+            f"'{text}' is not an exercise in any routine of this program (ids: {', '.join(ids)})",
+        )
         return None
     return exercise_id
 
@@ -220,7 +233,7 @@ def check_voices(engine: str, asked: Iterable[tuple[str, SourceLocation | None]]
     for voice, locations in where.items():
         try:
             with Synthesizer(engine=engine, voice=voice) as synth:
-                synth.voice  # resolving the voice starts the engine
+                _ = synth.voice  # resolving the voice starts the engine
         except AudiocoachError as exc:
             problems += [Problem(loc, str(exc) if loc else f"--voice {voice}: {exc}") for loc in locations]
     if problems:

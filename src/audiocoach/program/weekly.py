@@ -10,11 +10,12 @@ functions on the frozen model, called by :func:`audiocoach.program.progress_rout
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight, spoken_weight
 from audiocoach.errors import Problem
+from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight, spoken_weight
 from audiocoach.model import Entry, Load, ProgramNote, Rest
 from audiocoach.words.phrases import number_words, spoken_duration
 
@@ -38,19 +39,25 @@ def deload_load_pct(value: Any) -> int:
     text = str(value).strip().replace(" ", "") if not isinstance(value, bool) else ""
     m = re.fullmatch(r"(-?\d+)%", text)
     if not m or not -50 <= int(m[1]) <= 0:
-        raise ValueError(f"{value!r} is not a deload load change (expected a percentage from -50% to 0%, e.g. -10% for ten percent lighter)")
+        raise ValueError(
+            f"{value!r} is not a deload load change (expected a percentage from -50% to 0%, e.g. -10% for ten percent lighter)"
+        )
     return int(m[1])
 
 
 def load_change(value: Any) -> dict[str, Any]:
     """``+2.5kg`` or ``-5lb`` a week, or a load to set (``70kg``, ``bodyweight+10kg``)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(f"{value:g} has no unit: write +{abs(value):g}kg to add that much each week, or {abs(value):g}kg to set the load")
+        raise ValueError(
+            f"{value:g} has no unit: write +{abs(value):g}kg to add that much each week, or {abs(value):g}kg to set the load"
+        )
     if isinstance(value, str) and value.strip()[:1] in "+-":
         try:
             amount, unit = parse_weight(value.strip(), signed=True)
         except ValueError:
-            raise ValueError(f"{value!r} is not a load change (expected the load added each week, e.g. +2.5kg or +5lb, or a load such as 70kg)") from None
+            raise ValueError(
+                f"{value!r} is not a load change (expected the load added each week, e.g. +2.5kg or +5lb, or a load such as 70kg)"
+            ) from None
         if amount == 0:
             raise ValueError(f"{value!r} changes nothing; write e.g. +2.5kg, or remove the rule")
         return {"load_step": amount, "load_unit": unit}
@@ -74,7 +81,9 @@ def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week
     load = entry.load
     if load is not None and load.unit is not None:
         step = LOAD_STEP[load.unit]
-        text = ADDED_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when, step=spoken_weight(step, load.unit))
+        text = ADDED_LOAD_NOTE.format(
+            low=number_words(low), high=number_words(high), when=when, step=spoken_weight(step, load.unit)
+        )
         short = f"back to {low} reps ({high} {when_short}): +{step:g}{load.unit}"
     else:
         text = ADD_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when)
@@ -153,7 +162,7 @@ def week_notice(deload: Deload | None, week: int) -> str | None:
     return None
 
 
-def load_rule_problems(rules: Iterable["Rule"], entries: Iterable[Entry]) -> list[Problem]:
+def load_rule_problems(rules: Iterable[Rule], entries: Iterable[Entry]) -> list[Problem]:
     """A load rule that names an exercise whose load it cannot change: no load, or a
     load in the other unit (a weekly +2.5kg on a 135lb lift)."""
     entries = list(entries)
@@ -165,8 +174,20 @@ def load_rule_problems(rules: Iterable["Rule"], entries: Iterable[Entry]) -> lis
         for ex in rule.exercises:
             hits = [e for e in entries if ex in (e.exercise.id, *e.exercise.aliases)]
             if hits and all(e.load is None for e in hits):
-                problems.append(Problem(where, f"'{ex}' has no load to add to; give it one in its routine (e.g. load: 60kg) or remove it from this rule"))
+                problems.append(
+                    Problem(
+                        where,
+                        f"'{ex}' has no load to add to; give it one in its routine (e.g. load: 60kg) or remove it from this rule",
+                    )
+                )
             elif any(e.load is not None and e.load.unit not in (None, rule.load_unit) for e in hits):
-                other = next(e.load.unit for e in hits if e.load is not None and e.load.unit not in (None, rule.load_unit))
-                problems.append(Problem(where, f"'{ex}' is loaded in {other} but this rule adds {rule.load_unit}; write the rule in {other}"))
+                other = next(
+                    e.load.unit for e in hits if e.load is not None and e.load.unit not in (None, rule.load_unit)
+                )
+                problems.append(
+                    Problem(
+                        where,
+                        f"'{ex}' is loaded in {other} but this rule adds {rule.load_unit}; write the rule in {other}",
+                    )
+                )
     return problems

@@ -24,7 +24,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -167,7 +167,9 @@ def read_feed(root: Path) -> Feed:
 
 def chapters_json(episode: Episode) -> str:
     """Podcasting 2.0 chapters (version 1.2.0): start and end in seconds, title."""
-    chapters = [{"startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "title": c.title} for c in episode.chapters]
+    chapters = [
+        {"startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "title": c.title} for c in episode.chapters
+    ]
     return json.dumps({"version": "1.2.0", "chapters": chapters}, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -216,7 +218,9 @@ def feed_xml(feed: Feed, top: Path, base_url: str, *, author: str = "audiocoach"
     page_url = url_for(base_url, top, feed.root / PAGE_NAME)
     _sub(ch, "title", feed.title)
     _sub(ch, "link", page_url)
-    summary = f"{feed.title}: {len(feed.episodes)} coached sessions over {len(feed.weeks)} weeks, in order of week and day."
+    summary = (
+        f"{feed.title}: {len(feed.episodes)} coached sessions over {len(feed.weeks)} weeks, in order of week and day."
+    )
     _sub(ch, "description", summary)
     _sub(ch, "language", "en")
     _sub(ch, "generator", "audiocoach")
@@ -261,9 +265,9 @@ def _anchor_id(episode: Episode) -> str:
 
 def _anchor(feed: Feed, now: datetime | None) -> datetime:
     if not feed.episodes:
-        return now or datetime.now(timezone.utc)
+        return now or datetime.now(UTC)
     oldest = min(e.audio.stat().st_mtime for e in feed.episodes)
-    day = datetime.fromtimestamp(oldest, timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = datetime.fromtimestamp(oldest, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return day
 
 
@@ -293,7 +297,9 @@ def publish(folder: str | Path, base_url: str, *, author: str = "audiocoach") ->
         raise AudiocoachError(f"{top}: no such folder (render a program first: audiocoach batch PROGRAM)")
     roots = feed_roots(top)
     if not roots:
-        raise AudiocoachError(f"{top}: no week-NN folders found; publish a folder 'audiocoach batch' wrote (e.g. output/<program>)")
+        raise AudiocoachError(
+            f"{top}: no week-NN folders found; publish a folder 'audiocoach batch' wrote (e.g. output/<program>)"
+        )
     feeds = [read_feed(r) for r in roots]
     _name_athletes(feeds)
     out = []

@@ -12,8 +12,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from audiocoach.publish.feed import Episode, Feed
 from audiocoach.export.split import read_playlist, split_folder
+from audiocoach.publish.feed import Episode, Feed
 
 _CSS = """
 :root { color-scheme: light dark; --accent: #2b6cb0; }
@@ -82,7 +82,7 @@ def _plan(ep: Episode) -> str:
         name = escape(i.name) + (f'<div class="note">{escape(i.group)}</div>' if i.group else "")
         rows.append(
             f"<tr><td>{name}</td><td>{escape(i.dose)}</td><td>{escape(i.tempo or '-')}</td>"
-            f"<td>{escape(i.rest)}</td><td class=\"note\">{escape(i.note or '')}</td></tr>"
+            f'<td>{escape(i.rest)}</td><td class="note">{escape(i.note or "")}</td></tr>'
         )
     return f'<details class="plan-box" open><summary>Plan</summary><table class="plan">{head}{"".join(rows)}</table></details>'
 
@@ -96,10 +96,13 @@ def _sets(feed: Feed, ep: Episode) -> str:
     playlist = quote(folder.relative_to(feed.root).as_posix() + f"/{ep.audio.stem}.m3u8")
     rows = "".join(
         f'<li><a href="{quote((folder / p.filename).relative_to(feed.root).as_posix())}">{escape(p.title)}</a>'
-        f' <span class="time">{_clock(p.length_ms)}</span></li>' for p in found
+        f' <span class="time">{_clock(p.length_ms)}</span></li>'
+        for p in found
     )
-    return (f'<details class="sets"><summary>Set by set ({len(found)} files, '
-            f'<a href="{playlist}">playlist</a>)</summary><ol>{rows}</ol></details>')
+    return (
+        f'<details class="sets"><summary>Set by set ({len(found)} files, '
+        f'<a href="{playlist}">playlist</a>)</summary><ol>{rows}</ol></details>'
+    )
 
 
 def _session(feed: Feed, ep: Episode) -> str:
@@ -107,7 +110,7 @@ def _session(feed: Feed, ep: Episode) -> str:
     when = ", ".join(x for x in (ep.day, _clock(ep.duration_ms), "deload" if ep.deload else "") if x)
     return (
         f'<article class="session" id="{escape(ep.key.replace("/", "-"))}">'
-        f"<h3>{escape(ep.title)}</h3><p class=\"when\">{escape(when)}</p>"
+        f'<h3>{escape(ep.title)}</h3><p class="when">{escape(when)}</p>'
         f'<audio controls preload="metadata" src="{src}" type="{ep.mime}"></audio>'
         f"{_chapters(ep)}{_plan(ep)}{_sets(feed, ep)}</article>"
     )
@@ -115,9 +118,11 @@ def _session(feed: Feed, ep: Episode) -> str:
 
 def page_html(feed: Feed) -> str:
     """The page for ``feed``: a complete HTML document with no outside assets."""
-    body = [f"<h1>{escape(feed.title)}</h1>",
-            f'<p class="when">{len(feed.episodes)} sessions over {len(feed.weeks)} weeks. '
-            f'Podcast feed: <a href="feed.xml">feed.xml</a></p>']
+    body = [
+        f"<h1>{escape(feed.title)}</h1>",
+        f'<p class="when">{len(feed.episodes)} sessions over {len(feed.weeks)} weeks. '
+        f'Podcast feed: <a href="feed.xml">feed.xml</a></p>',
+    ]
     for week in feed.weeks:
         eps = [e for e in feed.episodes if e.week == week]
         deload = " (deload)" if any(e.deload for e in eps) else ""

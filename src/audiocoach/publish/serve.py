@@ -18,10 +18,11 @@ import os
 import re
 import socket
 import urllib.parse
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from audiocoach.errors import AudiocoachError
 from audiocoach.publish.feed import AUDIO_TYPES, CHAPTERS_SUFFIX, FEED_NAME
@@ -150,10 +151,13 @@ class Handler(SimpleHTTPRequestHandler):
         shown = html.escape(urllib.parse.unquote(self.path.split("?", 1)[0]))
         items = "".join(
             f'<li><a href="{urllib.parse.quote(n + ("/" if os.path.isdir(os.path.join(path, n)) else ""))}">'
-            f"{html.escape(n)}</a></li>" for n in names
+            f"{html.escape(n)}</a></li>"
+            for n in names
         )
-        body = (f'<!doctype html><html><head><meta charset="utf-8"><title>{shown}</title></head>'
-                f"<body><h1>{shown}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
+        body = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>{shown}</title></head>'
+            f"<body><h1>{shown}</h1><ul>{items}</ul></body></html>\n"
+        ).encode()
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -179,7 +183,9 @@ def make_server(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAUL
     """A server for ``folder`` bound to ``host:port`` (port 0: any free port); not started."""
     root = Path(folder)
     if not root.is_dir():
-        raise AudiocoachError(f"{root}: no such folder (publish a program first: audiocoach publish DIR --base-url URL)")
+        raise AudiocoachError(
+            f"{root}: no such folder (publish a program first: audiocoach publish DIR --base-url URL)"
+        )
     handler = functools.partial(Handler, directory=str(root.resolve()))
     try:
         server = ThreadingHTTPServer((host, port), handler)
@@ -207,8 +213,12 @@ def base_urls(server: ThreadingHTTPServer) -> list[str]:
     return [f"http://{host}:{port}/"]
 
 
-def serve(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          ready: Callable[[list[str]], None] | None = None) -> None:
+def serve(
+    folder: str | Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    ready: Callable[[list[str]], None] | None = None,
+) -> None:
     """Serve ``folder`` until interrupted; ``ready(urls)`` is called once it listens."""
     with make_server(folder, host, port) as server:
         if ready:
@@ -217,4 +227,3 @@ def serve(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
             server.serve_forever()
         except KeyboardInterrupt:
             pass
-

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import soxr
 
 from audiocoach.defaults import RATE
 from audiocoach.errors import AudiocoachError, EngineMissingError
-from audiocoach.tones import TONES
 from audiocoach.speech.base import Backend, VoiceInfo
 from audiocoach.speech.cache import PhraseCache, default_cache_dir
 from audiocoach.speech.espeak_backend import EspeakBackend
@@ -30,6 +29,7 @@ from audiocoach.speech.lexicon import Lexicon
 from audiocoach.speech.pico_backend import PicoBackend
 from audiocoach.speech.pyttsx3_backend import Pyttsx3Backend
 from audiocoach.speech.rhvoice_backend import RHVoiceBackend
+from audiocoach.tones import TONES
 
 log = logging.getLogger("audiocoach.speech")
 
@@ -53,8 +53,19 @@ TRIM_PAD_BEFORE_MS = 5
 TRIM_PAD_AFTER_MS = 20
 
 __all__ = [
-    "AUTO", "BACKENDS", "ENGINE_CHOICES", "SESSION_RATE", "Synthesizer", "SynthSpec", "VoiceInfo",
-    "default_cache_dir", "get_backend", "resample", "resolve_engine", "better_engine_hint", "trim",
+    "AUTO",
+    "BACKENDS",
+    "ENGINE_CHOICES",
+    "SESSION_RATE",
+    "Synthesizer",
+    "SynthSpec",
+    "VoiceInfo",
+    "default_cache_dir",
+    "get_backend",
+    "resample",
+    "resolve_engine",
+    "better_engine_hint",
+    "trim",
 ]
 
 
@@ -71,9 +82,7 @@ def resolve_engine(name: str | None) -> str:
         for candidate in AUTO_ORDER:
             if BACKENDS[candidate].missing() is None:
                 return candidate
-        raise EngineMissingError(
-            "no speech engine is installed; install one: " + BACKENDS["festival"].install_hint()
-        )
+        raise EngineMissingError("no speech engine is installed; install one: " + BACKENDS["festival"].install_hint())
     get_backend(name)
     return name
 
@@ -161,11 +170,21 @@ class Synthesizer:
         self.cache_hits = 0
 
     @classmethod
-    def from_spec(cls, spec: SynthSpec, **kwargs) -> "Synthesizer":
-        return cls(spec.engine, spec.voice, spec.rate, spec.cache_dir, sample_rate=spec.sample_rate, pronounce=spec.pronounce, **kwargs)
+    def from_spec(cls, spec: SynthSpec, **kwargs) -> Synthesizer:
+        return cls(
+            spec.engine,
+            spec.voice,
+            spec.rate,
+            spec.cache_dir,
+            sample_rate=spec.sample_rate,
+            pronounce=spec.pronounce,
+            **kwargs,
+        )
 
     def spec(self) -> SynthSpec:
-        return SynthSpec(self.engine_name, self._voice_asked, self.rate, self.sample_rate, str(self.cache.root), self.pronounce)
+        return SynthSpec(
+            self.engine_name, self._voice_asked, self.rate, self.sample_rate, str(self.cache.root), self.pronounce
+        )
 
     @property
     def notice(self) -> str | None:
@@ -192,7 +211,12 @@ class Synthesizer:
 
     def describe(self) -> dict[str, object]:
         self._engine()
-        return {"engine": self.engine_name, "engine_version": self._version, "voice": self._voice or "default", "rate": self.rate}
+        return {
+            "engine": self.engine_name,
+            "engine_version": self._version,
+            "voice": self._voice or "default",
+            "rate": self.rate,
+        }
 
     def spoken(self, text: str) -> str:
         """What is sent to the engine for ``text`` (the lexicon applied)."""
@@ -200,7 +224,9 @@ class Synthesizer:
 
     def cache_key(self, text: str) -> str:
         self._engine()
-        return PhraseCache.key(self.engine_name, self._version or "", self._voice, self.rate, self.sample_rate, self.spoken(text))
+        return PhraseCache.key(
+            self.engine_name, self._version or "", self._voice, self.rate, self.sample_rate, self.spoken(text)
+        )
 
     def render(self, text: str) -> np.ndarray:
         """Synthesize ``text`` now (no cache): int16 at the session rate, trimmed."""
@@ -258,7 +284,7 @@ class Synthesizer:
             self._backend.close()
             self._backend = None
 
-    def __enter__(self) -> "Synthesizer":
+    def __enter__(self) -> Synthesizer:
         return self
 
     def __exit__(self, *exc: object) -> None:

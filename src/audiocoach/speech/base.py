@@ -9,8 +9,9 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 import numpy as np
 
@@ -97,7 +98,9 @@ def read_wav(data: bytes, what: str) -> tuple[np.ndarray, int]:
     try:
         with wave.open(io.BytesIO(data), "rb") as w:
             if w.getsampwidth() != 2 or w.getnchannels() != 1:
-                raise SpeechError(f"{what}: expected 16-bit mono audio, got {w.getsampwidth() * 8}-bit x{w.getnchannels()}")
+                raise SpeechError(
+                    f"{what}: expected 16-bit mono audio, got {w.getsampwidth() * 8}-bit x{w.getnchannels()}"
+                )
             rate = w.getframerate()
             frames = w.readframes(w.getnframes())
     except (wave.Error, EOFError) as exc:
@@ -123,7 +126,9 @@ def package_version(package: str) -> str:
     if shutil.which("dpkg-query") is None:
         return ""
     try:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, check=False, timeout=30)
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, check=False, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return out.stdout.decode().strip() if out.returncode == 0 else ""

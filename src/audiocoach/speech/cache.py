@@ -176,7 +176,10 @@ class PhraseCache:
             self.writable = False
             log.warning(
                 "phrase cache %s cannot be written (%s): building without the cache; "
-                "free some space or set %s to a writable folder", self.root, exc.strerror or exc, CACHE_ENV,
+                "free some space or set %s to a writable folder",
+                self.root,
+                exc.strerror or exc,
+                CACHE_ENV,
             )
         finally:
             if tmp is not None:

@@ -35,7 +35,9 @@ def parse_voices(listing: str) -> list[VoiceInfo]:
 def mbrola_installed(ident: str) -> bool:
     """Whether the MBROLA data for voice ``mb/mb-us2`` is here."""
     name = ident.split("/")[-1].removeprefix("mb-")
-    return any(os.path.exists(os.path.join(d, name, name)) or os.path.exists(os.path.join(d, name)) for d in MBROLA_DIRS)
+    return any(
+        os.path.exists(os.path.join(d, name, name)) or os.path.exists(os.path.join(d, name)) for d in MBROLA_DIRS
+    )
 
 
 class EspeakBackend(CommandBackend):

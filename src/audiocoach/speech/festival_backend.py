@@ -81,7 +81,7 @@ class FestivalBackend(Backend):
         mark = f'"{_MARK}-{self._count}"'
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            proc.stdin.write(f"{form}\n(begin (print {mark}) (fflush nil))\n".encode("utf-8"))
+            proc.stdin.write(f"{form}\n(begin (print {mark}) (fflush nil))\n".encode())
             proc.stdin.flush()
         except OSError as exc:
             raise SpeechError(f"festival stopped: {exc}") from None
@@ -93,7 +93,9 @@ class FestivalBackend(Backend):
                 line = proc.stdout.readline()
                 if not line:
                     self._proc = None
-                    raise SpeechError(f"festival exited while running {form[:80]}: {''.join(out).strip() or 'no message'}")
+                    raise SpeechError(
+                        f"festival exited while running {form[:80]}: {''.join(out).strip() or 'no message'}"
+                    )
                 text = line.decode("utf-8", "replace")
                 if text.strip() == mark:
                     return "".join(out)
@@ -104,7 +106,7 @@ class FestivalBackend(Backend):
     def voices(self) -> list[VoiceInfo]:
         if self._voices is None:
             # A voice describes itself only once loaded, so load each in turn.
-            form = "(mapcar (lambda (v) (eval (list (intern (string-append \"voice_\" v)))) (print (list v (voice.description v)))) (voice.list))"
+            form = '(mapcar (lambda (v) (eval (list (intern (string-append "voice_" v)))) (print (list v (voice.description v)))) (voice.list))'
             printed = self.run(form)
             self._voice = None
             found = []
@@ -126,7 +128,7 @@ class FestivalBackend(Backend):
             speed = rate / NOMINAL_WPM
             # HTS voices take the speed as the engine's -r; other voices stretch durations.
             self.run(
-                f"(begin (if audiocoach_hts_params (set! hts_engine_params (append audiocoach_hts_params (list (list \"-r\" {speed:.4f})))))"
+                f'(begin (if audiocoach_hts_params (set! hts_engine_params (append audiocoach_hts_params (list (list "-r" {speed:.4f})))))'
                 f" (Parameter.set 'Duration_Stretch {1 / speed:.4f}))"
             )
             self._rate = rate
@@ -134,7 +136,7 @@ class FestivalBackend(Backend):
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         self._select(voice or self.DEFAULT_VOICE, rate)
         wav = os.path.join(self._tmpdir, "phrase.wav")
-        printed = self.run(f"(utt.save.wave (utt.synth (Utterance Text {scheme_string(text)})) \"{wav}\" 'riff)")
+        printed = self.run(f'(utt.save.wave (utt.synth (Utterance Text {scheme_string(text)})) "{wav}" \'riff)')
         try:
             with open(wav, "rb") as f:
                 data = f.read()

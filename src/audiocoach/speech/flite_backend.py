@@ -41,5 +41,15 @@ class FliteBackend(CommandBackend):
 
     def command(self, text: str, voice: str | None, rate: int, wav: str) -> tuple[list[str], bytes | None]:
         stretch = NOMINAL_WPM / rate
-        args = ["flite", "-voice", voice or self.DEFAULT_VOICE, "--setf", f"duration_stretch={stretch:.4f}", "-t", text, "-o", wav]
+        args = [
+            "flite",
+            "-voice",
+            voice or self.DEFAULT_VOICE,
+            "--setf",
+            f"duration_stretch={stretch:.4f}",
+            "-t",
+            text,
+            "-o",
+            wav,
+        ]
         return args, None

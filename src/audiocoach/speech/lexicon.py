@@ -10,14 +10,14 @@ the engine changes: cue sheets, chapters and plans keep the written form.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib import resources
-from typing import Iterable, Mapping
 
 import yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped() -> dict[str, dict[str, str]]:
     """The shipped lexicon: section ('all' or an engine) -> written -> spoken."""
     text = resources.files("audiocoach").joinpath("data/pronounce.yaml").read_text(encoding="utf-8")
@@ -38,7 +38,7 @@ class Lexicon:
         self._lower = {w.lower(): s for w, s in self.entries.items() if w == w.lower()}
 
     @classmethod
-    def for_engine(cls, engine: str, extra: Iterable[tuple[str, str]] = ()) -> "Lexicon":
+    def for_engine(cls, engine: str, extra: Iterable[tuple[str, str]] = ()) -> Lexicon:
         """The shipped entries for ``engine`` with ``extra`` (a routine's) on top."""
         book = shipped()
         merged = {**book.get("all", {}), **book.get(engine, {}), **dict(extra)}

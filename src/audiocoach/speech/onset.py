@@ -14,7 +14,7 @@ take it as an optional ``onset(kind, text) -> ms`` next to ``measure``.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
+from audiocoach.speech import Synthesizer, SynthSpec
 from audiocoach.tones import TONES
-from audiocoach.speech import SynthSpec, Synthesizer
 
 log = logging.getLogger("audiocoach.speech.pool")
 
@@ -103,7 +104,9 @@ def synthesize_all(synth: Synthesizer, texts: Iterable[str], workers: int | None
         return 0
     log.info("synthesizing %d phrases on %d worker processes", len(todo), workers)
     ctx = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(synth.spec(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(synth.spec(),)
+    ) as pool:
         for text, samples in pool.map(_synthesize, todo, chunksize=1):
             synth.adopt(text, samples)
     return len(todo)

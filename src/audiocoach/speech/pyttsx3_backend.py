@@ -173,7 +173,12 @@ class Pyttsx3Backend(Backend):
         if USE_ZYGOTE:
             try:
                 from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
-            except (OSError, ImportError, AttributeError, RuntimeError):  # pyttsx3 raises RuntimeError when no library loads
+            except (
+                OSError,
+                ImportError,
+                AttributeError,
+                RuntimeError,
+            ):  # pyttsx3 raises RuntimeError when no library loads
                 return f"the espeak-ng library is missing: {INSTALL_HINT}"
         return None
 
@@ -213,7 +218,9 @@ class Pyttsx3Backend(Backend):
             log.debug("starting the pyttsx3 helper process")
             self._zygote = subprocess.Popen(
                 [sys.executable, "-m", "audiocoach.speech._zygote"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
             )
         return self._zygote
 
@@ -228,7 +235,9 @@ class Pyttsx3Backend(Backend):
 
     def voices(self) -> list[VoiceInfo]:
         if self._voices is None:
-            self._voices = [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["gender"]) for v in self._json("voices")]
+            self._voices = [
+                VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["gender"]) for v in self._json("voices")
+            ]
         return self._voices
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
@@ -250,4 +259,3 @@ class Pyttsx3Backend(Backend):
             if zygote.stdout is not None:
                 zygote.stdout.close()
         shutil.rmtree(self._tmpdir, ignore_errors=True)
-

@@ -8,7 +8,15 @@ import os
 from audiocoach.speech.base import CommandBackend, VoiceInfo
 
 VOICE_DIRS = ("/usr/share/RHVoice/voices",)
-LANGUAGES = {"english": "en", "russian": "ru", "ukrainian": "uk", "esperanto": "eo", "georgian": "ka", "kyrgyz": "ky", "tatar": "tt"}
+LANGUAGES = {
+    "english": "en",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "esperanto": "eo",
+    "georgian": "ka",
+    "kyrgyz": "ky",
+    "tatar": "tt",
+}
 #: Words per minute RHVoice speaks at rate 100% (measured on the posterior-chain phrases,
 #: trimmed clips), so a routine's rate means the same pace on every engine.
 NOMINAL_WPM = 156
@@ -42,7 +50,11 @@ class RHVoiceBackend(CommandBackend):
                 info = read_info(info_path)
                 ident = os.path.basename(os.path.dirname(info_path))
                 lang = info.get("language", "")
-                found.append(VoiceInfo(ident, info.get("name", ident), (LANGUAGES.get(lang.lower(), lang),), info.get("gender", "")))
+                found.append(
+                    VoiceInfo(
+                        ident, info.get("name", ident), (LANGUAGES.get(lang.lower(), lang),), info.get("gender", "")
+                    )
+                )
         return found
 
     def command(self, text: str, voice: str | None, rate: int, wav: str) -> tuple[list[str], bytes | None]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Mapping
 
 import yaml
 
@@ -66,11 +66,29 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     }.items()
 }
 
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def number_words(n: int) -> str:
@@ -161,7 +179,7 @@ class Phrasebook:
         """How many variants ``key`` holds."""
         return len(self.rotations.get(key) or (1,))
 
-    def with_overrides(self, overrides: Mapping[str, tuple[str, ...]]) -> "Phrasebook":
+    def with_overrides(self, overrides: Mapping[str, tuple[str, ...]]) -> Phrasebook:
         merged = dict(self.templates)
         merged.update(overrides)
         rotations = {k: v for k, v in self.rotations.items() if k not in overrides}

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
-from audiocoach.load.effort import spoken_effort
 from audiocoach.compile.fit import ANNOUNCE, ENCOURAGE
+from audiocoach.load.effort import spoken_effort
 from audiocoach.model import Entry, Exercise, Group, Tempo
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 
@@ -97,7 +97,10 @@ class Words:
         if group.kind == "intervals":
             names = ", then ".join(m.exercise.name for m in group.members)
         else:
-            names = ", then ".join(f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}" for m in group.members)
+            names = ", then ".join(
+                f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}"
+                for m in group.members
+            )
         return {"label": spoken_label(group), "dose": dose, "names": names}
 
     # ------------------------------------------------------------------ set starts
@@ -118,7 +121,10 @@ class Words:
         if set_no == 1:
             return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number_words(1), sets=sets))]
         if set_no == entry.sets:
-            return [Line("last_set", ANNOUNCE, self.say("last_set")), Line("encourage_last", ENCOURAGE, self.say("encourage_last"))]
+            return [
+                Line("last_set", ANNOUNCE, self.say("last_set")),
+                Line("encourage_last", ENCOURAGE, self.say("encourage_last")),
+            ]
         return [Line("set", ANNOUNCE, self.say("set", set=number_words(set_no), sets=sets))]
 
     def round_lead(self, round_no: int, rounds: int) -> Line:
@@ -129,7 +135,9 @@ class Words:
     def next_round(self, round_no: int, rounds: int) -> Line:
         if round_no == rounds:
             return Line("next_last_round", ANNOUNCE, self.say("next_last_round"))
-        return Line("next_round", ANNOUNCE, self.say("next_round", round=number_words(round_no), rounds=number_words(rounds)))
+        return Line(
+            "next_round", ANNOUNCE, self.say("next_round", round=number_words(round_no), rounds=number_words(rounds))
+        )
 
     def target(self, entry: Entry, set_no: int) -> str:
         """The set's load and effort in words ("sixty kilos, leave two in the tank"), or ''."""
