@@ -223,7 +223,7 @@ def test_corrupt_clip_is_synthesized_again(tmp_path, caplog):
 def test_readme_quotes_the_cache_warnings_as_printed(tmp_path, caplog):
     from pathlib import Path as P
 
-    readme = (P(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (P(__file__).resolve().parent.parent / "docs" / "output.md").read_text(encoding="utf-8")
     cache, key, path = _stored(tmp_path)
     path.write_bytes(_fake_header(path.read_bytes()))
     with caplog.at_level(logging.WARNING, logger="audiocoach.speech.cache"):
