@@ -185,9 +185,10 @@ def floor_encode(pcm: Path, out: Path, rate: int) -> float:
 
 
 def installed_engines() -> list[str]:
-    from audiocoach.speech import BACKENDS
+    """The engines installed here (and not hidden by AUDIOCOACH_ENGINES), sorted by name."""
+    from audiocoach.speech import installed_engines as found
 
-    return sorted(name for name, backend in BACKENDS.items() if backend.missing() is None)
+    return sorted(found())
 
 
 def synthesis_throughput(phrases: list[str], routine: Path, folder: Path, engine: str) -> tuple[float, int, float]:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from audiocoach.compile.compiler import compile_routine  # noqa: E402
 from audiocoach.load.routine import load_routine  # noqa: E402
-from audiocoach.speech import BACKENDS, Synthesizer, resample  # noqa: E402
+from audiocoach.speech import Synthesizer, engine_missing, installed_engines, resample  # noqa: E402
 
 RECOGNISER_RATE = 16000
 PAD_MS = 300
@@ -119,15 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     decoder = Decoder(samprate=RECOGNISER_RATE, logfn="/dev/null")
     phrases = phrases_of(Path(args.routine))
-    wanted = args.engine or [name for name, b in BACKENDS.items() if b.missing() is None]
+    wanted = args.engine or installed_engines()
     print(
         f"{len(phrases)} distinct phrases, {sum(len(words(p)) for p in phrases)} words; lexicon {'off' if args.no_lexicon else 'on'}"
     )
     print(f"{'engine':<10} {'voice':<24} {'words right':>15} {'phrases right':>14} {'phrases/s':>10}")
     for spec in wanted:
         engine, _, voice = spec.partition(":")
-        if BACKENDS[engine].missing():
-            print(f"{engine:<10} not installed: {BACKENDS[engine].missing()}")
+        if engine_missing(engine):
+            print(f"{engine:<10} not installed: {engine_missing(engine)}")
             continue
         r = measure(engine, voice or None, phrases, decoder, not args.no_lexicon, args.show_misses)
         pct = 100 * r["words"] / r["total_words"]

@@ -1,4 +1,4 @@
-"""Test helpers: small routine text, decoding audio with ffmpeg."""
+"""Test helpers: engine parameters, small routine text, decoding audio with ffmpeg."""
 
 from __future__ import annotations
 
@@ -6,6 +6,31 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
+
+from audiocoach.speech import BACKENDS, BASE_ENGINES, engine_missing
+
+
+def engine_params(names: tuple[str, ...] | None = None) -> list:
+    """One pytest param per engine (default: every backend), each marked ``engine``.
+
+    An engine the README does not install (outside BASE_ENGINES) is also marked
+    ``optional_engine``: it may skip under CI, and CI's second pass runs it.
+    """
+    out = []
+    for name in names or tuple(BACKENDS):
+        marks = [pytest.mark.engine]
+        if name not in BASE_ENGINES:
+            marks.append(pytest.mark.optional_engine)
+        out.append(pytest.param(name, marks=marks, id=name))
+    return out
+
+
+def need_engine(name: str) -> None:
+    """Skip unless engine ``name`` can run here and AUDIOCOACH_ENGINES does not hide it."""
+    problem = engine_missing(name)
+    if problem:
+        pytest.skip(problem)
 
 
 def decode(path: Path, rate: int = 22050) -> np.ndarray:

@@ -1,32 +1,36 @@
 """Every speech backend, with its real engine: clip, session rate, length, rate, voices.
 
-A backend whose engine is absent skips; under CI the engines the README installs
-(festival, espeak-ng, and pyttsx3 on espeak-ng) must run, the others may skip.
+A backend whose engine is absent (or hidden by AUDIOCOACH_ENGINES) skips; under CI the
+engines the README installs (audiocoach.speech.BASE_ENGINES) must run, the others may skip.
 """
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
+from audiocoach.cli import cli
 from audiocoach.errors import AudiocoachError, EngineMissingError
-from audiocoach.speech import BACKENDS, SESSION_RATE, Synthesizer, better_engine_hint, resample, resolve_engine, trim
+from audiocoach.speech import (
+    BACKENDS,
+    BASE_ENGINES,
+    ENGINES_ENV,
+    SESSION_RATE,
+    Synthesizer,
+    better_engine_hint,
+    engine_missing,
+    installed_engines,
+    resample,
+    resolve_engine,
+    trim,
+    visible_engines,
+)
 from audiocoach.speech.base import CommandBackend
 from audiocoach.speech.espeak_backend import parse_voices
 from audiocoach.speech.festival_backend import scheme_string
-
-#: The engines scripts/setup.sh installs: their tests must run under CI.
-README_ENGINES = ("festival", "espeak-ng", "pyttsx3")
-
-
-def engine_params():
-    out = []
-    for name in BACKENDS:
-        marks = [pytest.mark.engine]
-        if name not in README_ENGINES:
-            marks.append(pytest.mark.optional_engine)
-        out.append(pytest.param(name, marks=marks, id=name))
-    return out
+from helpers import engine_params, need_engine
 
 
 @pytest.fixture
@@ -34,9 +38,7 @@ def synth_for(phrase_cache):
     made: list[Synthesizer] = []
 
     def make(name: str, **kwargs) -> Synthesizer:
-        problem = BACKENDS[name].missing()
-        if problem:
-            pytest.skip(problem)
+        need_engine(name)  # absent, or hidden by AUDIOCOACH_ENGINES
         s = Synthesizer(engine=name, cache_dir=phrase_cache, **kwargs)
         made.append(s)
         return s
@@ -116,9 +118,9 @@ def test_missing_engine_names_the_package(monkeypatch):
 
 
 def test_auto_takes_the_first_installed_engine_in_order(monkeypatch):
+    monkeypatch.delenv(ENGINES_ENV, raising=False)
     present = {"espeak-ng", "pyttsx3"}
-    for name, cls in BACKENDS.items():
-        monkeypatch.setattr(cls, "missing", classmethod(lambda c, n=name: None if n in present else "absent"))
+    _present(monkeypatch, present)
     assert resolve_engine("auto") == "espeak-ng"
     hint = better_engine_hint("espeak-ng")
     assert hint and "festival festvox-us-slt-hts" in hint
@@ -129,6 +131,62 @@ def test_auto_takes_the_first_installed_engine_in_order(monkeypatch):
     present.clear()
     with pytest.raises(EngineMissingError, match="no speech engine is installed"):
         resolve_engine("auto")
+
+
+def _present(monkeypatch, names) -> None:
+    """Every backend in ``names`` reports itself installed, the others absent."""
+    for name, cls in BACKENDS.items():
+        monkeypatch.setattr(cls, "missing", classmethod(lambda c, n=name: None if n in names else "absent"))
+
+
+def test_engines_env_narrows_what_auto_and_voices_see(monkeypatch, runner):
+    _present(monkeypatch, set(BACKENDS))
+    monkeypatch.delenv(ENGINES_ENV, raising=False)
+    assert resolve_engine("auto") == "rhvoice"
+    assert visible_engines() == tuple(BACKENDS)
+    monkeypatch.setenv(ENGINES_ENV, " festival, espeak-ng,pyttsx3 ")
+    assert visible_engines() == ("festival", "espeak-ng", "pyttsx3")
+    assert installed_engines() == ["festival", "espeak-ng", "pyttsx3"]
+    assert resolve_engine("auto") == "festival"
+    assert engine_missing("auto") is None and engine_missing("espeak-ng") is None
+    hidden_msg = "the rhvoice engine is hidden by AUDIOCOACH_ENGINES=festival,espeak-ng,pyttsx3"
+    assert hidden_msg in engine_missing("rhvoice")
+    with pytest.raises(EngineMissingError, match=hidden_msg):
+        resolve_engine("rhvoice")
+    result = runner.invoke(cli, ["voices", "--engine", "rhvoice"])
+    assert result.exit_code == 1 and hidden_msg in result.output, result.output
+    monkeypatch.setenv(ENGINES_ENV, "pico")
+    _present(monkeypatch, {"festival", "espeak-ng"})
+    with pytest.raises(EngineMissingError, match="no speech engine is installed among AUDIOCOACH_ENGINES=pico"):
+        resolve_engine("auto")
+
+
+def test_an_unknown_name_in_the_engines_env_lists_the_valid_ones(monkeypatch, runner):
+    monkeypatch.setenv(ENGINES_ENV, "festival,klingon")
+    valid = "espeak-ng, festival, flite, pico, pyttsx3, rhvoice"
+    with pytest.raises(AudiocoachError, match=f"unknown engine 'klingon' \\(valid, comma-separated: {valid}\\)"):
+        resolve_engine("auto")
+    result = runner.invoke(cli, ["voices"])
+    assert result.exit_code == 1 and "AUDIOCOACH_ENGINES='festival,klingon': unknown engine 'klingon'" in result.output
+
+
+def test_guard_auto_picks_an_engine_the_readme_installs(monkeypatch):
+    """The guard against a green CI on a red fresh machine.
+
+    Under CI (CI=true) ``auto`` must resolve, as the run's environment stands, to an
+    engine the README installs: otherwise the run is not narrowed to a fresh machine's
+    engines (.ci/run sets AUDIOCOACH_ENGINES) and extra voices decide what the tests
+    hear. Elsewhere: narrowed to BASE_ENGINES, ``auto`` stays inside them.
+    """
+    if os.environ.get("CI", "").lower() != "true":
+        monkeypatch.setenv(ENGINES_ENV, ",".join(BASE_ENGINES))
+        if engine_missing("auto"):
+            pytest.skip(engine_missing("auto"))
+    engine = resolve_engine("auto")
+    assert engine in BASE_ENGINES, (
+        f"auto speaks with {engine}, which the README does not install ({', '.join(BASE_ENGINES)}): "
+        f"run the suite with {ENGINES_ENV}={','.join(BASE_ENGINES)} (what .ci/run does)"
+    )
 
 
 def test_resample_is_band_limited_and_keeps_duration():

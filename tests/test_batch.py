@@ -20,7 +20,7 @@ from audiocoach import RenderOptions, build_program
 from audiocoach.batch.jobs import input_hash, read_manifest, write_manifest, write_playlist
 from audiocoach.cli import cli
 from audiocoach.program.programs import load_program, sessions
-from helpers import decode
+from helpers import decode, engine_params, need_engine
 
 ROUTINE_A = """\
 title: Tiny A
@@ -427,22 +427,34 @@ def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
     )
 
 
-@pytest.mark.engine
-def test_batch_reports_each_sessions_fit_warnings_in_a_lifters_words(tmp_path, phrase_cache):
+#: The fit warnings the tight session may get: the rest is too short in every voice; a
+#: slower voice also cannot fit "Last rep." into a 5 s rep (Festival, Pico, Flite).
+REST_WARNING = re.compile(
+    r"^week-01/1-monday-a: .*a\.yaml:11:9: warning: The rest before Hip thrust is 3 s, too short to announce it .*"
+    r"\. Make rest_after on Romanian deadlift at least \d+ s, or use verbosity minimal$"
+)
+TEMPO_WARNING = re.compile(
+    r"^week-01/1-monday-a: .*a\.yaml:8:9: warning: At tempo 3-1-1-0, a rep of Romanian deadlift lasts 5 s, "
+    r"too quick to say 'Last rep\.': .* Slow the tempo, or use count: reps or count: metronome for Romanian deadlift$"
+)
+
+
+@pytest.mark.parametrize("engine", engine_params())
+def test_batch_reports_each_sessions_fit_warnings_in_a_lifters_words(engine, tmp_path, phrase_cache):
+    need_engine(engine)
     tight = ROUTINE_A.replace("rest_after: 16s", "rest_after: 3s") + (
         "      - exercise: hip-thrust\n        sets: 1\n        reps: 2\n"
     )
     program = make_program(tmp_path / "src", PROGRAM.replace("weeks: 2", "weeks: 1"))
     (tmp_path / "src" / "a.yaml").write_text(tight)
     result = CliRunner().invoke(
-        cli, ["batch", str(program), "-o", str(tmp_path / "out")], env={"AUDIOCOACH_CACHE": str(phrase_cache)}
+        cli,
+        ["batch", str(program), "-o", str(tmp_path / "out"), "--engine", engine],
+        env={"AUDIOCOACH_CACHE": str(phrase_cache)},
     )
     assert result.exit_code == 0, result.output
     warned = [line for line in result.stderr.splitlines() if ": warning: " in line]
-    assert len(warned) == 1, result.stderr
-    assert warned[0].startswith("week-01/1-monday-a: ")
-    assert "The rest before Hip thrust is 3 s, too short to announce it" in warned[0]
-    # How long the fix must be depends on the voice's real clip lengths.
-    assert re.search(r"\. Make rest_after on Romanian deadlift at least \d+ s, or use verbosity minimal$", warned[0]), (
-        warned[0]
-    )
+    # Each warning names its session and says what to change; which ones a session gets
+    # depends on how long the voice speaks, so each is checked, not how many there are.
+    assert sum(bool(REST_WARNING.match(line)) for line in warned) == 1, result.stderr
+    assert all(REST_WARNING.match(line) or TEMPO_WARNING.match(line) for line in warned), result.stderr

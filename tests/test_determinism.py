@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from audiocoach.speech import BACKENDS, Synthesizer
-from test_backends import engine_params
+from audiocoach.speech import Synthesizer
+from helpers import engine_params, need_engine
 
 PHRASE = "Rest, one minute."
 BEFORE = ("Romanian deadlift, four sets of eight to ten.", "Go!", "thirteen up", PHRASE)
@@ -32,9 +32,7 @@ def digest(samples) -> str:
 
 @pytest.mark.parametrize("name", engine_params())
 def test_same_phrase_same_samples(name, tmp_path):
-    problem = BACKENDS[name].missing()
-    if problem:
-        pytest.skip(problem)
+    need_engine(name)
     with Synthesizer(engine=name, cache_dir=tmp_path) as synth:
         seen = set()
         for before in BEFORE:

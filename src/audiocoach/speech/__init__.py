@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,11 @@ BACKENDS: dict[str, type[Backend]] = {
 AUTO_ORDER: tuple[str, ...] = ("rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
 AUTO = "auto"
 DEFAULT_ENGINE = AUTO
+#: The engines the README's setup (scripts/setup.sh) installs: what a fresh machine has.
+#: CI's first pass sees only these (.ci/run), and their tests may not skip under CI.
+BASE_ENGINES: tuple[str, ...] = ("festival", "espeak-ng", "pyttsx3")
+#: Comma-separated engine names: the only engines the tool sees as installed (unset: all).
+ENGINES_ENV = "AUDIOCOACH_ENGINES"
 #: Every clip is resampled to this rate: the native rate of the default voice (Festival's
 #: cmu_us_slt_arctic_hts speaks at 32 kHz), which MP3 also encodes natively.
 SESSION_RATE = 32000
@@ -55,6 +61,8 @@ TRIM_PAD_AFTER_MS = 20
 __all__ = [
     "AUTO",
     "BACKENDS",
+    "BASE_ENGINES",
+    "ENGINES_ENV",
     "ENGINE_CHOICES",
     "SESSION_RATE",
     "Synthesizer",
@@ -66,6 +74,8 @@ __all__ = [
     "resolve_engine",
     "better_engine_hint",
     "trim",
+    "visible_engines",
+    "installed_engines",
 ]
 
 
@@ -76,14 +86,63 @@ def get_backend(name: str) -> type[Backend]:
         raise AudiocoachError(f"unknown speech engine {name!r} (valid: {', '.join(ENGINE_CHOICES)})") from None
 
 
+def visible_engines() -> tuple[str, ...]:
+    """The engines this process may see: every backend, or only those ``$AUDIOCOACH_ENGINES`` names.
+
+    The one place discovery is narrowed: ``auto``, ``engine_missing``, ``audiocoach voices``
+    and the tests all ask here, so a machine's extra voices can be hidden to act as a
+    fresh one (CI's first pass). An unknown name is an error that lists the valid ones.
+    """
+    raw = os.environ.get(ENGINES_ENV, "").strip()
+    if not raw:
+        return tuple(BACKENDS)
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    unknown = [n for n in names if n not in BACKENDS]
+    if unknown or not names:
+        raise AudiocoachError(
+            f"{ENGINES_ENV}={raw!r}: {'unknown engine ' + ', '.join(map(repr, unknown)) if unknown else 'names no engine'}"
+            f" (valid, comma-separated: {', '.join(sorted(BACKENDS))})"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def hidden(name: str) -> str | None:
+    """Why engine ``name`` is hidden by ``$AUDIOCOACH_ENGINES``, or None when it is visible."""
+    visible = visible_engines()
+    if name in visible:
+        return None
+    return (
+        f"the {name} engine is hidden by {ENGINES_ENV}={','.join(visible)} "
+        f"(add {name} to it, or unset it to see every installed engine)"
+    )
+
+
+def installed_engines() -> list[str]:
+    """The visible engines that can run here, in ``auto``'s order (most intelligible first)."""
+    visible = visible_engines()
+    order = [*AUTO_ORDER, *(n for n in BACKENDS if n not in AUTO_ORDER)]
+    return [n for n in order if n in visible and BACKENDS[n].missing() is None]
+
+
 def resolve_engine(name: str | None) -> str:
-    """The engine to use: ``name`` itself, or for ``auto`` the best one installed here."""
+    """The engine to use: ``name`` itself, or for ``auto`` the best one installed and visible here.
+
+    A named engine that ``$AUDIOCOACH_ENGINES`` hides is an :class:`EngineMissingError`.
+    """
     if name in (None, AUTO):
-        for candidate in AUTO_ORDER:
-            if BACKENDS[candidate].missing() is None:
-                return candidate
-        raise EngineMissingError("no speech engine is installed; install one: " + BACKENDS["festival"].install_hint())
+        found = [n for n in installed_engines() if n in AUTO_ORDER]
+        if found:
+            return found[0]
+        narrowed = (
+            f" among {ENGINES_ENV}={','.join(visible_engines())}" if os.environ.get(ENGINES_ENV, "").strip() else ""
+        )
+        raise EngineMissingError(
+            f"no speech engine is installed{narrowed}; install one: " + BACKENDS["festival"].install_hint()
+        )
     get_backend(name)
+    problem = hidden(name)
+    if problem:
+        raise EngineMissingError(problem)
     return name
 
 
@@ -91,8 +150,8 @@ def better_engine_hint(engine: str) -> str | None:
     """When ``engine`` came from ``auto`` and a clearer engine exists, how to get it."""
     rank = AUTO_ORDER.index(engine) if engine in AUTO_ORDER else len(AUTO_ORDER)
     festival = AUTO_ORDER.index("festival")
-    if rank <= festival:
-        return None
+    if rank <= festival or hidden("festival"):
+        return None  # festival hidden on purpose ($AUDIOCOACH_ENGINES): no advice to install it
     return (
         f"speaking with {engine}; a clearer, more natural voice is available: "
         f"{BACKENDS['festival'].install_hint()} (or bash scripts/install-voices.sh festival)"
@@ -292,14 +351,18 @@ class Synthesizer:
 
 
 def engine_missing(engine: str = DEFAULT_ENGINE) -> str | None:
-    """None when ``engine`` can run here (for ``auto``: any engine), else what to install."""
+    """None when ``engine`` can run here (for ``auto``: any visible engine), else what to install.
+
+    An engine hidden by ``$AUDIOCOACH_ENGINES`` is missing, and the answer says so.
+    """
     if engine == AUTO:
         try:
             resolve_engine(AUTO)
         except EngineMissingError as exc:
             return str(exc)
         return None
-    return get_backend(engine).missing()
+    get_backend(engine)
+    return hidden(engine) or BACKENDS[engine].missing()
 
 
-__all__ += ["engine_missing", "EngineMissingError"]
+__all__ += ["engine_missing", "hidden", "EngineMissingError"]
