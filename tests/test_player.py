@@ -190,8 +190,10 @@ def test_the_player_plays_the_pieces_in_order_and_its_controls_change_the_sessio
     assert s["index"] == 7 and entries(s, "restart")[-1]["i"] == 7 and entries(s, "start")[-1]["offset"] == 0
     media(d, "pause")
     assert state(d)["paused"] and d.execute_script("return navigator.mediaSession.playbackState") == "paused"
+    until(d, lambda s: s["wakeLock"] == "released", 5)  # the screen may sleep while paused
     media(d, "play")
     assert not state(d)["paused"]
+    until(d, lambda s: s["wakeLock"] == "held", 5)
 
     # The end: the summary lists each rest as it really was, on the page's clock.
     s = until(d, lambda s: s["finished"], 90)

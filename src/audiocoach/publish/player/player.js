@@ -301,7 +301,8 @@
     $('toggle').setAttribute('aria-pressed', String(!paused));
     $('add-rest').disabled = finished;
     $('skip-rest').disabled = !rest || p.kind === 'countdown';
-    $('offline').textContent = offline === 'ready' ? 'Saved for offline' : offline === 'saving' ? 'Saving for offline\u2026' : '';
+    $('offline').textContent = offline === 'ready' ? 'Saved for offline' : offline === 'saving' ? 'Saving for offline\u2026'
+      : offline === 'unsupported' ? 'No offline copy (needs https)' : '';
     if ('mediaSession' in navigator) navigator.mediaSession.playbackState = paused ? 'paused' : 'playing';
   }
   function summary() {
