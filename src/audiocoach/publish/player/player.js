@@ -144,7 +144,7 @@
         if (r >= P.length) return;
       }
       st.extra[r] = (st.extra[r] || 0) + EXTRA_MS;
-      if (wait && idx === r) { wait.left = wait.until - now() + EXTRA_MS; if (!paused) arm(); }
+      if (wait && idx === r) { wait.left = (paused ? wait.left : wait.until - now()) + EXTRA_MS; if (!paused) arm(); }
       else if (P[idx].kind === 'countdown' && r === idx - 1) {
         // The countdown plays in full: stop it, wait the 15 s, count down from its start.
         stopAll();
