@@ -112,6 +112,10 @@ def test_page_lists_weeks_sessions_chapters_and_plan_and_a_chapter_click_seeks(b
     listed = [line for line in playlist.splitlines() if line and not line.startswith("#")]
     assert [a.get_attribute("href") for a in pieces] == [base + "week-01/1-monday-hinge.sets/" + n for n in listed]
     assert pieces[1].get_attribute("textContent") == "Romanian deadlift: set 1 of 2"
+    # Each session links its player page (written beside this page by publish).
+    players = [s.find_element(By.CSS_SELECTOR, "a.player").get_attribute("href") for s in sessions]
+    assert players == [base + p.name for p in result.player_pages]
+    assert players[0] == base + "week-01-1-monday-hinge.play.html"
 
     # Nothing comes from the network: every resource the page loaded is the server's own.
     resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")

@@ -75,6 +75,15 @@ def test_feed_parses_and_every_enclosure_is_its_file(program):
         assert e.podcast_chapters["type"] == "application/json+chapters"
         assert _file_of(e.podcast_chapters["url"], program).is_file()
     assert len({e.id for e in d.entries}) == 4
+    # Beside the feed (which keeps the one-file sessions): a player page per split session.
+    assert [p.name for p in result.player_pages] == [
+        "week-01-1-monday-hinge.play.html",
+        "week-01-2-thursday-thrust.play.html",
+        "week-02-1-monday-hinge.play.html",
+        "week-02-2-thursday-thrust.play.html",
+    ]
+    assert all((program / name).is_file() for name in ("player.js", "player-sw.js", "player.webmanifest"))
+    assert ".play.html" not in result.feed_path.read_text(encoding="utf-8")
     # The description is the plan, with the week's progression (reps +1 a week).
     assert "Romanian deadlift: 2 x 2, tempo 3-1-1-0, rest 12s. Keep the bar close." in d.entries[0].summary
     assert "Romanian deadlift: 2 x 3, tempo 3-1-1-0, rest 12s" in d.entries[2].summary

@@ -190,3 +190,20 @@ def test_a_port_in_use_is_a_clear_error(site, tmp_path):
     port, _ = site
     with pytest.raises(AudiocoachError, match=rf"cannot listen on 127\.0\.0\.1:{port}: .*\(try another --port\)"):
         make_server(tmp_path, "127.0.0.1", port)
+
+
+def test_player_files_get_their_types_and_the_worker_its_headers(site, tmp_path):
+    root = tmp_path / "site"
+    (root / "player.js").write_text("'use strict';")
+    (root / "player-sw.js").write_text("'use strict';")
+    (root / "player.webmanifest").write_text("{}")
+    port, _ = site
+    status, headers, _ = get(port, "/player.js")
+    assert status == 200 and headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "service-worker-allowed" not in headers
+    status, headers, _ = get(port, "/player-sw.js")
+    assert status == 200 and headers["content-type"] == "text/javascript; charset=utf-8"
+    # Checked for updates on every visit; allowed to control the folder it is in.
+    assert headers["cache-control"] == "no-cache" and headers["service-worker-allowed"] == "/"
+    status, headers, _ = get(port, "/player.webmanifest")
+    assert status == 200 and headers["content-type"] == "application/manifest+json"

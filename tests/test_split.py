@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -10,7 +11,15 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.compile.compiler import compile_routine, estimate_ms
-from audiocoach.export.split import pieces, playlist_text, read_playlist, split_folder
+from audiocoach.export.split import (
+    COUNTDOWN_ROLES,
+    manifest_text,
+    pieces,
+    playlist_text,
+    read_manifest,
+    read_playlist,
+    split_folder,
+)
 from audiocoach.load.routine import loads
 from audiocoach.render import RenderOptions, build
 from audiocoach.timeline import ms_to_samples
@@ -40,31 +49,92 @@ blocks:
 """
 
 
+KINDS = ["intro", "set", "rest", "countdown", "set", "rest", "countdown", "set", "rest", "countdown", "hold", "outro"]
+
+
 def test_pieces_tile_the_timeline_with_one_piece_per_set_hold_and_rest():
     routine = loads(SPLIT_ROUTINE, "split.yaml")
     tl = compile_routine(routine, estimate_ms)
     found = pieces(tl, routine)
-    assert [p.kind for p in found] == ["intro", "set", "rest", "set", "rest", "set", "rest", "hold", "outro"]
+    assert [p.kind for p in found] == KINDS
     assert found[0].start_ms == 0 and found[-1].end_ms == tl.duration_ms
     for a, b in zip(found, found[1:]):
         assert a.end_ms == b.start_ms
     # The per-side set keeps both sides and the switch between them.
     lunge_work = [s for s in tl.of_kind("segment") if s.exercise == 1 and s.role in ("work", "switch")]
     assert [s.role for s in lunge_work] == ["work", "switch", "work"]
-    assert (found[5].start_ms, found[5].end_ms) == (lunge_work[0].start_ms, lunge_work[-1].end_ms)
+    assert (found[7].start_ms, found[7].end_ms) == (lunge_work[0].start_ms, lunge_work[-1].end_ms)
     assert [p.title for p in found] == [
         "Intro",
         "Romanian deadlift: set 1 of 2",
         "Rest 16 s, then Romanian deadlift: set 2 of 2",
+        "Countdown to Romanian deadlift: set 2 of 2",
         "Romanian deadlift: set 2 of 2",
         "Rest 12 s, then Walking lunge",
+        "Countdown to Walking lunge",
         "Walking lunge",
         "Rest 12 s, then Glute bridge hold",
+        "Countdown to Glute bridge hold",
         "Glute bridge hold",
         "Finish",
     ]
-    assert [p.filename for p in found][:3] == ["01-intro.mp3", "02-romanian-deadlift-set-1.mp3", "03-rest.mp3"]
+    assert [p.filename for p in found][:4] == [
+        "01-intro.mp3",
+        "02-romanian-deadlift-set-1.mp3",
+        "03-rest.mp3",
+        "04-countdown.mp3",
+    ]
     assert len({p.filename for p in found}) == len(found)
+
+
+def test_a_rest_splits_where_its_final_countdown_begins():
+    routine = loads(SPLIT_ROUTINE, "split.yaml")
+    tl = compile_routine(routine, estimate_ms)
+    found = pieces(tl, routine)
+    for i, p in enumerate(found):
+        if p.kind != "countdown":
+            continue
+        rest = found[i - 1]
+        assert rest.kind == "rest" and rest.end_ms == p.start_ms
+        cues = [e for e in tl.sounds if p.start_ms <= e.start_ms < p.end_ms]
+        # The countdown piece opens on its first cue: "Ten seconds" in a long rest
+        # (16 s), "three" in a short one (12 s); "three, two, one" are all in it.
+        first = "ten_seconds" if rest.end_ms - rest.start_ms + p.length_ms >= 15_000 else "countdown"
+        assert cues[0].start_ms == p.start_ms and cues[0].role == first, (p, cues[0])
+        assert [e.text for e in cues if e.role == "countdown"] == ["three", "two", "one"]
+        # The open part holds no countdown cue; nothing sounds across the cut.
+        assert not [e for e in tl.sounds if rest.start_ms <= e.start_ms < rest.end_ms and e.role in COUNTDOWN_ROLES]
+        assert not [e for e in tl.sounds if e.start_ms < p.start_ms < e.end_ms]
+    # Which piece is which: the exercise and set a rest leads to, what a set holds.
+    assert (found[2].exercise, found[2].set, found[2].sets) == ("Romanian deadlift", 2, 2)
+    assert (found[3].exercise, found[3].item, found[3].set) == ("Romanian deadlift", 0, 2)
+    assert (found[4].reps, found[4].tempo, found[4].go_ms) == ("2", "3-1-1-0", 0)
+    assert found[7].reps == "2 per side" and found[10].reps == "12s" and found[10].tempo == ""
+    # The go tone opens every set and hold piece.
+    for p in found:
+        if p.kind in ("set", "hold"):
+            go = [e for e in tl.sounds if e.role == "go" and p.start_ms <= e.start_ms < p.end_ms]
+            assert go[0].start_ms == p.start_ms + p.go_ms
+
+
+def test_a_rest_too_short_for_a_countdown_stays_one_piece():
+    routine = loads(SPLIT_ROUTINE.replace("rest: 16s", "rest: 1s"), "split.yaml")
+    found = pieces(compile_routine(routine, estimate_ms), routine)
+    assert [p.kind for p in found][:4] == ["intro", "set", "rest", "set"]
+
+
+def test_the_manifest_says_which_piece_is_which(tmp_path):
+    routine = loads(SPLIT_ROUTINE, "split.yaml")
+    found = pieces(compile_routine(routine, estimate_ms), routine)
+    data = json.loads(manifest_text("Split test", found))
+    assert data["format"] == "audiocoach.pieces/1" and data["title"] == "Split test"
+    assert [p["kind"] for p in data["pieces"]] == KINDS
+    assert data["pieces"][3]["length_ms"] == found[3].length_ms
+    output = tmp_path / "s.mp3"
+    split_folder(output).mkdir()
+    (split_folder(output) / "s.pieces.json").write_text(manifest_text("Split test", found), encoding="utf-8")
+    assert read_manifest(output) == found
+    assert read_manifest(tmp_path / "unsplit.mp3") == ()
 
 
 def test_playlist_gives_true_lengths_to_the_millisecond():
@@ -154,7 +224,11 @@ def test_cli_build_and_batch_split_sets(tmp_path, cli_env):
     out = tmp_path / "one.mp3"
     r = CliRunner().invoke(cli, ["build", str(src), "-o", str(out), "--split", "sets"], env=cli_env)
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in (tmp_path / "one.sets").iterdir())[-2:] == ["09-finish.mp3", "one.m3u8"]
+    assert sorted(p.name for p in (tmp_path / "one.sets").iterdir())[-3:] == [
+        "12-finish.mp3",
+        "one.m3u8",
+        "one.pieces.json",
+    ]
     program = write(
         tmp_path, "title: Split program\nweeks: 1\ndays:\n  - day: Monday\n    routine: routine.yaml\n", "prog.yaml"
     )
@@ -163,7 +237,7 @@ def test_cli_build_and_batch_split_sets(tmp_path, cli_env):
     )
     assert r.exit_code == 0, r.output
     sets = tmp_path / "out" / "prog" / "week-01" / "1-monday-routine.sets"
-    assert (sets / "1-monday-routine.m3u8").is_file() and len(list(sets.glob("*.mp3"))) == 9
+    assert (sets / "1-monday-routine.m3u8").is_file() and len(list(sets.glob("*.mp3"))) == 12
     # A second run changes nothing and keeps the pieces and the plan sidecar (not "stale").
     r = CliRunner().invoke(
         cli, ["batch", str(program), "-o", str(tmp_path / "out"), "--split", "sets", "--prune"], env=cli_env

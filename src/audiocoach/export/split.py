@@ -8,7 +8,13 @@ no cue is cut in two.
 
 Which segments make a piece (:func:`pieces`): the intro; each set or hold (a per-side
 set keeps both sides and the "switch sides" window between them; a transition between
-circuit stations joins the station it leads to); each rest; the closing words.
+circuit stations joins the station it leads to); each rest, in two: its open part and its
+final countdown ("Ten seconds", or "three" in a short rest, through "one"), so a player
+can hold the lifter in the open part (silence before the countdown) or skip to the
+countdown, and the countdown still plays in full before the go tone; the closing words.
+
+Beside the M3U8, ``<stem>.pieces.json`` says which piece is which (kind, exercise, set N
+of M, reps, tempo, load, whether it is a countdown): what the player page reads.
 
 The pieces are encoded while the one-file session is: :func:`split_stream` passes the
 mixer's chunks through to the session's encoder and hands a copy to a thread that
@@ -18,25 +24,30 @@ only when every piece is written (written under a temporary name, then renamed).
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from audiocoach.export.encode import Tags, export_audio, get_format, write_text_atomic
-from audiocoach.model import Group, Routine
+from audiocoach.model import Entry, Group, Routine
 from audiocoach.program.programs import slug
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 
 #: The ways a session can be split (``--split``).
 SPLIT_MODES = ("sets",)
 FOLDER_SUFFIX = ".sets"
+MANIFEST_SUFFIX = ".pieces.json"
+MANIFEST_FORMAT = "audiocoach.pieces/1"
+#: The cues of a rest's final countdown (see audiocoach.compile.expand.rest_frame).
+COUNTDOWN_ROLES = ("ten_seconds", "countdown")
 _QUEUE_CHUNKS = 4  # chunks in flight between the mixer and the pieces' encoder
 
 
@@ -44,11 +55,21 @@ _QUEUE_CHUNKS = 4  # chunks in flight between the mixer and the pieces' encoder
 class Piece:
     """One file of a split session: a stretch of the timeline, with its title."""
 
-    kind: str  # "intro", "set", "hold", "rest", "outro"
+    kind: str  # "intro", "set", "hold", "round", "rest", "countdown", "outro"
     title: str
     start_ms: int
     end_ms: int
     filename: str = ""
+    #: The exercise a set, hold or round is of (for a rest or countdown: the one it leads to).
+    exercise: str = ""
+    item: int | None = None  # the routine item's index
+    set: int | None = None  # set N ...
+    sets: int | None = None  # ... of M
+    reps: str = ""  # "8-10", or "30s" for a hold
+    tempo: str = ""
+    load: str = ""
+    #: Where the set's go tone sounds, from the piece's start (None: no go tone in it).
+    go_ms: int | None = None
 
     @property
     def length_ms(self) -> int:
@@ -64,6 +85,43 @@ def _work_name(routine: Routine, seg: Event) -> tuple[str, str]:
         member = item.members[seg.member]
         return member.exercise.name, "round" if member.reps is not None else "hold"
     return item.exercise.name, "set" if item.reps is not None else "hold"
+
+
+def _entry(routine: Routine, seg: Event) -> Entry | None:
+    item = routine.items[seg.exercise or 0]
+    if isinstance(item, Group):
+        return None if seg.member is None else item.members[seg.member]
+    return item
+
+
+def _work_details(routine: Routine, seg: Event) -> dict:
+    """What the lifter reads during a set: reps (or hold), tempo, load."""
+    e = _entry(routine, seg)
+    if e is None:
+        return {}
+    reps = str(e.reps) if e.reps is not None else f"{(e.hold_ms or 0) // 1000}s"
+    side = " per side" if e.per_side else ""
+    return {
+        "reps": reps + side,
+        "tempo": e.tempo.text if e.reps is not None else "",
+        "load": str(e.load) if e.load is not None else "",
+    }
+
+
+def countdown_start(timeline: Timeline, start_ms: int, end_ms: int) -> int | None:
+    """Where the final countdown of the rest ``start_ms..end_ms`` begins, or None.
+
+    The first countdown cue in the rest; None when there is none, or when a sound
+    crosses that instant (then the rest stays one piece: nothing audible is cut).
+    """
+    sounds = timeline.sounds
+    cues = [e.start_ms for e in sounds if start_ms < e.start_ms < end_ms and e.role in COUNTDOWN_ROLES]
+    if not cues:
+        return None
+    at = min(cues)
+    if any(e.start_ms < at < e.end_ms for e in sounds):
+        return None
+    return at
 
 
 def _runs(timeline: Timeline) -> list[tuple[tuple, list[Event]]]:
@@ -86,6 +144,53 @@ def _runs(timeline: Timeline) -> list[tuple[tuple, list[Event]]]:
     return runs
 
 
+def _work_piece(routine: Routine, timeline: Timeline, segs: list[Event], k: int, n: int) -> Piece:
+    work = next(s for s in segs if s.role == "work")
+    name, what = _work_name(routine, work)
+    title = f"{name}: {what} {k} of {n}" if n > 1 else name
+    start = segs[0].start_ms
+    go = [e.start_ms for e in timeline.sounds if e.role == "go" and start <= e.start_ms < segs[-1].end_ms]
+    return Piece(
+        "hold" if what == "hold" else "set",
+        title,
+        start,
+        segs[-1].end_ms,
+        f"{name} {what} {k}",
+        exercise=name,
+        item=work.exercise,
+        set=k,
+        sets=n,
+        go_ms=min(go) - start if go else None,
+        **_work_details(routine, work),
+    )
+
+
+def _rest_pieces(timeline: Timeline, start: int, end: int) -> list[Piece]:
+    """A rest's open part and its countdown (one piece when it has no countdown)."""
+    at = countdown_start(timeline, start, end)
+    if at is None:
+        return [Piece("rest", "Rest", start, end, "rest")]
+    return [Piece("rest", "Rest", start, at, "rest"), Piece("countdown", "Countdown", at, end, "countdown")]
+
+
+def _name_rests(out: list[Piece]) -> list[Piece]:
+    """A rest says how long it is and what it leads to, as the coach does."""
+    named = list(out)
+    for i, p in enumerate(out):
+        if p.kind not in ("rest", "countdown"):
+            continue
+        j = next((j for j in range(i + 1, len(out)) if out[j].kind != "countdown"), len(out))
+        nxt = out[j] if j < len(out) and out[j].kind in ("set", "hold") else None
+        leads = {} if nxt is None else {"exercise": nxt.exercise, "item": nxt.item, "set": nxt.set, "sets": nxt.sets}
+        if p.kind == "rest":
+            whole = (out[j - 1].end_ms if j - 1 > i else p.end_ms) - p.start_ms
+            title = f"Rest {round(whole / 1000)} s" + (f", then {nxt.title}" if nxt else "")
+        else:
+            title = f"Countdown to {nxt.title}" if nxt else "Countdown"
+        named[i] = replace(p, title=title, **leads)
+    return named
+
+
 def pieces(timeline: Timeline, routine: Routine, ext: str = ".mp3") -> tuple[Piece, ...]:
     """The pieces of a session, in order; together they tile the timeline exactly."""
     runs = _runs(timeline)
@@ -98,24 +203,37 @@ def pieces(timeline: Timeline, routine: Routine, ext: str = ".mp3") -> tuple[Pie
     for key, segs in runs:
         start, end, role = segs[0].start_ms, segs[-1].end_ms, key[0]
         if role == "work":
-            name, what = _work_name(routine, next(s for s in segs if s.role == "work"))
             k = seen[key[1:3]] = seen.get(key[1:3], 0) + 1
-            n = totals[key[1:3]]
-            title = f"{name}: {what} {k} of {n}" if n > 1 else name
-            out.append(Piece("hold" if what == "hold" else "set", title, start, end, f"{name} {what} {k}"))
+            out.append(_work_piece(routine, timeline, segs, k, totals[key[1:3]]))
         elif role == "rest":
-            out.append(Piece("rest", "Rest", start, end, "rest"))
+            out.extend(_rest_pieces(timeline, start, end))
         else:
             title = "Intro" if role == "intro" else "Finish" if role == "outro" else role.capitalize()
             out.append(Piece(role, title, start, end, title))
-    # A rest says what it leads to, as the coach does.
-    for i, p in enumerate(out):
-        if p.kind == "rest":
-            secs = round(p.length_ms / 1000)
-            after = f", then {out[i + 1].title}" if i + 1 < len(out) and out[i + 1].kind in ("set", "hold") else ""
-            out[i] = replace(p, title=f"Rest {secs} s{after}")
+    out = _name_rests(out)
     width = max(2, len(str(len(out))))
     return tuple(replace(p, filename=f"{i + 1:0{width}d}-{slug(p.filename)}{ext}") for i, p in enumerate(out))
+
+
+def manifest_text(title: str, found: tuple[Piece, ...]) -> str:
+    """The pieces as JSON (``<stem>.pieces.json``): which piece is which, and its times."""
+    data = {
+        "format": MANIFEST_FORMAT,
+        "title": title,
+        "pieces": [{**asdict(p), "length_ms": p.length_ms} for p in found],
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def read_manifest(output: Path) -> tuple[Piece, ...]:
+    """The pieces ``<stem>.pieces.json`` lists for ``output`` (empty when it is missing or not ours)."""
+    try:
+        data = json.loads((split_folder(output) / f"{output.stem}{MANIFEST_SUFFIX}").read_text(encoding="utf-8"))
+        if data.get("format") != MANIFEST_FORMAT:
+            return ()
+        return tuple(Piece(**{k: v for k, v in p.items() if k != "length_ms"}) for p in data["pieces"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return ()
 
 
 def split_folder(output: Path) -> Path:
@@ -229,6 +347,7 @@ def split_stream(
         if failed:
             raise failed[0]
         write_text_atomic(work / f"{output.stem}.m3u8", playlist_text(tags.title, found))
+        write_text_atomic(work / f"{output.stem}{MANIFEST_SUFFIX}", manifest_text(tags.title, found))
         _swap(work, target)
     except BaseException:
         stop.set()

@@ -11,6 +11,8 @@ or one folder per athlete where a roster renders many). Each root gets:
 - ``<session>.chapters.json`` beside each audio file (Podcasting 2.0 chapters), made from
   the same timeline chapters the ID3 CHAP frames were written from.
 - ``index.html``: the program page (:mod:`audiocoach.publish.pages`).
+- a player page per session split into pieces (``build --split sets``), with the files
+  they share (:mod:`audiocoach.publish.player`); the feed keeps the one-file session.
 
 A session is read from what ``build`` leaves beside its audio: the timeline (``.json``:
 title, length, chapters, week and day) and the plan (``.plan.json``: the exercises). A
@@ -101,6 +103,7 @@ class PublishResult:
     feed_path: Path
     page_path: Path
     chapter_files: tuple[Path, ...]
+    player_pages: tuple[Path, ...] = ()
 
 
 # --------------------------------------------------------------------------- discovery
@@ -290,6 +293,7 @@ def publish(folder: str | Path, base_url: str, *, author: str = "audiocoach") ->
             is not an http(s) address.
     """
     from audiocoach.publish.pages import page_html
+    from audiocoach.publish.player import write_players
 
     base_url = check_base_url(base_url)
     top = Path(folder)
@@ -310,8 +314,9 @@ def publish(folder: str | Path, base_url: str, *, author: str = "audiocoach") ->
             chapter_files.append(ep.chapters_path)
         feed_path, page_path = feed.root / FEED_NAME, feed.root / PAGE_NAME
         write_text_atomic(feed_path, feed_xml(feed, top, base_url, author=author))
+        players = write_players(feed)
         write_text_atomic(page_path, page_html(feed))
-        out.append(PublishResult(feed, feed_path, page_path, tuple(chapter_files)))
+        out.append(PublishResult(feed, feed_path, page_path, tuple(chapter_files), players))
     return out
 
 

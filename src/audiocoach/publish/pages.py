@@ -12,8 +12,9 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from audiocoach.export.split import read_playlist, split_folder
+from audiocoach.export.split import read_manifest, read_playlist, split_folder
 from audiocoach.publish.feed import Episode, Feed
+from audiocoach.publish.player import player_name
 
 _CSS = """
 :root { color-scheme: light dark; --accent: #2b6cb0; }
@@ -36,6 +37,8 @@ details summary { cursor: pointer; padding: 8px 0; font-weight: 600; }
 .plan th, .plan td { text-align: left; padding: 6px 8px 6px 0; border-bottom: 1px solid #8883; vertical-align: top; }
 .note { color: #888; font-size: .9em; }
 .sets li { padding: 6px 0; }
+a.player { display: block; text-align: center; font-weight: 700; padding: 12px; margin: 4px 0 8px;
+       border-radius: 8px; background: var(--accent); color: #fff; text-decoration: none; }
 """
 
 # A chapter click seeks its own session's player; the chapter being played is marked.
@@ -105,6 +108,13 @@ def _sets(feed: Feed, ep: Episode) -> str:
     )
 
 
+def _player_link(ep: Episode) -> str:
+    """The session's player (rest that follows the lifter), when it was split into pieces."""
+    if not read_manifest(ep.audio):
+        return ""
+    return f'<a class="player" href="{quote(player_name(ep))}">Play set by set</a>'
+
+
 def _session(feed: Feed, ep: Episode) -> str:
     src = quote(ep.audio.relative_to(feed.root).as_posix())
     when = ", ".join(x for x in (ep.day, _clock(ep.duration_ms), "deload" if ep.deload else "") if x)
@@ -112,7 +122,7 @@ def _session(feed: Feed, ep: Episode) -> str:
         f'<article class="session" id="{escape(ep.key.replace("/", "-"))}">'
         f'<h3>{escape(ep.title)}</h3><p class="when">{escape(when)}</p>'
         f'<audio controls preload="metadata" src="{src}" type="{ep.mime}"></audio>'
-        f"{_chapters(ep)}{_plan(ep)}{_sets(feed, ep)}</article>"
+        f"{_player_link(ep)}{_chapters(ep)}{_plan(ep)}{_sets(feed, ep)}</article>"
     )
 
 

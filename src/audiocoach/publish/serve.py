@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 from audiocoach.errors import AudiocoachError
 from audiocoach.publish.feed import AUDIO_TYPES, CHAPTERS_SUFFIX, FEED_NAME
+from audiocoach.publish.player import WORKER
 
 log = logging.getLogger("audiocoach.publish.serve")
 
@@ -40,6 +41,8 @@ TYPES = {
     ".json": "application/json",
     ".xml": "application/xml",
     ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
     ".png": "image/png",
     ".jpg": "image/jpeg",
 }
@@ -139,6 +142,12 @@ class Handler(SimpleHTTPRequestHandler):
         # Every answer says ranges are welcome (apps look for this before they seek).
         if not any(h.lower().startswith(b"accept-ranges") for h in getattr(self, "_headers_buffer", [])):
             self.send_header("Accept-Ranges", "bytes")
+        path = urllib.parse.urlsplit(self.path).path
+        if path.rsplit("/", 1)[-1] == WORKER:
+            # A browser checks a service worker for updates on every visit only when no
+            # cache stands in the way; its scope is the player's folder (the feed root).
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Service-Worker-Allowed", path.rsplit("/", 1)[0] + "/")
         super().end_headers()
 
     def list_directory(self, path: str | os.PathLike[str]) -> BinaryIO | None:  # type: ignore[override]
