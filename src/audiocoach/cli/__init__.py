@@ -19,6 +19,7 @@ from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the co
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    SynthesisReport,
     _fmt_clock,
     _given_bitrate,
     _Group,
@@ -30,7 +31,7 @@ from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the co
     speech_options,
 )
 from audiocoach.cli.tools import exercises, publish_cmd, serve_cmd, voices
-from audiocoach.compile.compiler import fit_warnings
+from audiocoach.compile.speechcheck import check_warnings
 from audiocoach.defaults import (
     BITRATE,
     LOUDNESS_LUFS,
@@ -228,7 +229,13 @@ def build_cmd(
 
     try:
         result = build(
-            routine, out, options=options, routine=loaded, progress=progress, meta=override_meta(overrides, applied)
+            routine,
+            out,
+            options=options,
+            routine=loaded,
+            progress=progress,
+            meta=override_meta(overrides, applied),
+            synthesis=SynthesisReport(),
         )
     finally:
         if bar is not None:
@@ -271,7 +278,7 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
-        timeline = plan(loaded, synth, override_meta(overrides, applied))
+        timeline = plan(loaded, synth, override_meta(overrides, applied), synthesis=SynthesisReport())
         _notice(synth)
     if as_json:
         click.echo(timeline.to_json())
@@ -529,7 +536,7 @@ def _validate_one(path) -> tuple[str, list]:
         ), []
     routine = load_routine(path)
     n, b = len(routine.entries), len(routine.blocks)
-    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(fit_warnings(routine))
+    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(check_warnings(routine))
 
 
 for _command in (exercises, voices, publish_cmd, serve_cmd):

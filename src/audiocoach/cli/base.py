@@ -8,6 +8,7 @@ import contextlib
 import functools
 import os
 import signal
+import time
 
 import click
 
@@ -67,6 +68,32 @@ def _message(exc: Exception) -> str:
 
 class _Group(click.Group):
     command_class = _Command
+
+
+class SynthesisReport:
+    """Prints how a long synthesis is going, on stderr: phrases done, workers, phrases/s.
+
+    Quiet for the first ``after_s`` seconds (a short cold build says nothing), then a line
+    every ``every_s`` seconds and one when it is done.
+    """
+
+    def __init__(self, after_s: float = 3.0, every_s: float = 5.0, clock=time.monotonic):
+        self.after_s, self.every_s, self.clock = after_s, every_s, clock
+        self._started: float | None = None
+        self._last: float | None = None
+
+    def __call__(self, p) -> None:
+        now = self.clock()
+        if self._started is None:
+            self._started = now
+        due = self._last is None and now - self._started >= self.after_s
+        due = due or (self._last is not None and now - self._last >= self.every_s)
+        if due or (self._last is not None and p.done == p.total):
+            self._last = now
+            click.echo(
+                f"Synthesizing phrases: {p.done}/{p.total} on {p.workers} workers, {p.phrases_per_s:.1f} phrases/s",
+                err=True,
+            )
 
 
 def _fmt_clock(ms: int) -> str:
