@@ -44,6 +44,7 @@ from audiocoach.defaults import (
 )
 from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import FORMATS, format_for_path
+from audiocoach.export.outputs import check_output
 from audiocoach.export.split import SPLIT_MODES
 from audiocoach.load.overrides import override_meta, resolve_overrides
 from audiocoach.load.routine import load_routine
@@ -121,7 +122,7 @@ def cli():
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),  # a folder is refused by check_output, with exit 1 like every output problem
     help="File to write; its suffix (.mp3, .m4a, .ogg, .wav) chooses the format (default: output/<routine name>.mp3).",
 )
 @click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
@@ -196,6 +197,8 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --split sets
     """
     _require_routine(routine, "build")
+    if output is not None:
+        check_output(output)  # before a suffix is added: a FIFO or /proc/self/fd/1 is refused as named
     out_path, fmt = _output_format(output, fmt)
     overrides = _overrides(
         tempo,
