@@ -126,7 +126,12 @@ def test_the_cli_prints_progress_only_for_a_long_synthesis(capsys):
         "Synthesizing phrases: 90/100 on 2 workers, 10.5 phrases/s",
         "Synthesizing phrases: 100/100 on 2 workers, 11.1 phrases/s",
     ]
-    quiet = SynthesisReport(after_s=3, clock=lambda: 1.0)
-    quiet(SynthesisProgress(0, 9, 0, 2))
-    quiet(SynthesisProgress(9, 9, 900, 2))
+    quiet = SynthesisReport(after_s=3, clock=lambda: 1.0)  # a quick one
+    quiet(SynthesisProgress(0, 90, 0, 2))
+    quiet(SynthesisProgress(90, 90, 900, 2))
+    now[0] = 0.0
+    few = SynthesisReport(after_s=3, min_phrases=50, clock=lambda: now[0])  # a slow one, but short
+    for t, done in ((0, 0), (4, 10), (30, 49)):
+        now[0] = t
+        few(SynthesisProgress(done, 49, int(t * 1000), 2))
     assert capsys.readouterr().err == ""

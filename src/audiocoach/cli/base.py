@@ -73,16 +73,19 @@ class _Group(click.Group):
 class SynthesisReport:
     """Prints how a long synthesis is going, on stderr: phrases done, workers, phrases/s.
 
-    Quiet for the first ``after_s`` seconds (a short cold build says nothing), then a line
-    every ``every_s`` seconds and one when it is done.
+    Only for a long synthesis (``min_phrases`` or more), quiet for its first ``after_s``
+    seconds, then a line every ``every_s`` seconds and one when it is done: a short cold
+    build says nothing.
     """
 
-    def __init__(self, after_s: float = 3.0, every_s: float = 5.0, clock=time.monotonic):
-        self.after_s, self.every_s, self.clock = after_s, every_s, clock
+    def __init__(self, after_s: float = 3.0, every_s: float = 5.0, min_phrases: int = 50, clock=time.monotonic):
+        self.after_s, self.every_s, self.min_phrases, self.clock = after_s, every_s, min_phrases, clock
         self._started: float | None = None
         self._last: float | None = None
 
     def __call__(self, p) -> None:
+        if p.total < self.min_phrases:
+            return
         now = self.clock()
         if self._started is None:
             self._started = now
