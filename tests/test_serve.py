@@ -181,7 +181,7 @@ def test_parse_range():
     assert parse_range("bytes=-20", 10) == (0, 9)
     assert parse_range("bytes=10-", 10) == "unsatisfiable"
     assert parse_range("items=0-1", 10) is None
-    assert parse_range("bytes=-", 10) is None
+    assert parse_range("bytes=-", 10) == "unsatisfiable"  # malformed: refused (416)
 
 
 def test_a_port_in_use_is_a_clear_error(site, tmp_path):

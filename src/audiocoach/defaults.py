@@ -82,3 +82,9 @@ MAX_FILE_BYTES = 1_000_000
 MAX_WEEKS = 52
 MAX_DAYS = 14
 MAX_RULES = 100
+
+# --------------------------------------------------------------------------- warnings
+
+#: A session speaking more different phrases than this is warned about: a cold build
+#: synthesizes each one first (the posterior-chain session speaks about 100).
+MANY_DISTINCT_PHRASES = 400

@@ -313,6 +313,14 @@ class Routine:
     pronounce: tuple[tuple[str, str], ...] = ()
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
+    #: Where the routine itself ("") and its "title" and "description" stand in its file.
+    locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
+
+    def location_of(self, key: str) -> str:
+        """``file:line:col`` of ``key`` (see :attr:`locations`), else of the routine, else its file."""
+        found = dict(self.locations)
+        loc = found.get(key) or found.get("")
+        return str(loc) if loc else self.source
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -18,6 +18,7 @@ from audiocoach.audio.mixer import Mixer
 from audiocoach.audio.music import MusicBed, MusicOptions
 from audiocoach.compile.bounds import check_session
 from audiocoach.compile.compiler import compile_routine
+from audiocoach.compile.speechcheck import speech_warnings
 from audiocoach.defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
@@ -25,7 +26,7 @@ from audiocoach.load.routine import load_routine
 from audiocoach.model import Routine
 from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
 from audiocoach.speech.onset import clip_onsets
-from audiocoach.speech.pool import compile_with_pool
+from audiocoach.speech.pool import SynthesisCallback, compile_with_pool
 from audiocoach.timeline import Timeline
 
 #: progress(stage, done, total): stage is "speech" or "mix".
@@ -91,13 +92,19 @@ def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
 
 
 def plan(
-    routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None, *, workers: int | None = None
+    routine: Routine,
+    synth: Synthesizer,
+    meta: dict[str, object] | None = None,
+    *,
+    workers: int | None = None,
+    synthesis: SynthesisCallback | None = None,
 ) -> Timeline:
     """Compile ``routine`` with the real length of every clip ``synth`` will play.
 
     ``meta`` (e.g. the overrides applied, a program's week and day) is recorded in the
     timeline, and so in the MP3's tags. Phrases missing from the cache are synthesized
-    first, on ``workers`` processes (None: one per core; 1: one at a time, as asked).
+    first, on ``workers`` processes (None: one per core, as many as free memory holds; 1:
+    one at a time, as asked); ``synthesis`` hears how far that has got (phrases/s).
     """
     check_session(routine)  # overrides can lengthen a routine: bounded again before any speech
     meta = {"source": routine.source, **synth.describe(), **(meta or {})}
@@ -113,7 +120,10 @@ def plan(
         onset = attack if measure == synth.measure else ready_attack
         return compile_routine(routine, measure, meta=meta, onset=onset)
 
-    timeline = compile_with_pool(synth, compile_with, workers)
+    timeline = compile_with_pool(synth, compile_with, workers, synthesis)
+    warnings = speech_warnings(routine, timeline, synth.engine_name, synth.voice)
+    if warnings:
+        timeline = dataclasses.replace(timeline, changes=timeline.changes + warnings)
     # Clips come at the synthesizer's session rate; the mix is made at the same rate.
     return dataclasses.replace(timeline, sample_rate=synth.sample_rate)
 
@@ -168,6 +178,7 @@ def build(
     routine: Routine | None = None,
     progress: Progress | None = None,
     meta: dict[str, object] | None = None,
+    synthesis: SynthesisCallback | None = None,
 ) -> BuildResult:
     """Render a routine file to an MP3 (and its sidecars).
 
@@ -179,6 +190,7 @@ def build(
             ``source`` when None.
         progress: called as ``progress(stage, done, total)``.
         meta: extra facts for the timeline and the MP3's TXXX tags (overrides, week, ...).
+        synthesis: hears how far the synthesis of missing phrases has got (see :func:`plan`).
 
     Returns:
         A :class:`BuildResult` with the file written and the timeline played.
@@ -186,7 +198,7 @@ def build(
     routine = routine or load_routine(source)
     out = Path(output) if output is not None else default_output(source, fmt=options.format)
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
-        timeline = plan(routine, synth, meta, workers=options.threads)
+        timeline = plan(routine, synth, meta, workers=options.threads, synthesis=synthesis)
 
         def music_bed() -> MusicBed | None:
             if options.music is None:

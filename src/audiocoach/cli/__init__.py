@@ -19,6 +19,7 @@ from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the co
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    SynthesisReport,
     _fmt_clock,
     _given_bitrate,
     _Group,
@@ -30,7 +31,7 @@ from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the co
     speech_options,
 )
 from audiocoach.cli.tools import exercises, publish_cmd, serve_cmd, voices
-from audiocoach.compile.compiler import fit_warnings
+from audiocoach.compile.speechcheck import check_warnings
 from audiocoach.defaults import (
     BITRATE,
     LOUDNESS_LUFS,
@@ -43,6 +44,7 @@ from audiocoach.defaults import (
 )
 from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import FORMATS, format_for_path
+from audiocoach.export.outputs import check_output
 from audiocoach.export.split import SPLIT_MODES
 from audiocoach.load.overrides import override_meta, resolve_overrides
 from audiocoach.load.routine import load_routine
@@ -120,7 +122,7 @@ def cli():
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),  # a folder is refused by check_output, with exit 1 like every output problem
     help="File to write; its suffix (.mp3, .m4a, .ogg, .wav) chooses the format (default: output/<routine name>.mp3).",
 )
 @click.option("--bitrate", default=BITRATE, show_default=True, help="MP3 bitrate.")
@@ -195,6 +197,8 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --split sets
     """
     _require_routine(routine, "build")
+    if output is not None:
+        check_output(output)  # before a suffix is added: a FIFO or /proc/self/fd/1 is refused as named
     out_path, fmt = _output_format(output, fmt)
     overrides = _overrides(
         tempo,
@@ -228,7 +232,13 @@ def build_cmd(
 
     try:
         result = build(
-            routine, out, options=options, routine=loaded, progress=progress, meta=override_meta(overrides, applied)
+            routine,
+            out,
+            options=options,
+            routine=loaded,
+            progress=progress,
+            meta=override_meta(overrides, applied),
+            synthesis=SynthesisReport(),
         )
     finally:
         if bar is not None:
@@ -271,7 +281,7 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
-        timeline = plan(loaded, synth, override_meta(overrides, applied))
+        timeline = plan(loaded, synth, override_meta(overrides, applied), synthesis=SynthesisReport())
         _notice(synth)
     if as_json:
         click.echo(timeline.to_json())
@@ -529,7 +539,7 @@ def _validate_one(path) -> tuple[str, list]:
         ), []
     routine = load_routine(path)
     n, b = len(routine.entries), len(routine.blocks)
-    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(fit_warnings(routine))
+    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(check_warnings(routine))
 
 
 for _command in (exercises, voices, publish_cmd, serve_cmd):

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import os
 import signal
+import time
 
 import click
 
@@ -67,6 +68,35 @@ def _message(exc: Exception) -> str:
 
 class _Group(click.Group):
     command_class = _Command
+
+
+class SynthesisReport:
+    """Prints how a long synthesis is going, on stderr: phrases done, workers, phrases/s.
+
+    Only for a long synthesis (``min_phrases`` or more), quiet for its first ``after_s``
+    seconds, then a line every ``every_s`` seconds and one when it is done: a short cold
+    build says nothing.
+    """
+
+    def __init__(self, after_s: float = 3.0, every_s: float = 5.0, min_phrases: int = 50, clock=time.monotonic):
+        self.after_s, self.every_s, self.min_phrases, self.clock = after_s, every_s, min_phrases, clock
+        self._started: float | None = None
+        self._last: float | None = None
+
+    def __call__(self, p) -> None:
+        if p.total < self.min_phrases:
+            return
+        now = self.clock()
+        if self._started is None:
+            self._started = now
+        due = self._last is None and now - self._started >= self.after_s
+        due = due or (self._last is not None and now - self._last >= self.every_s)
+        if due or (self._last is not None and p.done == p.total):
+            self._last = now
+            click.echo(
+                f"Synthesizing phrases: {p.done}/{p.total} on {p.workers} workers, {p.phrases_per_s:.1f} phrases/s",
+                err=True,
+            )
 
 
 def _fmt_clock(ms: int) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
 from audiocoach.errors import AudiocoachError, EncodeError, EngineMissingError
+from audiocoach.export.chapters import add_id3_chapters
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
 
 log = logging.getLogger("audiocoach.export.encode")
@@ -350,8 +351,8 @@ def ffmetadata(tags: Tags, chapters: list[Chapter], *, as_comments: bool = False
 
 
 def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
-    """ID3v2.4 tags and one CHAP frame per chapter, listed in order by a top-level CTOC."""
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError
+    """ID3v2.4 tags and one CHAP frame per chapter, listed in order by CTOC frames (nested past 255)."""
+    from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, TXXX, ID3NoHeaderError
 
     try:
         id3 = ID3(path)
@@ -365,26 +366,7 @@ def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
     for key, value in tags.extra.items():
         id3.add(TXXX(encoding=3, desc=key, text=value))
-    # mutagen stores frames sorted by their size, then by key; ffprobe -show_chapters and
-    # players that ignore the CTOC list CHAP frames in stored order. Element ids padded
-    # so that every CHAP frame has the same size make the key (the id) decide: time order.
-    longest = max((len(ch.title.encode("utf-8")) for ch in chapters), default=0)
-    ids = [f"ch{i:04d}" + "_" * (longest - len(ch.title.encode("utf-8"))) for i, ch in enumerate(chapters)]
-    for cid, ch in zip(ids, chapters):
-        id3.add(
-            CHAP(
-                element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms, sub_frames=[TIT2(encoding=3, text=ch.title)]
-            )
-        )
-    if chapters:
-        id3.add(
-            CTOC(
-                element_id="toc",
-                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[TIT2(encoding=3, text=tags.title)],
-            )
-        )
+    add_id3_chapters(id3, tags.title, chapters)
     id3.save(path, v2_version=4)
 
 

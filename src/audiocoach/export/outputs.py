@@ -23,6 +23,7 @@ import fcntl
 import os
 import re
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from audiocoach.errors import EncodeError, OutputError
 
-__all__ = ["OutputSet", "interrupts_deferred", "remove_stale", "write_text_atomic"]
+__all__ = ["OutputSet", "check_output", "interrupts_deferred", "output_problem", "remove_stale", "write_text_atomic"]
 
 PART_SUFFIX = ".part"
 _HINTS = {
@@ -40,6 +41,41 @@ _HINTS = {
     errno.EACCES: "no permission to write there: write elsewhere with -o, or change the folder's permissions",
     errno.EPERM: "no permission to write there: write elsewhere with -o, or change the folder's permissions",
 }
+
+
+#: Kernel file systems: a file there is not a place to keep a session.
+_KERNEL_DIRS = ("/proc", "/sys")
+
+
+def output_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be an output file (a folder, a named pipe, a device, a kernel
+    file), with what to do instead; None when it can.
+
+    Every output is written under a temporary name and renamed into place, so a FIFO or a
+    device would be silently replaced by a plain file, and /proc or /sys hold no files.
+    """
+    raw = os.fspath(path)
+    try:
+        mode = os.stat(raw).st_mode
+    except OSError:
+        mode = 0  # not there yet: the usual case
+    if stat.S_ISDIR(mode):
+        return f"it is a folder; name a file inside it, e.g. {os.path.join(raw, 'session.mp3')}"
+    if stat.S_ISFIFO(mode):
+        return "it is a named pipe (FIFO), and audiocoach writes whole files renamed into place; write to a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        return "it is a device or socket, not a file; write to a file"
+    for kernel in _KERNEL_DIRS:
+        if any(p == kernel or p.startswith(kernel + "/") for p in (os.path.abspath(raw), os.path.realpath(raw))):
+            return f"{kernel} is the kernel's, it holds no ordinary files; write to a file elsewhere"
+    return None
+
+
+def check_output(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`OutputError` when ``path`` cannot be an output file (see :func:`output_problem`)."""
+    problem = output_problem(path)
+    if problem is not None:
+        raise OutputError(f"cannot write {os.fspath(path)}: {problem}. Nothing was written.")
 
 
 def _stale_pattern(name: str) -> re.Pattern[str]:
@@ -141,6 +177,7 @@ class OutputSet:
         self._committed = False
 
     def __enter__(self) -> OutputSet:
+        check_output(self.output)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with _folder_lock(self.folder):

@@ -177,6 +177,8 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         pronounce=pronounce,
         source=r.filename,
         phrase_locations=phrase_locs,
+        locations=(("", r.loc(root, "")),)
+        + tuple((key, r.loc(top[key][1], key)) for key in ("title", "description") if key in top),
     )
     problem = session_problem(routine, r.loc(root, ""))
     if problem is not None:

@@ -1,11 +1,21 @@
 """``audiocoach serve DIR``: the feed, pages and audio over HTTP on the local network.
 
-The standard library's ``ThreadingHTTPServer`` and ``SimpleHTTPRequestHandler`` do the
-HTTP; what they lack for podcast apps is added here: byte ranges (``Range: bytes=...``,
-answered ``206 Partial Content`` or ``416``; apps seek and resume with them), the MIME
-types of audio, playlists, feeds and chapters, and a hard rule that nothing outside DIR is
-ever served (the resolved path, symlinks followed, must lie inside DIR; hidden files and
+The standard library's ``HTTPServer`` and ``SimpleHTTPRequestHandler`` do the HTTP; what
+they lack for podcast apps is added here: byte ranges (``Range: bytes=...``, answered
+``206 Partial Content`` or ``416``; apps seek and resume with them), the MIME types of
+audio, playlists, feeds and chapters, and a hard rule that nothing outside DIR is ever
+served (the resolved path, symlinks followed, must lie inside DIR; hidden files and
 temporary ``.part`` files are not served either).
+
+A gym full of phones: the listen backlog is :data:`BACKLOG` (the standard library's is 5,
+so a burst of connections waited for SYN retries, seconds each), connections are handled
+by a bounded pool of :data:`MAX_THREADS` threads (not one thread per connection without
+limit), an idle connection is dropped after :data:`IDLE_TIMEOUT_S`, and file bodies go
+out with ``sendfile``. Malformed or absurd ranges are answered 416, and a client that
+hangs up mid-answer is one log line, never a traceback. Measured (tests/test_serve_load.py):
+200 concurrent range requests for a 28.8 MB file all answered, p95 first byte well under
+a second on two shared cores. An async server library was not needed for that, and the
+standard library keeps ``serve`` free of dependencies.
 """
 
 from __future__ import annotations
@@ -19,8 +29,9 @@ import re
 import socket
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,17 +58,38 @@ TYPES = {
     ".jpg": "image/jpeg",
 }
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+#: Connections the kernel queues before the server accepts them (Linux caps it at somaxconn).
+BACKLOG = 1024
+#: Threads answering requests; more connections wait in the pool's queue, then the backlog.
+MAX_THREADS = 64
+#: A connection that sends nothing for this long is closed (it frees its thread).
+IDLE_TIMEOUT_S = 30
+#: Ranges in one header beyond which it is refused as absurd (a player asks for one).
+MAX_RANGES = 100
+#: Digits of a byte position: 18 is beyond any file (and any int64).
+MAX_POSITION_DIGITS = 18
+
+_SPEC = re.compile(r"^(\d*)-(\d*)$")
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
     """(first, last) byte of a single ``bytes=`` range; None: serve the whole file
-    (no range, or one this server answers in full, such as several ranges);
-    "unsatisfiable" when it lies outside the file."""
-    m = _RANGE.match(header.strip().replace(" ", ""))
-    if not m or (not m.group(1) and not m.group(2)):
+    (no range, a unit other than bytes, or several ranges, which this server answers in
+    full); "unsatisfiable" when it lies outside the file or is malformed or absurd
+    (garbage, a negative position, more digits than any file has, too many ranges)."""
+    value = header.strip().replace(" ", "")
+    if not value.lower().startswith("bytes="):
+        return None  # another unit: HTTP says to ignore the header
+    specs = value[len("bytes=") :].split(",")
+    matches = [_SPEC.match(spec) for spec in specs]
+    if len(specs) > MAX_RANGES or not all(matches):
+        return "unsatisfiable"
+    groups = [m.groups() for m in matches if m is not None]
+    if any(not a and not b for a, b in groups) or any(len(g) > MAX_POSITION_DIGITS for p in groups for g in p):
+        return "unsatisfiable"
+    if len(groups) > 1:
         return None
-    first, last = m.group(1), m.group(2)
+    first, last = groups[0]
     if not first:  # the last N bytes
         n = int(last)
         if n == 0:
@@ -74,6 +106,7 @@ class Handler(SimpleHTTPRequestHandler):
     """Static files from one folder, with ranges, audio MIME types and no way out."""
 
     server_version = "audiocoach"
+    timeout = IDLE_TIMEOUT_S
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
 
     def guess_type(self, path: str | os.PathLike[str]) -> str:
@@ -174,21 +207,55 @@ class Handler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def copyfile(self, source: BinaryIO, outputfile: BinaryIO) -> None:  # type: ignore[override]
-        if self._range is None:
+        if isinstance(source, io.BytesIO):  # a folder listing, made in memory
             return super().copyfile(source, outputfile)
-        left = self._range[1] - self._range[0] + 1
-        while left > 0:
-            block = source.read(min(64 * 1024, left))
-            if not block:
-                break
-            outputfile.write(block)
-            left -= len(block)
+        first, last = self._range if self._range is not None else (0, os.fstat(source.fileno()).st_size - 1)
+        outputfile.flush()
+        # The kernel copies file to socket: no Python loop per block, no GIL held meanwhile.
+        self.connection.sendfile(source, first, last - first + 1)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
         log.info("%s - %s", self.address_string(), format % args)
 
 
-def make_server(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
+class PooledHTTPServer(HTTPServer):
+    """An HTTP server with a real listen backlog and a bounded pool of handler threads."""
+
+    request_queue_size = BACKLOG
+
+    def __init__(self, address, handler, threads: int = MAX_THREADS):
+        # Made first: a failed bind calls server_close, which shuts the pool down.
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="serve")
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        self._pool.submit(self._answer, request, client_address)
+
+    def _answer(self, request, client_address) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        """One log line (a phone that hung up is normal), the traceback only at debug level."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.info("%s: connection closed (%s)", client_address[0], exc.__class__.__name__)
+        else:
+            log.warning("%s: request failed: %r", client_address[0], exc)
+            log.debug("request failed", exc_info=True)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def make_server(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> PooledHTTPServer:
     """A server for ``folder`` bound to ``host:port`` (port 0: any free port); not started."""
     root = Path(folder)
     if not root.is_dir():
@@ -197,10 +264,9 @@ def make_server(folder: str | Path, host: str = DEFAULT_HOST, port: int = DEFAUL
         )
     handler = functools.partial(Handler, directory=str(root.resolve()))
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = PooledHTTPServer((host, port), handler)
     except OSError as exc:
         raise AudiocoachError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try another --port)") from None
-    server.daemon_threads = True
     return server
 
 
@@ -214,7 +280,7 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
-def base_urls(server: ThreadingHTTPServer) -> list[str]:
+def base_urls(server: HTTPServer) -> list[str]:
     """The addresses to give a podcast app (``--base-url`` of publish)."""
     host, port = server.server_address[:2]
     if host in ("0.0.0.0", ""):

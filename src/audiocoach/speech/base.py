@@ -16,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
+from audiocoach.speech.procs import engine_preexec
 
 log = logging.getLogger("audiocoach.speech")
 
@@ -45,6 +46,9 @@ class Backend:
     #: Native sample rate of the default voice (each clip carries its own rate).
     SAMPLE_RATE: ClassVar[int] = 22050
     DEFAULT_VOICE: ClassVar[str | None] = None
+    #: Resident memory (MB) one running engine takes while it speaks: the synthesis pool
+    #: starts no more workers than free memory holds (see audiocoach.speech.pool).
+    MEMORY_MB: ClassVar[int] = 100
 
     @classmethod
     def missing(cls) -> str | None:
@@ -112,7 +116,14 @@ def run_command(args: Sequence[str], *, input: bytes | None = None) -> bytes:
     """Run an engine's command; its failure carries the command and its stderr."""
     log.debug("running %s", " ".join(args))
     try:
-        done = subprocess.run(list(args), input=input, capture_output=True, timeout=COMMAND_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            list(args),
+            input=input,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT_S,
+            check=False,
+            preexec_fn=engine_preexec,  # a killed build leaves no engine behind
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SpeechError(f"{args[0]} failed: {exc}") from None
     if done.returncode != 0:
@@ -152,7 +163,9 @@ class CommandBackend(Backend):
         problem = self.missing()
         if problem:
             raise EngineMissingError(problem)
-        self._tmpdir = tempfile.mkdtemp(prefix=f"audiocoach-{self.NAME}-")
+        # Made when the first phrase is written (a worker that only measures makes none),
+        # removed by close().
+        self._tmpdir: str | None = None
         self._voices: list[VoiceInfo] | None = None
 
     @classmethod
@@ -180,6 +193,8 @@ class CommandBackend(Backend):
         raise NotImplementedError
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        if self._tmpdir is None:
+            self._tmpdir = tempfile.mkdtemp(prefix=f"audiocoach-{self.NAME}-")
         wav = os.path.join(self._tmpdir, "phrase.wav")
         args, stdin = self.command(text, voice, rate, wav)
         run_command(args, input=stdin)
@@ -192,4 +207,6 @@ class CommandBackend(Backend):
         return read_wav(data, f"{self.COMMAND} for {text!r}")
 
     def close(self) -> None:
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        tmpdir, self._tmpdir = self._tmpdir, None
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 
-from audiocoach.speech.base import CommandBackend, VoiceInfo, run_command
+import numpy as np
+
+from audiocoach.speech.base import CommandBackend, VoiceInfo, read_wav, run_command
 
 #: Where Debian's mbrola-* packages put their voice data.
 MBROLA_DIRS = ("/usr/share/mbrola",)
@@ -48,6 +50,7 @@ class EspeakBackend(CommandBackend):
     SAMPLE_RATE = 22050
     DEFAULT_VOICE = "gmw/en-US"
     VERSION_PACKAGES = ("espeak-ng-data",)
+    MEMORY_MB = 30  # one short process per phrase
 
     def version(self) -> str:
         shown = run_command(["espeak-ng", "--version"]).decode("utf-8", "replace")
@@ -63,3 +66,9 @@ class EspeakBackend(CommandBackend):
         wpm = min(MAX_WPM, max(MIN_WPM, rate))
         # Text on stdin: a phrase starting with "-" is not taken for an option.
         return ["espeak-ng", "-v", voice or self.DEFAULT_VOICE, "-s", str(wpm), "-w", wav], text.encode("utf-8")
+
+    def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        # The WAV comes back on stdout: no file, so no folder to leave behind if killed.
+        args, stdin = self.command(text, voice, rate, "-")
+        args[args.index("-w") : args.index("-w") + 2] = ["--stdout"]
+        return read_wav(run_command(args, input=stdin), f"espeak-ng for {text!r}")

@@ -3,7 +3,8 @@
 Festival takes about half a second to start and load a voice, so one ``festival --pipe``
 process serves every phrase of a worker: Scheme forms go in on stdin, each followed by a
 marker that is printed and flushed, so we know when the form is done. Each phrase is
-written to a WAV file in a private folder. HTS synthesis keeps no state from one
+written to an anonymous file (no name, no folder: nothing is left behind even when the
+build is killed) that festival opens through ``/dev/fd``; festival dies with the build. HTS synthesis keeps no state from one
 utterance to the next, so a phrase's samples do not depend on the phrase before it.
 """
 
@@ -13,13 +14,16 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
+from typing import IO
 
 import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.speech.base import Backend, VoiceInfo, log, package_version, read_wav
+from audiocoach.speech.procs import engine_preexec
 
 #: Words per minute of the default voice at its natural speed (measured on the phrases of
 #: the posterior-chain session); the rate option scales speed relative to it.
@@ -28,6 +32,7 @@ NOMINAL_WPM = 175
 TIMEOUT_S = 60
 
 _MARK = "AC-DONE"
+_LINUX = sys.platform.startswith("linux")
 _DESCRIPTION = re.compile(r"\((\S+) \(\(language (\S+)\) \(gender (\S+)\)")
 
 
@@ -43,12 +48,14 @@ class FestivalBackend(Backend):
     LICENCE = "Festival: X11-style (free); cmu_us_slt_arctic_hts: BSD-style (free), Debian main"
     SAMPLE_RATE = 32000
     DEFAULT_VOICE = "cmu_us_slt_arctic_hts"
+    #: festival --pipe with the HTS voice loaded peaks near 400 MB (measured on a 500-note session).
+    MEMORY_MB = 400
 
     def __init__(self) -> None:
         problem = self.missing()
         if problem:
             raise EngineMissingError(problem)
-        self._tmpdir = tempfile.mkdtemp(prefix="audiocoach-festival-")
+        self._wav: IO[bytes] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._voice: str | None = None
         self._rate: int | None = None
@@ -68,8 +75,21 @@ class FestivalBackend(Backend):
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
             log.debug("starting festival --pipe")
+            if self._wav is None:
+                # Linux: a file without a name (O_TMPFILE), gone with the last descriptor;
+                # elsewhere a named one, removed when closed.
+                self._wav = (
+                    tempfile.TemporaryFile(prefix="audiocoach-festival-")  # noqa: SIM115
+                    if _LINUX
+                    else tempfile.NamedTemporaryFile(prefix="audiocoach-festival-", suffix=".wav")  # noqa: SIM115
+                )
             self._proc = subprocess.Popen(
-                ["festival", "--pipe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+                ["festival", "--pipe"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(self._wav.fileno(),),
+                preexec_fn=engine_preexec,
             )
             self._voice = self._rate = None
         return self._proc
@@ -135,14 +155,17 @@ class FestivalBackend(Backend):
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         self._select(voice or self.DEFAULT_VOICE, rate)
-        wav = os.path.join(self._tmpdir, "phrase.wav")
-        printed = self.run(f'(utt.save.wave (utt.synth (Utterance Text {scheme_string(text)})) "{wav}" \'riff)')
-        try:
-            with open(wav, "rb") as f:
-                data = f.read()
-            os.remove(wav)
-        except OSError:
-            raise SpeechError(f"festival wrote no audio for {text!r}: {printed.strip() or 'no message'}") from None
+        self._start()
+        assert self._wav is not None
+        fd = self._wav.fileno()
+        # festival opens the file anew (truncating it) through its own copy of the descriptor.
+        target = f"/dev/fd/{fd}" if _LINUX else self._wav.name
+        printed = self.run(f'(utt.save.wave (utt.synth (Utterance Text {scheme_string(text)})) "{target}" \'riff)')
+        size = os.fstat(fd).st_size
+        data = os.pread(fd, size, 0) if size else b""
+        if not data:
+            raise SpeechError(f"festival wrote no audio for {text!r}: {printed.strip() or 'no message'}")
+        os.ftruncate(fd, 0)  # a phrase festival fails to write is never read as the one before
         return read_wav(data, f"festival for {text!r}")
 
     def close(self) -> None:
@@ -157,4 +180,6 @@ class FestivalBackend(Backend):
                 proc.wait()
             if proc.stdout is not None:
                 proc.stdout.close()
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        wav, self._wav = self._wav, None
+        if wav is not None:
+            wav.close()

@@ -12,20 +12,31 @@ phrase that is not needed; a second pass with long estimates would find the 98th
 also 20 wordings never played. A warm build compiles once: its first compile meets no
 missing phrase. The timeline is the one a serial build makes: it is always compiled
 with the real lengths, and a clip depends only on (engine, version, voice, rate, text).
+
+How many workers: no more than the cores, the phrases (four each at least) and what free
+memory holds (``MemAvailable`` shared out at the engine's ``MEMORY_MB`` plus a worker's
+own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). A worker dies with the
+build: killed outright, the build's workers get SIGTERM from the kernel and close their
+engine (which the kernel kills too) before they go.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
+import signal
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 
-from audiocoach.speech import Synthesizer, SynthSpec
+from audiocoach.speech import Synthesizer, SynthSpec, get_backend
+from audiocoach.speech.procs import die_with_parent, mem_available_mb
 from audiocoach.tones import TONES
 
 log = logging.getLogger("audiocoach.speech.pool")
@@ -37,16 +48,68 @@ MIN_PARALLEL_PHRASES = 8
 #: (the compiler's own estimate, about 15 characters a second).
 _ESTIMATES = ((62, 120),)
 
+#: Memory (MB) a worker process takes besides its engine (a forked Python with numpy).
+WORKER_MB = 60
+#: The share of available memory the workers of one build may take together.
+MEMORY_SHARE = 0.5
+
 Measure = Callable[[str, str], int]
 Compile = Callable[[Measure], object]
 T = TypeVar("T")
 
+
+@dataclass(frozen=True)
+class SynthesisProgress:
+    """How far a pool has got: phrases done of ``total`` in ``elapsed_ms``, on ``workers``."""
+
+    done: int
+    total: int
+    elapsed_ms: int
+    workers: int
+
+    @property
+    def phrases_per_s(self) -> float:
+        return self.done * 1000 / self.elapsed_ms if self.elapsed_ms > 0 else 0.0
+
+
+#: progress(SynthesisProgress): called once when the pool starts and after each phrase.
+SynthesisCallback = Callable[[SynthesisProgress], None]
+
 _worker: Synthesizer | None = None
 
 
-def _start_worker(spec: SynthSpec) -> None:
+def choose_workers(phrases: int, engine_mb: int, cores: int | None = None, available_mb: int | None = None) -> int:
+    """How many worker processes synthesize ``phrases``: bounded by cores, phrases and memory.
+
+    ``available_mb`` None: read from /proc/meminfo (when unknown, memory does not bound).
+    """
+    cores = cores or os.cpu_count() or 1
+    by_phrases = phrases // (MIN_PARALLEL_PHRASES // 2) or 1
+    available_mb = mem_available_mb() if available_mb is None else available_mb
+    by_memory = cores if available_mb is None else int(available_mb * MEMORY_SHARE) // (engine_mb + WORKER_MB)
+    return max(1, min(cores, by_phrases, by_memory))
+
+
+def _start_worker(spec: SynthSpec, parent: int) -> None:
     global _worker
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which stops the pool
+    die_with_parent(signal.SIGTERM, parent)
     _worker = Synthesizer.from_spec(spec)
+    # A worker ends without the parent's clean-up; the finalizer closes its engine.
+    multiprocessing.util.Finalize(_worker, _worker.close, exitpriority=10)
+
+
+def _stop_worker(signum, frame) -> None:
+    # The build died (or stopped the pool): close the engine, then go at once, whatever
+    # closing it mid-phrase raises (the engine itself dies with this process anyway).
+    try:
+        if _worker is not None:
+            _worker.close()
+    except BaseException:  # noqa: S110  (leaving is all that is left to do)
+        pass
+    finally:
+        os._exit(1)
 
 
 def _synthesize(text: str) -> tuple[str, np.ndarray]:
@@ -91,24 +154,55 @@ def missing_phrases(synth: Synthesizer, compile_with: Compile) -> list[str]:
     return list(missing)
 
 
-def synthesize_all(synth: Synthesizer, texts: Iterable[str], workers: int | None = None) -> int:
-    """Synthesize ``texts`` on ``workers`` processes (one engine each) into ``synth``.
+def synthesize_all(
+    synth: Synthesizer,
+    texts: Iterable[str],
+    workers: int | None = None,
+    progress: SynthesisCallback | None = None,
+) -> int:
+    """Synthesize ``texts`` on worker processes (one engine each) into ``synth``.
 
-    Each clip is handed to ``synth`` (cached, counted as synthesized). Returns how many
-    were synthesized in the pool; with too few texts or one worker, none (``synth``
-    makes them when asked, as usual).
+    ``workers``: at most this many (None: one per core); fewer when free memory holds
+    fewer engines (see :func:`choose_workers`). Each clip is handed to ``synth`` (cached,
+    counted as synthesized); ``progress`` hears after each. Returns how many were
+    synthesized in the pool; with too few texts or one worker, none (``synth`` makes them
+    when asked, as usual).
     """
     todo = list(dict.fromkeys(texts))
-    workers = min(workers or os.cpu_count() or 1, len(todo) // (MIN_PARALLEL_PHRASES // 2) or 1)
-    if workers < 2 or len(todo) < MIN_PARALLEL_PHRASES:
+    if workers == 1 or len(todo) < MIN_PARALLEL_PHRASES:
         return 0
-    log.info("synthesizing %d phrases on %d worker processes", len(todo), workers)
+    engine_mb = get_backend(synth.engine_name).MEMORY_MB
+    workers = choose_workers(len(todo), engine_mb, cores=workers)
+    if workers < 2:
+        return 0
+    log.info(
+        "synthesizing %d phrases on %d worker processes (%s MB available, about %d MB each)",
+        len(todo),
+        workers,
+        mem_available_mb() or "?",
+        engine_mb + WORKER_MB,
+    )
     ctx = multiprocessing.get_context(_start_method())
+    started = time.monotonic()
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(SynthesisProgress(done, len(todo), int((time.monotonic() - started) * 1000), workers))
+
+    report(0)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(synth.spec(),)
+        max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(synth.spec(), os.getpid())
     ) as pool:
-        for text, samples in pool.map(_synthesize, todo, chunksize=1):
-            synth.adopt(text, samples)
+        try:
+            for done, (text, samples) in enumerate(pool.map(_synthesize, todo, chunksize=1), 1):
+                synth.adopt(text, samples)
+                report(done)
+        except BaseException:
+            # Interrupted or failed: stop the workers now (SIGTERM: each closes its engine).
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            raise
     return len(todo)
 
 
@@ -116,7 +210,12 @@ class _NotCached(Exception):
     pass
 
 
-def compile_with_pool(synth: Synthesizer, compile_with: Callable[[Measure], T], workers: int | None = None) -> T:
+def compile_with_pool(
+    synth: Synthesizer,
+    compile_with: Callable[[Measure], T],
+    workers: int | None = None,
+    progress: SynthesisCallback | None = None,
+) -> T:
     """``compile_with(synth.measure)``, with the phrases missing from the cache synthesized first, in parallel.
 
     A warm build compiles once: the first compile stops at the first phrase not in the
@@ -137,5 +236,5 @@ def compile_with_pool(synth: Synthesizer, compile_with: Callable[[Measure], T], 
         return compile_with(cached_only)
     except _NotCached:
         pass
-    synthesize_all(synth, missing_phrases(synth, compile_with), workers)
+    synthesize_all(synth, missing_phrases(synth, compile_with), workers, progress)
     return compile_with(synth.measure)

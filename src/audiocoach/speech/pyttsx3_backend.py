@@ -34,6 +34,7 @@ import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.speech.base import Backend, VoiceInfo
+from audiocoach.speech.procs import engine_preexec
 
 log = logging.getLogger("audiocoach.speech")
 
@@ -221,6 +222,7 @@ class Pyttsx3Backend(Backend):
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
+                preexec_fn=engine_preexec,  # dies with the build, even a killed one
             )
         return self._zygote
 
