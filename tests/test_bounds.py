@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from audiocoach.compile.bounds import session_size
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.defaults import MAX_SESSION_MS
+from audiocoach.load.bounds import session_size
 from audiocoach.load.routine import load_routine
 from conftest import SHIPPED_ROUTINES
 

@@ -82,3 +82,14 @@ MAX_FILE_BYTES = 1_000_000
 MAX_WEEKS = 52
 MAX_DAYS = 14
 MAX_RULES = 100
+
+#: The speech engines a routine may name (``defaults: engine:``), without importing the speech
+#: stack: the loader checks names, :data:`audiocoach.speech.BACKENDS` implements them (a test
+#: keeps the two equal). ``auto`` picks the most intelligible installed engine.
+ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "pico", "pyttsx3", "rhvoice")
+ENGINE_CHOICES: tuple[str, ...] = ("auto", *ENGINE_NAMES)
+
+#: File suffixes a music folder's playlist picks up (ffmpeg decodes many more when named directly).
+AUDIO_SUFFIXES = frozenset(
+    [".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".wav", ".aif", ".aiff", ".wma", ".webm", ".mka"]
+)

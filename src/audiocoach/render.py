@@ -16,11 +16,11 @@ from pathlib import Path
 from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
 from audiocoach.audio.mixer import Mixer
 from audiocoach.audio.music import MusicBed, MusicOptions
-from audiocoach.compile.bounds import check_session
 from audiocoach.compile.compiler import compile_routine
 from audiocoach.defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
+from audiocoach.load.bounds import check_session
 from audiocoach.load.routine import load_routine
 from audiocoach.model import Routine
 from audiocoach.speech import DEFAULT_ENGINE, Synthesizer

@@ -21,6 +21,15 @@ SAMPLE_RATE = 22050
 KINDS = ("speech", "tone", "segment", "chapter")
 
 
+#: Cue priorities, most important first: a line of lower priority is dropped first when
+#: speech does not fit (the words stage tags its lines with them, the compiler's fit obeys).
+BEAT = 0
+ANNOUNCE = 1
+FORM = 2
+ENCOURAGE = 3
+PRIORITY_NAMES = {BEAT: "beat", ANNOUNCE: "announcement", FORM: "form cue", ENCOURAGE: "encouragement"}
+
+
 def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
     return ms * rate // 1000
 

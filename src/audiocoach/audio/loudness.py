@@ -80,7 +80,7 @@ def gated_loudness(block_powers: np.ndarray) -> float:
     return -0.691 + 10 * math.log10(kept.mean())
 
 
-def _blocks_from_subblocks(sub: np.ndarray, sub_len: int) -> np.ndarray:
+def blocks_from_subblocks(sub: np.ndarray, sub_len: int) -> np.ndarray:
     """400 ms blocks with 75 % overlap from 100 ms sub-block energy sums."""
     if sub.size < 4:
         return np.array([sub.sum() / (sub.size * sub_len)]) if sub.size else np.zeros(0)
@@ -104,7 +104,7 @@ def loudness_of_power(power: np.ndarray, rate: int) -> float:
     if power.size < 4 * sub_len:  # shorter than one block: one block over the whole clip
         return gated_loudness(np.array([power.mean()]))
     sub = power[: n_sub * sub_len].reshape(n_sub, sub_len).sum(axis=1)
-    return gated_loudness(_blocks_from_subblocks(sub, sub_len))
+    return gated_loudness(blocks_from_subblocks(sub, sub_len))
 
 
 def true_peak_db(samples: np.ndarray) -> float:
@@ -421,7 +421,7 @@ class Leveler:
             hi = np.clip((j + 1) * sub_len - start[owner], 0, n)
             keep = j < sub.size
             sub += np.bincount(j[keep], weights=(csum[hi] - csum[lo])[keep], minlength=sub.size)[: sub.size]
-        return gated_loudness(_blocks_from_subblocks(sub[:n_sub], sub_len))
+        return gated_loudness(blocks_from_subblocks(sub[:n_sub], sub_len))
 
 
 def _cumulative(power: np.ndarray) -> np.ndarray:

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field, replace
 from audiocoach.compile.advice import advise, advise_changeover, is_changeover
 from audiocoach.compile.expand import Expander
 from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
+from audiocoach.compile.structures import STRUCTURES
 from audiocoach.model import Routine
 from audiocoach.timeline import Change, Event, Timeline
+from audiocoach.timing import estimate_clip_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
@@ -29,12 +31,12 @@ def estimate_ms(kind: str, text: str) -> int:
     """A deterministic clip length: tones as specified, speech at ~15 characters a second."""
     if kind == "tone":
         return TONES[text].length_ms
-    return 120 + 62 * len(text)
+    return estimate_clip_ms(text)
 
 
 def expand(routine: Routine, book: Phrasebook, minutes: int) -> list[Segment]:
     """Pass 1: the session as segments holding the cues they should contain."""
-    return Expander(routine, book, minutes).run()
+    return Expander(routine, book, minutes, STRUCTURES).run()
 
 
 # --------------------------------------------------------------------------- fit, layout

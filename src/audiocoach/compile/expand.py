@@ -14,12 +14,13 @@ This module decides *when* things are said. What is said comes from
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
+from audiocoach.timing import REST_STEP_MS, emom_work_ms, pick_rest, work_length_ms  # noqa: F401  (the rules the structures use)
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.words.wording import Line, Words, spoken_label
@@ -28,8 +29,6 @@ from audiocoach.words.wording import Line, Words, spoken_label
 LONG_HOLD_MS = 20_000
 #: Rests at least this long get a "ten seconds" warning.
 LONG_REST_MS = 15_000
-#: A rest picked from the middle of a range lands on a multiple of this.
-REST_STEP_MS = 5000
 #: Sessions with at least this many exercises hear "Halfway through the workout".
 HALFWAY_MIN_ITEMS = 4
 
@@ -45,37 +44,20 @@ class Spot:
     new_block: bool
 
 
+#: A structure's expansion: the session's expander and the group's spot -> its segments.
+StructureExpand = Callable[["Expander", Spot], Iterable[Segment]]
+
+
 def where(item: Item) -> str:
     return str(item.location) if item.location else ""
-
-
-def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: str) -> int:
-    """A set's work window: the lead-in plus reps x tempo, or plus the hold."""
-    if entry.reps is not None:
-        return lead_in_ms + entry.reps.counted(rep_range) * entry.tempo.rep_ms
-    return lead_in_ms + (entry.hold_ms or 0)
-
-
-def emom_work_ms(member: Entry, lead_ms: int, rep_range: str, switch_ms: int) -> int:
-    """Time one EMOM interval's work takes (both sides and the switch for per-side work)."""
-    one = work_length_ms(member, lead_ms, rep_range)
-    return 2 * one + switch_ms if member.per_side else one
-
-
-def pick_rest(rest: Rest, policy: str) -> int:
-    """The rest to take: the policy's pick; the middle of a range lands on whole 5 s when it can."""
-    ms = rest.pick(policy)
-    if policy != "mid" or rest.low_ms == rest.high_ms:
-        return ms
-    rounded = round(ms / REST_STEP_MS) * REST_STEP_MS
-    return rounded if rest.low_ms <= rounded <= rest.high_ms else ms
 
 
 class Expander:
     """Builds the session's segments; structures (see :mod:`.structures`) use its public methods."""
 
-    def __init__(self, routine: Routine, book: Phrasebook, minutes: int):
+    def __init__(self, routine: Routine, book: Phrasebook, minutes: int, structures: Mapping[str, StructureExpand]):
         self.routine = routine
+        self.structures = structures
         self.words = Words(book)
         self.minutes = minutes
         self.settings = routine.settings
@@ -128,14 +110,12 @@ class Expander:
         return out
 
     def run(self) -> list[Segment]:
-        from audiocoach.compile.structures import STRUCTURES
-
         spots = self.spots()
         segments = [self.intro(spots[0])]
         changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
         for spot in spots:
             if isinstance(spot.item, Group):
-                segments.extend(STRUCTURES[spot.item.kind](self, spot))
+                segments.extend(self.structures[spot.item.kind](self, spot))
             else:
                 segments.extend(self.exercise(spot))
             if spot.index + 1 < len(spots):

@@ -15,19 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Cue priorities (lower number = more important) belong to the timeline contract; re-exported here.
+from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM, PRIORITY_NAMES  # noqa: F401
+
 #: Silence kept between any two sounds, so cues never touch or overlap.
 GAP_MS = 100
 #: Pause between consecutive flowing sentences.
 FLOW_GAP_MS = 300
 #: Silence at the end of an elastic segment before the next one starts.
 TAIL_MS = 500
-
-# Cue priorities: lower number = more important.
-BEAT = 0
-ANNOUNCE = 1
-FORM = 2
-ENCOURAGE = 3
-PRIORITY_NAMES = {BEAT: "beat", ANNOUNCE: "announcement", FORM: "form cue", ENCOURAGE: "encouragement"}
 
 Measure = Callable[[str, str], int]
 """``measure(kind, text) -> length in ms``; kind is ``speech`` or ``tone``."""

@@ -22,7 +22,6 @@ import ctypes
 import fcntl
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -33,14 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
+from audiocoach.audio.ffmpeg import FFMPEG_HINT, ffmpeg_path  # noqa: F401  (FFMPEG_HINT: re-exported)
 from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
-from audiocoach.errors import AudiocoachError, EncodeError, EngineMissingError
+from audiocoach.errors import AudiocoachError, EncodeError
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
 
 log = logging.getLogger("audiocoach.export.encode")
-
-FFMPEG_HINT = "ffmpeg is missing: install it (Debian/Ubuntu: sudo apt-get install ffmpeg)"
 
 #: Chunks to encode, or ``f(gain_db) -> chunks`` that can play them again quieter (so an
 #: encode whose true peak comes out over the ceiling can be redone).
@@ -69,13 +67,6 @@ class Tags:
     album: str = ""
     comment: str = ""
     extra: dict[str, str] = field(default_factory=dict)
-
-
-def ffmpeg_path() -> str:
-    path = shutil.which("ffmpeg")
-    if path is None:
-        raise EngineMissingError(FFMPEG_HINT)
-    return path
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from audiocoach.errors import EncodeError, OutputError
 
-__all__ = ["OutputSet", "interrupts_deferred", "remove_stale", "write_text_atomic"]
+__all__ = ["OutputSet", "interrupts_deferred", "remove_stale", "slug", "write_text_atomic"]
 
 PART_SUFFIX = ".part"
 _HINTS = {
@@ -40,6 +40,11 @@ _HINTS = {
     errno.EACCES: "no permission to write there: write elsewhere with -o, or change the folder's permissions",
     errno.EPERM: "no permission to write there: write elsewhere with -o, or change the folder's permissions",
 }
+
+
+def slug(text: str) -> str:
+    """``text`` as a file-name part: lower case, runs of anything else but a-z0-9 as one dash."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 def _stale_pattern(name: str) -> re.Pattern[str]:

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from audiocoach.export.encode import Tags, export_audio, get_format, write_text_atomic
+from audiocoach.export.outputs import slug
 from audiocoach.model import Group, Routine
-from audiocoach.program.programs import slug
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 
 #: The ways a session can be split (``--split``).

@@ -4,7 +4,7 @@ The loader walks PyYAML's node tree (``yaml.compose`` with the safe loader, thro
 shared :mod:`audiocoach.load.document` reader) rather than the constructed Python objects, so
 each value still knows where it was written. It collects every problem it finds and raises
 one :class:`RoutineError` at the end. Every number is bounded where it is read, and the
-session as a whole (:mod:`audiocoach.compile.bounds`) before anything else runs. ``defaults:`` and
+session as a whole (:mod:`audiocoach.load.bounds`) before anything else runs. ``defaults:`` and
 ``phrases:`` are read in :mod:`audiocoach.load.settings`, ``music:`` in
 :mod:`audiocoach.load.music`.
 """
@@ -18,7 +18,6 @@ from typing import Any
 
 import yaml
 
-from audiocoach.compile.bounds import check_session, session_problem
 from audiocoach.defaults import (
     MAX_AMRAP_MS,
     MAX_BLOCKS,
@@ -30,6 +29,7 @@ from audiocoach.defaults import (
     REST_AFTER,
     TEMPO,
 )
+from audiocoach.load.bounds import check_session, session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
@@ -39,6 +39,7 @@ from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
 from audiocoach.load.yamlsource import Reader, boolean, choice, duration, positive_int
 from audiocoach.model import COUNT_MODES, GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
+from audiocoach.timing import emom_work_ms
 
 __all__ = [
     "load_routine",
@@ -444,8 +445,6 @@ def _group(
     if len(r.problems) > before or not members:
         return None
     if group.kind == "emom":
-        from audiocoach.compile.expand import emom_work_ms
-
         for j, m in enumerate(members):
             used = emom_work_ms(m, settings.lead_in_ms, settings.rep_range, settings.switch_ms)
             if used > group.interval_ms - 1000:

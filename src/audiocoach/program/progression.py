@@ -11,19 +11,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from audiocoach.defaults import MAX_STEP_MS, MAX_WEEKS
-from audiocoach.errors import SourceLocation, short
+from audiocoach.errors import short
 from audiocoach.load.overrides import map_entries
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
 from audiocoach.load.yamlsource import Reader
-from audiocoach.model import Entry, Load, RepRange, Rest, Routine
+from audiocoach.model import Entry, RepRange, Rest, Routine
+from audiocoach.program.rules import DELOAD_LOAD_PCT, Deload, Rule
 from audiocoach.program.weekly import (
-    DELOAD_LOAD_PCT,
     LOAD_STEP,
     add_load_note,
     deload_entry,
@@ -49,53 +49,6 @@ __all__ = [
 ACTIONS = ("reps", "sets", "tempo", "rest", "rest_after", "load")
 SCOPE_KEYS = ("weeks", "from_week", "exercises", "days", "range")
 DELOAD_KEYS = ("every", "weeks", "sets", "rest", "load")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One progression rule: an action on the entries in scope, in some weeks.
-
-    ``action`` is reps (``amount`` more per week, double progression inside ``range`` or
-    the entry's own rep range), sets (``amount`` more, or fewer), tempo (set to ``tempo``),
-    rest or rest_after (set to ``rest``, or lengthened by ``delta_ms``).
-    """
-
-    action: str
-    amount: int = 0
-    tempo: str | None = None
-    rest: Rest | None = None
-    delta_ms: int = 0
-    #: load rules: ``load`` sets it (70kg); otherwise ``load_step`` of ``load_unit`` per week.
-    load: Load | None = None
-    load_step: float = 0.0
-    load_unit: str | None = None
-    range: RepRange | None = None
-    weeks: tuple[int, ...] | None = None
-    exercises: tuple[str, ...] = ()
-    days: tuple[str, ...] = ()
-    location: SourceLocation | None = field(default=None, compare=False, repr=False)
-
-    def applies(self, week: int, day: str, entry: Entry) -> bool:
-        if self.weeks is not None and week not in self.weeks:
-            return False
-        if self.days and day.lower() not in self.days:
-            return False
-        if self.exercises:
-            ids = {entry.exercise.id, *entry.exercise.aliases}
-            return any(e in ids for e in self.exercises)
-        return True
-
-
-@dataclass(frozen=True)
-class Deload:
-    """Deload weeks: ``sets`` more (a negative number: fewer; at least one is kept), rests
-    ``rest_ms`` longer, loads ``load_pct`` percent lighter and two more reps in reserve."""
-
-    weeks: tuple[int, ...]
-    sets: int = -1
-    rest_ms: int = 30_000
-    #: Loads change by this many percent (negative: lighter) in deload weeks.
-    load_pct: int = DELOAD_LOAD_PCT
 
 
 def count(what: str, low: int, high: int):

@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from audiocoach.errors import Problem
-from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight, spoken_weight
+from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight
 from audiocoach.model import Entry, Load, ProgramNote, Rest
+from audiocoach.program.rules import Deload, Rule
+from audiocoach.words.effort import spoken_weight
 from audiocoach.words.phrases import number_words, spoken_duration
-
-if TYPE_CHECKING:
-    from audiocoach.program.programs import Deload, Rule
 
 #: What a lifter hears in the week the reps go back to the bottom of the range; {when} is
 #: "last week" or "in week three", the last week the rule was worked at full load.
@@ -31,7 +30,6 @@ ADDED_LOAD_NOTE = "Back to {low} reps this week, with {step} more: you reached {
 AFTER_DELOAD_NOTICE = "The deload is over: back to your working weights this week."
 #: In a deload week, every work set leaves this many more reps in reserve.
 DELOAD_EASIER_REPS = 2
-DELOAD_LOAD_PCT = -10
 
 
 def deload_load_pct(value: Any) -> int:

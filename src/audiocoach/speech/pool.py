@@ -26,6 +26,7 @@ from typing import TypeVar
 import numpy as np
 
 from audiocoach.speech import Synthesizer, SynthSpec
+from audiocoach.timing import CLIP_BASE_MS, CLIP_PER_CHAR_MS
 from audiocoach.tones import TONES
 
 log = logging.getLogger("audiocoach.speech.pool")
@@ -35,7 +36,7 @@ log = logging.getLogger("audiocoach.speech.pool")
 MIN_PARALLEL_PHRASES = 8
 #: Estimated length of a phrase not synthesized yet: ms per character, plus a fixed part
 #: (the compiler's own estimate, about 15 characters a second).
-_ESTIMATES = ((62, 120),)
+_ESTIMATES = ((CLIP_PER_CHAR_MS, CLIP_BASE_MS),)
 
 Measure = Callable[[str, str], int]
 Compile = Callable[[Measure], object]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
-from audiocoach.compile.fit import ANNOUNCE, ENCOURAGE
-from audiocoach.load.effort import spoken_effort
 from audiocoach.model import Entry, Exercise, Group, Tempo
+from audiocoach.timeline import ANNOUNCE, ENCOURAGE
+from audiocoach.words.effort import spoken_effort
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from audiocoach.defaults import MAX_SESSION_EVENTS, MAX_SESSION_MS
 from audiocoach.errors import Problem, RoutineError, SourceLocation
 from audiocoach.model import Entry, Group, Rest, Routine, Settings
+from audiocoach.timing import pick_rest, work_length_ms
 
 __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 
@@ -23,8 +24,6 @@ __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 _CUES_PER_STEP = 12
 #: Cues a rep may hold besides one count a second: the rep's number and three phase words.
 _CUES_PER_REP = 4
-#: A rest from the middle of a range lands on whole 5 s: at most this much longer.
-_ROUNDING_MS = 2_500
 #: Room for the intro and the outro, spoken at their own length.
 _FRAME_MS = 120_000
 
@@ -48,11 +47,10 @@ def _work(entry: Entry, s: Settings) -> SessionSize:
     if entry.reps is not None:
         rep_ms = entry.tempo.rep_ms
         return SessionSize(
-            s.lead_in_ms + entry.reps.counted(s.rep_range) * rep_ms,
+            work_length_ms(entry, s.lead_in_ms, s.rep_range),
             _CUES_PER_STEP + entry.reps.counted(s.rep_range) * (_CUES_PER_REP + rep_ms // 1000 + 1),
         )
-    hold_ms = entry.hold_ms or 0
-    return SessionSize(s.lead_in_ms + hold_ms, _CUES_PER_STEP)
+    return SessionSize(work_length_ms(entry, s.lead_in_ms, s.rep_range), _CUES_PER_STEP)
 
 
 def _sides(entry: Entry, s: Settings) -> SessionSize:
@@ -64,9 +62,8 @@ def _sides(entry: Entry, s: Settings) -> SessionSize:
 
 
 def _rest(rest: Rest, s: Settings) -> SessionSize:
-    """A rest as the routine's rest policy takes it; the middle of a range may round up to 2.5 s."""
-    rounding = _ROUNDING_MS if s.rest_policy == "mid" and rest.low_ms != rest.high_ms else 0
-    return SessionSize(rest.pick(s.rest_policy) + rounding, _CUES_PER_STEP)
+    """A rest as the routine's rest policy takes it (the compiler's own pick)."""
+    return SessionSize(pick_rest(rest, s.rest_policy), _CUES_PER_STEP)
 
 
 def _entry(entry: Entry, s: Settings) -> SessionSize:
