@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,7 @@ def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
 
 
 def plan(
-    routine: Routine, synth: Synthesizer, meta: dict[str, object] | None = None, *, workers: int | None = None
+    routine: Routine, synth: Synthesizer, meta: Mapping[str, object] | None = None, *, workers: int | None = None
 ) -> Timeline:
     """Compile ``routine`` with the real length of every clip ``synth`` will play.
 
@@ -142,16 +142,16 @@ def resolve_music(
         return None
     rest_source = music_rest or (base.rest_source if base and not music else None)
 
-    def pick(given: float | None, from_routine: float | None, default: float | None) -> float | None:
+    def pick(given: float | None, from_routine: float | None, default: float) -> float:
         if given is not None:
             return given
-        return from_routine if base is not None else default
+        return from_routine if from_routine is not None else default
 
     return MusicOptions(
         source,
         rest_source,
         level_db=pick(level_db, base.level_db if base else None, MUSIC_LEVEL_DB),
-        rest_level_db=pick(rest_level_db, base.rest_level_db if base else None, None),
+        rest_level_db=rest_level_db if rest_level_db is not None else (base.rest_level_db if base else None),
         duck_db=pick(duck_db, base.duck_db if base else None, MUSIC_DUCK_DB),
     )
 
@@ -167,7 +167,7 @@ def build(
     options: RenderOptions = RenderOptions(),
     routine: Routine | None = None,
     progress: Progress | None = None,
-    meta: dict[str, object] | None = None,
+    meta: Mapping[str, object] | None = None,
 ) -> BuildResult:
     """Render a routine file to an MP3 (and its sidecars).
 
@@ -258,7 +258,7 @@ def _tags(routine: Routine, timeline: Timeline) -> Tags:
     )
 
 
-def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, object]:
+def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, str | Iterable[str]]:
     """The files written beside the audio: the timeline, the cue sheet and the session's plan."""
     from audiocoach.export.cuesheet import webvtt
     from audiocoach.export.sessionplan import plan_path, session_plan

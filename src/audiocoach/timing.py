@@ -8,7 +8,7 @@ is compiled. Pure functions of the model; imports nothing but the contracts.
 
 from __future__ import annotations
 
-from audiocoach.model import Entry, Rest
+from audiocoach.model import Entry, RepRangeMode, Rest, RestPolicy
 
 __all__ = ["REST_STEP_MS", "emom_work_ms", "estimate_clip_ms", "pick_rest", "work_length_ms"]
 
@@ -24,20 +24,20 @@ def estimate_clip_ms(text: str) -> int:
     return CLIP_BASE_MS + CLIP_PER_CHAR_MS * len(text)
 
 
-def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: str) -> int:
+def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: RepRangeMode) -> int:
     """A set's work window: the lead-in plus reps x tempo, or plus the hold."""
     if entry.reps is not None:
         return lead_in_ms + entry.reps.counted(rep_range) * entry.tempo.rep_ms
     return lead_in_ms + (entry.hold_ms or 0)
 
 
-def emom_work_ms(member: Entry, lead_ms: int, rep_range: str, switch_ms: int) -> int:
+def emom_work_ms(member: Entry, lead_ms: int, rep_range: RepRangeMode, switch_ms: int) -> int:
     """Time one EMOM interval's work takes (both sides and the switch for per-side work)."""
     one = work_length_ms(member, lead_ms, rep_range)
     return 2 * one + switch_ms if member.per_side else one
 
 
-def pick_rest(rest: Rest, policy: str) -> int:
+def pick_rest(rest: Rest, policy: RestPolicy) -> int:
     """The rest to take: the policy's pick; the middle of a range lands on whole 5 s when it can."""
     ms = rest.pick(policy)
     if policy != "mid" or rest.low_ms == rest.high_ms:

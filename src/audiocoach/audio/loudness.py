@@ -328,12 +328,12 @@ class Leveler:
         skey = content_key(
             raw, self.rate, f"limited|{gain_db:.2f}|{self.ceiling_dbtp}|{_LIMIT_MARGIN_DB}|{_LIMIT_WINDOW_MS}"
         )
-        out = self.store.get(skey)
-        if out is None or out.size != raw.size:
+        stored = self.store.get(skey)
+        if stored is None or stored.size != raw.size:
             # Rendered at the rounded gain, so what is stored is exactly what the key says.
-            out = self._render(key, raw, gain_db - self.clip_gain_db(key, raw, offset_db), offset_db)[0]
-            self.store.put(skey, out)
-        out = np.array(out, dtype=np.int16)
+            stored = self._render(key, raw, gain_db - self.clip_gain_db(key, raw, offset_db), offset_db)[0]
+            self.store.put(skey, stored)
+        out = np.array(stored, dtype=np.int16)
         out.setflags(write=False)
         return out
 

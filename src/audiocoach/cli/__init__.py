@@ -19,13 +19,13 @@ from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the co
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    Changes,
     _fmt_clock,
     _given_bitrate,
     _Group,
     _message,
     _notice,
     _options,
-    _overrides,
     override_options,
     speech_options,
 )
@@ -175,12 +175,7 @@ def build_cmd(
     music_level,
     music_rest_level,
     duck,
-    tempo,
-    rest,
-    rest_after,
-    verbosity,
-    rest_policy,
-    rep_range,
+    changes: Changes,
     split=None,
     **speech,
 ):
@@ -196,17 +191,7 @@ def build_cmd(
     """
     _require_routine(routine, "build")
     out_path, fmt = _output_format(output, fmt)
-    overrides = _overrides(
-        tempo,
-        rest,
-        rest_after,
-        verbosity,
-        speech["voice"],
-        speech["rate"],
-        _given_bitrate(bitrate),
-        rest_policy,
-        rep_range,
-    )
+    overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
     bed = resolve_music(
         loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck
@@ -249,7 +234,7 @@ def build_cmd(
 @click.option("--weeks", help="A program's weeks to show, e.g. 1-4 or 1,3 (default: all).")
 @speech_options
 @override_options
-def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
+def plan_cmd(routine, as_json, weeks, changes: Changes, **speech):
     """Show the timeline of ROUTINE: when each cue is spoken, and the total length.
 
     Uses the real length of every spoken clip (synthesized into the cache), so the plan
@@ -264,9 +249,7 @@ def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_p
         audiocoach plan routines/posterior-chain.yaml --rest hip-thrust=90s
         audiocoach plan routines/posterior-chain-6-weeks.yaml --weeks 3-4
     """
-    overrides = _overrides(
-        tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], None, rest_policy, rep_range
-    )
+    overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"])
     if is_program(routine):
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
@@ -316,6 +299,9 @@ def _plan_program(path, as_json, weeks, overrides, options):
         if s.week != week:
             week = s.week
             click.echo(f"\nWeek {week}" + (" (deload)" if s.deload else ""))
+        if s.routine is None or p.duration_ms is None:
+            click.echo(f"  {s.index} {s.day}: {s.error}")
+            continue
         click.echo(f"  {s.index} {s.day}: {s.routine.title.split(': ', 1)[-1]}  [{_fmt_clock(p.duration_ms)[:5]}]")
         if s.routine.notice:
             click.echo(f'      "{s.routine.notice}"')
@@ -394,12 +380,7 @@ def batch_cmd(
     no_sidecars,
     roster,
     cluster,
-    tempo,
-    rest,
-    rest_after,
-    verbosity,
-    rest_policy,
-    rep_range,
+    changes: Changes,
     split=None,
     **speech,
 ):
@@ -423,17 +404,7 @@ def batch_cmd(
         audiocoach batch routines/posterior-chain-6-weeks.yaml --cluster tcp://10.0.0.5:8786
     """
     _require_program(program)
-    overrides = _overrides(
-        tempo,
-        rest,
-        rest_after,
-        verbosity,
-        speech["voice"],
-        speech["rate"],
-        _given_bitrate(bitrate),
-        rest_policy,
-        rep_range,
-    )
+    overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
     chosen = _weeks_of(load_program(program), weeks)
     bar = None

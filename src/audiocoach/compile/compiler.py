@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 from audiocoach.compile.advice import advise, advise_changeover, is_changeover
 from audiocoach.compile.expand import Expander
@@ -59,14 +60,33 @@ def fit(segments: list[Segment], measure: Measure, onset: Measure | None = None)
     return out
 
 
+class _Place(TypedDict):
+    """Where a segment sits in the routine: the timeline event's place fields."""
+
+    block: int | None
+    exercise: int | None
+    set: int | None
+    side: int | None
+    member: int | None
+
+
+def _place(ctx: dict[str, int]) -> _Place:
+    return _Place(
+        block=ctx.get("block"),
+        exercise=ctx.get("exercise"),
+        set=ctx.get("set"),
+        side=ctx.get("side"),
+        member=ctx.get("member"),
+    )
+
+
 def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
     """Pass 3: absolute times. Returns events and the session's length."""
     events: list[Event] = []
     t = 0
     for f in fitted:
-        ctx = f.segment.context
-        base = {k: ctx.get(k) for k in ("block", "exercise", "set", "side", "member")}
-        events.append(Event(t, t + f.length_ms, "segment", f.segment.role, role=f.segment.role, **base))
+        place = _place(f.segment.context)
+        events.append(Event(t, t + f.length_ms, "segment", f.segment.role, role=f.segment.role, **place))
         for p in f.placed:
             events.append(
                 Event(
@@ -77,7 +97,7 @@ def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
                     role=p.cue.role,
                     priority=p.cue.priority,
                     rep=p.cue.context.get("rep"),
-                    **base,
+                    **place,
                 )
             )
         t += f.length_ms
@@ -116,14 +136,14 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
     A tick or phase word giving way to a rep number is the counting scheme at work, not a
     cue that failed to fit, so it is not reported.
     """
-    counts: Counter[tuple] = Counter()
-    first: dict[tuple, Change] = {}
+    counts: Counter[tuple[object, ...]] = Counter()
+    first: dict[tuple[object, ...], Change] = {}
     for f in c.fitted:
         decisions = [d for d in f.decisions if not d.cue.yields]
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
             said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
-            key = (id(f),)
+            key: tuple[object, ...] = (id(f),)
             counts[key] = 1
             first[key] = Change(
                 d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said

@@ -48,6 +48,13 @@ class Cue:
     def pinned(self) -> bool:
         return self.at_ms is not None
 
+    @property
+    def pin_ms(self) -> int:
+        """Where a pinned cue sounds (asked of pinned cues only)."""
+        if self.at_ms is None:
+            raise ValueError("a flowing cue has no pinned time")
+        return self.at_ms
+
 
 @dataclass
 class Placed:
@@ -131,21 +138,21 @@ def _no_onset(kind: str, text: str) -> int:
 
 
 def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: list[Decision]) -> list[Placed]:
-    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.at_ms, c.priority))
+    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.pin_ms, c.priority))
     placed: list[Placed] = []
     for i, cue in enumerate(cues):
         later = cues[i + 1 :] if cue.yields else [c for c in cues[i + 1 :] if not c.yields]
         nxt = later[0] if later else None
         # The next cue starts early by its own attack, so this one must end before that.
-        limit = nxt.at_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
+        limit = nxt.pin_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
         floor = placed[-1].end_ms + GAP_MS if placed else 0
-        if floor > cue.at_ms:
-            decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.at_ms} ms"))
+        if floor > cue.pin_ms:
+            decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.pin_ms} ms"))
             continue
         choice = _first_fitting(cue, floor, limit, measure, onset)
         if choice is None:
             need = measure(cue.kind, cue.variants[-1])
-            room = None if limit is None else limit - GAP_MS - cue.at_ms
+            room = None if limit is None else limit - GAP_MS - cue.pin_ms
             decisions.append(
                 Decision("dropped", cue, None, f"needs {need} ms, {max(room or 0, 0)} ms free before the next beat")
             )
@@ -166,7 +173,7 @@ def _first_fitting(
     """The first wording that fits: (text, start, length); it starts early by its attack."""
     for text in cue.variants:
         length = measure(cue.kind, text)
-        start = max(cue.at_ms - onset(cue.kind, text), floor, 0)
+        start = max(cue.pin_ms - onset(cue.kind, text), floor, 0)
         if limit is None or start + length <= limit - GAP_MS:
             return text, start, length
     return None

@@ -69,10 +69,10 @@ def interrupts_deferred():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught: list[int] = []
-    previous = {}
+    caught: list[signal.Signals] = []
+    previous: dict[signal.Signals, signal._HANDLER] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
+        previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signal.Signals(signum)))
     try:
         yield
     finally:

@@ -38,7 +38,18 @@ from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
 from audiocoach.load.yamlsource import Reader, boolean, choice, duration, positive_int
-from audiocoach.model import COUNT_MODES, GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
+from audiocoach.model import (
+    COUNT_MODES,
+    GROUP_KINDS,
+    START_PHASES,
+    Block,
+    Entry,
+    Exercise,
+    Group,
+    Item,
+    Routine,
+    Settings,
+)
 from audiocoach.timing import emom_work_ms
 
 __all__ = [
@@ -221,12 +232,13 @@ def _block(
         for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
             sub = f"{path}.exercises[{j}]"
             kind = _group_kind(r, item)
+            read: Item | None
             if kind is not None:
-                entry = _group(r, item, kind, sub, library, settings, defaults)
+                read = _group(r, item, kind, sub, library, settings, defaults)
             else:
-                entry = _entry(r, item, sub, library, settings, defaults)
-            if entry is not None:
-                entries.append(entry)
+                read = _entry(r, item, sub, library, settings, defaults)
+            if read is not None:
+                entries.append(read)
     if name is None or not entries:
         return None
     return Block(name=name, entries=tuple(entries), location=r.loc(node, path))

@@ -315,10 +315,10 @@ def progress_routine(
                 continue
             elif rule.action == "sets":
                 entry = replace(entry, sets=max(1, entry.sets + rule.amount))
-            elif rule.action in ("rest", "rest_after"):
-                now: Rest = getattr(entry, rule.action)
-                new = rule.rest if rule.rest is not None else shift_rest(now, rule.delta_ms)
-                entry = replace(entry, **{rule.action: new})
+            elif rule.action == "rest":
+                entry = replace(entry, rest=rule.rest or shift_rest(entry.rest, rule.delta_ms))
+            elif rule.action == "rest_after":
+                entry = replace(entry, rest_after=rule.rest or shift_rest(entry.rest_after, rule.delta_ms))
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)
         return entry

@@ -192,9 +192,10 @@ def parse_phrases(raw: Mapping[str, object]) -> Phrasebook:
     templates: dict[str, tuple[str, ...]] = {}
     rotations: dict[str, tuple[tuple[str, ...], ...]] = {}
     for key, value in raw.items():
-        items = value if isinstance(value, list) else [value]
-        if items and all(isinstance(v, list) for v in items):
-            rotations[key] = tuple(tuple(str(t) for t in v) for v in items)
+        items: list[object] = value if isinstance(value, list) else [value]
+        lists = [v for v in items if isinstance(v, list)]
+        if items and len(lists) == len(items):
+            rotations[key] = tuple(tuple(str(t) for t in v) for v in lists)
             templates[key] = rotations[key][0]
         else:
             templates[key] = tuple(str(t) for t in items)

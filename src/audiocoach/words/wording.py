@@ -43,7 +43,7 @@ class Words:
 
     def say(self, key: str, **values: object) -> tuple[str, ...]:
         """The wordings of ``key`` (its first variant)."""
-        return self.book.variants(key, **values)
+        return self.book.variants(key, 0, **values)
 
     def rotate(self, key: str, **values: object) -> tuple[str, ...]:
         """The next variant of ``key``: a key with several variants never repeats back to back."""
