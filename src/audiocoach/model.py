@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from audiocoach.defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB, RATE
+from audiocoach.defaults import (
+    AMRAP_REMAINING_EVERY_MS,
+    EMOM_EVERY_MS,
+    EXPLOSIVE_MS,
+    HOLD_REMAINING_EVERY_MS,
+    LEAD_IN_MS,
+    MUSIC_DUCK_DB,
+    MUSIC_LEVEL_DB,
+    RATE,
+    SWITCH_MS,
+)
 from audiocoach.errors import SourceLocation
 
 T = TypeVar("T")
@@ -192,11 +202,11 @@ class Settings:
     rep_range: RepRangeMode = "range"
     rest_policy: RestPolicy = "mid"
     count: CountMode = "voice"
-    lead_in_ms: int = 3000
-    switch_ms: int = 5000
-    explosive_ms: int = 500
+    lead_in_ms: int = LEAD_IN_MS
+    switch_ms: int = SWITCH_MS
+    explosive_ms: int = EXPLOSIVE_MS
     #: How often a long hold or interval says the time left ("Thirty seconds left.").
-    remaining_every_ms: int = 30_000
+    remaining_every_ms: int = HOLD_REMAINING_EVERY_MS
 
 
 @dataclass(frozen=True)
@@ -256,9 +266,9 @@ class Group:
     transition: Rest = Rest(0, 0)
     rest: Rest = Rest(60_000, 60_000)
     rest_after: Rest = Rest(90_000, 90_000)
-    interval_ms: int = 60_000
+    interval_ms: int = EMOM_EVERY_MS
     work_ms: int = 0
-    remaining_every_ms: int = 60_000
+    remaining_every_ms: int = AMRAP_REMAINING_EVERY_MS
     location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -7,7 +7,6 @@ callback, never a click object.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -111,11 +110,10 @@ def plan(
 
     def compile_with(measure):
         onset = attack if measure == synth.measure else ready_attack
-        return compile_routine(routine, measure, meta=meta, onset=onset)
+        # Clips come at the synthesizer's session rate; the mix is made at the same rate.
+        return compile_routine(routine, measure, meta=meta, onset=onset, sample_rate=synth.sample_rate)
 
-    timeline = compile_with_pool(synth, compile_with, workers)
-    # Clips come at the synthesizer's session rate; the mix is made at the same rate.
-    return dataclasses.replace(timeline, sample_rate=synth.sample_rate)
+    return compile_with_pool(synth, compile_with, workers)
 
 
 def resolve_music(
@@ -194,7 +192,7 @@ def build(
             return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
 
         leveler = Leveler(
-            timeline.sample_rate,
+            timeline.audio_rate,
             options.loudness_lufs,
             ceiling_dbtp=pre_encode_ceiling(options.format),
             store=synth.cache,
@@ -230,7 +228,7 @@ def build(
         export_audio(
             chunks,
             out,
-            rate=timeline.sample_rate,
+            rate=timeline.audio_rate,
             fmt=options.format,
             bitrate=options.bitrate,
             tags=tags,

@@ -257,7 +257,7 @@ class MusicBed:
 
     def __init__(self, options: MusicOptions, timeline: Timeline, voice_lufs: float):
         self.options = options
-        self.rate = rate = timeline.sample_rate
+        self.rate = rate = timeline.audio_rate
         self.total = ms_to_samples(timeline.duration_ms, rate)
         sounds = sorted(timeline.sounds, key=lambda e: e.start_ms)
         self._starts = np.array([ms_to_samples(e.start_ms, rate) for e in sounds], dtype=np.int64)

@@ -213,6 +213,7 @@ def compile_routine(
     phrasebook: Phrasebook | None = None,
     meta: dict | None = None,
     onset: Measure | None = None,
+    sample_rate: int | None = None,
 ) -> Timeline:
     """Turn a routine into a timeline.
 
@@ -226,6 +227,8 @@ def compile_routine(
         onset: ``onset(kind, text) -> ms`` from a clip's first sample to its audible
             attack (:func:`audiocoach.onset.clip_onsets`); beats start that much early so
             their attack lands on the grid. Default: none (the estimate's clips attack at once).
+        sample_rate: the rate of the clips ``measure`` measures (the synthesizer's), recorded
+            in the timeline for the mixer; None when the lengths are estimates.
 
     Returns:
         The :class:`Timeline`: events in time order, its exact length, and the changes
@@ -246,6 +249,7 @@ def compile_routine(
         events=tuple(events),
         changes=_changes(state),
         meta=dict(meta or {}),
+        sample_rate=sample_rate,
     )
 
 

@@ -188,7 +188,7 @@ def split_stream(
     ``<stem>.m3u8`` playlist, once the last chunk has passed and every piece is encoded.
     """
     found = pieces(timeline, routine, get_format(fmt).ext)
-    rate = timeline.sample_rate
+    rate = timeline.audio_rate
     target = split_folder(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))

@@ -19,6 +19,9 @@ from typing import Any
 import yaml
 
 from audiocoach.defaults import (
+    AMRAP_REMAINING_EVERY_MS,
+    CIRCUIT_TRANSITION,
+    EMOM_EVERY_MS,
     MAX_AMRAP_MS,
     MAX_BLOCKS,
     MAX_DESCRIPTION_CHARS,
@@ -27,6 +30,10 @@ from audiocoach.defaults import (
     MAX_STEP_MS,
     REST,
     REST_AFTER,
+    SUPERSET_TRANSITION,
+    TABATA_REST,
+    TABATA_ROUNDS,
+    TABATA_WORK_MS,
     TEMPO,
 )
 from audiocoach.load.bounds import check_session, session_problem
@@ -429,7 +436,7 @@ def _group(
         return default if value is None else value
 
     tabata = kind == "tabata"
-    rounds = get("rounds", positive_int("number of rounds", 1, MAX_ROUNDS), 8 if tabata else 1)
+    rounds = get("rounds", positive_int("number of rounds", 1, MAX_ROUNDS), TABATA_ROUNDS if tabata else 1)
     members: list[Entry] = []
     if "exercises" not in fields:
         r.error(body_node, f"{path}.exercises", f"missing 'exercises'; list what the {kind} does")
@@ -445,13 +452,17 @@ def _group(
         kind="intervals" if tabata else kind,  # type: ignore[arg-type]
         members=tuple(members),
         rounds=rounds,
-        transition=get("transition", parse_rest, parse_rest("0s" if kind == "superset" else "10s")),
-        rest=get("rest", parse_rest, parse_rest("10s") if tabata else defaults.rest),
+        transition=get(
+            "transition", parse_rest, parse_rest(SUPERSET_TRANSITION if kind == "superset" else CIRCUIT_TRANSITION)
+        ),
+        rest=get("rest", parse_rest, parse_rest(TABATA_REST) if tabata else defaults.rest),
         rest_after=get("rest_after", parse_rest, defaults.rest_after),
-        interval_ms=get("every", duration("an EMOM interval", MAX_STEP_MS), 60_000),
+        interval_ms=get("every", duration("an EMOM interval", MAX_STEP_MS), EMOM_EVERY_MS),
         work_ms=get("time", duration("an AMRAP", MAX_AMRAP_MS), 0)
-        or get("work", duration("an interval's work", MAX_STEP_MS), 20_000 if tabata else 0),
-        remaining_every_ms=get("remaining_every", duration("the time-remaining cadence", MAX_AMRAP_MS, 10_000), 60_000),
+        or get("work", duration("an interval's work", MAX_STEP_MS), TABATA_WORK_MS if tabata else 0),
+        remaining_every_ms=get(
+            "remaining_every", duration("the time-remaining cadence", MAX_AMRAP_MS, 10_000), AMRAP_REMAINING_EVERY_MS
+        ),
         location=r.loc(node, path),
     )
     if len(r.problems) > before or not members:
