@@ -130,6 +130,20 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     return out
 
 
+def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
+    """``fits(rest_ms)``: the rest before ``seg``'s exercise, built at that length by the expander
+    and fitted as the session fits it, says everything (the advice asks this, it never guesses)."""
+    x = Expander(c.routine, c.book, c.minutes, STRUCTURES)
+    spots = x.spots()
+    nxt = seg.context["exercise"]
+
+    def fits(rest_ms: int) -> bool:
+        trial, _ = x.rest_after(spots[nxt - 1], spots[nxt], len(spots), rest_ms=rest_ms)
+        return not [d for d in fit_segment(trial, c.measure, c.onset)[2] if not d.cue.yields]
+
+    return fits
+
+
 def _changes(c: Compilation) -> tuple[Change, ...]:
     """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
 
@@ -142,7 +156,7 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
         decisions = [d for d in f.decisions if not d.cue.yields]
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
-            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
+            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, _changeover_fits(c, f.segment))
             key: tuple[object, ...] = (id(f),)
             counts[key] = 1
             first[key] = Change(

@@ -52,6 +52,12 @@ def where(item: Item) -> str:
     return str(item.location) if item.location else ""
 
 
+def announce_by_ms(rest_ms: int) -> int:
+    """When a rest's announcements must have ended: at the ten-second warning of a long rest,
+    else 3 s before the go (the countdown), but never before its first second."""
+    return rest_ms - 10_000 if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
+
+
 class Expander:
     """Builds the session's segments; structures (see :mod:`.structures`) use its public methods."""
 
@@ -267,11 +273,9 @@ class Expander:
         """
         seg = Segment("rest", rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        barrier = announce_by_ms(rest_ms)
         if rest_ms >= LONG_REST_MS:
-            barrier = rest_ms - 10_000
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)
-        else:
-            barrier = max(rest_ms - 3000, 1000)
         self.countdown(seg, rest_ms, earliest=1000)
         if not transition:
             self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
@@ -293,8 +297,9 @@ class Expander:
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
 
-    def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
-        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after))
+    def rest_after(self, spot: Spot, nxt: Spot, items: int, rest_ms: int | None = None) -> tuple[Segment, int]:
+        """The rest between two items, announcing the next (``rest_ms``: at another length than the routine's)."""
+        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after) if rest_ms is None else rest_ms)
         if nxt.index == items - 1 and items > 1:
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), latest_end_ms=barrier)
         self.announce(seg, nxt, latest_end_ms=barrier)

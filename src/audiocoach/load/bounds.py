@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from audiocoach.defaults import MAX_SESSION_EVENTS, MAX_SESSION_MS
 from audiocoach.errors import Problem, RoutineError, SourceLocation
 from audiocoach.model import Entry, Group, Rest, Routine, Settings
-from audiocoach.timing import pick_rest, work_length_ms
+from audiocoach.timing import emom_work_ms, pick_rest, work_length_ms
 
 __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 
@@ -69,34 +69,38 @@ def _rest(rest: Rest, s: Settings) -> SessionSize:
 def _entry(entry: Entry, s: Settings) -> SessionSize:
     total = entry.sets + entry.warmup_sets  # warm-up sets come before the work sets
     sets = _sides(entry, s).times(total)
-    return sets + _rest(entry.rest, s).times(total - 1) + _rest(entry.rest_after, s)
+    return sets + _rest(entry.rest, s).times(total - 1)
 
 
 def _group(group: Group, s: Settings) -> SessionSize:
+    # Counted as the structures in audiocoach.compile.structures lay them out: a rest between
+    # rounds (none after the last), a transition between members (none after the last).
     members = len(group.members)
     if group.kind == "emom":
         busiest = max(_sides(m, s).events for m in group.members)
-        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(
-            group.rest_after, s
-        )
+        last = max(emom_work_ms(m, s.lead_in_ms, s.rep_range, s.switch_ms) for m in group.members)
+        return SessionSize((group.rounds - 1) * group.interval_ms + last, group.rounds * (busiest + _CUES_PER_STEP))
     if group.kind == "amrap":
         every = max(group.remaining_every_ms, 1000)
-        return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP) + _rest(group.rest_after, s)
+        return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP)
     if group.kind == "intervals":
-        one = SessionSize(group.work_ms, _CUES_PER_STEP) + _rest(group.rest, s)
-        return one.times(group.rounds) + _rest(group.rest_after, s)
+        work = SessionSize(group.work_ms, _CUES_PER_STEP).times(group.rounds)
+        return work + _rest(group.rest, s).times(group.rounds - 1)
     one_round = SessionSize()
     for m in group.members:
         one_round = one_round + _sides(m, s)
-    one_round = one_round + _rest(group.transition, s).times(members) + _rest(group.rest, s)
-    return one_round.times(group.rounds) + _rest(group.rest_after, s)
+    one_round = one_round + _rest(group.transition, s).times(members - 1)
+    return one_round.times(group.rounds) + _rest(group.rest, s).times(group.rounds - 1)
 
 
 def session_size(routine: Routine) -> SessionSize:
     """An upper bound of ``routine``'s length and cue count, from the model alone."""
+    s = routine.settings
     total = SessionSize(_FRAME_MS, 4 * _CUES_PER_STEP)
     for item in routine.items:
-        total = total + (_group(item, routine.settings) if isinstance(item, Group) else _entry(item, routine.settings))
+        total = total + (_group(item, s) if isinstance(item, Group) else _entry(item, s))
+    for item in routine.items[:-1]:  # the rest after an item leads into the next; the last ends the session
+        total = total + _rest(item.rest_after, s)
     return total
 
 
