@@ -19,27 +19,19 @@ from typing import Any
 import yaml
 
 from audiocoach.defaults import (
-    AMRAP_REMAINING_EVERY_MS,
-    CIRCUIT_TRANSITION,
-    EMOM_EVERY_MS,
-    MAX_AMRAP_MS,
     MAX_BLOCKS,
     MAX_DESCRIPTION_CHARS,
-    MAX_ROUNDS,
     MAX_SETS,
     MAX_STEP_MS,
     REST,
     REST_AFTER,
-    SUPERSET_TRANSITION,
-    TABATA_REST,
-    TABATA_ROUNDS,
-    TABATA_WORK_MS,
     TEMPO,
 )
 from audiocoach.load.bounds import check_session, session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
+from audiocoach.load.groups import GROUP_KEYS, GROUP_REQUIRED, group_article, group_kind, read_group  # noqa: F401  (GROUP_KEYS, GROUP_REQUIRED: the documented keys)
 from audiocoach.load.library import Library, default_library
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
@@ -47,7 +39,6 @@ from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hin
 from audiocoach.load.yamlsource import Reader, boolean, choice, duration, positive_int
 from audiocoach.model import (
     COUNT_MODES,
-    GROUP_KINDS,
     START_PHASES,
     Block,
     Entry,
@@ -57,7 +48,6 @@ from audiocoach.model import (
     Routine,
     Settings,
 )
-from audiocoach.timing import emom_work_ms
 
 __all__ = [
     "load_routine",
@@ -100,22 +90,6 @@ ENTRY_KEYS = (
 ) + EFFORT_KEYS
 #: Keys a group member may not have: the group decides them.
 GROUP_DECIDES = ("sets", "rest", "rest_after")
-GROUP_KEYS = {
-    "superset": ("rounds", "transition", "rest", "rest_after", "exercises"),
-    "circuit": ("rounds", "transition", "rest", "rest_after", "exercises"),
-    "emom": ("rounds", "every", "rest_after", "exercises"),
-    "amrap": ("time", "remaining_every", "rest_after", "exercises"),
-    "intervals": ("rounds", "work", "rest", "rest_after", "exercises"),
-    "tabata": ("rounds", "work", "rest", "rest_after", "exercises"),
-}
-GROUP_REQUIRED = {
-    "superset": ("rounds",),
-    "circuit": ("rounds",),
-    "emom": ("rounds",),
-    "amrap": ("time",),
-    "intervals": ("rounds", "work", "rest"),
-    "tabata": (),
-}
 
 
 def load_routine(
@@ -238,10 +212,14 @@ def _block(
     else:
         for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
             sub = f"{path}.exercises[{j}]"
-            kind = _group_kind(r, item)
+            kind = group_kind(r, item)
             read: Item | None
             if kind is not None:
-                read = _group(r, item, kind, sub, library, settings, defaults)
+
+                def member(node: yaml.Node, path: str, kind: str = kind) -> Entry | None:
+                    return _entry(r, node, path, library, settings, defaults, group=kind)
+
+                read = read_group(r, item, kind, sub, settings, defaults, member)
             else:
                 read = _entry(r, item, sub, library, settings, defaults)
             if read is not None:
@@ -277,14 +255,7 @@ def _entry(
         return None
     before = len(r.problems)
     if group is not None:
-        for key in GROUP_DECIDES:
-            if key in fields:
-                decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
-                r.error(
-                    fields[key][0],
-                    f"{path}.{key}",
-                    f"'{key}' of an exercise in {_a(group)} is set by {decided_by}; remove it here",
-                )
+        _decided_by_group(r, fields, path, group)
 
     def get(key: str, parse: Callable[[Any], Any]) -> Any:
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
@@ -309,13 +280,7 @@ def _entry(
     rest = get("rest", parse_rest) or defaults.rest
     rest_after = get("rest_after", parse_rest) or defaults.rest_after
     note = r.text(fields["note"][1], f"{path}.note", "a note") if "note" in fields else None
-    alternatives: list[Exercise] = []
-    if "alternatives" in fields:
-        alt_node = fields["alternatives"][1]
-        for k, item in enumerate(r.sequence(alt_node, f"{path}.alternatives", "exercise ids") or []):
-            alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
-            if alt is not None:
-                alternatives.append(alt)
+    alternatives = _alternatives(r, library, fields, path)
     timed = "reps" not in fields or group in ("intervals", "tabata")
     extras = effort_fields(r, fields, path, timed=timed, group=group)
     if "count" in fields:
@@ -339,6 +304,31 @@ def _entry(
         location=r.loc(node, path),
         **extras,
     )
+
+
+def _decided_by_group(r: Reader, fields: dict[str, tuple[yaml.Node, yaml.Node]], path: str, group: str) -> None:
+    """A group member may not set what its group decides (sets, rest, rest_after)."""
+    for key in GROUP_DECIDES:
+        if key in fields:
+            decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
+            r.error(
+                fields[key][0],
+                f"{path}.{key}",
+                f"'{key}' of an exercise in {group_article(group)} is set by {decided_by}; remove it here",
+            )
+
+
+def _alternatives(
+    r: Reader, library: Library, fields: dict[str, tuple[yaml.Node, yaml.Node]], path: str
+) -> list[Exercise]:
+    alternatives: list[Exercise] = []
+    if "alternatives" in fields:
+        alt_node = fields["alternatives"][1]
+        for k, item in enumerate(r.sequence(alt_node, f"{path}.alternatives", "exercise ids") or []):
+            alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
+            if alt is not None:
+                alternatives.append(alt)
+    return alternatives
 
 
 def _entry_exercise(
@@ -399,84 +389,3 @@ def _entry_exercise(
         per_side=False,
         timed=False,
     )
-
-
-def _a(kind: str) -> str:
-    """'a circuit', 'an EMOM'."""
-    name = kind.upper() if kind in ("emom", "amrap") else kind
-    return f"an {name}" if kind in ("emom", "amrap", "intervals") else f"a {name}"
-
-
-def _group_kind(r: Reader, node: yaml.Node) -> str | None:
-    """'circuit' for ``- circuit: {...}`` (a one-key mapping naming a group kind)."""
-    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
-        key = r.scalar(node.value[0][0])
-        if isinstance(key, str) and key in GROUP_KINDS:
-            return key
-    return None
-
-
-def _group(
-    r: Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: Defaults
-) -> Group | None:
-    body_node = node.value[0][1]
-    path = f"{path}.{kind}"
-    fields = r.mapping(body_node, path, GROUP_KEYS[kind], _a(kind))
-    if fields is None:
-        return None
-    before = len(r.problems)
-    for key in GROUP_REQUIRED[kind]:
-        if key not in fields:
-            r.error(body_node, f"{path}.{key}", f"missing '{key}'; {_a(kind)} needs it")
-
-    def get(key: str, parse: Callable[[Any], Any], default: Any) -> Any:
-        if key not in fields:
-            return default
-        value = r.convert(fields[key][1], f"{path}.{key}", parse)
-        return default if value is None else value
-
-    tabata = kind == "tabata"
-    rounds = get("rounds", positive_int("number of rounds", 1, MAX_ROUNDS), TABATA_ROUNDS if tabata else 1)
-    members: list[Entry] = []
-    if "exercises" not in fields:
-        r.error(body_node, f"{path}.exercises", f"missing 'exercises'; list what the {kind} does")
-    else:
-        for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
-            if _group_kind(r, item) is not None:
-                r.error(item, f"{path}.exercises[{j}]", "a group cannot contain another group; list exercises here")
-                continue
-            member = _entry(r, item, f"{path}.exercises[{j}]", library, settings, defaults, group=kind)
-            if member is not None:
-                members.append(replace(member, sets=1))
-    group = Group(
-        kind="intervals" if tabata else kind,  # type: ignore[arg-type]
-        members=tuple(members),
-        rounds=rounds,
-        transition=get(
-            "transition", parse_rest, parse_rest(SUPERSET_TRANSITION if kind == "superset" else CIRCUIT_TRANSITION)
-        ),
-        rest=get("rest", parse_rest, parse_rest(TABATA_REST) if tabata else defaults.rest),
-        rest_after=get("rest_after", parse_rest, defaults.rest_after),
-        interval_ms=get("every", duration("an EMOM interval", MAX_STEP_MS), EMOM_EVERY_MS),
-        work_ms=get("time", duration("an AMRAP", MAX_AMRAP_MS), 0)
-        or get("work", duration("an interval's work", MAX_STEP_MS), TABATA_WORK_MS if tabata else 0),
-        remaining_every_ms=get(
-            "remaining_every", duration("the time-remaining cadence", MAX_AMRAP_MS, 10_000), AMRAP_REMAINING_EVERY_MS
-        ),
-        location=r.loc(node, path),
-    )
-    if len(r.problems) > before or not members:
-        return None
-    if group.kind == "emom":
-        for j, m in enumerate(members):
-            used = emom_work_ms(m, settings.lead_in_ms, settings.rep_range, settings.switch_ms)
-            if used > group.interval_ms - 1000:
-                r.error(
-                    fields["exercises"][1].value[j],
-                    f"{path}.exercises[{j}]",
-                    f"{m.exercise.name} takes {used / 1000:g} s (lead-in + reps x tempo), which does not fit in "
-                    f"an EMOM interval of {group.interval_ms / 1000:g} s with a second to spare; use fewer reps, a faster tempo or a longer 'every'",
-                )
-        if len(r.problems) > before:
-            return None
-    return group
