@@ -15,6 +15,7 @@ import click
 from audiocoach.defaults import RATE, RATE_MAX, RATE_MIN
 from audiocoach.errors import AudiocoachError, clip
 from audiocoach.load.overrides import Override, parse_overrides
+from audiocoach.program.programs import parse_weeks
 from audiocoach.render import RenderOptions
 from audiocoach.speech import ENGINE_CHOICES
 
@@ -196,3 +197,17 @@ def _given_bitrate(bitrate):
 def _notice(synth) -> None:
     if synth.notice:
         click.echo(f"Note: {synth.notice}", err=True)
+
+
+def _warn(timeline) -> None:
+    for change in timeline.changes:
+        click.echo(str(change), err=True)
+
+
+def _weeks_of(program, text):
+    if text is None:
+        return None
+    try:
+        return parse_weeks(text, program.weeks)
+    except ValueError as exc:
+        raise AudiocoachError(f"--weeks {text}: {exc}") from None
