@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
 from audiocoach.audio.mixer import Mixer
@@ -158,6 +160,44 @@ def default_output(source: str | Path, folder: str | Path = "output", fmt: str =
     return Path(folder) / f"{Path(source).stem}{get_format(fmt).ext}"
 
 
+def _player(
+    timeline: Timeline,
+    synth: Synthesizer,
+    options: RenderOptions,
+    stack: contextlib.ExitStack,
+    progress: Progress | None,
+) -> Callable[[float], Iterator[np.ndarray]]:
+    """``play(gain_db)``: the session mixed (over its music), chunk by chunk, at ``gain_db``."""
+
+    def music_bed() -> MusicBed | None:
+        if options.music is None:
+            return None
+        return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
+
+    leveler = Leveler(
+        timeline.audio_rate,
+        options.loudness_lufs,
+        ceiling_dbtp=pre_encode_ceiling(options.format),
+        store=synth.cache,
+    )
+    bed = music_bed()
+    mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=bed, threads=options.threads)
+    mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
+    passes = 0
+
+    def play(gain_db: float) -> Iterator[np.ndarray]:
+        # The exporter asks again (quieter) when the encoded true peak is over the
+        # ceiling; music streams in order, so a new pass gets a fresh bed.
+        nonlocal passes, bed
+        if passes and bed is not None:
+            bed.close()
+            bed = mixer.bed = music_bed()
+        passes += 1
+        return mixer.chunks(progress=mix_progress, gain_db=gain_db)
+
+    return play
+
+
 def build(
     source: str | Path,
     output: str | Path | None = None,
@@ -186,31 +226,7 @@ def build(
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta, workers=options.threads)
 
-        def music_bed() -> MusicBed | None:
-            if options.music is None:
-                return None
-            return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
-
-        leveler = Leveler(
-            timeline.audio_rate,
-            options.loudness_lufs,
-            ceiling_dbtp=pre_encode_ceiling(options.format),
-            store=synth.cache,
-        )
-        mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=music_bed(), threads=options.threads)
-        mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
-        passes = 0
-
-        def play(gain_db: float):
-            # The exporter asks again (quieter) when the encoded true peak is over the
-            # ceiling; music streams in order, so a new pass gets a fresh bed.
-            nonlocal passes
-            if passes and mixer.bed is not None:
-                mixer.bed.close()  # type: ignore[attr-defined]
-                mixer.bed = music_bed()
-            passes += 1
-            return mixer.chunks(progress=mix_progress, gain_db=gain_db)
-
+        play = _player(timeline, synth, options, stack, progress)
         tags = _tags(routine, timeline)
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
         chunks = play

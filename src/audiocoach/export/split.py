@@ -231,15 +231,20 @@ def split_stream(
         write_text_atomic(work / f"{output.stem}.m3u8", playlist_text(tags.title, found))
         _swap(work, target)
     except BaseException:
-        stop.set()
-        while thread.is_alive():  # unblock the encoder so it can see the stop
-            try:
-                q.put_nowait(None)
-            except queue.Full:
-                pass
-            thread.join(timeout=0.2)
-        shutil.rmtree(work, ignore_errors=True)
+        _abandon(stop, q, thread, work)
         raise
+
+
+def _abandon(stop: threading.Event, q: queue.Queue[np.ndarray | None], thread: threading.Thread, work: Path) -> None:
+    """Stop the pieces' encoder and remove what it wrote (a failed or interrupted build keeps nothing)."""
+    stop.set()
+    while thread.is_alive():  # unblock the encoder so it can see the stop
+        try:
+            q.put_nowait(None)
+        except queue.Full:
+            pass
+        thread.join(timeout=0.2)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def _swap(new: Path, target: Path) -> None:

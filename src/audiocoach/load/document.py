@@ -165,6 +165,15 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag[len(_Y) :] if tag.startswith(_Y) else tag
 
 
+def _check_scalar_tag(ev: yaml.ScalarEvent, filename: str) -> None:
+    if ev.tag not in (None, "!") and ev.tag not in PLAIN_TAGS:
+        raise _at(
+            ev.start_mark,
+            filename,
+            f"the tag {_tag_name(ev.tag)} is not supported; remove it (plain values only: text, numbers, true/false)",
+        )
+
+
 def _check_events(text: str, filename: str) -> None:
     """Tags, depth and alias expansion, on the event stream (no recursion, no expansion)."""
     stack: list[list] = []  # [size, deepest child, anchor]
@@ -173,12 +182,7 @@ def _check_events(text: str, filename: str) -> None:
     for ev in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)):
             if isinstance(ev, yaml.ScalarEvent):
-                if ev.tag not in (None, "!") and ev.tag not in PLAIN_TAGS:
-                    raise _at(
-                        ev.start_mark,
-                        filename,
-                        f"the tag {_tag_name(ev.tag)} is not supported; remove it (plain values only: text, numbers, true/false)",
-                    )
+                _check_scalar_tag(ev, filename)
                 size, depth = 1, 0
             elif any(frame[2] == ev.anchor for frame in stack):
                 raise _at(

@@ -32,8 +32,18 @@ from audiocoach.load.yamlsource import Reader, duration, positive_int
 from audiocoach.model import GROUP_KINDS, Entry, Group, GroupKind, Settings, one_of
 from audiocoach.timing import emom_work_ms
 
-__all__ = ["GROUP_KEYS", "GROUP_REQUIRED", "group_article", "group_kind", "read_group"]
+__all__ = [
+    "GROUP_DECIDES",
+    "GROUP_KEYS",
+    "GROUP_REQUIRED",
+    "check_decided_by_group",
+    "group_article",
+    "group_kind",
+    "read_group",
+]
 
+#: Keys a group member may not have: the group decides them.
+GROUP_DECIDES = ("sets", "rest", "rest_after")
 GROUP_KEYS = {
     "superset": ("rounds", "transition", "rest", "rest_after", "exercises"),
     "circuit": ("rounds", "transition", "rest", "rest_after", "exercises"),
@@ -153,4 +163,16 @@ def _check_emom(
                 f"{path}.exercises[{j}]",
                 f"{m.exercise.name} takes {used / 1000:g} s (lead-in + reps x tempo), which does not fit in "
                 f"an EMOM interval of {group.interval_ms / 1000:g} s with a second to spare; use fewer reps, a faster tempo or a longer 'every'",
+            )
+
+
+def check_decided_by_group(r: Reader, fields: dict[str, tuple[yaml.Node, yaml.Node]], path: str, group: str) -> None:
+    """A group member may not set what its group decides (sets, rest, rest_after)."""
+    for key in GROUP_DECIDES:
+        if key in fields:
+            decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
+            r.error(
+                fields[key][0],
+                f"{path}.{key}",
+                f"'{key}' of an exercise in {group_article(group)} is set by {decided_by}; remove it here",
             )

@@ -31,7 +31,7 @@ from audiocoach.load.bounds import check_session, session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
-from audiocoach.load.groups import GROUP_KEYS, GROUP_REQUIRED, group_article, group_kind, read_group  # noqa: F401  (GROUP_KEYS, GROUP_REQUIRED: the documented keys)
+from audiocoach.load.groups import GROUP_KEYS, GROUP_REQUIRED, check_decided_by_group, group_kind, read_group  # noqa: F401  (GROUP_KEYS, GROUP_REQUIRED: the documented keys)
 from audiocoach.load.library import Library, default_library
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
@@ -88,8 +88,6 @@ ENTRY_KEYS = (
     "alternatives",
     "count",
 ) + EFFORT_KEYS
-#: Keys a group member may not have: the group decides them.
-GROUP_DECIDES = ("sets", "rest", "rest_after")
 
 
 def load_routine(
@@ -255,7 +253,7 @@ def _entry(
         return None
     before = len(r.problems)
     if group is not None:
-        _decided_by_group(r, fields, path, group)
+        check_decided_by_group(r, fields, path, group)
 
     def get(key: str, parse: Callable[[Any], Any]) -> Any:
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
@@ -264,17 +262,7 @@ def _entry(
     sets = get("sets", positive_int("number of sets", 1, MAX_SETS)) or 1
     reps = get("reps", parse_reps)
     hold_ms = get("hold", duration("a hold", MAX_STEP_MS))
-    if "reps" in fields and "hold" in fields:
-        r.error(
-            fields["hold"][0],
-            f"{path}.hold",
-            "give either 'reps' or 'hold', not both ('hold' times a set "
-            "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
-            "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)",
-        )
-    elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
-        what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
-        r.error(node, path, f"missing the work: add {what}")
+    _check_work(r, node, fields, path, exercise, group)
     per_side = get("per_side", boolean)
     tempo_text = get("tempo", check_tempo)
     rest = get("rest", parse_rest) or defaults.rest
@@ -306,16 +294,26 @@ def _entry(
     )
 
 
-def _decided_by_group(r: Reader, fields: dict[str, tuple[yaml.Node, yaml.Node]], path: str, group: str) -> None:
-    """A group member may not set what its group decides (sets, rest, rest_after)."""
-    for key in GROUP_DECIDES:
-        if key in fields:
-            decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
-            r.error(
-                fields[key][0],
-                f"{path}.{key}",
-                f"'{key}' of an exercise in {group_article(group)} is set by {decided_by}; remove it here",
-            )
+def _check_work(
+    r: Reader,
+    node: yaml.Node,
+    fields: dict[str, tuple[yaml.Node, yaml.Node]],
+    path: str,
+    exercise: Exercise | None,
+    group: str | None,
+) -> None:
+    """A set is either reps or a hold (an interval's work is its time)."""
+    if "reps" in fields and "hold" in fields:
+        r.error(
+            fields["hold"][0],
+            f"{path}.hold",
+            "give either 'reps' or 'hold', not both ('hold' times a set "
+            "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
+            "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)",
+        )
+    elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
+        what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
+        r.error(node, path, f"missing the work: add {what}")
 
 
 def _alternatives(
