@@ -26,8 +26,8 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
 from audiocoach.errors import AudiocoachError, EncodeError
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
+from audiocoach.export.tags import Chapter, Tags, ffmetadata, write_tags  # noqa: F401  (Chapter, Tags: re-exported)
 
 log = logging.getLogger("audiocoach.export.encode")
 
@@ -51,22 +52,6 @@ PEAK_CORRECTION_MARGIN_DB = 0.2
 #: same time, a copy of the encoded stream that a second ffmpeg decodes for the meter.
 #: The others (whose tags or chapters the tee muxer would drop) are decoded afterwards.
 _STREAM_MEASURED = {"mp3": "mp3"}
-
-
-@dataclass(frozen=True)
-class Chapter:
-    start_ms: int
-    end_ms: int
-    title: str
-
-
-@dataclass(frozen=True)
-class Tags:
-    title: str
-    artist: str = "audiocoach"
-    album: str = ""
-    comment: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -303,82 +288,6 @@ def measure_true_peak(path: Path, ceiling_dbtp: float = CEILING_DBTP) -> float:
     return meter.peak_db
 
 
-def _ffmeta_escape(text: str) -> str:
-    for ch in ("\\", "=", ";", "#", "\n"):
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-def _comment_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
-def ffmetadata(tags: Tags, chapters: list[Chapter], *, as_comments: bool = False) -> str:
-    """An ffmetadata document: global tags, then one [CHAPTER] per chapter (ms).
-
-    ``as_comments`` writes the chapters as CHAPTERnnn / CHAPTERnnnNAME tags instead (the
-    Vorbis comment chapter convention, for Ogg).
-    """
-    lines = [";FFMETADATA1"]
-    fields = {"title": tags.title, "artist": tags.artist, "album": tags.album, "comment": tags.comment, **tags.extra}
-    if as_comments:
-        for i, ch in enumerate(chapters):
-            fields[f"CHAPTER{i:03d}"] = _comment_time(ch.start_ms)
-            fields[f"CHAPTER{i:03d}NAME"] = ch.title
-        chapters = []
-    lines += [f"{_ffmeta_escape(k)}={_ffmeta_escape(v)}" for k, v in fields.items() if v]
-    for ch in chapters:
-        lines += [
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={ch.start_ms}",
-            f"END={ch.end_ms}",
-            f"title={_ffmeta_escape(ch.title)}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
-    """ID3v2.4 tags and one CHAP frame per chapter, listed in order by a top-level CTOC."""
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError
-
-    try:
-        id3 = ID3(path)
-    except ID3NoHeaderError:
-        id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TPE1(encoding=3, text=tags.artist))
-    if tags.album:
-        id3.add(TALB(encoding=3, text=tags.album))
-    if tags.comment:
-        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
-    for key, value in tags.extra.items():
-        id3.add(TXXX(encoding=3, desc=key, text=value))
-    # mutagen stores frames sorted by their size, then by key; ffprobe -show_chapters and
-    # players that ignore the CTOC list CHAP frames in stored order. Element ids padded
-    # so that every CHAP frame has the same size make the key (the id) decide: time order.
-    longest = max((len(ch.title.encode("utf-8")) for ch in chapters), default=0)
-    ids = [f"ch{i:04d}" + "_" * (longest - len(ch.title.encode("utf-8"))) for i, ch in enumerate(chapters)]
-    for cid, ch in zip(ids, chapters):
-        id3.add(
-            CHAP(
-                element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms, sub_frames=[TIT2(encoding=3, text=ch.title)]
-            )
-        )
-    if chapters:
-        id3.add(
-            CTOC(
-                element_id="toc",
-                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[TIT2(encoding=3, text=tags.title)],
-            )
-        )
-    id3.save(path, v2_version=4)
-
-
 def export_audio(
     chunks: ChunkSource,
     output: str | os.PathLike[str],
@@ -387,7 +296,7 @@ def export_audio(
     fmt: str = DEFAULT_FORMAT,
     bitrate: str = BITRATE,
     tags: Tags,
-    chapters: list[Chapter] = (),  # type: ignore[assignment]
+    chapters: Sequence[Chapter] = (),
     sidecars: Mapping[Path, str | Iterable[str]] | None = None,
     ceiling_dbtp: float | None = CEILING_DBTP,
     peaks: list[float] | None = None,
