@@ -60,11 +60,10 @@ from audiocoach.program.progression import (
     read_rule,
     rep_step,
 )
-from audiocoach.program.weekly import ADD_LOAD_NOTE, load_rule_problems
+from audiocoach.program.weekly import load_rule_problems
 
 __all__ = [
     "ACTIONS",
-    "ADD_LOAD_NOTE",
     "Day",
     "Deload",
     "Program",

@@ -34,6 +34,7 @@ from audiocoach.program.weekly import (
     shift_rest,
     week_notice,
 )
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
 __all__ = [
     "ACTIONS",
@@ -240,7 +241,14 @@ def rep_step(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: int) -> 
 
 
 def _climb(
-    entry: Entry, rule: Rule, step: int, *, deload: bool = False, last_week: int | None = None, week: int = 0
+    entry: Entry,
+    rule: Rule,
+    step: int,
+    book: Phrasebook,
+    *,
+    deload: bool = False,
+    last_week: int | None = None,
+    week: int = 0,
 ) -> Entry:
     """The entry's reps at ``step`` of a double progression.
 
@@ -262,7 +270,7 @@ def _climb(
         entry = replace(entry, load=load.plus(rounds * LOAD_STEP[load.unit]))
     if pos != 0 or step < positions or deload:
         return entry
-    return add_load_note(entry, rng.low, rng.high, last_week, week)
+    return add_load_note(entry, rng.low, rng.high, last_week, week, book)
 
 
 def progress_routine(
@@ -293,6 +301,7 @@ def progress_routine(
     weeks = weeks or week
     deload_weeks = deload.weeks if deload else ()
     explosive_ms = routine.settings.explosive_ms
+    book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
         for rule in rules:
@@ -303,6 +312,7 @@ def progress_routine(
                     entry,
                     rule,
                     rep_step(rule, week, deload_weeks, weeks),
+                    book,
                     deload=week in deload_weeks,
                     last_week=last_full_week(rule, week, deload_weeks, weeks),
                     week=week,
@@ -323,4 +333,4 @@ def progress_routine(
             entry = deload_entry(entry, deload, in_group)
         return entry
 
-    return replace(map_entries(routine, change), notice=week_notice(deload, week))
+    return replace(map_entries(routine, change), notice=week_notice(deload, week, book))

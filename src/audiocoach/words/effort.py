@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from audiocoach.model import Effort, Entry, Load
-from audiocoach.words.phrases import number_words
+from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words
 
 __all__ = ["spoken_effort", "spoken_load", "spoken_reserve", "spoken_weight"]
 
@@ -33,36 +33,43 @@ def spoken_weight(amount: float, unit: str) -> str:
     return f"{number_words(whole)} point {digits} {many}"
 
 
-def spoken_load(load: Load | None) -> str:
-    """'sixty kilos', 'bodyweight', 'bodyweight plus ten kilos'; '' for no load."""
+def _say(book: Phrasebook | None, key: str, **values: object) -> str:
+    return (book or default_phrasebook()).variants(key, 0, **values)[0]
+
+
+def spoken_load(load: Load | None, book: Phrasebook | None = None) -> str:
+    """'sixty kilos', 'bodyweight', 'bodyweight plus ten kilos'; '' for no load.
+
+    The words around the weight come from ``book`` (the shipped phrasebook by default).
+    """
     if load is None:
         return ""
     if not load.bodyweight:
         return spoken_weight(load.amount, load.unit or "kg")
     if not load.amount or load.unit is None:
-        return "bodyweight"
-    sign = "plus" if load.amount > 0 else "minus"
-    return f"bodyweight {sign} {spoken_weight(load.amount, load.unit)}"
+        return _say(book, "bodyweight")
+    key = "bodyweight_plus" if load.amount > 0 else "bodyweight_minus"
+    return _say(book, key, weight=spoken_weight(load.amount, load.unit))
 
 
-def spoken_reserve(effort: Effort | None) -> str:
+def spoken_reserve(effort: Effort | None, book: Phrasebook | None = None) -> str:
     """'leave two in the tank', 'leave one or two in the tank', 'leave nothing in the tank'."""
     if effort is None:
         return ""
     low, high = math.floor(effort.reserve), math.ceil(effort.reserve)
     if high == 0:
-        return "leave nothing in the tank"
+        return _say(book, "reserve_none")
     if low == high:
-        return f"leave {number_words(low)} in the tank"
+        return _say(book, "reserve", reps=number_words(low))
     first = "nothing" if low == 0 else number_words(low)
-    return f"leave {first} or {number_words(high)} in the tank"
+    return _say(book, "reserve_range", low=first, high=number_words(high))
 
 
-def spoken_effort(entry: Entry, set_no: int) -> tuple[str, str]:
+def spoken_effort(entry: Entry, set_no: int, book: Phrasebook | None = None) -> tuple[str, str]:
     """What the start of work set ``set_no`` says about load and effort: (load words, effort words).
 
     Empty strings when the entry gives no load or no effort. Warm-up sets are worded
     by the caller ("Warm-up set, light weight."), not here.
     """
     del set_no  # every work set of an entry has the same load and effort
-    return spoken_load(entry.load), spoken_reserve(entry.effort)
+    return spoken_load(entry.load, book), spoken_reserve(entry.effort, book)

@@ -63,6 +63,16 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "amrap_go": "",
         "remaining": "duration",
         "work": "",
+        "reserve": "reps",
+        "reserve_none": "",
+        "reserve_range": "low high",
+        "bodyweight": "",
+        "bodyweight_plus": "weight",
+        "bodyweight_minus": "weight",
+        "deload_week": "change",
+        "deload_over": "",
+        "add_load": "low high when",
+        "added_load": "low high when step",
     }.items()
 }
 

@@ -141,7 +141,7 @@ class Words:
 
     def target(self, entry: Entry, set_no: int) -> str:
         """The set's load and effort in words ("sixty kilos, leave two in the tank"), or ''."""
-        return ", ".join(w for w in spoken_effort(entry, set_no) if w)
+        return ", ".join(w for w in spoken_effort(entry, set_no, self.book) if w)
 
     def set_target(self, entry: Entry, set_no: int) -> Line | None:
         """'Set one: sixty kilos, leave two in the tank.' (said when the exercise is announced)."""
