@@ -37,7 +37,7 @@ VERBOSITIES: tuple[Verbosity, ...] = ("minimal", "standard", "coach")
 COUNT_MODES: tuple[CountMode, ...] = ("voice", "reps", "metronome")
 START_PHASES: tuple[str, ...] = ("eccentric", "concentric")
 LoadUnit = Literal["kg", "lb"]
-LOAD_UNITS: tuple[str, ...] = ("kg", "lb")
+LOAD_UNITS: tuple[LoadUnit, ...] = ("kg", "lb")
 
 
 def one_of(value: object, choices: tuple[T, ...]) -> T:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio.ffmpeg import FFMPEG_HINT, ffmpeg_path  # noqa: F401  (FFMPEG_HINT: re-exported)
+from audiocoach.audio.ffmpeg import ffmpeg_path
 from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
 from audiocoach.errors import AudiocoachError, EncodeError
@@ -337,10 +337,7 @@ def export_audio(
         _encode_under_ceiling(
             chunks,
             tmp,
-            rate=rate,
-            bitrate=bitrate,
-            fmt=f.name,
-            metadata=str(meta) if meta else None,
+            _Encode(rate, bitrate, f.name, str(meta) if meta else None),
             ceiling_dbtp=ceiling_dbtp,
             peaks=peaks,
         )
@@ -352,26 +349,41 @@ def export_audio(
     return out
 
 
+@dataclass(frozen=True)
+class _Encode:
+    """How one file is encoded: what :func:`encode_stream` is given besides the chunks."""
+
+    rate: int
+    bitrate: str
+    fmt: str
+    metadata: str | None = None
+
+    def run(self, chunks: ChunkSource, gain_db: float, target: Path, meter: TruePeakMeter | None = None) -> None:
+        samples = chunks(gain_db) if callable(chunks) else chunks
+        encode_stream(
+            samples, target, rate=self.rate, bitrate=self.bitrate, fmt=self.fmt, metadata=self.metadata, meter=meter
+        )
+
+
 def _encode_under_ceiling(
-    chunks: ChunkSource, tmp: Path, *, ceiling_dbtp: float | None, peaks: list[float] | None, **encode: object
+    chunks: ChunkSource, tmp: Path, encode: _Encode, *, ceiling_dbtp: float | None, peaks: list[float] | None
 ) -> None:
     """Encode, measure the true peak of what was encoded, and encode again quieter while over."""
-    source = chunks if callable(chunks) else None
     gain_db = 0.0
     for attempt in range(1, MAX_PEAK_PASSES + 1):
         if ceiling_dbtp is None:
-            encode_stream(source(0.0) if source else chunks, tmp, **encode)  # type: ignore[arg-type]
+            encode.run(chunks, 0.0, tmp)
             return
         meter = TruePeakMeter(ceiling_dbtp)
-        streamed = encode["fmt"] in _STREAM_MEASURED
-        encode_stream(source(gain_db) if source else chunks, tmp, meter=meter if streamed else None, **encode)  # type: ignore[arg-type]
+        streamed = encode.fmt in _STREAM_MEASURED
+        encode.run(chunks, gain_db, tmp, meter=meter if streamed else None)
         peak = meter.peak_db if streamed else measure_true_peak(tmp, ceiling_dbtp)
         if peaks is not None:
             peaks.append(peak)
         log.info("encode %d: true peak %.2f dBTP (ceiling %.1f, gain %.2f dB)", attempt, peak, ceiling_dbtp, gain_db)
         if peak <= ceiling_dbtp:
             return
-        if source is None:
+        if not callable(chunks):
             log.warning(
                 "true peak %.2f dBTP is over the %.1f dBTP ceiling (chunks cannot be replayed quieter)",
                 peak,
@@ -383,8 +395,3 @@ def _encode_under_ceiling(
     raise AudiocoachError(
         f"the encoded audio still peaks at {peak:.2f} dBTP after {MAX_PEAK_PASSES} encodes (ceiling {ceiling_dbtp:.1f} dBTP)"
     )
-
-
-def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:
-    """:func:`export_audio` as MP3."""
-    return export_audio(chunks, output, fmt="mp3", **kwargs)

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from audiocoach.load.yamlsource import Reader
-from audiocoach.model import Effort, Load
+from audiocoach.model import LOAD_UNITS, Effort, Load, LoadUnit, one_of
 
 #: The keys of an exercise entry this module reads.
 ENTRY_KEYS = ("load", "rpe", "rir", "warmup_sets")
@@ -31,7 +31,7 @@ _BODYWEIGHT = ("bodyweight", "bw")
 LOAD_HINT = "expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg"
 
 
-def parse_weight(text: str, *, signed: bool = False) -> tuple[float, str]:
+def parse_weight(text: str, *, signed: bool = False) -> tuple[float, LoadUnit]:
     """``"60kg"`` -> (60.0, "kg"); ``"+2.5 kg"`` -> (2.5, "kg") when ``signed``."""
     m = _WEIGHT.fullmatch(text.lower().replace(" ", ""))
     if not m or (m["sign"] and not signed):
@@ -44,7 +44,7 @@ def parse_weight(text: str, *, signed: bool = False) -> tuple[float, str]:
     amount = float(m["n"]) * (-1 if m["sign"] == "-" else 1)
     if abs(amount) > MAX_LOAD[unit]:
         raise ValueError(f"{text!r} is heavier than any lift (at most {MAX_LOAD[unit]:g}{unit}); check the unit")
-    return amount, unit
+    return amount, one_of(unit, LOAD_UNITS)
 
 
 def parse_load(value: Any) -> Load:
@@ -64,7 +64,7 @@ def parse_load(value: Any) -> Load:
     amount, unit = parse_weight(value.strip())
     if amount == 0:
         raise ValueError(f"{value!r} lifts nothing; write bodyweight, or remove 'load'")
-    return Load(amount, unit)  # type: ignore[arg-type]
+    return Load(amount, unit)
 
 
 def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
@@ -78,7 +78,7 @@ def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
         raise ValueError(
             f"{value!r}: {str(exc).split(': ', 1)[-1]}" if m else f"{value!r} is not a load ({LOAD_HINT})"
         ) from None
-    return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
+    return Load(amount, unit, bodyweight=True)
 
 
 def parse_rpe(value: Any) -> Effort:

@@ -16,7 +16,7 @@ from typing import Any
 
 from audiocoach.errors import Problem
 from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight
-from audiocoach.model import Entry, Load, ProgramNote, Rest
+from audiocoach.model import LOAD_UNITS, Entry, Load, ProgramNote, Rest, one_of
 from audiocoach.program.rules import Deload, Rule
 from audiocoach.words.effort import spoken_weight
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
@@ -112,7 +112,7 @@ def load_rule(entry: Entry, rule: Rule, step: int) -> Entry:
     if load is None:
         return entry
     if load.unit is None and load.bodyweight and rule.exercises:
-        load = Load(0.0, rule.load_unit, True)  # type: ignore[arg-type]
+        load = Load(0.0, one_of(rule.load_unit, LOAD_UNITS), True)
     if load.unit != rule.load_unit:
         return entry
     return replace(entry, load=load.plus(rule.load_step * step))
