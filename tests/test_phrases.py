@@ -220,3 +220,18 @@ def test_a_bad_placeholder_in_the_new_keys_is_refused_where_it_is_written():
         RoutineError, match=r"<routine>:4:12: phrases.reserve: unknown placeholder \{weight\}.*takes: \{reps\}"
     ):
         loads(LOADED.replace('"{reps} in reserve"', '"{weight} in reserve"'))
+
+
+def test_group_names_and_doses_come_from_the_routines_phrases():
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
+    from audiocoach.load.routine import loads
+
+    text = (
+        "title: T\nphrases:\n  label_amrap: 'Max rounds'\n  dose_intervals: '{rounds} x {work}/{rest}'\n"
+        "blocks:\n  - name: B\n    exercises:\n"
+        "      - amrap:\n          time: 2m\n          exercises:\n            - {name: Swing, reps: 10}\n"
+        "      - tabata:\n          exercises:\n            - {name: Squat}\n"
+    )
+    said = [e.text for e in compile_routine(loads(text), estimate_ms).sounds]
+    assert any(t.startswith("Max rounds, two minutes:") for t in said), said
+    assert any("eight x twenty seconds/ten seconds" in t for t in said), said

@@ -156,7 +156,11 @@ class Expander:
     def announce(self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None) -> None:
         window = {"latest_end_ms": latest_end_ms}
         item = spot.item
-        if spot.new_block and len(self.routine.blocks) > 1 and not _repeats_item(spot.block_name, item):
+        if (
+            spot.new_block
+            and len(self.routine.blocks) > 1
+            and not _repeats_item(spot.block_name, item, self.words.book)
+        ):
             key = "block" if intro else "next_block"
             self.flow(seg, key, ANNOUNCE, self.say(key, block=spot.block_name), **window)
         if isinstance(item, Group):
@@ -313,9 +317,9 @@ class Expander:
         return seg
 
 
-def _repeats_item(block_name: str, item: Item) -> bool:
+def _repeats_item(block_name: str, item: Item, book: Phrasebook) -> bool:
     """A block named like its first item ("Superset") would be announced twice in a row."""
     name = block_name.strip().lower()
     if isinstance(item, Group):
-        return name in (item.label.lower(), spoken_label(item).lower())
+        return name in (item.label.lower(), spoken_label(item, book).lower())
     return name in (item.exercise.name.lower(), item.exercise.short_name.lower())

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from audiocoach.model import Entry, Exercise, Group, Tempo
 from audiocoach.timeline import ANNOUNCE, ENCOURAGE
 from audiocoach.words.effort import spoken_effort
-from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words, spoken_duration
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.
 PHASE_WORD_KEYS = {
@@ -89,11 +89,14 @@ class Words:
         if group.kind == "amrap":
             dose = spoken_duration(group.work_ms)
         elif group.kind == "intervals":
-            dose = f"{number_words(group.rounds)} rounds of {spoken_duration(group.work_ms)} on, {spoken_duration(group.rest.low_ms)} off"
-        elif group.kind == "emom":
-            dose = f"{number_words(group.rounds)} rounds"
+            dose = self.say(
+                "dose_intervals",
+                rounds=number_words(group.rounds),
+                work=spoken_duration(group.work_ms),
+                rest=spoken_duration(group.rest.low_ms),
+            )[0]
         else:
-            dose = f"{number_words(group.rounds)} rounds"
+            dose = self.say("dose_rounds", rounds=number_words(group.rounds))[0]
         if group.kind == "intervals":
             names = ", then ".join(m.exercise.name for m in group.members)
         else:
@@ -101,7 +104,7 @@ class Words:
                 f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}"
                 for m in group.members
             )
-        return {"label": spoken_label(group), "dose": dose, "names": names}
+        return {"label": spoken_label(group, self.book), "dose": dose, "names": names}
 
     # ------------------------------------------------------------------ set starts
 
@@ -167,14 +170,15 @@ class Words:
         return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
 
 
-def spoken_label(group: Group) -> str:
+def spoken_label(group: Group, book: Phrasebook | None = None) -> str:
     """A group's name as said aloud: EMOM is 'Every minute on the minute', not a word."""
+    book = book or default_phrasebook()
     if group.kind == "emom":
         if group.interval_ms == 60_000:
-            return "Every minute on the minute"
-        return f"Every {spoken_duration(group.interval_ms)}"
+            return book.variants("label_emom")[0]
+        return book.variants("label_emom_every", 0, duration=spoken_duration(group.interval_ms))[0]
     if group.kind == "amrap":
-        return "As many rounds as possible"
+        return book.variants("label_amrap")[0]
     return group.label
 
 
