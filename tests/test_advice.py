@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.load.routine import loads
 
 SHORT_REST = (
     "title: T\nblocks:\n  - name: B\n    exercises:\n"
@@ -35,3 +39,16 @@ def test_validate_is_quiet_when_everything_fits(tmp_path: Path, monkeypatch):
     Path("r.yaml").write_text(SHORT_REST.replace("rest_after: 3s", "rest_after: 30s"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", "r.yaml"])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize("given_s", [1, 3, 8, 11, 13, 14, 16, 19])
+def test_the_advised_rest_is_one_the_compiler_fits_the_announcement_in(given_s: int) -> None:
+    # advice asks the compiler's own rest rule (expand.announce_by_ms), so following its
+    # advice makes the warning go away instead of moving it.
+    routine = loads(SHORT_REST.replace("rest_after: 3s", f"rest_after: {given_s}s"))
+    warned = [c for c in compile_routine(routine, estimate_ms).changes if "Make rest_after" in (c.advice or "")]
+    assert warned, "the rest is too short: the test needs a warning to follow"
+    advised = int(re.search(r"at least (\d+) s", warned[0].advice).group(1))
+    assert advised > given_s
+    fixed = loads(SHORT_REST.replace("rest_after: 3s", f"rest_after: {advised}s"))
+    assert not [c for c in compile_routine(fixed, estimate_ms).changes if "rest_after" in (c.advice or "")]

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import audiocoach.batch.jobs as batch
 from audiocoach import RenderOptions, build_program
+from audiocoach.batch.folders import claim_folder
 from audiocoach.batch.jobs import input_hash, read_manifest, write_manifest, write_playlist
 from audiocoach.cli import cli
 from audiocoach.program.programs import load_program, sessions
@@ -411,12 +412,12 @@ def test_two_programs_with_the_same_file_name_get_their_own_folders(tmp_path):
     second = load_program(make_program(tmp_path / "two"))
     out = tmp_path / "out"
     assert batch.program_folder(out, first) == out / "p"
-    batch._claim(out / "p", first)
+    claim_folder(out / "p", first)
     assert (out / "p" / "program.txt").read_text() == "../one/p.yaml\n"
     assert batch.program_folder(out, first) == out / "p"
     keyed = batch.program_folder(out, second)
     assert keyed.parent == out and keyed.name.startswith("p-") and len(keyed.name) == len("p-") + 8
-    batch._claim(keyed, second)
+    claim_folder(keyed, second)
     assert batch.program_folder(out, second) == keyed
     assert batch.program_folder(out, first) == out / "p"
     shutil.copytree(tmp_path / "one", tmp_path / "moved" / "one")

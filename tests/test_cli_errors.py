@@ -34,7 +34,8 @@ def test_ctrl_c_exits_130_in_every_command(name, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("audiocoach.cli.load_routine", interrupted)
+    monkeypatch.setattr("audiocoach.cli.load_routine", interrupted)  # build
+    monkeypatch.setattr("audiocoach.cli.inspect.load_routine", interrupted)  # plan, validate
     result = CliRunner().invoke(cli, COMMANDS[name])
     assert result.exit_code == 130
     assert result.stderr == "\nInterrupted: nothing half-written was kept.\n"

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.load.effort import (
-    deload_load,
-    parse_load,
-    parse_rir,
-    parse_rpe,
+from audiocoach.load.effort import deload_load, parse_load, parse_rir, parse_rpe
+from audiocoach.load.routine import loads
+from audiocoach.model import Effort, Load
+from audiocoach.words.effort import (
     spoken_effort,
     spoken_load,
     spoken_reserve,
     spoken_weight,
 )
-from audiocoach.load.routine import loads
-from audiocoach.model import Effort, Load
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ import math
 import os
 import resource
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -361,5 +363,25 @@ def test_the_seeds_load_unmutated():
         _load(name, text)
 
 
-def test_the_ci_profile_runs_at_least_2000_examples():
-    assert settings.get_profile("fuzz-ci").max_examples >= 2000
+@pytest.mark.parametrize(
+    "env, examples",
+    [({"CI": "true"}, 2000), ({"CI": ""}, 150), ({"CI": "true", "AUDIOCOACH_FUZZ_EXAMPLES": "7"}, 7)],
+)
+def test_the_fuzzer_runs_2000_examples_under_ci(env, examples):
+    # What the fuzz test itself is decorated with, in a fresh interpreter with that environment
+    # (the profile is chosen at import): under CI it runs at least 2,000 examples.
+    code = (
+        "import test_fuzz as t\n"
+        "print(t.test_only_audiocoach_errors_escape_in_bounded_time_and_memory"
+        "._hypothesis_internal_use_settings.max_examples)"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in ("CI", "AUDIOCOACH_FUZZ_EXAMPLES")}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environ, **env},
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(done.stdout) == examples

@@ -9,6 +9,9 @@ from audiocoach.audio.loudness import Leveler
 from audiocoach.audio.mixer import Mixer, mix
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 
+#: The rate these hand-made timelines are played at (a real one carries its synthesizer's).
+RATE = 22050
+
 
 def _clip(text: str) -> np.ndarray:
     """A deterministic 'spoken' clip: noise-like, length from the text, loud enough to limit."""
@@ -27,7 +30,7 @@ def _timeline(duration_ms: int = 1200) -> Timeline:
         Event(1021, 1071, "tone", "tick"),
         Event(1100, 1150, "speech", "go now"),  # cut short: the clip is longer than its slot
     )
-    return Timeline("t", duration_ms, events)
+    return Timeline("t", duration_ms, events, sample_rate=RATE)
 
 
 def _pieces(mixer: Mixer, size: int) -> np.ndarray:
@@ -52,10 +55,10 @@ def test_chunks_are_sample_exact_whatever_their_size(levelled):
 
 
 def test_clip_lands_on_its_sample_and_is_cut_at_its_end():
-    tl = Timeline("t", 1000, (Event(457, 600, "speech", "abc"),))
+    tl = Timeline("t", 1000, (Event(457, 600, "speech", "abc"),), sample_rate=RATE)
     clip = np.arange(1, 5001, dtype=np.int16)  # longer than the 143 ms slot
     pcm = mix(tl, lambda text: clip)
-    start, end = ms_to_samples(457), ms_to_samples(600)
+    start, end = ms_to_samples(457, RATE), ms_to_samples(600, RATE)
     assert not pcm[:start].any() and not pcm[end:].any()
     assert np.array_equal(pcm[start:end], clip[: end - start])
 
@@ -64,7 +67,7 @@ def test_levelled_program_hits_the_target():
     from audiocoach.audio.loudness import integrated_loudness
 
     events = tuple(Event(i * 700, i * 700 + 400, "speech", f"cue {i % 5}") for i in range(40))
-    tl = Timeline("t", 40 * 700, events)
+    tl = Timeline("t", 40 * 700, events, sample_rate=RATE)
     mixer = Mixer(tl, _clip, leveler=Leveler(tl.sample_rate, -18.0))
     pcm = np.concatenate(list(mixer.chunks()))
     assert abs(integrated_loudness(pcm, tl.sample_rate) - -18.0) < 0.3

@@ -14,6 +14,8 @@ from audiocoach.timeline import Event, Timeline, ms_to_samples
 from helpers import SHORT_ROUTINE, decode
 
 pytestmark = pytest.mark.engine
+
+RATE = 22050  # the hand-made timeline's rate
 RATE = 22050
 
 
@@ -57,18 +59,18 @@ def test_playlist_is_the_folders_audio_in_name_order(music_dir):
 
 
 def test_duck_envelope_is_down_exactly_during_sounds(music_dir):
-    tl = Timeline("t", 4000, (Event(1000, 1500, "speech", "x"), Event(1600, 1700, "tone", "tick")))
+    tl = Timeline("t", 4000, (Event(1000, 1500, "speech", "x"), Event(1600, 1700, "tone", "tick")), sample_rate=RATE)
     with MusicBed(MusicOptions(str(music_dir / "a.mp3")), tl, -16.0) as bed:
-        depth = bed.duck_depth(0, ms_to_samples(4000))
+        depth = bed.duck_depth(0, ms_to_samples(4000, RATE))
         rendered = np.concatenate(
-            [bed.render(p, min(1013, ms_to_samples(4000) - p)) for p in range(0, ms_to_samples(4000), 1013)]
+            [bed.render(p, min(1013, ms_to_samples(4000, RATE) - p)) for p in range(0, ms_to_samples(4000, RATE), 1013)]
         )
-    s, e = ms_to_samples(1000), ms_to_samples(1500)
+    s, e = ms_to_samples(1000, RATE), ms_to_samples(1500, RATE)
     assert np.all(depth[s:e] == 1.0)
-    assert depth[s - ms_to_samples(80)] == 0.0 and 0 < depth[s - 10] < 1
-    assert depth[ms_to_samples(1550)] > 0.5  # between two close sounds it stays down
-    assert depth[ms_to_samples(1700) + ms_to_samples(300)] == 0.0
-    assert rendered.size == ms_to_samples(4000)
+    assert depth[s - ms_to_samples(80, RATE)] == 0.0 and 0 < depth[s - 10] < 1
+    assert depth[ms_to_samples(1550, RATE)] > 0.5  # between two close sounds it stays down
+    assert depth[ms_to_samples(1700, RATE) + ms_to_samples(300, RATE)] == 0.0
+    assert rendered.size == ms_to_samples(4000, RATE)
 
 
 @pytest.fixture(scope="module")
@@ -262,8 +264,8 @@ def test_build_uses_the_routines_music(tmp_path, music_dir, phrase_cache):
     )
     assert plain.exit_code == 0, plain.output
     assert Timeline.from_json((tmp_path / "p.json").read_text()).duration_ms == tl.duration_ms
-    window = slice(ms_to_samples(lo), ms_to_samples(hi))
-    assert _db(decode(tmp_path / "p.wav")[window]) < -100  # int16 units: digital silence
+    window = slice(ms_to_samples(lo, 22050), ms_to_samples(hi, 22050))
+    assert _db(decode(tmp_path / "p.wav", 22050)[window]) < -100  # int16 units: digital silence
     assert _db(pcm[window]) > 40  # the routine's music (full scale is about +90 here)
 
 

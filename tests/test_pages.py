@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.publish.feed import publish
 from audiocoach.publish.serve import make_server
+from audiocoach.publish.site import publish
 from published import tiny_program
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -171,3 +171,67 @@ def test_with_overrides_on_the_default_phrasebook_leaves_it_alone() -> None:
     custom = default_phrasebook().with_overrides({"done": ("All done.",)})
     assert custom.variants("done") == ("All done.",)
     assert default_phrasebook().templates["done"] == before
+
+
+# --------------------------------------------------------------------------- words that used to bypass the book
+
+LOADED = """\
+title: Loaded
+phrases:
+  bodyweight_plus: "body plus {weight}"
+  reserve: "{reps} in reserve"
+  deload_week: "Easy week: {change}."
+  deload_over: "Back to work."
+blocks:
+  - name: Main
+    exercises:
+      - {name: Dip, sets: 2, reps: 5, load: bodyweight+10kg, rir: 2}
+"""
+
+
+def test_load_and_effort_words_come_from_the_routines_phrases():
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
+    from audiocoach.load.routine import loads
+
+    said = " ".join(e.text for e in compile_routine(loads(LOADED), estimate_ms).sounds)
+    assert "body plus ten kilos, two in reserve" in said
+    lines = LOADED.splitlines()
+    shipped = "\n".join(lines[:1] + lines[lines.index("blocks:") :])  # the same routine, no phrases:
+    plain = " ".join(e.text for e in compile_routine(loads(shipped), estimate_ms).sounds)
+    assert "bodyweight plus ten kilos, leave two in the tank" in plain
+
+
+def test_deload_notices_come_from_the_routines_phrases():
+    from audiocoach.load.routine import loads
+    from audiocoach.program.progression import progress_routine
+    from audiocoach.program.rules import Deload
+
+    routine = loads(LOADED)
+    deload = Deload(weeks=(2,))
+    assert progress_routine(routine, (), 2, "day", deload=deload, weeks=3).notice.startswith("Easy week: ")
+    assert progress_routine(routine, (), 3, "day", deload=deload, weeks=3).notice == "Back to work."
+
+
+def test_a_bad_placeholder_in_the_new_keys_is_refused_where_it_is_written():
+    from audiocoach.errors import RoutineError
+    from audiocoach.load.routine import loads
+
+    with pytest.raises(
+        RoutineError, match=r"<routine>:4:12: phrases.reserve: unknown placeholder \{weight\}.*takes: \{reps\}"
+    ):
+        loads(LOADED.replace('"{reps} in reserve"', '"{weight} in reserve"'))
+
+
+def test_group_names_and_doses_come_from_the_routines_phrases():
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
+    from audiocoach.load.routine import loads
+
+    text = (
+        "title: T\nphrases:\n  label_amrap: 'Max rounds'\n  dose_intervals: '{rounds} x {work}/{rest}'\n"
+        "blocks:\n  - name: B\n    exercises:\n"
+        "      - amrap:\n          time: 2m\n          exercises:\n            - {name: Swing, reps: 10}\n"
+        "      - tabata:\n          exercises:\n            - {name: Squat}\n"
+    )
+    said = [e.text for e in compile_routine(loads(text), estimate_ms).sounds]
+    assert any(t.startswith("Max rounds, two minutes:") for t in said), said
+    assert any("eight x twenty seconds/ten seconds" in t for t in said), said

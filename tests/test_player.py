@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from audiocoach.export.split import read_manifest
-from audiocoach.publish.feed import publish
 from audiocoach.publish.serve import make_server
+from audiocoach.publish.site import publish
 from player_session import player_program
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.errors import AudiocoachError
-from audiocoach.publish.feed import feed_roots, publish
+from audiocoach.publish.feed import feed_roots
+from audiocoach.publish.site import publish
 from published import tiny_program
 
 BASE = "http://192.168.1.20:8000/"

@@ -14,7 +14,7 @@ from audiocoach.tones import TONES
 def test_tone_is_soft(name):
     tone = TONES[name]
     x = render_tone(tone, 22050, -6.0).astype(np.float64)
-    assert x.size == ms_to_samples(tone.length_ms)
+    assert x.size == ms_to_samples(tone.length_ms, 22050)
     spectrum = np.abs(np.fft.rfft(x))
     peak_hz = np.fft.rfftfreq(x.size, 1 / 22050)[spectrum.argmax()]
     assert peak_hz <= 1000 + 22050 / x.size

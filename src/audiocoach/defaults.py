@@ -43,6 +43,26 @@ MUSIC_DUCK_MIN_DB, MUSIC_DUCK_MAX_DB = 0.0, 60.0
 TEMPO = "2-0-1-0"
 REST = "60s"
 REST_AFTER = "90s"
+#: The counted lead-in before the first rep, the pause to switch sides, and the length of an
+#: explosive (X) tempo phase, unless the routine's ``defaults:`` say otherwise.
+LEAD_IN_MS = 3000
+SWITCH_MS = 5000
+EXPLOSIVE_MS = 500
+#: How often a long hold or interval says the time left ("Thirty seconds left.").
+HOLD_REMAINING_EVERY_MS = 30_000
+
+# --------------------------------------------------------------------------- groups
+
+#: A superset moves straight on; a circuit walks to its next station.
+SUPERSET_TRANSITION = "0s"
+CIRCUIT_TRANSITION = "10s"
+#: An EMOM's interval, and how often an AMRAP says the time left.
+EMOM_EVERY_MS = 60_000
+AMRAP_REMAINING_EVERY_MS = 60_000
+#: A tabata: eight rounds of 20 s work and 10 s rest.
+TABATA_ROUNDS = 8
+TABATA_WORK_MS = 20_000
+TABATA_REST = "10s"
 
 # --------------------------------------------------------------------------- bounds
 
@@ -88,3 +108,13 @@ MAX_RULES = 100
 #: A session speaking more different phrases than this is warned about: a cold build
 #: synthesizes each one first (the posterior-chain session speaks about 100).
 MANY_DISTINCT_PHRASES = 400
+#: The speech engines a routine may name (``defaults: engine:``), without importing the speech
+#: stack: the loader checks names, :data:`audiocoach.speech.BACKENDS` implements them (a test
+#: keeps the two equal). ``auto`` picks the most intelligible installed engine.
+ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "pico", "pyttsx3", "rhvoice")
+ENGINE_CHOICES: tuple[str, ...] = ("auto", *ENGINE_NAMES)
+
+#: File suffixes a music folder's playlist picks up (ffmpeg decodes many more when named directly).
+AUDIO_SUFFIXES = frozenset(
+    [".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".wav", ".aif", ".aiff", ".wma", ".webm", ".mka"]
+)

@@ -7,10 +7,22 @@ have them as ``location`` fields excluded from comparison and repr.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
-from audiocoach.defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB, RATE
+from audiocoach.defaults import (
+    AMRAP_REMAINING_EVERY_MS,
+    EMOM_EVERY_MS,
+    EXPLOSIVE_MS,
+    HOLD_REMAINING_EVERY_MS,
+    LEAD_IN_MS,
+    MUSIC_DUCK_DB,
+    MUSIC_LEVEL_DB,
+    RATE,
+    SWITCH_MS,
+)
 from audiocoach.errors import SourceLocation
+
+T = TypeVar("T")
 
 PhaseName = Literal["eccentric", "bottom", "concentric", "top"]
 StartPhase = Literal["eccentric", "concentric"]
@@ -19,13 +31,21 @@ RestPolicy = Literal["min", "mid", "max"]
 Verbosity = Literal["minimal", "standard", "coach"]
 CountMode = Literal["voice", "reps", "metronome"]
 
-REP_RANGE_MODES: tuple[str, ...] = ("range", "bottom", "top")
-REST_POLICIES: tuple[str, ...] = ("min", "mid", "max")
-VERBOSITIES: tuple[str, ...] = ("minimal", "standard", "coach")
-COUNT_MODES: tuple[str, ...] = ("voice", "reps", "metronome")
+REP_RANGE_MODES: tuple[RepRangeMode, ...] = ("range", "bottom", "top")
+REST_POLICIES: tuple[RestPolicy, ...] = ("min", "mid", "max")
+VERBOSITIES: tuple[Verbosity, ...] = ("minimal", "standard", "coach")
+COUNT_MODES: tuple[CountMode, ...] = ("voice", "reps", "metronome")
 START_PHASES: tuple[str, ...] = ("eccentric", "concentric")
 LoadUnit = Literal["kg", "lb"]
-LOAD_UNITS: tuple[str, ...] = ("kg", "lb")
+LOAD_UNITS: tuple[LoadUnit, ...] = ("kg", "lb")
+
+
+def one_of(value: object, choices: tuple[T, ...]) -> T:
+    """``value`` as the member of ``choices`` it equals (a Literal-typed name); ValueError otherwise."""
+    for choice in choices:
+        if choice == value:
+            return choice
+    raise ValueError(f"{value!r} is not one of {', '.join(map(str, choices))}")
 
 
 @dataclass(frozen=True)
@@ -48,8 +68,8 @@ class Tempo:
 
     def phases(self, start: StartPhase) -> tuple[tuple[PhaseName, int], ...]:
         """The phases of one rep in the order the lifter does them, zero-length ones dropped."""
-        ecc = (("eccentric", self.eccentric_ms), ("bottom", self.bottom_ms))
-        con = (("concentric", self.concentric_ms), ("top", self.top_ms))
+        ecc: tuple[tuple[PhaseName, int], ...] = (("eccentric", self.eccentric_ms), ("bottom", self.bottom_ms))
+        con: tuple[tuple[PhaseName, int], ...] = (("concentric", self.concentric_ms), ("top", self.top_ms))
         order = ecc + con if start == "eccentric" else con + ecc
         return tuple((name, ms) for name, ms in order if ms > 0)
 
@@ -182,11 +202,11 @@ class Settings:
     rep_range: RepRangeMode = "range"
     rest_policy: RestPolicy = "mid"
     count: CountMode = "voice"
-    lead_in_ms: int = 3000
-    switch_ms: int = 5000
-    explosive_ms: int = 500
+    lead_in_ms: int = LEAD_IN_MS
+    switch_ms: int = SWITCH_MS
+    explosive_ms: int = EXPLOSIVE_MS
     #: How often a long hold or interval says the time left ("Thirty seconds left.").
-    remaining_every_ms: int = 30_000
+    remaining_every_ms: int = HOLD_REMAINING_EVERY_MS
 
 
 @dataclass(frozen=True)
@@ -246,9 +266,9 @@ class Group:
     transition: Rest = Rest(0, 0)
     rest: Rest = Rest(60_000, 60_000)
     rest_after: Rest = Rest(90_000, 90_000)
-    interval_ms: int = 60_000
+    interval_ms: int = EMOM_EVERY_MS
     work_ms: int = 0
-    remaining_every_ms: int = 60_000
+    remaining_every_ms: int = AMRAP_REMAINING_EVERY_MS
     location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -9,19 +9,21 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
 from audiocoach.audio.mixer import Mixer
 from audiocoach.audio.music import MusicBed, MusicOptions
-from audiocoach.compile.bounds import check_session
 from audiocoach.compile.compiler import compile_routine
 from audiocoach.compile.speechcheck import speech_warnings
 from audiocoach.defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError
 from audiocoach.export.encode import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
+from audiocoach.load.bounds import check_session
 from audiocoach.load.routine import load_routine
 from audiocoach.model import Routine
 from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
@@ -94,7 +96,7 @@ def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
 def plan(
     routine: Routine,
     synth: Synthesizer,
-    meta: dict[str, object] | None = None,
+    meta: Mapping[str, object] | None = None,
     *,
     workers: int | None = None,
     synthesis: SynthesisCallback | None = None,
@@ -118,14 +120,14 @@ def plan(
 
     def compile_with(measure):
         onset = attack if measure == synth.measure else ready_attack
-        return compile_routine(routine, measure, meta=meta, onset=onset)
+        # Clips come at the synthesizer's session rate; the mix is made at the same rate.
+        return compile_routine(routine, measure, meta=meta, onset=onset, sample_rate=synth.sample_rate)
 
     timeline = compile_with_pool(synth, compile_with, workers, synthesis)
     warnings = speech_warnings(routine, timeline, synth.engine_name, synth.voice)
     if warnings:
         timeline = dataclasses.replace(timeline, changes=timeline.changes + warnings)
-    # Clips come at the synthesizer's session rate; the mix is made at the same rate.
-    return dataclasses.replace(timeline, sample_rate=synth.sample_rate)
+    return timeline
 
 
 def resolve_music(
@@ -152,22 +154,60 @@ def resolve_music(
         return None
     rest_source = music_rest or (base.rest_source if base and not music else None)
 
-    def pick(given: float | None, from_routine: float | None, default: float | None) -> float | None:
+    def pick(given: float | None, from_routine: float | None, default: float) -> float:
         if given is not None:
             return given
-        return from_routine if base is not None else default
+        return from_routine if from_routine is not None else default
 
     return MusicOptions(
         source,
         rest_source,
         level_db=pick(level_db, base.level_db if base else None, MUSIC_LEVEL_DB),
-        rest_level_db=pick(rest_level_db, base.rest_level_db if base else None, None),
+        rest_level_db=rest_level_db if rest_level_db is not None else (base.rest_level_db if base else None),
         duck_db=pick(duck_db, base.duck_db if base else None, MUSIC_DUCK_DB),
     )
 
 
 def default_output(source: str | Path, folder: str | Path = "output", fmt: str = DEFAULT_FORMAT) -> Path:
     return Path(folder) / f"{Path(source).stem}{get_format(fmt).ext}"
+
+
+def _player(
+    timeline: Timeline,
+    synth: Synthesizer,
+    options: RenderOptions,
+    stack: contextlib.ExitStack,
+    progress: Progress | None,
+) -> Callable[[float], Iterator[np.ndarray]]:
+    """``play(gain_db)``: the session mixed (over its music), chunk by chunk, at ``gain_db``."""
+
+    def music_bed() -> MusicBed | None:
+        if options.music is None:
+            return None
+        return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
+
+    leveler = Leveler(
+        timeline.audio_rate,
+        options.loudness_lufs,
+        ceiling_dbtp=pre_encode_ceiling(options.format),
+        store=synth.cache,
+    )
+    bed = music_bed()
+    mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=bed, threads=options.threads)
+    mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
+    passes = 0
+
+    def play(gain_db: float) -> Iterator[np.ndarray]:
+        # The exporter asks again (quieter) when the encoded true peak is over the
+        # ceiling; music streams in order, so a new pass gets a fresh bed.
+        nonlocal passes, bed
+        if passes and bed is not None:
+            bed.close()
+            bed = mixer.bed = music_bed()
+        passes += 1
+        return mixer.chunks(progress=mix_progress, gain_db=gain_db)
+
+    return play
 
 
 def build(
@@ -177,7 +217,7 @@ def build(
     options: RenderOptions = RenderOptions(),
     routine: Routine | None = None,
     progress: Progress | None = None,
-    meta: dict[str, object] | None = None,
+    meta: Mapping[str, object] | None = None,
     synthesis: SynthesisCallback | None = None,
 ) -> BuildResult:
     """Render a routine file to an MP3 (and its sidecars).
@@ -200,31 +240,7 @@ def build(
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta, workers=options.threads, synthesis=synthesis)
 
-        def music_bed() -> MusicBed | None:
-            if options.music is None:
-                return None
-            return stack.enter_context(MusicBed(options.music, timeline, options.loudness_lufs))
-
-        leveler = Leveler(
-            timeline.sample_rate,
-            options.loudness_lufs,
-            ceiling_dbtp=pre_encode_ceiling(options.format),
-            store=synth.cache,
-        )
-        mixer = Mixer(timeline, synth.clip, leveler=leveler, bed=music_bed(), threads=options.threads)
-        mix_progress = (lambda done, total: progress("mix", done, total)) if progress else None
-        passes = 0
-
-        def play(gain_db: float):
-            # The exporter asks again (quieter) when the encoded true peak is over the
-            # ceiling; music streams in order, so a new pass gets a fresh bed.
-            nonlocal passes
-            if passes and mixer.bed is not None:
-                mixer.bed.close()  # type: ignore[attr-defined]
-                mixer.bed = music_bed()
-            passes += 1
-            return mixer.chunks(progress=mix_progress, gain_db=gain_db)
-
+        play = _player(timeline, synth, options, stack, progress)
         tags = _tags(routine, timeline)
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
         chunks = play
@@ -242,7 +258,7 @@ def build(
         export_audio(
             chunks,
             out,
-            rate=timeline.sample_rate,
+            rate=timeline.audio_rate,
             fmt=options.format,
             bitrate=options.bitrate,
             tags=tags,
@@ -270,7 +286,7 @@ def _tags(routine: Routine, timeline: Timeline) -> Tags:
     )
 
 
-def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, object]:
+def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, str | Iterable[str]]:
     """The files written beside the audio: the timeline, the cue sheet and the session's plan."""
     from audiocoach.export.cuesheet import webvtt
     from audiocoach.export.sessionplan import plan_path, session_plan

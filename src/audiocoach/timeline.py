@@ -14,14 +14,22 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 FORMAT = "audiocoach.timeline/1"
-SAMPLE_RATE = 22050
 
 #: Event kinds. ``segment`` spans a window of the session (work, rest, switch, intro,
 #: outro); ``chapter`` spans one exercise; ``speech`` and ``tone`` are the sounds.
 KINDS = ("speech", "tone", "segment", "chapter")
 
 
-def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
+#: Cue priorities, most important first: a line of lower priority is dropped first when
+#: speech does not fit (the words stage tags its lines with them, the compiler's fit obeys).
+BEAT = 0
+ANNOUNCE = 1
+FORM = 2
+ENCOURAGE = 3
+PRIORITY_NAMES = {BEAT: "beat", ANNOUNCE: "announcement", FORM: "form cue", ENCOURAGE: "encouragement"}
+
+
+def ms_to_samples(ms: int, rate: int) -> int:
     return ms * rate // 1000
 
 
@@ -82,7 +90,17 @@ class Timeline:
     events: tuple[Event, ...]
     changes: tuple[Change, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
-    sample_rate: int = SAMPLE_RATE
+    #: The rate of the audio this timeline was compiled for: the synthesizer's session rate
+    #: (:data:`audiocoach.speech.SESSION_RATE` unless told), given by the render stage to the
+    #: compiler. None for a timeline compiled for no audio (clip lengths estimated).
+    sample_rate: int | None = None
+
+    @property
+    def audio_rate(self) -> int:
+        """The sample rate to play this timeline at; a timeline compiled for no audio has none."""
+        if self.sample_rate is None:
+            raise ValueError("this timeline was compiled without a voice; render it through audiocoach.render.build")
+        return self.sample_rate
 
     @property
     def sounds(self) -> tuple[Event, ...]:
@@ -136,7 +154,7 @@ class Timeline:
         return cls(
             title=data["title"],
             duration_ms=int(data["duration_ms"]),
-            sample_rate=int(data.get("sample_rate", SAMPLE_RATE)),
+            sample_rate=int(data["sample_rate"]) if data.get("sample_rate") is not None else None,
             meta=dict(data.get("meta", {})),
             changes=tuple(Change(**c) for c in data.get("changes", ())),
             events=tuple(Event(**e) for e in data["events"]),

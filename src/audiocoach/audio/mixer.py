@@ -1,6 +1,6 @@
 """Timeline + clips -> audio, in chunks, sample-accurate, in time linear in the length.
 
-Each sound event is copied into the chunk(s) it overlaps at ``ms_to_samples(start_ms)``,
+Each sound event is copied into the chunk(s) it overlaps at ``ms_to_samples(start_ms, rate)``,
 so a clip lands at exactly the sample the timeline says, whatever the chunk size; the
 track is never built by repeated ``overlay``/``+=`` (each of which copies the whole
 track). Memory is one chunk plus the unique clips: every chunk is mixed into the same
@@ -107,7 +107,7 @@ class Mixer:
         self.threads = threads or max(1, min(4, os.cpu_count() or 1))
         self.timeline = timeline
         self.bed = bed
-        self.rate = timeline.sample_rate
+        self.rate = timeline.audio_rate
         self.total = ms_to_samples(timeline.duration_ms, self.rate)
         self._clip = clip
         self._raw_tones: dict[str, np.ndarray] = {}

@@ -27,18 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio.loudness import _blocks_from_subblocks, gated_loudness, k_weighted_power
-from audiocoach.defaults import MUSIC_DUCK_DB, MUSIC_LEVEL_DB
+from audiocoach.audio.ffmpeg import ffmpeg_path
+from audiocoach.audio.loudness import blocks_from_subblocks, gated_loudness, k_weighted_power
+from audiocoach.defaults import AUDIO_SUFFIXES, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError, EncodeError
-from audiocoach.export.encode import ffmpeg_path
 from audiocoach.timeline import Timeline, ms_to_samples
 
 log = logging.getLogger("audiocoach.audio.music")
 
-#: File suffixes a folder playlist picks up (ffmpeg decodes many more when named directly).
-AUDIO_SUFFIXES = frozenset(
-    [".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".wav", ".aif", ".aiff", ".wma", ".webm", ".mka"]
-)
 _READ_SAMPLES = 220_500  # ten seconds at 22.05 kHz, for the loudness pass
 #: Files up to this many samples (about 3 minutes, 8 MB) are kept after the loudness pass
 #: and looped from memory; longer ones are decoded again as they play.
@@ -197,7 +193,7 @@ def measure_loudness(path: Path, rate: int, keep: int = 0) -> tuple[float, np.nd
     sub = np.concatenate(subs) if subs else np.zeros(0)
     if sub.size == 0:
         return -math.inf, samples
-    return gated_loudness(_blocks_from_subblocks(sub, sub_len)), samples
+    return gated_loudness(blocks_from_subblocks(sub, sub_len)), samples
 
 
 class _Stream:
@@ -261,7 +257,7 @@ class MusicBed:
 
     def __init__(self, options: MusicOptions, timeline: Timeline, voice_lufs: float):
         self.options = options
-        self.rate = rate = timeline.sample_rate
+        self.rate = rate = timeline.audio_rate
         self.total = ms_to_samples(timeline.duration_ms, rate)
         sounds = sorted(timeline.sounds, key=lambda e: e.start_ms)
         self._starts = np.array([ms_to_samples(e.start_ms, rate) for e in sounds], dtype=np.int64)

@@ -7,31 +7,30 @@ plumbing is in :mod:`.base`, the library, voice and publishing commands in :mod:
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from audiocoach import __version__
-from audiocoach.batch.jobs import build_program, plan_program
+from audiocoach.batch.jobs import build_program
 from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the command's interface)
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    Changes,
     SynthesisReport,
     _fmt_clock,
     _given_bitrate,
     _Group,
-    _message,
-    _notice,
     _options,
-    _overrides,
+    _warn,
+    _weeks_of,
     override_options,
     speech_options,
 )
+from audiocoach.cli.inspect import plan_cmd, validate
 from audiocoach.cli.tools import exercises, publish_cmd, serve_cmd, voices
-from audiocoach.compile.speechcheck import check_warnings
 from audiocoach.defaults import (
     BITRATE,
     LOUDNESS_LUFS,
@@ -48,14 +47,9 @@ from audiocoach.export.outputs import check_output
 from audiocoach.export.split import SPLIT_MODES
 from audiocoach.load.overrides import override_meta, resolve_overrides
 from audiocoach.load.routine import load_routine
-from audiocoach.program.programs import is_program, load_program, parse_weeks, sessions
-from audiocoach.render import build, default_output, plan, resolve_music, synthesizer_for
+from audiocoach.program.programs import is_program, load_program
+from audiocoach.render import build, default_output, resolve_music
 from audiocoach.speech import AUTO, better_engine_hint
-
-
-def _warn(timeline) -> None:
-    for change in timeline.changes:
-        click.echo(str(change), err=True)
 
 
 def _require_routine(path: str, command: str) -> None:
@@ -87,9 +81,13 @@ def _looks_like_routine(path: str) -> bool:
 
 
 def _output_format(output: str | None, fmt: str | None) -> tuple[Path | None, str]:
-    """The format -o's suffix asks for, checked against --format; a missing suffix is added."""
+    """The format -o's suffix asks for, checked against --format; a missing suffix is added.
+
+    The path is checked first, as named: a FIFO or /proc/self/fd/1 is refused, not suffixed.
+    """
     if output is None:
         return None, fmt or format_for_path("")
+    check_output(output)
     path = Path(output)
     suffix = path.suffix.lower()
     by_suffix = next((name for name, f in FORMATS.items() if f.ext == suffix), None)
@@ -177,12 +175,7 @@ def build_cmd(
     music_level,
     music_rest_level,
     duck,
-    tempo,
-    rest,
-    rest_after,
-    verbosity,
-    rest_policy,
-    rep_range,
+    changes: Changes,
     split=None,
     **speech,
 ):
@@ -197,20 +190,8 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --split sets
     """
     _require_routine(routine, "build")
-    if output is not None:
-        check_output(output)  # before a suffix is added: a FIFO or /proc/self/fd/1 is refused as named
     out_path, fmt = _output_format(output, fmt)
-    overrides = _overrides(
-        tempo,
-        rest,
-        rest_after,
-        verbosity,
-        speech["voice"],
-        speech["rate"],
-        _given_bitrate(bitrate),
-        rest_policy,
-        rep_range,
-    )
+    overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)
     bed = resolve_music(
         loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck
@@ -251,114 +232,6 @@ def build_cmd(
         f"Wrote {result.output} ({_fmt_clock(result.timeline.duration_ms)}, "
         f"{result.synthesized} phrases synthesized, {result.cache_hits} from cache)"
     )
-
-
-@cli.command(name="plan")
-@click.argument("routine", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the timeline (or a program's overview) as JSON.")
-@click.option("--weeks", help="A program's weeks to show, e.g. 1-4 or 1,3 (default: all).")
-@speech_options
-@override_options
-def plan_cmd(routine, as_json, weeks, tempo, rest, rest_after, verbosity, rest_policy, rep_range, **speech):
-    """Show the timeline of ROUTINE: when each cue is spoken, and the total length.
-
-    Uses the real length of every spoken clip (synthesized into the cache), so the plan
-    is exactly what 'build' will play. Values that came from overrides are listed first.
-    For a program, shows week by week each session's exercises (sets x reps, tempo,
-    rest) and length, so the progression can be checked before rendering.
-
-    \b
-    Example:
-        audiocoach plan routines/posterior-chain.yaml
-        audiocoach plan routines/posterior-chain.yaml --json > plan.json
-        audiocoach plan routines/posterior-chain.yaml --rest hip-thrust=90s
-        audiocoach plan routines/posterior-chain-6-weeks.yaml --weeks 3-4
-    """
-    overrides = _overrides(
-        tempo, rest, rest_after, verbosity, speech["voice"], speech["rate"], None, rest_policy, rep_range
-    )
-    if is_program(routine):
-        return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
-    loaded, applied = resolve_overrides(load_routine(routine), overrides)
-    with synthesizer_for(loaded, _options(**speech)) as synth:
-        timeline = plan(loaded, synth, override_meta(overrides, applied), synthesis=SynthesisReport())
-        _notice(synth)
-    if as_json:
-        click.echo(timeline.to_json())
-        _warn(timeline)
-        return
-    m = timeline.meta
-    click.echo(
-        f"{timeline.title}: voice {m['voice']} ({m['engine']} {m['engine_version']}), {m['rate']} words/min, {timeline.sample_rate} Hz"
-    )
-    for a in applied:
-        click.echo(
-            f"override  {a.exercise or 'session':<24} {a.field:<10} {a.value} (routine: {a.before}; from {a.flag})"
-        )
-    for e in timeline.events:
-        if e.kind == "segment":
-            continue
-        label = "CHAPTER" if e.kind == "chapter" else e.kind
-        click.echo(f"{_fmt_clock(e.start_ms)}  {label:<7}  {e.text}")
-    for change in timeline.changes:
-        click.echo(f"fit: {change}")
-    click.echo(f"Total: {_fmt_clock(timeline.duration_ms)} ({timeline.duration_ms} ms)")
-
-
-def _plan_program(path, as_json, weeks, overrides, options):
-    program = load_program(path)
-    plans = plan_program(program, weeks=_weeks_of(program, weeks), overrides=overrides, options=options)
-    if as_json:
-        data = {
-            "title": program.title,
-            "weeks": program.weeks,
-            "overrides": [o.flag for o in overrides],
-            "sessions": [p.to_dict() for p in plans],
-        }
-        click.echo(json.dumps(data, indent=1, ensure_ascii=False))
-        return
-    click.echo(f"{program.title}: {program.weeks} weeks, {len(program.days)} sessions a week")
-    if overrides:
-        click.echo("Overrides: " + " ".join(o.flag for o in overrides))
-    week = None
-    for p in plans:
-        s = p.session
-        if s.week != week:
-            week = s.week
-            click.echo(f"\nWeek {week}" + (" (deload)" if s.deload else ""))
-        click.echo(f"  {s.index} {s.day}: {s.routine.title.split(': ', 1)[-1]}  [{_fmt_clock(p.duration_ms)[:5]}]")
-        if s.routine.notice:
-            click.echo(f'      "{s.routine.notice}"')
-        group = None
-        for e in p.to_dict()["exercises"]:
-            if e["group"] != group and e["group"]:
-                g = e["group"]
-                click.echo(f"      {g['kind']}: {g['dose']}, rest {g['rest']} then {g['rest_after']}")
-            group = e["group"]
-            work = e["dose"].split(" x ", 1)[1] if group else e["dose"]
-            dose = ("  " + work) if group else work
-            line = f"      {e['exercise']:<24} {dose:<18} tempo {e['tempo'] or '-':<8}"
-            click.echo((line + ("" if group else f" rest {e['rest']:<9} then {e['rest_after']}")).rstrip())
-            lifted = [
-                e["load"] and f"load {e['load']}",
-                e["effort"],
-                e["warmup_sets"] and f"after {e['warmup_sets']} warm-up set" + ("s" if e["warmup_sets"] > 1 else ""),
-            ]
-            if any(lifted):
-                click.echo(f"      {'':<24} " + ", ".join(x for x in lifted if x))
-            for note in e["program_notes"]:
-                click.echo(f"      {'':<24} {note}")
-    total = sum(p.duration_ms or 0 for p in plans)
-    click.echo(f"\n{len(plans)} sessions, {_fmt_clock(total)[:-4]} in all")
-
-
-def _weeks_of(program, text):
-    if text is None:
-        return None
-    try:
-        return parse_weeks(text, program.weeks)
-    except ValueError as exc:
-        raise AudiocoachError(f"--weeks {text}: {exc}") from None
 
 
 @cli.command(name="batch")
@@ -404,12 +277,7 @@ def batch_cmd(
     no_sidecars,
     roster,
     cluster,
-    tempo,
-    rest,
-    rest_after,
-    verbosity,
-    rest_policy,
-    rep_range,
+    changes: Changes,
     split=None,
     **speech,
 ):
@@ -433,17 +301,7 @@ def batch_cmd(
         audiocoach batch routines/posterior-chain-6-weeks.yaml --cluster tcp://10.0.0.5:8786
     """
     _require_program(program)
-    overrides = _overrides(
-        tempo,
-        rest,
-        rest_after,
-        verbosity,
-        speech["voice"],
-        speech["rate"],
-        _given_bitrate(bitrate),
-        rest_policy,
-        rep_range,
-    )
+    overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
     chosen = _weeks_of(load_program(program), weeks)
     bar = None
@@ -476,6 +334,11 @@ def batch_cmd(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    _report_batch(result, roster)
+
+
+def _report_batch(result, roster) -> None:
+    """The sessions table, warnings, playlists and stale files of a batch; an error if any failed."""
     width = max([len(r.title) for r in result.sessions] + [7])
     who = max([len(r.athlete or "") for r in result.sessions] + [7]) if roster else 0
     click.echo((f"{'Athlete':<{who}}  " if who else "") + f"{'Session':<{width}}  Length  Status     File")
@@ -500,47 +363,5 @@ def batch_cmd(
         raise AudiocoachError(f"{len(result.failed)} of {len(result.sessions)} sessions failed: {names}")
 
 
-@cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(files):
-    """Check routines and programs (FILES, mixed) for mistakes without making any sound.
-
-    Every problem is listed as file:line:column with what is wrong and how to fix it.
-    A program is checked with every routine its days name and every week's progression.
-
-    \b
-    Example:
-        audiocoach validate routines/*.yaml
-        audiocoach validate routines/posterior-chain-6-weeks.yaml
-    """
-    failed: list[str] = []
-    for path in files:
-        try:
-            summary, warnings = _validate_one(path)
-        except AudiocoachError as exc:
-            click.echo(_message(exc), err=True)
-            failed.append(path)
-            continue
-        click.echo(f"{path}: ok ({summary})")
-        for change in warnings:
-            click.echo(str(change), err=True)
-    if failed:
-        raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
-
-
-def _validate_one(path) -> tuple[str, list]:
-    """What ``path`` holds, and for a routine the fit warnings with estimated speech lengths."""
-    if is_program(path):
-        program = load_program(path)
-        found = sessions(program, strict=True)  # every day's routine, every week's progression
-        return (
-            f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
-            f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"
-        ), []
-    routine = load_routine(path)
-    n, b = len(routine.entries), len(routine.blocks)
-    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(check_warnings(routine))
-
-
-for _command in (exercises, voices, publish_cmd, serve_cmd):
+for _command in (plan_cmd, validate, exercises, voices, publish_cmd, serve_cmd):
     cli.add_command(_command)

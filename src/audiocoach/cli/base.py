@@ -9,12 +9,14 @@ import functools
 import os
 import signal
 import time
+from dataclasses import dataclass
 
 import click
 
 from audiocoach.defaults import RATE, RATE_MAX, RATE_MIN
 from audiocoach.errors import AudiocoachError, clip
-from audiocoach.load.overrides import parse_overrides
+from audiocoach.load.overrides import Override, parse_overrides
+from audiocoach.program.programs import parse_weeks
 from audiocoach.render import RenderOptions
 from audiocoach.speech import ENGINE_CHOICES
 
@@ -171,37 +173,49 @@ def override_options(func):
     )
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        # Kept out of every command's signature: _overrides picks it up from the context.
-        click.get_current_context().meta["audiocoach.load"] = kwargs.pop("load_override", ())
+        # The seven options reach the command as one typed record, ``changes``.
+        kwargs["changes"] = Changes(
+            tempo=tuple(kwargs.pop("tempo")),
+            rest=tuple(kwargs.pop("rest")),
+            rest_after=tuple(kwargs.pop("rest_after")),
+            verbosity=kwargs.pop("verbosity"),
+            rest_policy=kwargs.pop("rest_policy"),
+            rep_range=kwargs.pop("rep_range"),
+            load=tuple(kwargs.pop("load_override")),
+        )
         return func(*args, **kwargs)
 
     return wrapper
 
 
-def _overrides(
-    tempo=(),
-    rest=(),
-    rest_after=(),
-    verbosity=None,
-    voice=None,
-    rate=None,
-    bitrate=None,
-    rest_policy=None,
-    rep_range=None,
-):
-    loads_given = click.get_current_context().meta.get("audiocoach.load", ())
-    return parse_overrides(
-        tempo=tempo,
-        rest=rest,
-        rest_after=rest_after,
-        verbosity=verbosity,
-        voice=voice,
-        rate=rate,
-        bitrate=bitrate,
-        rest_policy=rest_policy,
-        rep_range=rep_range,
-        load=loads_given,
-    )
+@dataclass(frozen=True)
+class Changes:
+    """What --tempo, --rest, --rest-after, --verbosity, --rest-policy, --rep-range and --load asked for."""
+
+    tempo: tuple[str, ...] = ()
+    rest: tuple[str, ...] = ()
+    rest_after: tuple[str, ...] = ()
+    verbosity: str | None = None
+    rest_policy: str | None = None
+    rep_range: str | None = None
+    load: tuple[str, ...] = ()
+
+    def overrides(
+        self, *, voice: str | None = None, rate: int | None = None, bitrate: str | None = None
+    ) -> tuple[Override, ...]:
+        """These changes, with the speech and bitrate options that also change the routine, parsed."""
+        return parse_overrides(
+            tempo=self.tempo,
+            rest=self.rest,
+            rest_after=self.rest_after,
+            verbosity=self.verbosity,
+            voice=voice,
+            rate=rate,
+            bitrate=bitrate,
+            rest_policy=self.rest_policy,
+            rep_range=self.rep_range,
+            load=self.load,
+        )
 
 
 def _given_bitrate(bitrate):
@@ -213,3 +227,17 @@ def _given_bitrate(bitrate):
 def _notice(synth) -> None:
     if synth.notice:
         click.echo(f"Note: {synth.notice}", err=True)
+
+
+def _warn(timeline) -> None:
+    for change in timeline.changes:
+        click.echo(str(change), err=True)
+
+
+def _weeks_of(program, text):
+    if text is None:
+        return None
+    try:
+        return parse_weeks(text, program.weeks)
+    except ValueError as exc:
+        raise AudiocoachError(f"--weeks {text}: {exc}") from None

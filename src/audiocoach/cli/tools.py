@@ -119,7 +119,7 @@ def publish_cmd(folder, base_url, author):
         audiocoach batch routines/posterior-chain-6-weeks.yaml
         audiocoach publish output/posterior-chain-6-weeks --base-url http://192.168.1.20:8000/
     """
-    from audiocoach.publish.feed import publish
+    from audiocoach.publish.site import publish
 
     results = publish(folder, base_url, author=author)
     base = base_url if base_url.endswith("/") else base_url + "/"

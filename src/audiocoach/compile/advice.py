@@ -10,6 +10,7 @@ moment of the session, what did not fit, and which setting to change, e.g.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from audiocoach.compile.fit import ANNOUNCE, BEAT, FORM, GAP_MS, Decision, Measure, Segment
 from audiocoach.model import Entry, Group, Routine
@@ -32,6 +33,10 @@ _LEAD_ROLES = (
 )
 
 
+#: Advice never asks for a longer rest between exercises than this (a search bound).
+_LONGEST_ADVICE_S = 300
+
+
 def _seconds(ms: int) -> str:
     return f"{ms / 1000:g} s"
 
@@ -39,6 +44,15 @@ def _seconds(ms: int) -> str:
 def _up5(ms: int) -> int:
     """Whole seconds, rounded up to a multiple of 5 (what a routine would write)."""
     return max(5, 5 * math.ceil(ms / 5000))
+
+
+def _rest_that_holds(fits: Callable[[int], bool], length_ms: int) -> int:
+    """The shortest rest (whole seconds, in 5 s steps, longer than ``length_ms``) that ``fits``;
+    :data:`_LONGEST_ADVICE_S` when none up to it does."""
+    seconds = length_ms // 1000 + 5
+    while seconds < _LONGEST_ADVICE_S and not fits(seconds * 1000):
+        seconds = 5 * (seconds // 5 + 1)
+    return min(seconds, _LONGEST_ADVICE_S)
 
 
 def _where(seg: Segment, name: str) -> str:
@@ -55,17 +69,16 @@ def is_changeover(seg: Segment) -> bool:
 
 
 def advise_changeover(
-    routine: Routine, seg: Segment, length_ms: int, decisions: list[Decision], measure: Measure
+    routine: Routine, seg: Segment, length_ms: int, decisions: list[Decision], fits: Callable[[int], bool]
 ) -> str:
-    """One warning for everything a too-short rest between exercises could not say."""
+    """One warning for everything a too-short rest between exercises could not say.
+
+    ``fits(rest_ms)``: whether the compiler, given a rest of that length here, would say it all
+    (it builds and fits that rest as the session would); the advice is the shortest that does.
+    """
     name, _ = _name(routine, seg)
     full = [d.cue.variants[0] for d in decisions]
-    need = sum(measure(d.cue.kind, t) + 300 for d, t in zip(decisions, full))
-    # Announcements end 3 s before the go (10 s in a rest of 15 s or more: the warning).
-    room = need + 1000 + 3000
-    if room >= 15_000 or length_ms >= 15_000:
-        room = need + 1000 + 10_000
-    room = max(_up5(room), length_ms // 1000 + 5)
+    room = _rest_that_holds(fits, length_ms)
     cut = [repr(t) for d, t in zip(decisions, full) if not d.replacement]
     short = [f"{t!r} (said as {d.replacement!r})" for d, t in zip(decisions, full) if d.replacement]
     what = "; ".join(
@@ -111,7 +124,7 @@ def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure:
         else "verbosity minimal"
     )
     if is_changeover(seg):
-        return advise_changeover(routine, seg, length_ms, [d], measure)
+        return advise_changeover(routine, seg, length_ms, [d], fits=lambda rest_ms: False)
     if d.cue.priority == BEAT and d.cue.role not in _REP_ROLES:
         return (
             f"During {_where(seg, name)} ({_seconds(length_ms)}) the call {full!r} runs into the next one: {outcome}. "

@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 from audiocoach.compile.advice import advise, advise_changeover, is_changeover
 from audiocoach.compile.expand import Expander
 from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
+from audiocoach.compile.structures import STRUCTURES
 from audiocoach.model import Routine
 from audiocoach.timeline import Change, Event, Timeline
+from audiocoach.timing import estimate_clip_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
@@ -29,12 +32,12 @@ def estimate_ms(kind: str, text: str) -> int:
     """A deterministic clip length: tones as specified, speech at ~15 characters a second."""
     if kind == "tone":
         return TONES[text].length_ms
-    return 120 + 62 * len(text)
+    return estimate_clip_ms(text)
 
 
 def expand(routine: Routine, book: Phrasebook, minutes: int) -> list[Segment]:
     """Pass 1: the session as segments holding the cues they should contain."""
-    return Expander(routine, book, minutes).run()
+    return Expander(routine, book, minutes, STRUCTURES).run()
 
 
 # --------------------------------------------------------------------------- fit, layout
@@ -57,14 +60,33 @@ def fit(segments: list[Segment], measure: Measure, onset: Measure | None = None)
     return out
 
 
+class _Place(TypedDict):
+    """Where a segment sits in the routine: the timeline event's place fields."""
+
+    block: int | None
+    exercise: int | None
+    set: int | None
+    side: int | None
+    member: int | None
+
+
+def _place(ctx: dict[str, int]) -> _Place:
+    return _Place(
+        block=ctx.get("block"),
+        exercise=ctx.get("exercise"),
+        set=ctx.get("set"),
+        side=ctx.get("side"),
+        member=ctx.get("member"),
+    )
+
+
 def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
     """Pass 3: absolute times. Returns events and the session's length."""
     events: list[Event] = []
     t = 0
     for f in fitted:
-        ctx = f.segment.context
-        base = {k: ctx.get(k) for k in ("block", "exercise", "set", "side", "member")}
-        events.append(Event(t, t + f.length_ms, "segment", f.segment.role, role=f.segment.role, **base))
+        place = _place(f.segment.context)
+        events.append(Event(t, t + f.length_ms, "segment", f.segment.role, role=f.segment.role, **place))
         for p in f.placed:
             events.append(
                 Event(
@@ -75,7 +97,7 @@ def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
                     role=p.cue.role,
                     priority=p.cue.priority,
                     rep=p.cue.context.get("rep"),
-                    **base,
+                    **place,
                 )
             )
         t += f.length_ms
@@ -108,20 +130,34 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     return out
 
 
+def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
+    """``fits(rest_ms)``: the rest before ``seg``'s exercise, built at that length by the expander
+    and fitted as the session fits it, says everything (the advice asks this, it never guesses)."""
+    x = Expander(c.routine, c.book, c.minutes, STRUCTURES)
+    spots = x.spots()
+    nxt = seg.context["exercise"]
+
+    def fits(rest_ms: int) -> bool:
+        trial, _ = x.rest_after(spots[nxt - 1], spots[nxt], len(spots), rest_ms=rest_ms)
+        return not [d for d in fit_segment(trial, c.measure, c.onset)[2] if not d.cue.yields]
+
+    return fits
+
+
 def _changes(c: Compilation) -> tuple[Change, ...]:
     """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
 
     A tick or phase word giving way to a rep number is the counting scheme at work, not a
     cue that failed to fit, so it is not reported.
     """
-    counts: Counter[tuple] = Counter()
-    first: dict[tuple, Change] = {}
+    counts: Counter[tuple[object, ...]] = Counter()
+    first: dict[tuple[object, ...], Change] = {}
     for f in c.fitted:
         decisions = [d for d in f.decisions if not d.cue.yields]
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
-            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
-            key = (id(f),)
+            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, _changeover_fits(c, f.segment))
+            key: tuple[object, ...] = (id(f),)
             counts[key] = 1
             first[key] = Change(
                 d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said
@@ -191,6 +227,7 @@ def compile_routine(
     phrasebook: Phrasebook | None = None,
     meta: dict | None = None,
     onset: Measure | None = None,
+    sample_rate: int | None = None,
 ) -> Timeline:
     """Turn a routine into a timeline.
 
@@ -204,6 +241,8 @@ def compile_routine(
         onset: ``onset(kind, text) -> ms`` from a clip's first sample to its audible
             attack (:func:`audiocoach.onset.clip_onsets`); beats start that much early so
             their attack lands on the grid. Default: none (the estimate's clips attack at once).
+        sample_rate: the rate of the clips ``measure`` measures (the synthesizer's), recorded
+            in the timeline for the mixer; None when the lengths are estimates.
 
     Returns:
         The :class:`Timeline`: events in time order, its exact length, and the changes
@@ -224,6 +263,7 @@ def compile_routine(
         events=tuple(events),
         changes=_changes(state),
         meta=dict(meta or {}),
+        sample_rate=sample_rate,
     )
 
 

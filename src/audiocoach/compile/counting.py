@@ -56,14 +56,14 @@ def count_reps(
         more = rep == extra_from
         first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
         seg.pin("rep_start", _rep_call(words, rep, first_word if mode == "voice" else ""), BEAT, t0, rep=rep)
-        window = {"earliest_ms": t0, "latest_end_ms": t0 + entry.tempo.rep_ms, "rep": rep}
+        end = t0 + entry.tempo.rep_ms
         if more:
-            seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, **window)
+            seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, earliest_ms=t0, latest_end_ms=end, rep=rep)
         ahead = _whats_left(rep, n, extra_from) if entry.tempo.rep_ms >= MIN_WORDED_REP_MS else None
         if mode == "voice":
             ahead = _voice_phases(seg, words, entry, phases, t0, rep, more, ahead)
         if ahead:  # said in this rep's free time, between its beats, about the reps after it
-            seg.flow(ahead, words.say(ahead), ANNOUNCE, **window)
+            seg.flow(ahead, words.say(ahead), ANNOUNCE, earliest_ms=t0, latest_end_ms=end, rep=rep)
 
 
 def _voice_phases(
@@ -89,7 +89,7 @@ def _voice_phases(
     replace_at = worded[-1] if ahead and worded and not roomy else None
     offset = t0
     for i, (phase, ms) in enumerate(phases):
-        if i == replace_at:
+        if i == replace_at and ahead:
             seg.pin(ahead, words.say(ahead), BEAT, offset, yields=True, rep=rep)
         elif i in worded:
             seg.pin("phase", (words.phase_word(entry.exercise, phase),), BEAT, offset, yields=True, rep=rep)

@@ -14,12 +14,13 @@ This module decides *when* things are said. What is said comes from
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
+from audiocoach.timing import REST_STEP_MS, emom_work_ms, pick_rest, work_length_ms  # noqa: F401  (the rules the structures use)
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.words.wording import Line, Words, spoken_label
@@ -28,8 +29,6 @@ from audiocoach.words.wording import Line, Words, spoken_label
 LONG_HOLD_MS = 20_000
 #: Rests at least this long get a "ten seconds" warning.
 LONG_REST_MS = 15_000
-#: A rest picked from the middle of a range lands on a multiple of this.
-REST_STEP_MS = 5000
 #: Sessions with at least this many exercises hear "Halfway through the workout".
 HALFWAY_MIN_ITEMS = 4
 
@@ -45,37 +44,26 @@ class Spot:
     new_block: bool
 
 
+#: A structure's expansion: the session's expander and the group's spot -> its segments.
+StructureExpand = Callable[["Expander", Spot], Iterable[Segment]]
+
+
 def where(item: Item) -> str:
     return str(item.location) if item.location else ""
 
 
-def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: str) -> int:
-    """A set's work window: the lead-in plus reps x tempo, or plus the hold."""
-    if entry.reps is not None:
-        return lead_in_ms + entry.reps.counted(rep_range) * entry.tempo.rep_ms
-    return lead_in_ms + (entry.hold_ms or 0)
-
-
-def emom_work_ms(member: Entry, lead_ms: int, rep_range: str, switch_ms: int) -> int:
-    """Time one EMOM interval's work takes (both sides and the switch for per-side work)."""
-    one = work_length_ms(member, lead_ms, rep_range)
-    return 2 * one + switch_ms if member.per_side else one
-
-
-def pick_rest(rest: Rest, policy: str) -> int:
-    """The rest to take: the policy's pick; the middle of a range lands on whole 5 s when it can."""
-    ms = rest.pick(policy)
-    if policy != "mid" or rest.low_ms == rest.high_ms:
-        return ms
-    rounded = round(ms / REST_STEP_MS) * REST_STEP_MS
-    return rounded if rest.low_ms <= rounded <= rest.high_ms else ms
+def announce_by_ms(rest_ms: int) -> int:
+    """When a rest's announcements must have ended: at the ten-second warning of a long rest,
+    else 3 s before the go (the countdown), but never before its first second."""
+    return rest_ms - 10_000 if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
 
 
 class Expander:
     """Builds the session's segments; structures (see :mod:`.structures`) use its public methods."""
 
-    def __init__(self, routine: Routine, book: Phrasebook, minutes: int):
+    def __init__(self, routine: Routine, book: Phrasebook, minutes: int, structures: Mapping[str, StructureExpand]):
         self.routine = routine
+        self.structures = structures
         self.words = Words(book)
         self.minutes = minutes
         self.settings = routine.settings
@@ -128,14 +116,12 @@ class Expander:
         return out
 
     def run(self) -> list[Segment]:
-        from audiocoach.compile.structures import STRUCTURES
-
         spots = self.spots()
         segments = [self.intro(spots[0])]
         changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
         for spot in spots:
             if isinstance(spot.item, Group):
-                segments.extend(STRUCTURES[spot.item.kind](self, spot))
+                segments.extend(self.structures[spot.item.kind](self, spot))
             else:
                 segments.extend(self.exercise(spot))
             if spot.index + 1 < len(spots):
@@ -170,7 +156,11 @@ class Expander:
     def announce(self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None) -> None:
         window = {"latest_end_ms": latest_end_ms}
         item = spot.item
-        if spot.new_block and len(self.routine.blocks) > 1 and not _repeats_item(spot.block_name, item):
+        if (
+            spot.new_block
+            and len(self.routine.blocks) > 1
+            and not _repeats_item(spot.block_name, item, self.words.book)
+        ):
             key = "block" if intro else "next_block"
             self.flow(seg, key, ANNOUNCE, self.say(key, block=spot.block_name), **window)
         if isinstance(item, Group):
@@ -287,11 +277,9 @@ class Expander:
         """
         seg = Segment("rest", rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        barrier = announce_by_ms(rest_ms)
         if rest_ms >= LONG_REST_MS:
-            barrier = rest_ms - 10_000
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)
-        else:
-            barrier = max(rest_ms - 3000, 1000)
         self.countdown(seg, rest_ms, earliest=1000)
         if not transition:
             self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
@@ -313,8 +301,9 @@ class Expander:
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
 
-    def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
-        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after))
+    def rest_after(self, spot: Spot, nxt: Spot, items: int, rest_ms: int | None = None) -> tuple[Segment, int]:
+        """The rest between two items, announcing the next (``rest_ms``: at another length than the routine's)."""
+        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after) if rest_ms is None else rest_ms)
         if nxt.index == items - 1 and items > 1:
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), latest_end_ms=barrier)
         self.announce(seg, nxt, latest_end_ms=barrier)
@@ -328,9 +317,9 @@ class Expander:
         return seg
 
 
-def _repeats_item(block_name: str, item: Item) -> bool:
+def _repeats_item(block_name: str, item: Item, book: Phrasebook) -> bool:
     """A block named like its first item ("Superset") would be announced twice in a row."""
     name = block_name.strip().lower()
     if isinstance(item, Group):
-        return name in (item.label.lower(), spoken_label(item).lower())
+        return name in (item.label.lower(), spoken_label(item, book).lower())
     return name in (item.exercise.name.lower(), item.exercise.short_name.lower())

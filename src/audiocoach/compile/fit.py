@@ -15,19 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Cue priorities (lower number = more important) belong to the timeline contract; re-exported here.
+from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM, PRIORITY_NAMES  # noqa: F401
+
 #: Silence kept between any two sounds, so cues never touch or overlap.
 GAP_MS = 100
 #: Pause between consecutive flowing sentences.
 FLOW_GAP_MS = 300
 #: Silence at the end of an elastic segment before the next one starts.
 TAIL_MS = 500
-
-# Cue priorities: lower number = more important.
-BEAT = 0
-ANNOUNCE = 1
-FORM = 2
-ENCOURAGE = 3
-PRIORITY_NAMES = {BEAT: "beat", ANNOUNCE: "announcement", FORM: "form cue", ENCOURAGE: "encouragement"}
 
 Measure = Callable[[str, str], int]
 """``measure(kind, text) -> length in ms``; kind is ``speech`` or ``tone``."""
@@ -51,6 +47,13 @@ class Cue:
     @property
     def pinned(self) -> bool:
         return self.at_ms is not None
+
+    @property
+    def pin_ms(self) -> int:
+        """Where a pinned cue sounds (asked of pinned cues only)."""
+        if self.at_ms is None:
+            raise ValueError("a flowing cue has no pinned time")
+        return self.at_ms
 
 
 @dataclass
@@ -135,21 +138,21 @@ def _no_onset(kind: str, text: str) -> int:
 
 
 def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: list[Decision]) -> list[Placed]:
-    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.at_ms, c.priority))
+    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.pin_ms, c.priority))
     placed: list[Placed] = []
     for i, cue in enumerate(cues):
         later = cues[i + 1 :] if cue.yields else [c for c in cues[i + 1 :] if not c.yields]
         nxt = later[0] if later else None
         # The next cue starts early by its own attack, so this one must end before that.
-        limit = nxt.at_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
+        limit = nxt.pin_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
         floor = placed[-1].end_ms + GAP_MS if placed else 0
-        if floor > cue.at_ms:
-            decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.at_ms} ms"))
+        if floor > cue.pin_ms:
+            decisions.append(Decision("dropped", cue, None, f"the previous cue is still sounding at {cue.pin_ms} ms"))
             continue
         choice = _first_fitting(cue, floor, limit, measure, onset)
         if choice is None:
             need = measure(cue.kind, cue.variants[-1])
-            room = None if limit is None else limit - GAP_MS - cue.at_ms
+            room = None if limit is None else limit - GAP_MS - cue.pin_ms
             decisions.append(
                 Decision("dropped", cue, None, f"needs {need} ms, {max(room or 0, 0)} ms free before the next beat")
             )
@@ -170,7 +173,7 @@ def _first_fitting(
     """The first wording that fits: (text, start, length); it starts early by its attack."""
     for text in cue.variants:
         length = measure(cue.kind, text)
-        start = max(cue.at_ms - onset(cue.kind, text), floor, 0)
+        start = max(cue.pin_ms - onset(cue.kind, text), floor, 0)
         if limit is None or start + length <= limit - GAP_MS:
             return text, start, length
     return None

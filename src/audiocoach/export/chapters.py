@@ -23,9 +23,14 @@ MAX_CTOC_ENTRIES = 255
 class ChapterLike(Protocol):
     """What a chapter needs to be written: :class:`audiocoach.export.encode.Chapter`."""
 
-    start_ms: int
-    end_ms: int
-    title: str
+    @property
+    def start_ms(self) -> int: ...
+
+    @property
+    def end_ms(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
 
 
 def chapter_ids(chapters: Sequence[ChapterLike]) -> list[str]:

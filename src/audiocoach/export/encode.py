@@ -22,26 +22,24 @@ import ctypes
 import fcntl
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from audiocoach.audio.ffmpeg import ffmpeg_path
 from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
-from audiocoach.errors import AudiocoachError, EncodeError, EngineMissingError
-from audiocoach.export.chapters import add_id3_chapters
+from audiocoach.errors import AudiocoachError, EncodeError
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
+from audiocoach.export.tags import Chapter, Tags, ffmetadata, write_tags  # noqa: F401  (Chapter, Tags: re-exported)
 
 log = logging.getLogger("audiocoach.export.encode")
-
-FFMPEG_HINT = "ffmpeg is missing: install it (Debian/Ubuntu: sudo apt-get install ffmpeg)"
 
 #: Chunks to encode, or ``f(gain_db) -> chunks`` that can play them again quieter (so an
 #: encode whose true peak comes out over the ceiling can be redone).
@@ -54,29 +52,6 @@ PEAK_CORRECTION_MARGIN_DB = 0.2
 #: same time, a copy of the encoded stream that a second ffmpeg decodes for the meter.
 #: The others (whose tags or chapters the tee muxer would drop) are decoded afterwards.
 _STREAM_MEASURED = {"mp3": "mp3"}
-
-
-@dataclass(frozen=True)
-class Chapter:
-    start_ms: int
-    end_ms: int
-    title: str
-
-
-@dataclass(frozen=True)
-class Tags:
-    title: str
-    artist: str = "audiocoach"
-    album: str = ""
-    comment: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def ffmpeg_path() -> str:
-    path = shutil.which("ffmpeg")
-    if path is None:
-        raise EngineMissingError(FFMPEG_HINT)
-    return path
 
 
 @dataclass(frozen=True)
@@ -313,63 +288,6 @@ def measure_true_peak(path: Path, ceiling_dbtp: float = CEILING_DBTP) -> float:
     return meter.peak_db
 
 
-def _ffmeta_escape(text: str) -> str:
-    for ch in ("\\", "=", ";", "#", "\n"):
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-def _comment_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
-def ffmetadata(tags: Tags, chapters: list[Chapter], *, as_comments: bool = False) -> str:
-    """An ffmetadata document: global tags, then one [CHAPTER] per chapter (ms).
-
-    ``as_comments`` writes the chapters as CHAPTERnnn / CHAPTERnnnNAME tags instead (the
-    Vorbis comment chapter convention, for Ogg).
-    """
-    lines = [";FFMETADATA1"]
-    fields = {"title": tags.title, "artist": tags.artist, "album": tags.album, "comment": tags.comment, **tags.extra}
-    if as_comments:
-        for i, ch in enumerate(chapters):
-            fields[f"CHAPTER{i:03d}"] = _comment_time(ch.start_ms)
-            fields[f"CHAPTER{i:03d}NAME"] = ch.title
-        chapters = []
-    lines += [f"{_ffmeta_escape(k)}={_ffmeta_escape(v)}" for k, v in fields.items() if v]
-    for ch in chapters:
-        lines += [
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={ch.start_ms}",
-            f"END={ch.end_ms}",
-            f"title={_ffmeta_escape(ch.title)}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def write_tags(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
-    """ID3v2.4 tags and one CHAP frame per chapter, listed in order by CTOC frames (nested past 255)."""
-    from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, TXXX, ID3NoHeaderError
-
-    try:
-        id3 = ID3(path)
-    except ID3NoHeaderError:
-        id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TPE1(encoding=3, text=tags.artist))
-    if tags.album:
-        id3.add(TALB(encoding=3, text=tags.album))
-    if tags.comment:
-        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
-    for key, value in tags.extra.items():
-        id3.add(TXXX(encoding=3, desc=key, text=value))
-    add_id3_chapters(id3, tags.title, chapters)
-    id3.save(path, v2_version=4)
-
-
 def export_audio(
     chunks: ChunkSource,
     output: str | os.PathLike[str],
@@ -378,7 +296,7 @@ def export_audio(
     fmt: str = DEFAULT_FORMAT,
     bitrate: str = BITRATE,
     tags: Tags,
-    chapters: list[Chapter] = (),  # type: ignore[assignment]
+    chapters: Sequence[Chapter] = (),
     sidecars: Mapping[Path, str | Iterable[str]] | None = None,
     ceiling_dbtp: float | None = CEILING_DBTP,
     peaks: list[float] | None = None,
@@ -419,10 +337,7 @@ def export_audio(
         _encode_under_ceiling(
             chunks,
             tmp,
-            rate=rate,
-            bitrate=bitrate,
-            fmt=f.name,
-            metadata=str(meta) if meta else None,
+            _Encode(rate, bitrate, f.name, str(meta) if meta else None),
             ceiling_dbtp=ceiling_dbtp,
             peaks=peaks,
         )
@@ -434,26 +349,41 @@ def export_audio(
     return out
 
 
+@dataclass(frozen=True)
+class _Encode:
+    """How one file is encoded: what :func:`encode_stream` is given besides the chunks."""
+
+    rate: int
+    bitrate: str
+    fmt: str
+    metadata: str | None = None
+
+    def run(self, chunks: ChunkSource, gain_db: float, target: Path, meter: TruePeakMeter | None = None) -> None:
+        samples = chunks(gain_db) if callable(chunks) else chunks
+        encode_stream(
+            samples, target, rate=self.rate, bitrate=self.bitrate, fmt=self.fmt, metadata=self.metadata, meter=meter
+        )
+
+
 def _encode_under_ceiling(
-    chunks: ChunkSource, tmp: Path, *, ceiling_dbtp: float | None, peaks: list[float] | None, **encode: object
+    chunks: ChunkSource, tmp: Path, encode: _Encode, *, ceiling_dbtp: float | None, peaks: list[float] | None
 ) -> None:
     """Encode, measure the true peak of what was encoded, and encode again quieter while over."""
-    source = chunks if callable(chunks) else None
     gain_db = 0.0
     for attempt in range(1, MAX_PEAK_PASSES + 1):
         if ceiling_dbtp is None:
-            encode_stream(source(0.0) if source else chunks, tmp, **encode)  # type: ignore[arg-type]
+            encode.run(chunks, 0.0, tmp)
             return
         meter = TruePeakMeter(ceiling_dbtp)
-        streamed = encode["fmt"] in _STREAM_MEASURED
-        encode_stream(source(gain_db) if source else chunks, tmp, meter=meter if streamed else None, **encode)  # type: ignore[arg-type]
+        streamed = encode.fmt in _STREAM_MEASURED
+        encode.run(chunks, gain_db, tmp, meter=meter if streamed else None)
         peak = meter.peak_db if streamed else measure_true_peak(tmp, ceiling_dbtp)
         if peaks is not None:
             peaks.append(peak)
         log.info("encode %d: true peak %.2f dBTP (ceiling %.1f, gain %.2f dB)", attempt, peak, ceiling_dbtp, gain_db)
         if peak <= ceiling_dbtp:
             return
-        if source is None:
+        if not callable(chunks):
             log.warning(
                 "true peak %.2f dBTP is over the %.1f dBTP ceiling (chunks cannot be replayed quieter)",
                 peak,
@@ -465,8 +395,3 @@ def _encode_under_ceiling(
     raise AudiocoachError(
         f"the encoded audio still peaks at {peak:.2f} dBTP after {MAX_PEAK_PASSES} encodes (ceiling {ceiling_dbtp:.1f} dBTP)"
     )
-
-
-def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:
-    """:func:`export_audio` as MP3."""
-    return export_audio(chunks, output, fmt="mp3", **kwargs)

@@ -31,7 +31,15 @@ from pathlib import Path
 
 from audiocoach.errors import EncodeError, OutputError
 
-__all__ = ["OutputSet", "check_output", "interrupts_deferred", "output_problem", "remove_stale", "write_text_atomic"]
+__all__ = [
+    "OutputSet",
+    "check_output",
+    "interrupts_deferred",
+    "output_problem",
+    "remove_stale",
+    "slug",
+    "write_text_atomic",
+]
 
 PART_SUFFIX = ".part"
 _HINTS = {
@@ -78,6 +86,11 @@ def check_output(path: str | os.PathLike[str]) -> None:
         raise OutputError(f"cannot write {os.fspath(path)}: {problem}. Nothing was written.")
 
 
+def slug(text: str) -> str:
+    """``text`` as a file-name part: lower case, runs of anything else but a-z0-9 as one dash."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
 def _stale_pattern(name: str) -> re.Pattern[str]:
     # mkstemp adds 8 characters from [a-z0-9_]; exactly that, so "a.mp3" never matches "a-b.mp3"'s files.
     return re.compile(rf"^\.{re.escape(name)}-[a-z0-9_]{{8}}{re.escape(PART_SUFFIX)}$")
@@ -100,10 +113,10 @@ def interrupts_deferred():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught: list[int] = []
-    previous = {}
+    caught: list[signal.Signals] = []
+    previous: dict[signal.Signals, signal._HANDLER] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
+        previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signal.Signals(signum)))
     try:
         yield
     finally:

@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from audiocoach.export.encode import Tags, export_audio, get_format, write_text_atomic
+from audiocoach.export.outputs import slug
 from audiocoach.model import Entry, Group, Routine
-from audiocoach.program.programs import slug
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 
 #: The ways a session can be split (``--split``).
@@ -181,13 +181,14 @@ def _name_rests(out: list[Piece]) -> list[Piece]:
             continue
         j = next((j for j in range(i + 1, len(out)) if out[j].kind != "countdown"), len(out))
         nxt = out[j] if j < len(out) and out[j].kind in ("set", "hold") else None
-        leads = {} if nxt is None else {"exercise": nxt.exercise, "item": nxt.item, "set": nxt.set, "sets": nxt.sets}
         if p.kind == "rest":
             whole = (out[j - 1].end_ms if j - 1 > i else p.end_ms) - p.start_ms
             title = f"Rest {round(whole / 1000)} s" + (f", then {nxt.title}" if nxt else "")
         else:
             title = f"Countdown to {nxt.title}" if nxt else "Countdown"
-        named[i] = replace(p, title=title, **leads)
+        named[i] = replace(p, title=title)
+        if nxt is not None:
+            named[i] = replace(named[i], exercise=nxt.exercise, item=nxt.item, set=nxt.set, sets=nxt.sets)
     return named
 
 
@@ -306,7 +307,7 @@ def split_stream(
     ``<stem>.m3u8`` playlist, once the last chunk has passed and every piece is encoded.
     """
     found = pieces(timeline, routine, get_format(fmt).ext)
-    rate = timeline.sample_rate
+    rate = timeline.audio_rate
     target = split_folder(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
@@ -350,15 +351,20 @@ def split_stream(
         write_text_atomic(work / f"{output.stem}{MANIFEST_SUFFIX}", manifest_text(tags.title, found))
         _swap(work, target)
     except BaseException:
-        stop.set()
-        while thread.is_alive():  # unblock the encoder so it can see the stop
-            try:
-                q.put_nowait(None)
-            except queue.Full:
-                pass
-            thread.join(timeout=0.2)
-        shutil.rmtree(work, ignore_errors=True)
+        _abandon(stop, q, thread, work)
         raise
+
+
+def _abandon(stop: threading.Event, q: queue.Queue[np.ndarray | None], thread: threading.Thread, work: Path) -> None:
+    """Stop the pieces' encoder and remove what it wrote (a failed or interrupted build keeps nothing)."""
+    stop.set()
+    while thread.is_alive():  # unblock the encoder so it can see the stop
+        try:
+            q.put_nowait(None)
+        except queue.Full:
+            pass
+        thread.join(timeout=0.2)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def _swap(new: Path, target: Path) -> None:

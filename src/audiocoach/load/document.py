@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import yaml
 
@@ -148,12 +148,30 @@ def _check_characters(text: str, filename: str) -> None:
     )
 
 
-def _at(mark: yaml.Mark, filename: str, message: str) -> RoutineError:
-    return RoutineError([Problem(SourceLocation(filename, mark.line + 1, mark.column + 1), message)])
+class _Mark(Protocol):
+    """A place in the YAML text (PyYAML's pure-Python and libyaml marks both have these)."""
+
+    line: int
+    column: int
+
+
+def _at(mark: _Mark | None, filename: str, message: str) -> RoutineError:
+    # PyYAML's parser marks every event it emits; a missing mark still names the file.
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return RoutineError([Problem(SourceLocation(filename, line, column), message)])
 
 
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len(_Y) :] if tag.startswith(_Y) else tag
+
+
+def _check_scalar_tag(ev: yaml.ScalarEvent, filename: str) -> None:
+    if ev.tag not in (None, "!") and ev.tag not in PLAIN_TAGS:
+        raise _at(
+            ev.start_mark,
+            filename,
+            f"the tag {_tag_name(ev.tag)} is not supported; remove it (plain values only: text, numbers, true/false)",
+        )
 
 
 def _check_events(text: str, filename: str) -> None:
@@ -164,12 +182,7 @@ def _check_events(text: str, filename: str) -> None:
     for ev in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)):
             if isinstance(ev, yaml.ScalarEvent):
-                if ev.tag not in (None, "!") and ev.tag not in PLAIN_TAGS:
-                    raise _at(
-                        ev.start_mark,
-                        filename,
-                        f"the tag {_tag_name(ev.tag)} is not supported; remove it (plain values only: text, numbers, true/false)",
-                    )
+                _check_scalar_tag(ev, filename)
                 size, depth = 1, 0
             elif any(frame[2] == ev.anchor for frame in stack):
                 raise _at(
@@ -178,7 +191,7 @@ def _check_events(text: str, filename: str) -> None:
                     f"the alias *{ev.anchor} refers to the list or mapping it is inside; write the value out",
                 )
             else:
-                size, depth = sizes.get(ev.anchor, (1, 0))
+                size, depth = sizes.get(ev.anchor, (1, 0)) if ev.anchor else (1, 0)
             if ev.anchor and isinstance(ev, yaml.ScalarEvent):
                 sizes[ev.anchor] = (1, 0)
         elif isinstance(ev, yaml.CollectionStartEvent):
@@ -238,7 +251,7 @@ def _check_scalars(root: yaml.Node, filename: str) -> list[Problem]:
                 todo.append((v, f"{path}.{key}" if path else str(key)))
         elif isinstance(node, yaml.SequenceNode):
             todo.extend((item, f"{path}[{i}]") for i, item in enumerate(node.value))
-        else:
+        elif isinstance(node, yaml.ScalarNode):
             message = _scalar_problem(constructor, node)
             if message:
                 mark = node.start_mark

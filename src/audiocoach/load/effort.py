@@ -9,15 +9,13 @@ them for the start of a set: ("sixty kilos", "leave two in the tank").
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 import yaml
 
 from audiocoach.load.yamlsource import Reader
-from audiocoach.model import Effort, Entry, Load
-from audiocoach.words.phrases import number_words
+from audiocoach.model import LOAD_UNITS, Effort, Load, LoadUnit, one_of
 
 #: The keys of an exercise entry this module reads.
 ENTRY_KEYS = ("load", "rpe", "rir", "warmup_sets")
@@ -33,7 +31,7 @@ _BODYWEIGHT = ("bodyweight", "bw")
 LOAD_HINT = "expected a weight with its unit, e.g. 60kg, 135lb, bodyweight or bodyweight+10kg"
 
 
-def parse_weight(text: str, *, signed: bool = False) -> tuple[float, str]:
+def parse_weight(text: str, *, signed: bool = False) -> tuple[float, LoadUnit]:
     """``"60kg"`` -> (60.0, "kg"); ``"+2.5 kg"`` -> (2.5, "kg") when ``signed``."""
     m = _WEIGHT.fullmatch(text.lower().replace(" ", ""))
     if not m or (m["sign"] and not signed):
@@ -46,7 +44,7 @@ def parse_weight(text: str, *, signed: bool = False) -> tuple[float, str]:
     amount = float(m["n"]) * (-1 if m["sign"] == "-" else 1)
     if abs(amount) > MAX_LOAD[unit]:
         raise ValueError(f"{text!r} is heavier than any lift (at most {MAX_LOAD[unit]:g}{unit}); check the unit")
-    return amount, unit
+    return amount, one_of(unit, LOAD_UNITS)
 
 
 def parse_load(value: Any) -> Load:
@@ -66,7 +64,7 @@ def parse_load(value: Any) -> Load:
     amount, unit = parse_weight(value.strip())
     if amount == 0:
         raise ValueError(f"{value!r} lifts nothing; write bodyweight, or remove 'load'")
-    return Load(amount, unit)  # type: ignore[arg-type]
+    return Load(amount, unit)
 
 
 def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
@@ -80,7 +78,7 @@ def _on_bodyweight(value: str, added: str, prefix: str) -> Load:
         raise ValueError(
             f"{value!r}: {str(exc).split(': ', 1)[-1]}" if m else f"{value!r} is not a load ({LOAD_HINT})"
         ) from None
-    return Load(amount, unit, bodyweight=True)  # type: ignore[arg-type]
+    return Load(amount, unit, bodyweight=True)
 
 
 def parse_rpe(value: Any) -> Effort:
@@ -149,63 +147,6 @@ def entry_fields(
         else:
             out["warmup_sets"] = r.convert(fields["warmup_sets"][1], f"{path}.warmup_sets", parse_warmup_sets) or 0
     return {k: v for k, v in out.items() if v is not None}
-
-
-# --------------------------------------------------------------------------- words
-
-_FRACTIONS = {0.25: "and a quarter", 0.5: "and a half", 0.75: "and three quarters"}
-_UNIT_WORDS = {"kg": ("kilo", "kilos"), "lb": ("pound", "pounds")}
-
-
-def spoken_weight(amount: float, unit: str) -> str:
-    """(62.5, "kg") -> 'sixty-two and a half kilos'; (1, "kg") -> 'one kilo'."""
-    amount = abs(amount)
-    whole = math.floor(amount)
-    frac = round(amount - whole, 2)
-    one, many = _UNIT_WORDS[unit]
-    if frac == 0:
-        return f"{number_words(whole)} {one if whole == 1 else many}"
-    if whole == 0 and frac == 0.5:
-        return f"half a {one}"
-    if frac in _FRACTIONS:
-        return f"{number_words(whole)} {_FRACTIONS[frac]} {many}"
-    digits = " ".join(number_words(int(d)) for d in f"{frac:.2f}"[2:].rstrip("0"))
-    return f"{number_words(whole)} point {digits} {many}"
-
-
-def spoken_load(load: Load | None) -> str:
-    """'sixty kilos', 'bodyweight', 'bodyweight plus ten kilos'; '' for no load."""
-    if load is None:
-        return ""
-    if not load.bodyweight:
-        return spoken_weight(load.amount, load.unit or "kg")
-    if not load.amount or load.unit is None:
-        return "bodyweight"
-    sign = "plus" if load.amount > 0 else "minus"
-    return f"bodyweight {sign} {spoken_weight(load.amount, load.unit)}"
-
-
-def spoken_reserve(effort: Effort | None) -> str:
-    """'leave two in the tank', 'leave one or two in the tank', 'leave nothing in the tank'."""
-    if effort is None:
-        return ""
-    low, high = math.floor(effort.reserve), math.ceil(effort.reserve)
-    if high == 0:
-        return "leave nothing in the tank"
-    if low == high:
-        return f"leave {number_words(low)} in the tank"
-    first = "nothing" if low == 0 else number_words(low)
-    return f"leave {first} or {number_words(high)} in the tank"
-
-
-def spoken_effort(entry: Entry, set_no: int) -> tuple[str, str]:
-    """What the start of work set ``set_no`` says about load and effort: (load words, effort words).
-
-    Empty strings when the entry gives no load or no effort. Warm-up sets are worded
-    by the caller ("Warm-up set, light weight."), not here.
-    """
-    del set_no  # every work set of an entry has the same load and effort
-    return spoken_load(entry.load), spoken_reserve(entry.effort)
 
 
 def deload_load(load: Load, factor: float) -> Load:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from audiocoach.defaults import (
+    AUDIO_SUFFIXES,
     MUSIC_DUCK_DB,
     MUSIC_DUCK_MAX_DB,
     MUSIC_DUCK_MIN_DB,
@@ -122,8 +123,6 @@ def _decibels(name: str) -> Callable[[Any], float]:
 
 def check_music(path: Path) -> str | None:
     """What is wrong with a music file or folder, or None when each file decodes to audio."""
-    from audiocoach.audio.music import AUDIO_SUFFIXES
-
     if path.is_dir():
         files = sorted(
             p

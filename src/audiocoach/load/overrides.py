@@ -17,7 +17,7 @@ from audiocoach.defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX,
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.effort import parse_load
 from audiocoach.load.units import check_tempo, parse_rest, resolve_tempo
-from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
+from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Group, Item, Routine, Settings, one_of
 
 #: Overrides that may name one exercise (``id=value``); the others are session-wide.
 PER_EXERCISE = ("tempo", "rest", "rest_after", "load")
@@ -175,11 +175,10 @@ def map_entries(routine: Routine, change: Callable[[Entry, bool], Entry]) -> Rou
     """
     blocks = []
     for block in routine.blocks:
-        items = []
+        items: list[Item] = []
         for item in block.entries:
-            members = getattr(item, "members", None)
-            if members is not None:
-                items.append(replace(item, members=tuple(change(m, True) for m in members)))
+            if isinstance(item, Group):
+                items.append(replace(item, members=tuple(change(m, True) for m in item.members)))
             else:
                 items.append(change(item, False))
         blocks.append(replace(block, entries=tuple(items)))
@@ -254,40 +253,54 @@ def resolve_overrides(
         return every.get(kind)
 
     def change(entry: Entry, in_group: bool) -> Entry:
-        changes: dict[str, object] = {}
+        new = entry
         o = pick("tempo", entry)
         if o is not None and entry.reps is not None:
-            changes["tempo"] = resolve_tempo(o.value, explosive_ms)
+            new = replace(new, tempo=resolve_tempo(o.value, explosive_ms))
             applied.append(Applied("tempo", entry.exercise.id, o.value, entry.tempo.text, o.flag))
-        for kind in ("rest", "rest_after"):
-            o = pick(kind, entry)
-            if o is not None:
-                before: Rest = getattr(entry, kind)
-                changes[kind] = parse_rest(o.value)
-                applied.append(Applied(kind, entry.exercise.id, o.value, str(before), o.flag))
+        o = pick("rest", entry)
+        if o is not None:
+            new = replace(new, rest=parse_rest(o.value))
+            applied.append(Applied("rest", entry.exercise.id, o.value, str(entry.rest), o.flag))
+        o = pick("rest_after", entry)
+        if o is not None:
+            new = replace(new, rest_after=parse_rest(o.value))
+            applied.append(Applied("rest_after", entry.exercise.id, o.value, str(entry.rest_after), o.flag))
         o = pick("load", entry)
         if o is not None:
-            changes["load"] = parse_load(o.value)
+            new = replace(new, load=parse_load(o.value))
             applied.append(
                 Applied("load", entry.exercise.id, o.value, str(entry.load) if entry.load else "none", o.flag)
             )
-        return replace(entry, **changes) if changes else entry
+        return new
 
     new = map_entries(routine, change)
     settings = routine.settings
-    setting_changes: dict[str, object] = {}
+    changed = settings
     for kind in ("voice", "rate", "verbosity", "rest_policy", "rep_range"):
         o = every.get(kind)
         if o is None:
             continue
         before = getattr(settings, kind)
-        setting_changes[kind] = int(o.value) if kind == "rate" else o.value
+        changed = _setting(changed, kind, o.value)
         applied.append(Applied(kind, None, o.value, "default" if before is None else str(before), o.flag))
     if "bitrate" in every:
         o = every["bitrate"]
         applied.append(Applied("bitrate", None, o.value, BITRATE, o.flag))
-    new = replace(new, settings=replace(settings, **setting_changes))
-    return new, tuple(applied)
+    return replace(new, settings=changed), tuple(applied)
+
+
+def _setting(settings: Settings, kind: str, value: str) -> Settings:
+    """``settings`` with one overridden value (checked when the override was parsed)."""
+    if kind == "voice":
+        return replace(settings, voice=value)
+    if kind == "rate":
+        return replace(settings, rate=int(value))
+    if kind == "verbosity":
+        return replace(settings, verbosity=one_of(value, VERBOSITIES))
+    if kind == "rest_policy":
+        return replace(settings, rest_policy=one_of(value, REST_POLICIES))
+    return replace(settings, rep_range=one_of(value, REP_RANGE_MODES))
 
 
 def apply_overrides(routine: Routine, overrides: Iterable[Override], *, strict: bool = True) -> Routine:

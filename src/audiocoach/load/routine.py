@@ -4,7 +4,7 @@ The loader walks PyYAML's node tree (``yaml.compose`` with the safe loader, thro
 shared :mod:`audiocoach.load.document` reader) rather than the constructed Python objects, so
 each value still knows where it was written. It collects every problem it finds and raises
 one :class:`RoutineError` at the end. Every number is bounded where it is read, and the
-session as a whole (:mod:`audiocoach.compile.bounds`) before anything else runs. ``defaults:`` and
+session as a whole (:mod:`audiocoach.load.bounds`) before anything else runs. ``defaults:`` and
 ``phrases:`` are read in :mod:`audiocoach.load.settings`, ``music:`` in
 :mod:`audiocoach.load.music`.
 """
@@ -18,27 +18,36 @@ from typing import Any
 
 import yaml
 
-from audiocoach.compile.bounds import check_session, session_problem
 from audiocoach.defaults import (
-    MAX_AMRAP_MS,
     MAX_BLOCKS,
     MAX_DESCRIPTION_CHARS,
-    MAX_ROUNDS,
     MAX_SETS,
     MAX_STEP_MS,
     REST,
     REST_AFTER,
     TEMPO,
 )
+from audiocoach.load.bounds import check_session, session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
+from audiocoach.load.groups import GROUP_KEYS, GROUP_REQUIRED, check_decided_by_group, group_kind, read_group  # noqa: F401  (GROUP_KEYS, GROUP_REQUIRED: the documented keys)
 from audiocoach.load.library import Library, default_library
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
 from audiocoach.load.yamlsource import Reader, boolean, choice, duration, positive_int
-from audiocoach.model import COUNT_MODES, GROUP_KINDS, START_PHASES, Block, Entry, Exercise, Group, Routine, Settings
+from audiocoach.model import (
+    COUNT_MODES,
+    START_PHASES,
+    Block,
+    Entry,
+    Exercise,
+    Group,
+    Item,
+    Routine,
+    Settings,
+)
 
 __all__ = [
     "load_routine",
@@ -79,24 +88,6 @@ ENTRY_KEYS = (
     "alternatives",
     "count",
 ) + EFFORT_KEYS
-#: Keys a group member may not have: the group decides them.
-GROUP_DECIDES = ("sets", "rest", "rest_after")
-GROUP_KEYS = {
-    "superset": ("rounds", "transition", "rest", "rest_after", "exercises"),
-    "circuit": ("rounds", "transition", "rest", "rest_after", "exercises"),
-    "emom": ("rounds", "every", "rest_after", "exercises"),
-    "amrap": ("time", "remaining_every", "rest_after", "exercises"),
-    "intervals": ("rounds", "work", "rest", "rest_after", "exercises"),
-    "tabata": ("rounds", "work", "rest", "rest_after", "exercises"),
-}
-GROUP_REQUIRED = {
-    "superset": ("rounds",),
-    "circuit": ("rounds",),
-    "emom": ("rounds",),
-    "amrap": ("time",),
-    "intervals": ("rounds", "work", "rest"),
-    "tabata": (),
-}
 
 
 def load_routine(
@@ -221,13 +212,18 @@ def _block(
     else:
         for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
             sub = f"{path}.exercises[{j}]"
-            kind = _group_kind(r, item)
+            kind = group_kind(r, item)
+            read: Item | None
             if kind is not None:
-                entry = _group(r, item, kind, sub, library, settings, defaults)
+
+                def member(node: yaml.Node, path: str, kind: str = kind) -> Entry | None:
+                    return _entry(r, node, path, library, settings, defaults, group=kind)
+
+                read = read_group(r, item, kind, sub, settings, defaults, member)
             else:
-                entry = _entry(r, item, sub, library, settings, defaults)
-            if entry is not None:
-                entries.append(entry)
+                read = _entry(r, item, sub, library, settings, defaults)
+            if read is not None:
+                entries.append(read)
     if name is None or not entries:
         return None
     return Block(name=name, entries=tuple(entries), location=r.loc(node, path))
@@ -259,14 +255,7 @@ def _entry(
         return None
     before = len(r.problems)
     if group is not None:
-        for key in GROUP_DECIDES:
-            if key in fields:
-                decided_by = "'rounds'" if key == "sets" else f"the {group}'s '{key}'"
-                r.error(
-                    fields[key][0],
-                    f"{path}.{key}",
-                    f"'{key}' of an exercise in {_a(group)} is set by {decided_by}; remove it here",
-                )
+        check_decided_by_group(r, fields, path, group)
 
     def get(key: str, parse: Callable[[Any], Any]) -> Any:
         return r.convert(fields[key][1], f"{path}.{key}", parse) if key in fields else None
@@ -275,29 +264,13 @@ def _entry(
     sets = get("sets", positive_int("number of sets", 1, MAX_SETS)) or 1
     reps = get("reps", parse_reps)
     hold_ms = get("hold", duration("a hold", MAX_STEP_MS))
-    if "reps" in fields and "hold" in fields:
-        r.error(
-            fields["hold"][0],
-            f"{path}.hold",
-            "give either 'reps' or 'hold', not both ('hold' times a set "
-            "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
-            "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)",
-        )
-    elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
-        what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
-        r.error(node, path, f"missing the work: add {what}")
+    _check_work(r, node, fields, path, exercise, group)
     per_side = get("per_side", boolean)
     tempo_text = get("tempo", check_tempo)
     rest = get("rest", parse_rest) or defaults.rest
     rest_after = get("rest_after", parse_rest) or defaults.rest_after
     note = r.text(fields["note"][1], f"{path}.note", "a note") if "note" in fields else None
-    alternatives: list[Exercise] = []
-    if "alternatives" in fields:
-        alt_node = fields["alternatives"][1]
-        for k, item in enumerate(r.sequence(alt_node, f"{path}.alternatives", "exercise ids") or []):
-            alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
-            if alt is not None:
-                alternatives.append(alt)
+    alternatives = _alternatives(r, library, fields, path)
     timed = "reps" not in fields or group in ("intervals", "tabata")
     extras = effort_fields(r, fields, path, timed=timed, group=group)
     if "count" in fields:
@@ -321,6 +294,41 @@ def _entry(
         location=r.loc(node, path),
         **extras,
     )
+
+
+def _check_work(
+    r: Reader,
+    node: yaml.Node,
+    fields: dict[str, tuple[yaml.Node, yaml.Node]],
+    path: str,
+    exercise: Exercise | None,
+    group: str | None,
+) -> None:
+    """A set is either reps or a hold (an interval's work is its time)."""
+    if "reps" in fields and "hold" in fields:
+        r.error(
+            fields["hold"][0],
+            f"{path}.hold",
+            "give either 'reps' or 'hold', not both ('hold' times a set "
+            "without reps, like a plank; to pause in every rep, write the pause in the tempo: its 2nd digit "
+            "pauses at the bottom, its 4th at the top, e.g. tempo: 3-0-1-2)",
+        )
+    elif "reps" not in fields and "hold" not in fields and group not in ("intervals", "tabata"):
+        what = "a hold such as 'hold: 30s'" if exercise and exercise.timed else "'reps: 10' (or a timed 'hold: 30s')"
+        r.error(node, path, f"missing the work: add {what}")
+
+
+def _alternatives(
+    r: Reader, library: Library, fields: dict[str, tuple[yaml.Node, yaml.Node]], path: str
+) -> list[Exercise]:
+    alternatives: list[Exercise] = []
+    if "alternatives" in fields:
+        alt_node = fields["alternatives"][1]
+        for k, item in enumerate(r.sequence(alt_node, f"{path}.alternatives", "exercise ids") or []):
+            alt = _lookup(r, library, item, f"{path}.alternatives[{k}]")
+            if alt is not None:
+                alternatives.append(alt)
+    return alternatives
 
 
 def _entry_exercise(
@@ -381,82 +389,3 @@ def _entry_exercise(
         per_side=False,
         timed=False,
     )
-
-
-def _a(kind: str) -> str:
-    """'a circuit', 'an EMOM'."""
-    name = kind.upper() if kind in ("emom", "amrap") else kind
-    return f"an {name}" if kind in ("emom", "amrap", "intervals") else f"a {name}"
-
-
-def _group_kind(r: Reader, node: yaml.Node) -> str | None:
-    """'circuit' for ``- circuit: {...}`` (a one-key mapping naming a group kind)."""
-    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
-        key = r.scalar(node.value[0][0])
-        if isinstance(key, str) and key in GROUP_KINDS:
-            return key
-    return None
-
-
-def _group(
-    r: Reader, node: yaml.Node, kind: str, path: str, library: Library, settings: Settings, defaults: Defaults
-) -> Group | None:
-    body_node = node.value[0][1]
-    path = f"{path}.{kind}"
-    fields = r.mapping(body_node, path, GROUP_KEYS[kind], _a(kind))
-    if fields is None:
-        return None
-    before = len(r.problems)
-    for key in GROUP_REQUIRED[kind]:
-        if key not in fields:
-            r.error(body_node, f"{path}.{key}", f"missing '{key}'; {_a(kind)} needs it")
-
-    def get(key: str, parse: Callable[[Any], Any], default: Any) -> Any:
-        if key not in fields:
-            return default
-        value = r.convert(fields[key][1], f"{path}.{key}", parse)
-        return default if value is None else value
-
-    tabata = kind == "tabata"
-    rounds = get("rounds", positive_int("number of rounds", 1, MAX_ROUNDS), 8 if tabata else 1)
-    members: list[Entry] = []
-    if "exercises" not in fields:
-        r.error(body_node, f"{path}.exercises", f"missing 'exercises'; list what the {kind} does")
-    else:
-        for j, item in enumerate(r.sequence(fields["exercises"][1], f"{path}.exercises", "exercises") or []):
-            if _group_kind(r, item) is not None:
-                r.error(item, f"{path}.exercises[{j}]", "a group cannot contain another group; list exercises here")
-                continue
-            member = _entry(r, item, f"{path}.exercises[{j}]", library, settings, defaults, group=kind)
-            if member is not None:
-                members.append(replace(member, sets=1))
-    group = Group(
-        kind="intervals" if tabata else kind,  # type: ignore[arg-type]
-        members=tuple(members),
-        rounds=rounds,
-        transition=get("transition", parse_rest, parse_rest("0s" if kind == "superset" else "10s")),
-        rest=get("rest", parse_rest, parse_rest("10s") if tabata else defaults.rest),
-        rest_after=get("rest_after", parse_rest, defaults.rest_after),
-        interval_ms=get("every", duration("an EMOM interval", MAX_STEP_MS), 60_000),
-        work_ms=get("time", duration("an AMRAP", MAX_AMRAP_MS), 0)
-        or get("work", duration("an interval's work", MAX_STEP_MS), 20_000 if tabata else 0),
-        remaining_every_ms=get("remaining_every", duration("the time-remaining cadence", MAX_AMRAP_MS, 10_000), 60_000),
-        location=r.loc(node, path),
-    )
-    if len(r.problems) > before or not members:
-        return None
-    if group.kind == "emom":
-        from audiocoach.compile.expand import emom_work_ms
-
-        for j, m in enumerate(members):
-            used = emom_work_ms(m, settings.lead_in_ms, settings.rep_range, settings.switch_ms)
-            if used > group.interval_ms - 1000:
-                r.error(
-                    fields["exercises"][1].value[j],
-                    f"{path}.exercises[{j}]",
-                    f"{m.exercise.name} takes {used / 1000:g} s (lead-in + reps x tempo), which does not fit in "
-                    f"an EMOM interval of {group.interval_ms / 1000:g} s with a second to spare; use fewer reps, a faster tempo or a longer 'every'",
-                )
-        if len(r.problems) > before:
-            return None
-    return group

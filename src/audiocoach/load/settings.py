@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from audiocoach.defaults import (
+    ENGINE_CHOICES,
     MAX_LEAD_IN_MS,
     MAX_STEP_MS,
     MAX_SWITCH_MS,
@@ -105,8 +106,6 @@ def _voice(value: Any) -> str:
 
 
 def _engine_name(value: Any) -> str:
-    from audiocoach.speech import ENGINE_CHOICES  # the registry's names; loaded only when a routine names one
-
     name = str(value).strip()
     if name not in ENGINE_CHOICES:
         raise ValueError(f"{short(name)} is not a speech engine (valid: {', '.join(ENGINE_CHOICES)})")

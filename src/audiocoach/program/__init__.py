@@ -1,1 +1,4 @@
-"""Program: programs, progression rules and rosters -> many sessions."""
+"""Program: programs (days x weeks), progression rules and deloads, rosters -> many sessions.
+
+Composes load, compile (through render) and words; imports neither batch nor cli.
+"""

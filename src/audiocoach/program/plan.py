@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audiocoach.load.overrides import Override
-from audiocoach.model import Entry, Routine
+from audiocoach.model import Entry, Group, Routine
 from audiocoach.program.programs import Program, Session, sessions
 from audiocoach.render import RenderOptions, plan, synthesizer_for
 
@@ -38,12 +38,11 @@ def overview(routine: Routine) -> list[dict[str, Any]]:
     out = []
     for block in routine.blocks:
         for item in block.entries:
-            members = getattr(item, "members", None)
-            if members is None:
+            if not isinstance(item, Group):
                 out.append(_entry_dict(item))
                 continue
             group = {"kind": item.kind, "dose": item.dose, "rest": str(item.rest), "rest_after": str(item.rest_after)}
-            out.extend({**_entry_dict(m), "group": group} for m in members)
+            out.extend({**_entry_dict(m), "group": group} for m in item.members)
     return out
 
 

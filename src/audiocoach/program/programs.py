@@ -33,16 +33,16 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from audiocoach.compile.bounds import session_problem
 from audiocoach.defaults import MAX_DAYS, MAX_RULES, MAX_WEEKS
 from audiocoach.errors import AudiocoachError, Problem, RoutineError, SourceLocation, short
+from audiocoach.export.outputs import slug
+from audiocoach.load.bounds import session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml
 from audiocoach.load.library import default_library
 from audiocoach.load.overrides import Override, apply_overrides, check_targets
@@ -60,11 +60,10 @@ from audiocoach.program.progression import (
     read_rule,
     rep_step,
 )
-from audiocoach.program.weekly import ADD_LOAD_NOTE, load_rule_problems
+from audiocoach.program.weekly import load_rule_problems
 
 __all__ = [
     "ACTIONS",
-    "ADD_LOAD_NOTE",
     "Day",
     "Deload",
     "Program",
@@ -121,10 +120,6 @@ class Program:
 
     def is_deload(self, week: int) -> bool:
         return self.deload is not None and week in self.deload.weeks
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 # --------------------------------------------------------------------------- loading

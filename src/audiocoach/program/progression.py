@@ -11,19 +11,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from audiocoach.defaults import MAX_STEP_MS, MAX_WEEKS
-from audiocoach.errors import SourceLocation, short
+from audiocoach.errors import short
 from audiocoach.load.overrides import map_entries
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
 from audiocoach.load.yamlsource import Reader
-from audiocoach.model import Entry, Load, RepRange, Rest, Routine
+from audiocoach.model import Entry, RepRange, Rest, Routine
+from audiocoach.program.rules import DELOAD_LOAD_PCT, Deload, Rule
 from audiocoach.program.weekly import (
-    DELOAD_LOAD_PCT,
     LOAD_STEP,
     add_load_note,
     deload_entry,
@@ -34,6 +34,7 @@ from audiocoach.program.weekly import (
     shift_rest,
     week_notice,
 )
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
 __all__ = [
     "ACTIONS",
@@ -49,53 +50,6 @@ __all__ = [
 ACTIONS = ("reps", "sets", "tempo", "rest", "rest_after", "load")
 SCOPE_KEYS = ("weeks", "from_week", "exercises", "days", "range")
 DELOAD_KEYS = ("every", "weeks", "sets", "rest", "load")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One progression rule: an action on the entries in scope, in some weeks.
-
-    ``action`` is reps (``amount`` more per week, double progression inside ``range`` or
-    the entry's own rep range), sets (``amount`` more, or fewer), tempo (set to ``tempo``),
-    rest or rest_after (set to ``rest``, or lengthened by ``delta_ms``).
-    """
-
-    action: str
-    amount: int = 0
-    tempo: str | None = None
-    rest: Rest | None = None
-    delta_ms: int = 0
-    #: load rules: ``load`` sets it (70kg); otherwise ``load_step`` of ``load_unit`` per week.
-    load: Load | None = None
-    load_step: float = 0.0
-    load_unit: str | None = None
-    range: RepRange | None = None
-    weeks: tuple[int, ...] | None = None
-    exercises: tuple[str, ...] = ()
-    days: tuple[str, ...] = ()
-    location: SourceLocation | None = field(default=None, compare=False, repr=False)
-
-    def applies(self, week: int, day: str, entry: Entry) -> bool:
-        if self.weeks is not None and week not in self.weeks:
-            return False
-        if self.days and day.lower() not in self.days:
-            return False
-        if self.exercises:
-            ids = {entry.exercise.id, *entry.exercise.aliases}
-            return any(e in ids for e in self.exercises)
-        return True
-
-
-@dataclass(frozen=True)
-class Deload:
-    """Deload weeks: ``sets`` more (a negative number: fewer; at least one is kept), rests
-    ``rest_ms`` longer, loads ``load_pct`` percent lighter and two more reps in reserve."""
-
-    weeks: tuple[int, ...]
-    sets: int = -1
-    rest_ms: int = 30_000
-    #: Loads change by this many percent (negative: lighter) in deload weeks.
-    load_pct: int = DELOAD_LOAD_PCT
 
 
 def count(what: str, low: int, high: int):
@@ -287,7 +241,14 @@ def rep_step(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: int) -> 
 
 
 def _climb(
-    entry: Entry, rule: Rule, step: int, *, deload: bool = False, last_week: int | None = None, week: int = 0
+    entry: Entry,
+    rule: Rule,
+    step: int,
+    book: Phrasebook,
+    *,
+    deload: bool = False,
+    last_week: int | None = None,
+    week: int = 0,
 ) -> Entry:
     """The entry's reps at ``step`` of a double progression.
 
@@ -309,7 +270,7 @@ def _climb(
         entry = replace(entry, load=load.plus(rounds * LOAD_STEP[load.unit]))
     if pos != 0 or step < positions or deload:
         return entry
-    return add_load_note(entry, rng.low, rng.high, last_week, week)
+    return add_load_note(entry, rng.low, rng.high, last_week, week, book)
 
 
 def progress_routine(
@@ -340,6 +301,7 @@ def progress_routine(
     weeks = weeks or week
     deload_weeks = deload.weeks if deload else ()
     explosive_ms = routine.settings.explosive_ms
+    book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
         for rule in rules:
@@ -350,6 +312,7 @@ def progress_routine(
                     entry,
                     rule,
                     rep_step(rule, week, deload_weeks, weeks),
+                    book,
                     deload=week in deload_weeks,
                     last_week=last_full_week(rule, week, deload_weeks, weeks),
                     week=week,
@@ -362,12 +325,12 @@ def progress_routine(
                 continue
             elif rule.action == "sets":
                 entry = replace(entry, sets=max(1, entry.sets + rule.amount))
-            elif rule.action in ("rest", "rest_after"):
-                now: Rest = getattr(entry, rule.action)
-                new = rule.rest if rule.rest is not None else shift_rest(now, rule.delta_ms)
-                entry = replace(entry, **{rule.action: new})
+            elif rule.action == "rest":
+                entry = replace(entry, rest=rule.rest or shift_rest(entry.rest, rule.delta_ms))
+            elif rule.action == "rest_after":
+                entry = replace(entry, rest_after=rule.rest or shift_rest(entry.rest_after, rule.delta_ms))
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)
         return entry
 
-    return replace(map_entries(routine, change), notice=week_notice(deload, week))
+    return replace(map_entries(routine, change), notice=week_notice(deload, week, book))

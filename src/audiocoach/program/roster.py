@@ -220,7 +220,7 @@ def merge_overrides(general: Iterable[Override], athlete: Athlete) -> tuple[Over
     return tuple(o for o in general if (o.kind, o.exercise) not in own) + athlete.overrides
 
 
-def check_voices(engine: str, asked: Iterable[tuple[str, SourceLocation | None]]) -> None:
+def check_voices(engine: str | None, asked: Iterable[tuple[str | None, SourceLocation | None]]) -> None:
     """Every voice asked for exists in ``engine``; raises one error naming each bad one
     (at its roster line, or as the --voice option)."""
     from audiocoach.speech import Synthesizer
@@ -232,7 +232,7 @@ def check_voices(engine: str, asked: Iterable[tuple[str, SourceLocation | None]]
     problems: list[Problem] = []
     for voice, locations in where.items():
         try:
-            with Synthesizer(engine=engine, voice=voice) as synth:
+            with Synthesizer(engine=engine or "auto", voice=voice) as synth:
                 _ = synth.voice  # resolving the voice starts the engine
         except AudiocoachError as exc:
             problems += [Problem(loc, str(exc) if loc else f"--voice {voice}: {exc}") for loc in locations]

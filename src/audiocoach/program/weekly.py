@@ -12,26 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from audiocoach.errors import Problem
-from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight, spoken_weight
-from audiocoach.model import Entry, Load, ProgramNote, Rest
-from audiocoach.words.phrases import number_words, spoken_duration
+from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight
+from audiocoach.model import LOAD_UNITS, Entry, Load, ProgramNote, Rest, one_of
+from audiocoach.program.rules import Deload, Rule
+from audiocoach.words.effort import spoken_weight
+from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 
-if TYPE_CHECKING:
-    from audiocoach.program.programs import Deload, Rule
-
-#: What a lifter hears in the week the reps go back to the bottom of the range; {when} is
-#: "last week" or "in week three", the last week the rule was worked at full load.
-ADD_LOAD_NOTE = "Back to {low} reps this week: you reached {high} {when}, so add a little load."
-#: The same, when the entry names its load and the program adds the step itself.
-ADDED_LOAD_NOTE = "Back to {low} reps this week, with {step} more: you reached {high} {when}."
-#: What the session says in the week after a deload.
-AFTER_DELOAD_NOTICE = "The deload is over: back to your working weights this week."
+# What a lifter hears about a deload and a double progression is in data/phrases.yaml
+# (deload_week, deload_over, add_load, added_load), so a routine's phrases: can change it.
 #: In a deload week, every work set leaves this many more reps in reserve.
 DELOAD_EASIER_REPS = 2
-DELOAD_LOAD_PCT = -10
 
 
 def deload_load_pct(value: Any) -> int:
@@ -72,21 +65,26 @@ def last_full_week(rule: Rule, week: int, deload_weeks: Iterable[int], weeks: in
     return max(earlier) if earlier else None
 
 
-def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week: int) -> Entry:
+def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week: int, book: Phrasebook) -> Entry:
     """``entry`` with the note of a double progression going back to ``low`` reps after
-    reaching ``high`` in ``last_week`` (the last week worked outside a deload)."""
+    reaching ``high`` in ``last_week`` (the last week worked outside a deload), in ``book``'s words."""
     near = last_week is not None and last_week == week - 1
     when = "last week" if near else f"in week {number_words(last_week or 0)}"
     when_short = "last week" if near else f"in week {last_week}"
     load = entry.load
     if load is not None and load.unit is not None:
         step = LOAD_STEP[load.unit]
-        text = ADDED_LOAD_NOTE.format(
-            low=number_words(low), high=number_words(high), when=when, step=spoken_weight(step, load.unit)
-        )
+        text = book.variants(
+            "added_load",
+            0,
+            low=number_words(low),
+            high=number_words(high),
+            when=when,
+            step=spoken_weight(step, load.unit),
+        )[0]
         short = f"back to {low} reps ({high} {when_short}): +{step:g}{load.unit}"
     else:
-        text = ADD_LOAD_NOTE.format(low=number_words(low), high=number_words(high), when=when)
+        text = book.variants("add_load", 0, low=number_words(low), high=number_words(high), when=when)[0]
         short = f"back to {low} reps ({high} {when_short}): add load"
     return with_note(entry, ProgramNote("add_load", text, short))
 
@@ -114,7 +112,7 @@ def load_rule(entry: Entry, rule: Rule, step: int) -> Entry:
     if load is None:
         return entry
     if load.unit is None and load.bodyweight and rule.exercises:
-        load = Load(0.0, rule.load_unit, True)  # type: ignore[arg-type]
+        load = Load(0.0, one_of(rule.load_unit, LOAD_UNITS), True)
     if load.unit != rule.load_unit:
         return entry
     return replace(entry, load=load.plus(rule.load_step * step))
@@ -137,7 +135,7 @@ def deload_entry(entry: Entry, deload: Deload, in_group: bool) -> Entry:
     return replace(entry, **changes)
 
 
-def deload_notice(deload: Deload) -> str:
+def deload_notice(deload: Deload, book: Phrasebook) -> str:
     """What a deload week's sessions say first, from what the deload really changes."""
     parts = []
     if deload.load_pct:
@@ -148,17 +146,17 @@ def deload_notice(deload: Deload) -> str:
     if deload.rest_ms:
         parts.append(f"{spoken_duration(deload.rest_ms)} more rest")
     change = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "an easier session"
-    return f"This is a deload week: {change}. Leave more in the tank and let your body recover."
+    return book.variants("deload_week", 0, change=change)[0]
 
 
-def week_notice(deload: Deload | None, week: int) -> str | None:
+def week_notice(deload: Deload | None, week: int, book: Phrasebook) -> str | None:
     """The session notice of ``week``: a deload week says so; the week after one says it is over."""
     if deload is None:
         return None
     if week in deload.weeks:
-        return deload_notice(deload)
+        return deload_notice(deload, book)
     if week - 1 in deload.weeks:
-        return AFTER_DELOAD_NOTICE
+        return book.variants("deload_over")[0]
     return None
 
 

@@ -127,7 +127,7 @@ class Handler(SimpleHTTPRequestHandler):
             return False
         return not any(part.startswith(".") for part in Path(rel).parts)
 
-    def send_head(self) -> BinaryIO | None:  # type: ignore[override]
+    def send_head(self) -> BinaryIO | None:
         self._range: tuple[int, int] | None = None
         try:
             path = self.translate_path(self.path)
@@ -160,7 +160,9 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        first, last = wanted  # type: ignore[misc]
+        if not isinstance(wanted, tuple):  # parse_range answers a range, None or "unsatisfiable"
+            raise TypeError(f"unexpected range {wanted!r}")
+        first, last = wanted
         self.send_response(HTTPStatus.PARTIAL_CONTENT)
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
@@ -283,6 +285,7 @@ def lan_address() -> str:
 def base_urls(server: HTTPServer) -> list[str]:
     """The addresses to give a podcast app (``--base-url`` of publish)."""
     host, port = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host
     if host in ("0.0.0.0", ""):
         return [f"http://{lan_address()}:{port}/", f"http://127.0.0.1:{port}/"]
     return [f"http://{host}:{port}/"]

@@ -20,8 +20,6 @@ from audiocoach.speech.procs import engine_preexec
 
 log = logging.getLogger("audiocoach.speech")
 
-#: Words per minute asked for when nothing else is: the routine default.
-DEFAULT_WPM = 170
 #: A command that takes longer than this for one phrase is stuck.
 COMMAND_TIMEOUT_S = 60
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from audiocoach.speech import Synthesizer, SynthSpec, get_backend
 from audiocoach.speech.procs import die_with_parent, mem_available_mb
+from audiocoach.timing import CLIP_BASE_MS, CLIP_PER_CHAR_MS
 from audiocoach.tones import TONES
 
 log = logging.getLogger("audiocoach.speech.pool")
@@ -46,7 +47,7 @@ log = logging.getLogger("audiocoach.speech.pool")
 MIN_PARALLEL_PHRASES = 8
 #: Estimated length of a phrase not synthesized yet: ms per character, plus a fixed part
 #: (the compiler's own estimate, about 15 characters a second).
-_ESTIMATES = ((62, 120),)
+_ESTIMATES = ((CLIP_PER_CHAR_MS, CLIP_BASE_MS),)
 
 #: Memory (MB) a worker process takes besides its engine (a forked Python with numpy).
 WORKER_MB = 60

@@ -63,6 +63,21 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "amrap_go": "",
         "remaining": "duration",
         "work": "",
+        "label_emom": "",
+        "label_emom_every": "duration",
+        "label_amrap": "",
+        "dose_rounds": "rounds",
+        "dose_intervals": "rounds work rest",
+        "reserve": "reps",
+        "reserve_none": "",
+        "reserve_range": "low high",
+        "bodyweight": "",
+        "bodyweight_plus": "weight",
+        "bodyweight_minus": "weight",
+        "deload_week": "change",
+        "deload_over": "",
+        "add_load": "low high when",
+        "added_load": "low high when step",
     }.items()
 }
 
@@ -192,9 +207,10 @@ def parse_phrases(raw: Mapping[str, object]) -> Phrasebook:
     templates: dict[str, tuple[str, ...]] = {}
     rotations: dict[str, tuple[tuple[str, ...], ...]] = {}
     for key, value in raw.items():
-        items = value if isinstance(value, list) else [value]
-        if items and all(isinstance(v, list) for v in items):
-            rotations[key] = tuple(tuple(str(t) for t in v) for v in items)
+        items: list[object] = value if isinstance(value, list) else [value]
+        lists = [v for v in items if isinstance(v, list)]
+        if items and len(lists) == len(items):
+            rotations[key] = tuple(tuple(str(t) for t in v) for v in lists)
             templates[key] = rotations[key][0]
         else:
             templates[key] = tuple(str(t) for t in items)

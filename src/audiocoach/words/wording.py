@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
-from audiocoach.compile.fit import ANNOUNCE, ENCOURAGE
-from audiocoach.load.effort import spoken_effort
 from audiocoach.model import Entry, Exercise, Group, Tempo
-from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+from audiocoach.timeline import ANNOUNCE, ENCOURAGE
+from audiocoach.words.effort import spoken_effort
+from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words, spoken_duration
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.
 PHASE_WORD_KEYS = {
@@ -43,7 +43,7 @@ class Words:
 
     def say(self, key: str, **values: object) -> tuple[str, ...]:
         """The wordings of ``key`` (its first variant)."""
-        return self.book.variants(key, **values)
+        return self.book.variants(key, 0, **values)
 
     def rotate(self, key: str, **values: object) -> tuple[str, ...]:
         """The next variant of ``key``: a key with several variants never repeats back to back."""
@@ -89,11 +89,14 @@ class Words:
         if group.kind == "amrap":
             dose = spoken_duration(group.work_ms)
         elif group.kind == "intervals":
-            dose = f"{number_words(group.rounds)} rounds of {spoken_duration(group.work_ms)} on, {spoken_duration(group.rest.low_ms)} off"
-        elif group.kind == "emom":
-            dose = f"{number_words(group.rounds)} rounds"
+            dose = self.say(
+                "dose_intervals",
+                rounds=number_words(group.rounds),
+                work=spoken_duration(group.work_ms),
+                rest=spoken_duration(group.rest.low_ms),
+            )[0]
         else:
-            dose = f"{number_words(group.rounds)} rounds"
+            dose = self.say("dose_rounds", rounds=number_words(group.rounds))[0]
         if group.kind == "intervals":
             names = ", then ".join(m.exercise.name for m in group.members)
         else:
@@ -101,7 +104,7 @@ class Words:
                 f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}"
                 for m in group.members
             )
-        return {"label": spoken_label(group), "dose": dose, "names": names}
+        return {"label": spoken_label(group, self.book), "dose": dose, "names": names}
 
     # ------------------------------------------------------------------ set starts
 
@@ -141,7 +144,7 @@ class Words:
 
     def target(self, entry: Entry, set_no: int) -> str:
         """The set's load and effort in words ("sixty kilos, leave two in the tank"), or ''."""
-        return ", ".join(w for w in spoken_effort(entry, set_no) if w)
+        return ", ".join(w for w in spoken_effort(entry, set_no, self.book) if w)
 
     def set_target(self, entry: Entry, set_no: int) -> Line | None:
         """'Set one: sixty kilos, leave two in the tank.' (said when the exercise is announced)."""
@@ -167,14 +170,15 @@ class Words:
         return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
 
 
-def spoken_label(group: Group) -> str:
+def spoken_label(group: Group, book: Phrasebook | None = None) -> str:
     """A group's name as said aloud: EMOM is 'Every minute on the minute', not a word."""
+    book = book or default_phrasebook()
     if group.kind == "emom":
         if group.interval_ms == 60_000:
-            return "Every minute on the minute"
-        return f"Every {spoken_duration(group.interval_ms)}"
+            return book.variants("label_emom")[0]
+        return book.variants("label_emom_every", 0, duration=spoken_duration(group.interval_ms))[0]
     if group.kind == "amrap":
-        return "As many rounds as possible"
+        return book.variants("label_amrap")[0]
     return group.label
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from audiocoach.defaults import MAX_SESSION_EVENTS, MAX_SESSION_MS
 from audiocoach.errors import Problem, RoutineError, SourceLocation
 from audiocoach.model import Entry, Group, Rest, Routine, Settings
+from audiocoach.timing import emom_work_ms, pick_rest, work_length_ms
 
 __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 
@@ -23,8 +24,6 @@ __all__ = ["SessionSize", "check_session", "session_problem", "session_size"]
 _CUES_PER_STEP = 12
 #: Cues a rep may hold besides one count a second: the rep's number and three phase words.
 _CUES_PER_REP = 4
-#: A rest from the middle of a range lands on whole 5 s: at most this much longer.
-_ROUNDING_MS = 2_500
 #: Room for the intro and the outro, spoken at their own length.
 _FRAME_MS = 120_000
 
@@ -48,11 +47,10 @@ def _work(entry: Entry, s: Settings) -> SessionSize:
     if entry.reps is not None:
         rep_ms = entry.tempo.rep_ms
         return SessionSize(
-            s.lead_in_ms + entry.reps.counted(s.rep_range) * rep_ms,
+            work_length_ms(entry, s.lead_in_ms, s.rep_range),
             _CUES_PER_STEP + entry.reps.counted(s.rep_range) * (_CUES_PER_REP + rep_ms // 1000 + 1),
         )
-    hold_ms = entry.hold_ms or 0
-    return SessionSize(s.lead_in_ms + hold_ms, _CUES_PER_STEP)
+    return SessionSize(work_length_ms(entry, s.lead_in_ms, s.rep_range), _CUES_PER_STEP)
 
 
 def _sides(entry: Entry, s: Settings) -> SessionSize:
@@ -64,42 +62,45 @@ def _sides(entry: Entry, s: Settings) -> SessionSize:
 
 
 def _rest(rest: Rest, s: Settings) -> SessionSize:
-    """A rest as the routine's rest policy takes it; the middle of a range may round up to 2.5 s."""
-    rounding = _ROUNDING_MS if s.rest_policy == "mid" and rest.low_ms != rest.high_ms else 0
-    return SessionSize(rest.pick(s.rest_policy) + rounding, _CUES_PER_STEP)
+    """A rest as the routine's rest policy takes it (the compiler's own pick)."""
+    return SessionSize(pick_rest(rest, s.rest_policy), _CUES_PER_STEP)
 
 
 def _entry(entry: Entry, s: Settings) -> SessionSize:
     total = entry.sets + entry.warmup_sets  # warm-up sets come before the work sets
     sets = _sides(entry, s).times(total)
-    return sets + _rest(entry.rest, s).times(total - 1) + _rest(entry.rest_after, s)
+    return sets + _rest(entry.rest, s).times(total - 1)
 
 
 def _group(group: Group, s: Settings) -> SessionSize:
+    # Counted as the structures in audiocoach.compile.structures lay them out: a rest between
+    # rounds (none after the last), a transition between members (none after the last).
     members = len(group.members)
     if group.kind == "emom":
         busiest = max(_sides(m, s).events for m in group.members)
-        return SessionSize(group.rounds * group.interval_ms, group.rounds * (busiest + _CUES_PER_STEP)) + _rest(
-            group.rest_after, s
-        )
+        last = max(emom_work_ms(m, s.lead_in_ms, s.rep_range, s.switch_ms) for m in group.members)
+        return SessionSize((group.rounds - 1) * group.interval_ms + last, group.rounds * (busiest + _CUES_PER_STEP))
     if group.kind == "amrap":
         every = max(group.remaining_every_ms, 1000)
-        return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP) + _rest(group.rest_after, s)
+        return SessionSize(group.work_ms, group.work_ms // every + 4 * _CUES_PER_STEP)
     if group.kind == "intervals":
-        one = SessionSize(group.work_ms, _CUES_PER_STEP) + _rest(group.rest, s)
-        return one.times(group.rounds) + _rest(group.rest_after, s)
+        work = SessionSize(group.work_ms, _CUES_PER_STEP).times(group.rounds)
+        return work + _rest(group.rest, s).times(group.rounds - 1)
     one_round = SessionSize()
     for m in group.members:
         one_round = one_round + _sides(m, s)
-    one_round = one_round + _rest(group.transition, s).times(members) + _rest(group.rest, s)
-    return one_round.times(group.rounds) + _rest(group.rest_after, s)
+    one_round = one_round + _rest(group.transition, s).times(members - 1)
+    return one_round.times(group.rounds) + _rest(group.rest, s).times(group.rounds - 1)
 
 
 def session_size(routine: Routine) -> SessionSize:
     """An upper bound of ``routine``'s length and cue count, from the model alone."""
+    s = routine.settings
     total = SessionSize(_FRAME_MS, 4 * _CUES_PER_STEP)
     for item in routine.items:
-        total = total + (_group(item, routine.settings) if isinstance(item, Group) else _entry(item, routine.settings))
+        total = total + (_group(item, s) if isinstance(item, Group) else _entry(item, s))
+    for item in routine.items[:-1]:  # the rest after an item leads into the next; the last ends the session
+        total = total + _rest(item.rest_after, s)
     return total
 
 
