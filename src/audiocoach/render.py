@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
 from audiocoach.audio.mixer import Mixer
@@ -27,6 +30,9 @@ from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
 from audiocoach.speech.onset import clip_onsets
 from audiocoach.speech.pool import compile_with_pool
 from audiocoach.timeline import Timeline
+
+if TYPE_CHECKING:
+    from audiocoach.export.parallel import Pieces
 
 #: progress(stage, done, total): stage is "speech" or "mix".
 Progress = Callable[[str, int, int], None]
@@ -226,6 +232,7 @@ def build(
 
             chunks = split_play
         sidecars = _sidecars(out, timeline, routine) if options.sidecars else {}
+        pieces = None if options.split or mixer.bed is not None else _pieces(mixer, options.threads, mix_progress)
         peaks: list[float] = []
         export_audio(
             chunks,
@@ -237,6 +244,7 @@ def build(
             chapters=chapters,
             sidecars=sidecars,  # renamed into place together with the audio
             peaks=peaks,
+            pieces=pieces,
         )
         return BuildResult(
             out,
@@ -247,6 +255,29 @@ def build(
             peaks[-1] if peaks else None,
             len(peaks),
         )
+
+
+def _pieces(mixer: Mixer, threads: int | None, progress: Callable[[int, int], None] | None) -> Pieces | None:
+    """The mix as pieces for the parallel MP3 encode (None: one core, or too short to pay)."""
+    from audiocoach.export.parallel import MIN_PARALLEL_MS, Pieces, silences
+
+    workers = threads or os.cpu_count() or 1
+    if workers < 2 or mixer.timeline.duration_ms < MIN_PARALLEL_MS:
+        return None
+    done = [0]
+    lock = threading.Lock()
+
+    def play(gain_db: float, start: int, end: int):
+        # Pieces play on threads at once and overlap by their pre-roll: progress counts
+        # samples played, capped at the track's length.
+        for chunk in mixer.chunks(gain_db=gain_db, start=start, end=end):
+            if progress is not None:
+                with lock:
+                    done[0] = min(mixer.total, done[0] + chunk.size)
+                    progress(done[0], mixer.total)
+            yield chunk
+
+    return Pieces(mixer.total, silences(mixer.timeline, mixer.rate), play, workers)
 
 
 def _tags(routine: Routine, timeline: Timeline) -> Tags:

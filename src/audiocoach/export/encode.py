@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
 from audiocoach.errors import AudiocoachError, EncodeError, EngineMissingError
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
+
+if TYPE_CHECKING:
+    from audiocoach.export.parallel import Pieces
 
 log = logging.getLogger("audiocoach.export.encode")
 
@@ -119,13 +123,20 @@ def format_for_path(path: str | os.PathLike[str], default: str = DEFAULT_FORMAT)
 
 
 def encode_command(
-    rate: int, bitrate: str, target: str, fmt: str = DEFAULT_FORMAT, metadata: str | None = None, tee: str | None = None
+    rate: int,
+    bitrate: str,
+    target: str,
+    fmt: str = DEFAULT_FORMAT,
+    metadata: str | None = None,
+    tee: str | None = None,
+    frames_only: bool = False,
 ) -> list[str]:
     """The ffmpeg command that turns raw mono s16le on stdin into ``fmt`` at ``target``.
 
     ``metadata`` is an ffmetadata file whose tags (and chapters, where the container
     has them) go into the output. ``tee`` (a muxer name) also writes the encoded stream
-    to stdout in that container.
+    to stdout in that container. ``frames_only`` (MP3): nothing but audio frames, no ID3
+    header and no LAME info frame (a piece of a parallel encode).
     """
     f = get_format(fmt)
     cmd = [
@@ -150,13 +161,15 @@ def encode_command(
     cmd += list(f.codec)
     if f.uses_bitrate:
         cmd += ["-b:a", bitrate]
+    raw = ["write_xing=0", "id3v2_version=0"] if frames_only else []
     if tee is not None:
         # The file, and the same encoded stream on stdout for the true-peak meter.
         slave = "file:" + os.path.abspath(target)
         for ch in ("\\", "'", "|", "[", "]"):
             slave = slave.replace(ch, "\\" + ch)
-        return cmd + ["-map", "0:a", "-f", "tee", f"[f={f.muxer}]{slave}|[f={tee}]pipe:1"]
-    return cmd + ["-f", f.muxer, target]
+        options = ":".join([f"f={f.muxer}", *raw])
+        return cmd + ["-map", "0:a", "-f", "tee", f"[{options}]{slave}|[f={tee}]pipe:1"]
+    return cmd + [arg for opt in raw for arg in ("-" + opt.split("=")[0], opt.split("=")[1])] + ["-f", f.muxer, target]
 
 
 def die_with_parent() -> None:
@@ -196,14 +209,16 @@ def encode_stream(
     fmt: str = DEFAULT_FORMAT,
     metadata: str | None = None,
     meter: TruePeakMeter | None = None,
+    frames_only: bool = False,
 ) -> None:
     """Pipe int16 chunks through ffmpeg into ``target`` (which is overwritten).
 
     With a ``meter`` (only for the formats in ``_STREAM_MEASURED``), the encoded stream is
     decoded while it is written and fed to the meter, on the core the encoder leaves free.
+    ``frames_only``: see :func:`encode_command`.
     """
     tee = _STREAM_MEASURED.get(fmt) if meter is not None else None
-    cmd = encode_command(rate, bitrate, str(target), fmt, metadata, tee=tee)
+    cmd = encode_command(rate, bitrate, str(target), fmt, metadata, tee=tee, frames_only=frames_only)
     log.debug("run %s", " ".join(cmd))
     with tempfile.TemporaryFile() as err, contextlib.ExitStack() as stack:
         with interrupts_deferred():  # an interrupt inside Popen would orphan the encoder
@@ -400,6 +415,7 @@ def export_audio(
     sidecars: Mapping[Path, str | Iterable[str]] | None = None,
     ceiling_dbtp: float | None = CEILING_DBTP,
     peaks: list[float] | None = None,
+    pieces: Pieces | None = None,
 ) -> Path:
     """Encode ``chunks`` to ``output`` as ``fmt``, with its sidecars, all or nothing.
 
@@ -422,6 +438,10 @@ def export_audio(
             the .json timeline and the .vtt cue sheet, written after the audio.
         ceiling_dbtp: the highest true peak allowed (None: not measured).
         peaks: when given, the true peak measured after each encode is appended to it.
+        pieces: the same track, playable from any stretch, and its silences: an MP3 is
+            then encoded in pieces on ``pieces.workers`` cores and joined
+            (:mod:`audiocoach.export.parallel`); ``chunks`` is played only when no
+            exact join can be made.
 
     Raises:
         OutputError: the files could not be written; nothing was left behind.
@@ -443,6 +463,7 @@ def export_audio(
             metadata=str(meta) if meta else None,
             ceiling_dbtp=ceiling_dbtp,
             peaks=peaks,
+            pieces=pieces if f.name == "mp3" else None,
         )
         if f.chapters == "id3":
             write_tags(tmp, tags, list(chapters))
@@ -453,12 +474,39 @@ def export_audio(
 
 
 def _encode_under_ceiling(
-    chunks: ChunkSource, tmp: Path, *, ceiling_dbtp: float | None, peaks: list[float] | None, **encode: object
+    chunks: ChunkSource,
+    tmp: Path,
+    *,
+    ceiling_dbtp: float | None,
+    peaks: list[float] | None,
+    pieces: Pieces | None = None,
+    **encode: object,
 ) -> None:
     """Encode, measure the true peak of what was encoded, and encode again quieter while over."""
     source = chunks if callable(chunks) else None
     gain_db = 0.0
     for attempt in range(1, MAX_PEAK_PASSES + 1):
+        if pieces is not None:
+            from audiocoach.export.parallel import JoinError, encode_pieces
+
+            try:
+                measured = encode_pieces(
+                    pieces,
+                    tmp,
+                    rate=encode["rate"],
+                    bitrate=encode["bitrate"],
+                    gain_db=gain_db,
+                    ceiling_dbtp=ceiling_dbtp,
+                )  # type: ignore[arg-type]
+            except JoinError as exc:
+                log.warning("parallel encode not possible (%s): encoding in one piece", exc)
+                pieces = None
+            else:
+                if measured is None or _peak_ok(measured, attempt, gain_db, ceiling_dbtp, peaks):
+                    return
+                gain_db += ceiling_dbtp - PEAK_CORRECTION_MARGIN_DB - measured  # type: ignore[operator]
+                peak = measured
+                continue
         if ceiling_dbtp is None:
             encode_stream(source(0.0) if source else chunks, tmp, **encode)  # type: ignore[arg-type]
             return
@@ -483,6 +531,13 @@ def _encode_under_ceiling(
     raise AudiocoachError(
         f"the encoded audio still peaks at {peak:.2f} dBTP after {MAX_PEAK_PASSES} encodes (ceiling {ceiling_dbtp:.1f} dBTP)"
     )
+
+
+def _peak_ok(peak: float, attempt: int, gain_db: float, ceiling_dbtp: float | None, peaks: list[float] | None) -> bool:
+    if peaks is not None:
+        peaks.append(peak)
+    log.info("encode %d: true peak %.2f dBTP (ceiling %.1f, gain %.2f dB)", attempt, peak, ceiling_dbtp, gain_db)
+    return ceiling_dbtp is None or peak <= ceiling_dbtp
 
 
 def export_mp3(chunks: Iterable[np.ndarray], output: str | os.PathLike[str], **kwargs) -> Path:
