@@ -38,6 +38,7 @@ from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
 from audiocoach.defaults import BITRATE
 from audiocoach.errors import AudiocoachError, EncodeError, EngineMissingError
 from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
+from audiocoach.export.tagroom import make_room, room_for
 
 if TYPE_CHECKING:
     from audiocoach.export.parallel import Pieces
@@ -454,6 +455,9 @@ def export_audio(
         if f.chapters != "id3":
             meta = outputs.temp(out.with_suffix(".ffmeta"), keep=True)
             meta.write_text(ffmetadata(tags, list(chapters), as_comments=f.chapters == "comments"), encoding="utf-8")
+        room = room_for(
+            [c.title for c in chapters], [tags.title, tags.album, tags.comment, *tags.extra, *tags.extra.values()]
+        )
         _encode_under_ceiling(
             chunks,
             tmp,
@@ -464,8 +468,10 @@ def export_audio(
             ceiling_dbtp=ceiling_dbtp,
             peaks=peaks,
             pieces=pieces if f.name == "mp3" else None,
+            id3_room=room,
         )
         if f.chapters == "id3":
+            make_room(tmp, room)  # mutagen then writes the tag in place (see tagroom)
             write_tags(tmp, tags, list(chapters))
         for path, text in (sidecars or {}).items():
             outputs.write_text(path, text)
@@ -480,6 +486,7 @@ def _encode_under_ceiling(
     ceiling_dbtp: float | None,
     peaks: list[float] | None,
     pieces: Pieces | None = None,
+    id3_room: int = 0,
     **encode: object,
 ) -> None:
     """Encode, measure the true peak of what was encoded, and encode again quieter while over."""
@@ -497,6 +504,7 @@ def _encode_under_ceiling(
                     bitrate=encode["bitrate"],
                     gain_db=gain_db,
                     ceiling_dbtp=ceiling_dbtp,
+                    id3_room=id3_room,
                 )  # type: ignore[arg-type]
             except JoinError as exc:
                 log.warning("parallel encode not possible (%s): encoding in one piece", exc)

@@ -36,6 +36,7 @@ from audiocoach.audio.loudness import TruePeakMeter
 from audiocoach.errors import AudiocoachError
 from audiocoach.export import mp3frames as mf
 from audiocoach.export.encode import encode_stream
+from audiocoach.export.tagroom import empty_tag
 from audiocoach.timeline import Timeline, ms_to_samples
 
 log = logging.getLogger("audiocoach.export.parallel")
@@ -159,9 +160,19 @@ class _Encoded:
 
 
 def encode_pieces(
-    pieces: Pieces, target: Path, *, rate: int, bitrate: str, gain_db: float, ceiling_dbtp: float | None
+    pieces: Pieces,
+    target: Path,
+    *,
+    rate: int,
+    bitrate: str,
+    gain_db: float,
+    ceiling_dbtp: float | None,
+    id3_room: int = 0,
 ) -> float | None:
     """Encode ``pieces`` in parallel and join them into ``target``; the true peak (dBTP).
+
+    ``id3_room``: the file opens with an empty ID3 tag of that many bytes of padding (see
+    :mod:`audiocoach.export.tagroom`).
 
     Raises:
         JoinError: no exact join was possible; nothing usable is in ``target``.
@@ -188,7 +199,8 @@ def encode_pieces(
             return _trim(data, pre // spf, keep, meter.peak_db if meter else None)
 
         with ThreadPoolExecutor(max_workers=pieces.workers) as pool:
-            return _join(pool.map(one, range(len(bounds) - 1)), target, pieces.total)
+            head = empty_tag(id3_room) if id3_room else b""
+            return _join(pool.map(one, range(len(bounds) - 1)), target, pieces.total, head)
 
 
 def _pre_roll(first: int, period: int) -> int:
@@ -236,17 +248,18 @@ def _trim(data: bytes, skip: int, keep: int | None, peak_db: float | None) -> _E
     )
 
 
-def _join(results: Iterable[_Encoded], target: Path, total: int) -> float | None:
+def _join(results: Iterable[_Encoded], target: Path, total: int, head: bytes) -> float | None:
     """Write the pieces' frames behind one info frame; the highest true peak of the pieces."""
     frames = crc = size = 0
     peaks: list[float] = []
     header = None
     with open(target, "wb") as out:
+        out.write(head)
         pending = b""
         for piece in results:
             if header is None:
                 header = mf.parse_header(piece.body or piece.tail)
-                out.seek(mf.info_size(header))
+                out.seek(len(head) + mf.info_size(header))
             else:
                 pending = _repair(pending, piece)
             out.write(pending)
@@ -259,7 +272,7 @@ def _join(results: Iterable[_Encoded], target: Path, total: int) -> float | None
         assert header is not None
         out.write(pending)
         crc, size = mf.crc16(pending, crc), size + len(pending)
-        out.seek(0)
+        out.seek(len(head))
         padding = frames * header.samples - ENCODER_DELAY - total
         out.write(mf.info_frame(header, frames, size, crc, ENCODER_DELAY, padding))
     return max(peaks) if peaks else None
