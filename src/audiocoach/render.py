@@ -110,7 +110,7 @@ def plan(
     # Beats land on their attack, not their first sample. While the pool looks for the
     # missing phrases (estimated lengths), a phrase not synthesized yet has no attack to
     # measure: 0 there, so that pass never synthesizes one at a time.
-    attack = clip_onsets(synth.clip, synth.sample_rate)
+    attack = clip_onsets(synth.clip, synth.sample_rate, synth.cache, synth.cache_key)
 
     def ready_attack(kind: str, text: str) -> int:
         return attack(kind, text) if kind != "speech" or synth.has(text) else 0
