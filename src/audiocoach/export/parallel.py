@@ -147,7 +147,7 @@ def pieces_for(total: int, rate: int, workers: int) -> int:
 class _Encoded:
     """A piece's kept frames, split before its last few, and what its join needs."""
 
-    body: bytes
+    body: memoryview
     body_crc: int
     #: The last frames, kept aside: the next join may write into their spare bytes.
     tail: bytes
@@ -242,7 +242,7 @@ def _trim(data: bytes, skip: int, keep: int | None, peak_db: float | None) -> _E
         head.append((begin, bits, areas[k][1] - areas[k][0]))
     before = b"".join(data[a:b] for a, b in areas[max(0, skip - _TAIL_FRAMES) : skip])
     split = offsets[max(skip, skip + keep - _TAIL_FRAMES)]
-    body = data[offsets[skip] : split]
+    body = memoryview(data)[offsets[skip] : split]  # no copy: the piece's bytes are held once
     return _Encoded(
         body, mf.crc16(body), data[split : offsets[skip + keep]], keep, head, before[-_RESERVOIR_MAX:], peak_db
     )
