@@ -108,3 +108,14 @@ def test_warm_mix_finds_every_clips_levelling_in_the_store(tmp_path, monkeypatch
         )
         < 0.1
     )
+
+
+@pytest.mark.parametrize("levelled", [False, True])
+def test_any_stretch_plays_as_the_whole_track_has_it(levelled):
+    """The parallel encoder mixes its pieces on threads: each stretch must be the track's."""
+    tl = _timeline()
+    mixer = Mixer(tl, _clip, leveler=Leveler(tl.sample_rate) if levelled else None)
+    whole = _pieces(mixer, 1000)
+    for start, end in ((0, 5), (3000, 9001), (4410, whole.size), (9999, 20000)):
+        got = np.concatenate(list(mixer.chunks(chunk_samples=777, start=start, end=end)))
+        assert np.array_equal(got, whole[start:end]), (start, end)

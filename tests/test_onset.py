@@ -115,3 +115,23 @@ def test_beats_are_heard_on_the_grid_in_the_mix(engine: str, phrase_cache: Path,
             assert abs(heard - grid) <= 20, (e, heard - grid)
             checked += 1
     assert checked == 2 * 4 * 3  # every rep's number, "hold" and "drive", in both sets
+
+
+def test_attack_is_kept_beside_its_clip(tmp_path: Path):
+    """A warm build measures no attack: each one is read from the phrase cache."""
+    from audiocoach.speech.cache import PhraseCache
+
+    store = PhraseCache(tmp_path)
+    clip = _fricative_then_vowel(80)
+    asked: list[str] = []
+
+    def source(text: str) -> np.ndarray:
+        asked.append(text)
+        return clip
+
+    first = clip_onsets(source, RATE, store, lambda text: f"key-{text}")("speech", "three")
+    again = clip_onsets(source, RATE, store, lambda text: f"key-{text}")("speech", "three")
+    assert first == again == attack_ms(clip, RATE) > 80
+    assert asked == ["three"]
+    other_rate = clip_onsets(source, RATE * 2, store, lambda text: f"key-{text}")("speech", "three")
+    assert asked == ["three", "three"] and other_rate >= 0

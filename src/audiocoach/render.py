@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +33,9 @@ from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
 from audiocoach.speech.onset import clip_onsets
 from audiocoach.speech.pool import SynthesisCallback, compile_with_pool
 from audiocoach.timeline import Timeline
+
+if TYPE_CHECKING:
+    from audiocoach.export.parallel import Pieces
 
 #: progress(stage, done, total): stage is "speech" or "mix".
 Progress = Callable[[str, int, int], None]
@@ -113,7 +119,7 @@ def plan(
     # Beats land on their attack, not their first sample. While the pool looks for the
     # missing phrases (estimated lengths), a phrase not synthesized yet has no attack to
     # measure: 0 there, so that pass never synthesizes one at a time.
-    attack = clip_onsets(synth.clip, synth.sample_rate)
+    attack = clip_onsets(synth.clip, synth.sample_rate, synth.cache, synth.cache_key)
 
     def ready_attack(kind: str, text: str) -> int:
         return attack(kind, text) if kind != "speech" or synth.has(text) else 0
@@ -178,8 +184,10 @@ def _player(
     options: RenderOptions,
     stack: contextlib.ExitStack,
     progress: Progress | None,
-) -> Callable[[float], Iterator[np.ndarray]]:
-    """``play(gain_db)``: the session mixed (over its music), chunk by chunk, at ``gain_db``."""
+) -> tuple[Callable[[float], Iterator[np.ndarray]], Pieces | None]:
+    """``play(gain_db)``: the session mixed (over its music), chunk by chunk, at ``gain_db``;
+    and the same mix as pieces for a parallel MP3 encode (None without silences to cut at:
+    music under the speech, or a split session)."""
 
     def music_bed() -> MusicBed | None:
         if options.music is None:
@@ -207,7 +215,8 @@ def _player(
         passes += 1
         return mixer.chunks(progress=mix_progress, gain_db=gain_db)
 
-    return play
+    pieces = None if options.split or bed is not None else _pieces(mixer, options.threads, mix_progress)
+    return play, pieces
 
 
 def build(
@@ -240,7 +249,7 @@ def build(
     with synthesizer_for(routine, options) as synth, contextlib.ExitStack() as stack:
         timeline = plan(routine, synth, meta, workers=options.threads, synthesis=synthesis)
 
-        play = _player(timeline, synth, options, stack, progress)
+        play, pieces = _player(timeline, synth, options, stack, progress)
         tags = _tags(routine, timeline)
         chapters = [Chapter(e.start_ms, e.end_ms, e.text) for e in timeline.of_kind("chapter")]
         chunks = play
@@ -265,6 +274,7 @@ def build(
             chapters=chapters,
             sidecars=sidecars,  # renamed into place together with the audio
             peaks=peaks,
+            pieces=pieces,
         )
         return BuildResult(
             out,
@@ -275,6 +285,29 @@ def build(
             peaks[-1] if peaks else None,
             len(peaks),
         )
+
+
+def _pieces(mixer: Mixer, threads: int | None, progress: Callable[[int, int], None] | None) -> Pieces | None:
+    """The mix as pieces for the parallel MP3 encode (None: one core, or too short to pay)."""
+    from audiocoach.export.parallel import MIN_PARALLEL_MS, Pieces, silences
+
+    workers = threads or os.cpu_count() or 1
+    if workers < 2 or mixer.timeline.duration_ms < MIN_PARALLEL_MS:
+        return None
+    done = [0]
+    lock = threading.Lock()
+
+    def play(gain_db: float, start: int, end: int):
+        # Pieces play on threads at once and overlap by their pre-roll: progress counts
+        # samples played, capped at the track's length.
+        for chunk in mixer.chunks(gain_db=gain_db, start=start, end=end):
+            if progress is not None:
+                with lock:
+                    done[0] = min(mixer.total, done[0] + chunk.size)
+                    progress(done[0], mixer.total)
+            yield chunk
+
+    return Pieces(mixer.total, silences(mixer.timeline, mixer.rate), play, workers)
 
 
 def _tags(routine: Routine, timeline: Timeline) -> Tags:

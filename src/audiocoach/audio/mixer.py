@@ -178,47 +178,60 @@ class Mixer:
             self._ready[key] = ready
         return ready
 
-    def _placed(self) -> Iterator[_Placed]:
+    def _placed(self, start: int = 0) -> Iterator[_Placed]:
         for e in sorted(self.timeline.sounds, key=lambda e: e.start_ms):
-            samples = self._samples(e)
-            room = ms_to_samples(e.end_ms, self.rate) - ms_to_samples(e.start_ms, self.rate)
-            yield _Placed(ms_to_samples(e.start_ms, self.rate), samples[:room])
+            at = ms_to_samples(e.start_ms, self.rate)
+            room = ms_to_samples(e.end_ms, self.rate) - at
+            if at + room <= start:
+                continue  # over before the range starts
+            yield _Placed(at, self._samples(e)[:room])
 
     def chunks(
-        self, chunk_samples: int = DEFAULT_CHUNK_SAMPLES, progress: Progress | None = None, gain_db: float = 0.0
+        self,
+        chunk_samples: int = DEFAULT_CHUNK_SAMPLES,
+        progress: Progress | None = None,
+        gain_db: float = 0.0,
+        *,
+        start: int = 0,
+        end: int | None = None,
     ) -> Iterator[np.ndarray]:
         """The track as consecutive int16 arrays of ``chunk_samples`` (the last may be shorter).
 
         ``gain_db`` scales the whole track (the exporter's true-peak correction); it can be
-        asked for again, as often as needed.
+        asked for again, as often as needed. ``start`` and ``end`` (samples) play one
+        stretch of it, exactly as the whole track has it there (the parallel encoder plays
+        its pieces on threads of their own); music plays from the start only.
         """
         if chunk_samples <= 0:
             raise ValueError("chunk_samples must be positive")
-        pending = self._placed()
+        stop = self.total if end is None else min(end, self.total)
+        if start and self.bed is not None:
+            raise ValueError("music plays in order: a mix with music cannot start mid-track")
+        pending = self._placed(start)
         live: list[_Placed] = []
         upcoming = next(pending, None)
-        whole = np.zeros(min(chunk_samples, max(self.total, 1)), dtype=np.float32)
-        pos = 0
-        while pos < self.total:
-            end = min(pos + chunk_samples, self.total)
-            buf = whole[: end - pos]
+        whole = np.zeros(min(chunk_samples, max(stop - start, 1)), dtype=np.float32)
+        pos = start
+        while pos < stop:
+            end_ = min(pos + chunk_samples, stop)
+            buf = whole[: end_ - pos]
             buf.fill(0.0)
-            while upcoming is not None and upcoming.start < end:
+            while upcoming is not None and upcoming.start < end_:
                 live.append(upcoming)
                 upcoming = next(pending, None)
             for p in live:
-                lo, hi = max(p.start, pos), min(p.end, end)
+                lo, hi = max(p.start, pos), min(p.end, end_)
                 if lo < hi:
                     buf[lo - pos : hi - pos] += p.samples[lo - p.start : hi - p.start]
-            live = [p for p in live if p.end > end]
+            live = [p for p in live if p.end > end_]
             if self.bed is not None:
-                buf += self.bed.render(pos, end - pos)
+                buf += self.bed.render(pos, end_ - pos)
             if gain_db:
                 buf *= np.float32(10 ** (gain_db / 20))
             if self.bed is not None or gain_db:
                 np.rint(buf, out=buf)
             yield self._finish(buf)
-            pos = end
+            pos = end_
             if progress is not None:
                 progress(pos, self.total)
 
