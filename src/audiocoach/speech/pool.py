@@ -201,7 +201,7 @@ def synthesize_all(
         except BaseException:
             # Interrupted or failed: stop the workers now (SIGTERM: each closes its engine).
             pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list(getattr(pool, "_processes", {}).values()):
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()
             raise
     return len(todo)

@@ -141,8 +141,8 @@ def serve() -> None:
                 code = 1
             finally:
                 os._exit(code)
-        os.waitpid(pid, 0)
-        sys.stdout.write("done\n")
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.write(f"done {status}\n")
         sys.stdout.flush()
 
 
@@ -183,8 +183,26 @@ class Pyttsx3Backend(Backend):
                 return f"the espeak-ng library is missing: {INSTALL_HINT}"
         return None
 
+    #: Fresh engines tried for one request whose engine dies without a word: libespeak-ng
+    #: now and then crashes in a forked child on a loaded machine; the same request in the
+    #: next fork speaks (the clip is the same: each fork starts from the same state).
+    ATTEMPTS = 3
+
     def _ask(self, request: dict[str, Any]) -> str:
         """Run a request in a fresh engine; the path of its result."""
+        status = ""
+        for attempt in range(1, self.ATTEMPTS + 1):
+            out, status = self._ask_once(request)
+            if out is not None:
+                return out
+            log.warning("pyttsx3 engine died (%s) on attempt %d for %r", status, attempt, request.get("op"))
+        what = request.get("text", request["op"])
+        raise SpeechError(
+            f"the pyttsx3 engine stopped while handling {what!r} ({self.ATTEMPTS} tries, status {status})"
+        )
+
+    def _ask_once(self, request: dict[str, Any]) -> tuple[str | None, str]:
+        """One fresh engine for ``request``: (the result's path, or None when it died; wait status)."""
         out = os.path.join(self._tmpdir, "result")
         for stale in (out, out + ".err"):
             with contextlib.suppress(OSError):
@@ -192,7 +210,7 @@ class Pyttsx3Backend(Backend):
         request = {**request, "out": out}
         if not USE_ZYGOTE:
             _do(request)  # pyttsx3.init hands back the one engine it keeps per driver
-            return out
+            return out, "0"
         zygote = self._start()
         assert zygote.stdin is not None and zygote.stdout is not None
         try:
@@ -211,8 +229,8 @@ class Pyttsx3Backend(Backend):
                 raise EngineMissingError(message)
             raise SpeechError(message)
         if not os.path.exists(out):  # the child died without a word (a crash in the engine)
-            raise SpeechError(f"the pyttsx3 engine stopped while handling {request.get('text', request['op'])!r}")
-        return out
+            return None, answered.partition(" ")[2].strip() or "unknown"
+        return out, "0"
 
     def _start(self) -> subprocess.Popen[str]:
         if self._zygote is None or self._zygote.poll() is not None:
