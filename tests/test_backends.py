@@ -1,7 +1,8 @@
 """Every speech backend, with its real engine: clip, session rate, length, rate, voices.
 
 A backend whose engine is absent skips; under CI the engines the README installs
-(festival, espeak-ng, and pyttsx3 on espeak-ng) must run, the others may skip.
+(hibari from PyPI, espeak-ng, pyttsx3 on espeak-ng, and Piper through the dev extra) must
+run, the others may skip.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from audiocoach.speech.base import CommandBackend
 from audiocoach.speech.espeak_backend import parse_voices
 from audiocoach.speech.festival_backend import scheme_string
 
-#: The engines scripts/setup.sh installs: their tests must run under CI.
-README_ENGINES = ("festival", "espeak-ng", "pyttsx3")
+#: The engines scripts/setup.sh installs (hibari is a dependency; piper comes with the dev
+#: extra CI installs): their tests must run under CI.
+README_ENGINES = ("hibari", "espeak-ng", "pyttsx3", "piper")
 
 
 def engine_params():
@@ -121,10 +123,13 @@ def test_auto_takes_the_first_installed_engine_in_order(monkeypatch):
         monkeypatch.setattr(cls, "missing", classmethod(lambda c, n=name: None if n in present else "absent"))
     assert resolve_engine("auto") == "espeak-ng"
     hint = better_engine_hint("espeak-ng")
-    assert hint and "festival festvox-us-slt-hts" in hint
+    assert hint and "pip install hibari-tts" in hint
     present.add("festival")
     assert resolve_engine("auto") == "festival"
-    assert better_engine_hint("festival") is None
+    assert "hibari-tts" in better_engine_hint("festival")
+    present.add("hibari")
+    assert resolve_engine("auto") == "hibari"
+    assert better_engine_hint("hibari") is None
     assert resolve_engine("flite") == "flite"  # asked by name: no ranking
     present.clear()
     with pytest.raises(EngineMissingError, match="no speech engine is installed"):
@@ -172,6 +177,7 @@ def test_plan_header_and_mp3_tags_name_engine_and_voice(tmp_path, phrase_cache):
     src = tmp_path / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
     engine = resolve_engine("auto")
+    assert engine == "hibari"  # the default voice, wherever audiocoach is installed
     with Synthesizer(engine=engine, cache_dir=phrase_cache) as synth:
         voice, version = synth.voice or "default", synth.describe()["engine_version"]
     runner = CliRunner()

@@ -25,6 +25,7 @@ from audiocoach.speech.cache import PhraseCache, default_cache_dir
 from audiocoach.speech.espeak_backend import EspeakBackend
 from audiocoach.speech.festival_backend import FestivalBackend
 from audiocoach.speech.flite_backend import FliteBackend
+from audiocoach.speech.hibari_backend import HibariBackend
 from audiocoach.speech.lexicon import Lexicon
 from audiocoach.speech.pico_backend import PicoBackend
 from audiocoach.speech.pyttsx3_backend import Pyttsx3Backend
@@ -34,16 +35,29 @@ from audiocoach.tones import TONES
 log = logging.getLogger("audiocoach.speech")
 
 BACKENDS: dict[str, type[Backend]] = {
-    b.NAME: b for b in (Pyttsx3Backend, FestivalBackend, RHVoiceBackend, PicoBackend, FliteBackend, EspeakBackend)
+    b.NAME: b
+    for b in (
+        HibariBackend,
+        Pyttsx3Backend,
+        FestivalBackend,
+        RHVoiceBackend,
+        PicoBackend,
+        FliteBackend,
+        EspeakBackend,
+    )
 }
 #: ``engine: auto`` takes the first installed engine in this order: most intelligible
-#: first, as measured by scripts/intelligibility.py (numbers in the README).
-AUTO_ORDER: tuple[str, ...] = ("rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
+#: first, as measured by scripts/intelligibility.py (method and numbers in docs/voices.md).
+#: hibari is a dependency of the package, so ``auto`` finds it wherever audiocoach runs.
+AUTO_ORDER: tuple[str, ...] = ("hibari", "rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
 AUTO = "auto"
 DEFAULT_ENGINE = AUTO
-#: Every clip is resampled to this rate: the native rate of the default voice (Festival's
-#: cmu_us_slt_arctic_hts speaks at 32 kHz), which MP3 also encodes natively.
-SESSION_RATE = 32000
+#: The engine ``auto`` picks where audiocoach is installed: the voice the session rate serves.
+DEFAULT_VOICE_ENGINE = AUTO_ORDER[0]
+#: Every clip is resampled to this rate: the native rate of the default voice (hibari
+#: speaks at 24 kHz), so the default voice is never resampled; MP3 encodes 24 kHz natively
+#: (MPEG-2 Layer III). Clips of other engines are resampled to it with soxr.
+SESSION_RATE = BACKENDS[DEFAULT_VOICE_ENGINE].SAMPLE_RATE
 #: Names ``--engine`` accepts.
 ENGINE_CHOICES: tuple[str, ...] = (AUTO, *sorted(BACKENDS))
 
@@ -82,7 +96,9 @@ def resolve_engine(name: str | None) -> str:
         for candidate in AUTO_ORDER:
             if BACKENDS[candidate].missing() is None:
                 return candidate
-        raise EngineMissingError("no speech engine is installed; install one: " + BACKENDS["festival"].install_hint())
+        raise EngineMissingError(
+            "no speech engine is installed; install one: " + BACKENDS[DEFAULT_VOICE_ENGINE].install_hint()
+        )
     get_backend(name)
     return name
 
@@ -90,13 +106,10 @@ def resolve_engine(name: str | None) -> str:
 def better_engine_hint(engine: str) -> str | None:
     """When ``engine`` came from ``auto`` and a clearer engine exists, how to get it."""
     rank = AUTO_ORDER.index(engine) if engine in AUTO_ORDER else len(AUTO_ORDER)
-    festival = AUTO_ORDER.index("festival")
-    if rank <= festival:
+    if rank <= AUTO_ORDER.index(DEFAULT_VOICE_ENGINE):
         return None
-    return (
-        f"speaking with {engine}; a clearer, more natural voice is available: "
-        f"{BACKENDS['festival'].install_hint()} (or bash scripts/install-voices.sh festival)"
-    )
+    best = BACKENDS[DEFAULT_VOICE_ENGINE]
+    return f"speaking with {engine}; a clearer, more natural voice is available: {best.install_hint()}"
 
 
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -275,6 +288,10 @@ class Synthesizer:
         if kind == "tone":
             return TONES[text].length_ms
         return math.ceil(self.clip(text).size * 1000 / self.sample_rate)
+
+    def prepare(self) -> None:
+        """Load the engine's model now: worker processes forked after this share it."""
+        self._engine().prepare(self._voice)
 
     def voices(self) -> list[VoiceInfo]:
         return self._engine().voices()

@@ -89,6 +89,9 @@ class Backend:
         """Mono int16 samples (untrimmed) and their sample rate."""
         raise NotImplementedError
 
+    def prepare(self, voice: str | None) -> None:
+        """Load what every phrase needs now (before worker processes fork, so they share it)."""
+
     def close(self) -> None:
         """Release the engine (safe to call twice)."""
 

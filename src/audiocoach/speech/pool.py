@@ -103,7 +103,10 @@ def synthesize_all(synth: Synthesizer, texts: Iterable[str], workers: int | None
     if workers < 2 or len(todo) < MIN_PARALLEL_PHRASES:
         return 0
     log.info("synthesizing %d phrases on %d worker processes", len(todo), workers)
-    ctx = multiprocessing.get_context(_start_method())
+    method = _start_method()
+    if method == "fork":
+        synth.prepare()  # a model loaded once here is shared by every forked worker
+    ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(synth.spec(),)
     ) as pool:
