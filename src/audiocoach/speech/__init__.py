@@ -28,6 +28,7 @@ from audiocoach.speech.flite_backend import FliteBackend
 from audiocoach.speech.hibari_backend import HibariBackend
 from audiocoach.speech.lexicon import Lexicon
 from audiocoach.speech.pico_backend import PicoBackend
+from audiocoach.speech.piper_backend import PiperBackend
 from audiocoach.speech.pyttsx3_backend import Pyttsx3Backend
 from audiocoach.speech.rhvoice_backend import RHVoiceBackend
 from audiocoach.tones import TONES
@@ -38,6 +39,7 @@ BACKENDS: dict[str, type[Backend]] = {
     b.NAME: b
     for b in (
         HibariBackend,
+        PiperBackend,
         Pyttsx3Backend,
         FestivalBackend,
         RHVoiceBackend,
@@ -49,7 +51,7 @@ BACKENDS: dict[str, type[Backend]] = {
 #: ``engine: auto`` takes the first installed engine in this order: most intelligible
 #: first, as measured by scripts/intelligibility.py (method and numbers in docs/voices.md).
 #: hibari is a dependency of the package, so ``auto`` finds it wherever audiocoach runs.
-AUTO_ORDER: tuple[str, ...] = ("hibari", "rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
+AUTO_ORDER: tuple[str, ...] = ("hibari", "piper", "rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
 AUTO = "auto"
 DEFAULT_ENGINE = AUTO
 #: The engine ``auto`` picks where audiocoach is installed: the voice the session rate serves.

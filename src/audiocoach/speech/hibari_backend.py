@@ -16,17 +16,15 @@ generator seeded per call, so a phrase gives the same samples whatever came befo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
-from functools import cache
 from importlib import metadata, util
 from typing import Any
 
 import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
-from audiocoach.speech.base import Backend, VoiceInfo, log
+from audiocoach.speech.base import Backend, VoiceInfo, file_hash, log
 
 #: Words per minute hibari's heart voice speaks at speed 1.0 (measured on the phrases of
 #: the posterior-chain session, trimmed clips): a routine's rate means the same pace on
@@ -40,16 +38,6 @@ INSTALL = "pip install hibari-tts (a dependency of audiocoach: pip install -e . 
 
 _models: dict[str, Any] = {}
 _lock = threading.Lock()
-
-
-@cache
-def file_hash(path: str) -> str:
-    """The first 16 hex digits of the sha256 of ``path`` (the model's identity in the cache key)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:16]
 
 
 def model_for(voice: str) -> Any:
