@@ -21,6 +21,22 @@ from audiocoach.speech.festival_backend import scheme_string
 README_ENGINES = ("hibari", "espeak-ng", "pyttsx3", "piper")
 
 
+def test_the_readme_set_up_installs_exactly_the_readme_engines():
+    """setup.sh's apt packages and pyproject's dependencies give README_ENGINES, and no Festival."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    apt = re.search(r"^SYSTEM_PACKAGES=\((.*)\)$", (root / "scripts/setup.sh").read_text(), re.M)
+    assert apt and apt.group(1).split() == ["espeak-ng", "ffmpeg"]  # festival: install-voices.sh
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert any(d.startswith("hibari-tts") for d in project["dependencies"])
+    assert not any(d.startswith("piper") for d in project["dependencies"])  # GPL: an extra only
+    assert "audiocoach[piper]" in project["optional-dependencies"]["dev"]
+    assert {"hibari", "pyttsx3", "espeak-ng", "piper"} == set(README_ENGINES)
+
+
 def engine_params():
     out = []
     for name in BACKENDS:
