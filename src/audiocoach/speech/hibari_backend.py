@@ -34,7 +34,7 @@ NOMINAL_WPM = 181
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 #: The vocoder's noise seed: fixed, so clips are reproducible.
 SEED = 0
-INSTALL = "pip install hibari-tts (a dependency of audiocoach: pip install -e . installs it)"
+INSTALL = "pip install hibari-tts (a dependency of audiocoach: reinstalling audiocoach brings it back)"
 
 _models: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -46,9 +46,11 @@ def model_for(voice: str) -> Any:
         found = _models.get(voice)
         if found is None:
             from hibari import Hibari
+            from hibari.voices import voice_path
 
             log.debug("loading the hibari voice %s", voice)
-            found = Hibari(voice=voice, threads=1)
+            # The model file given outright: hibari would otherwise download a missing voice.
+            found = Hibari(voice=voice, model=voice_path(voice, download_missing=False), threads=1)
             found.g2p  # noqa: B018 -- load the lexicons now, not inside the first phrase
             _models[voice] = found
         return found
