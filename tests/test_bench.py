@@ -14,11 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ROWS = (
     "ffmpeg encode alone (floor)",
-    "build, cold cache, auto (",  # the default engine, named
-    "build, warm cache, auto (",
-    "build, cold cache, pyttsx3",  # side by side in the same run
+    "build, cold cache, auto (hibari)",  # the default engine, named
+    "build, warm cache, auto (hibari)",
+    "build, cold cache, festival",  # side by side in the same run
+    "build, warm cache, festival",
+    "build, cold cache, pyttsx3",
     "build, warm cache, pyttsx3",
     "synthesis, phrases/s, pyttsx3",
+    "synthesis, phrases/s, hibari",
     "naive pydub overlay per cue",
     "build with music, warm cache",
     "synthesis, phrases/s",
@@ -50,6 +53,9 @@ def test_quick_bench_prints_the_whole_table(tmp_path):
     assert len(verdicts) >= 5
     assert any(
         v.startswith(("PASS tiny warm build (auto) <= 0.8x", "FAIL tiny warm build (auto) <= 0.8x")) for v in verdicts
+    )
+    assert any(
+        v.startswith(("PASS tiny cold build (auto) <= 1.4x", "FAIL tiny cold build (auto) <= 1.4x")) for v in verdicts
     )
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["rows"]) == len(table) - 2

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from audiocoach.cli import cli
+from audiocoach.speech import SESSION_RATE
 from helpers import SHORT_ROUTINE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +95,7 @@ def test_plan_text_and_json(runner, in_tmp, cli_env):
     text = runner.invoke(cli, ["plan", "short.yaml"], env=cli_env)
     assert text.exit_code == 0, text.output
     header, *lines = text.output.splitlines()
-    assert header.startswith("Short test: voice ") and header.endswith(", 170 words/min, 32000 Hz")
+    assert header.startswith("Short test: voice ") and header.endswith(f", 170 words/min, {SESSION_RATE} Hz")
     assert lines[0] == "00:00.000  CHAPTER  Intro"
     assert lines[1].startswith("00:00.000  speech   Short test. About ")
     assert lines[-1].startswith("Total: ")

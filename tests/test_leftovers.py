@@ -14,6 +14,7 @@ import pytest
 
 from audiocoach import load_routine
 from audiocoach.render import RenderOptions, plan, synthesizer_for
+from helpers import engine_params, need_engine
 
 pytestmark = pytest.mark.engine
 
@@ -63,9 +64,11 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-@pytest.mark.parametrize("engine", ["espeak-ng", "festival"])
+@pytest.mark.parametrize("engine", engine_params(("espeak-ng", "pyttsx3", "hibari", "festival")))
 def test_a_cold_pooled_plan_leaves_no_temporary_folder(tmp_path, monkeypatch, engine):
     import tempfile
+
+    need_engine(engine)
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -79,8 +82,10 @@ def test_a_cold_pooled_plan_leaves_no_temporary_folder(tmp_path, monkeypatch, en
     assert sorted(os.listdir(scratch)) == []
 
 
+@pytest.mark.parametrize("engine", engine_params(("pyttsx3", "festival")))  # engines that keep a child process
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_engines_and_workers_die_with_a_killed_build(tmp_path, sig):
+def test_engines_and_workers_die_with_a_killed_build(tmp_path, sig, engine):
+    need_engine(engine)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     src = tmp_path / "notes.yaml"
@@ -88,11 +93,11 @@ def test_engines_and_workers_die_with_a_killed_build(tmp_path, sig):
     env = {**os.environ, "TMPDIR": str(scratch), "AUDIOCOACH_CACHE": str(tmp_path / "cache")}
     cmd = [sys.executable, "-m", "audiocoach", "build", str(src), "-o", str(tmp_path / "out.mp3")]
     log = open(tmp_path / "stderr.txt", "wb")  # noqa: SIM115  (a file: a full pipe would stall the build)
-    build = subprocess.Popen([*cmd, "--engine", "festival"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+    build = subprocess.Popen([*cmd, "--engine", engine], env=env, stdout=subprocess.DEVNULL, stderr=log)
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 120
-        # Wait for the pool: two workers, each with its festival.
+        # Wait for the pool: two workers, each with its engine's process.
         while time.monotonic() < deadline and build.poll() is None:
             now = descendants(build.pid)
             seen |= now

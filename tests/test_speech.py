@@ -23,7 +23,7 @@ def test_trim_cuts_silence_keeps_margin():
 def test_unknown_engine_lists_valid_ones():
     with pytest.raises(
         AudiocoachError,
-        match=r"unknown speech engine 'nope' \(valid: auto, espeak-ng, festival, flite, pico, pyttsx3, rhvoice\)",
+        match=r"unknown speech engine 'nope' \(valid: auto, espeak-ng, festival, flite, hibari, pico, piper, pyttsx3, rhvoice\)",
     ):
         get_backend("nope")
 

@@ -111,7 +111,7 @@ MANY_DISTINCT_PHRASES = 400
 #: The speech engines a routine may name (``defaults: engine:``), without importing the speech
 #: stack: the loader checks names, :data:`audiocoach.speech.BACKENDS` implements them (a test
 #: keeps the two equal). ``auto`` picks the most intelligible installed engine.
-ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "pico", "pyttsx3", "rhvoice")
+ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "hibari", "pico", "piper", "pyttsx3", "rhvoice")
 ENGINE_CHOICES: tuple[str, ...] = ("auto", *ENGINE_NAMES)
 
 #: File suffixes a music folder's playlist picks up (ffmpeg decodes many more when named directly).

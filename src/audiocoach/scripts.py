@@ -21,7 +21,9 @@ ENGINE_SCRIPTS: dict[str, frozenset[str]] = {
     "espeak-ng": frozenset({LATIN}),
     "festival": frozenset({LATIN}),
     "flite": frozenset({LATIN}),
+    "hibari": frozenset({LATIN}),
     "pico": frozenset({LATIN}),
+    "piper": frozenset({LATIN}),
     "pyttsx3": frozenset({LATIN}),
     "rhvoice": frozenset({LATIN}),
 }

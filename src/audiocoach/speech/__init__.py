@@ -26,8 +26,10 @@ from audiocoach.speech.cache import PhraseCache, default_cache_dir
 from audiocoach.speech.espeak_backend import EspeakBackend
 from audiocoach.speech.festival_backend import FestivalBackend
 from audiocoach.speech.flite_backend import FliteBackend
+from audiocoach.speech.hibari_backend import HibariBackend
 from audiocoach.speech.lexicon import Lexicon
 from audiocoach.speech.pico_backend import PicoBackend
+from audiocoach.speech.piper_backend import PiperBackend
 from audiocoach.speech.pyttsx3_backend import Pyttsx3Backend
 from audiocoach.speech.rhvoice_backend import RHVoiceBackend
 from audiocoach.tones import TONES
@@ -35,21 +37,37 @@ from audiocoach.tones import TONES
 log = logging.getLogger("audiocoach.speech")
 
 BACKENDS: dict[str, type[Backend]] = {
-    b.NAME: b for b in (Pyttsx3Backend, FestivalBackend, RHVoiceBackend, PicoBackend, FliteBackend, EspeakBackend)
+    b.NAME: b
+    for b in (
+        HibariBackend,
+        PiperBackend,
+        Pyttsx3Backend,
+        FestivalBackend,
+        RHVoiceBackend,
+        PicoBackend,
+        FliteBackend,
+        EspeakBackend,
+    )
 }
 #: ``engine: auto`` takes the first installed engine in this order: most intelligible
-#: first, as measured by scripts/intelligibility.py (numbers in the README).
-AUTO_ORDER: tuple[str, ...] = ("rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
+#: first, as measured by scripts/intelligibility.py (method and numbers in docs/voices.md).
+#: hibari is a dependency of the package, so ``auto`` finds it wherever audiocoach runs.
+AUTO_ORDER: tuple[str, ...] = ("hibari", "piper", "rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
 AUTO = "auto"
 DEFAULT_ENGINE = AUTO
-#: The engines the README's setup (scripts/setup.sh) installs: what a fresh machine has.
-#: CI's first pass sees only these (.ci/run), and their tests may not skip under CI.
-BASE_ENGINES: tuple[str, ...] = ("festival", "espeak-ng", "pyttsx3")
+#: The engines the README's setup installs: what a fresh machine has (hibari is a
+#: dependency of the package, espeak-ng comes from scripts/setup.sh and pyttsx3 speaks through
+#: it, Piper with the dev extra CI installs). CI's first pass sees only these (.ci/run), and
+#: their tests may not skip under CI.
+BASE_ENGINES: tuple[str, ...] = ("hibari", "espeak-ng", "pyttsx3", "piper")
 #: Comma-separated engine names: the only engines the tool sees as installed (unset: all).
 ENGINES_ENV = "AUDIOCOACH_ENGINES"
-#: Every clip is resampled to this rate: the native rate of the default voice (Festival's
-#: cmu_us_slt_arctic_hts speaks at 32 kHz), which MP3 also encodes natively.
-SESSION_RATE = 32000
+#: The engine ``auto`` picks where audiocoach is installed: the voice the session rate serves.
+DEFAULT_VOICE_ENGINE = AUTO_ORDER[0]
+#: Every clip is resampled to this rate: the native rate of the default voice (hibari
+#: speaks at 24 kHz), so the default voice is never resampled; MP3 encodes 24 kHz natively
+#: (MPEG-2 Layer III). Clips of other engines are resampled to it with soxr.
+SESSION_RATE = BACKENDS[DEFAULT_VOICE_ENGINE].SAMPLE_RATE
 #: Names ``--engine`` accepts.
 ENGINE_CHOICES: tuple[str, ...] = (AUTO, *sorted(BACKENDS))
 
@@ -137,7 +155,7 @@ def resolve_engine(name: str | None) -> str:
             f" among {ENGINES_ENV}={','.join(visible_engines())}" if os.environ.get(ENGINES_ENV, "").strip() else ""
         )
         raise EngineMissingError(
-            f"no speech engine is installed{narrowed}; install one: " + BACKENDS["festival"].install_hint()
+            f"no speech engine is installed{narrowed}; install one: " + BACKENDS[DEFAULT_VOICE_ENGINE].install_hint()
         )
     get_backend(name)
     problem = hidden(name)
@@ -149,13 +167,10 @@ def resolve_engine(name: str | None) -> str:
 def better_engine_hint(engine: str) -> str | None:
     """When ``engine`` came from ``auto`` and a clearer engine exists, how to get it."""
     rank = AUTO_ORDER.index(engine) if engine in AUTO_ORDER else len(AUTO_ORDER)
-    festival = AUTO_ORDER.index("festival")
-    if rank <= festival or hidden("festival"):
-        return None  # festival hidden on purpose ($AUDIOCOACH_ENGINES): no advice to install it
-    return (
-        f"speaking with {engine}; a clearer, more natural voice is available: "
-        f"{BACKENDS['festival'].install_hint()} (or bash scripts/install-voices.sh festival)"
-    )
+    if rank <= AUTO_ORDER.index(DEFAULT_VOICE_ENGINE) or hidden(DEFAULT_VOICE_ENGINE):
+        return None  # the best voice hidden on purpose ($AUDIOCOACH_ENGINES): no advice to install it
+    best = BACKENDS[DEFAULT_VOICE_ENGINE]
+    return f"speaking with {engine}; a clearer, more natural voice is available: {best.install_hint()}"
 
 
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -334,6 +349,10 @@ class Synthesizer:
         if kind == "tone":
             return TONES[text].length_ms
         return math.ceil(self.clip(text).size * 1000 / self.sample_rate)
+
+    def prepare(self) -> None:
+        """Load the engine's model now: worker processes forked after this share it."""
+        self._engine().prepare(self._voice)
 
     def voices(self) -> list[VoiceInfo]:
         return self._engine().voices()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -11,6 +12,7 @@ import tempfile
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 import numpy as np
@@ -91,6 +93,9 @@ class Backend:
         """Mono int16 samples (untrimmed) and their sample rate."""
         raise NotImplementedError
 
+    def prepare(self, voice: str | None) -> None:
+        """Load what every phrase needs now (before worker processes fork, so they share it)."""
+
     def close(self) -> None:
         """Release the engine (safe to call twice)."""
 
@@ -128,6 +133,16 @@ def run_command(args: Sequence[str], *, input: bytes | None = None) -> bytes:
         err = done.stderr.decode("utf-8", "replace").strip()
         raise SpeechError(f"{' '.join(args[:3])} ... exited with {done.returncode}: {err or 'no message'}")
     return done.stdout
+
+
+@cache
+def file_hash(path: str) -> str:
+    """The first 16 hex digits of the sha256 of ``path`` (a model file's identity in the cache key)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
 
 
 def package_version(package: str) -> str:

@@ -183,7 +183,10 @@ def synthesize_all(
         mem_available_mb() or "?",
         engine_mb + WORKER_MB,
     )
-    ctx = multiprocessing.get_context(_start_method())
+    method = _start_method()
+    if method == "fork":
+        synth.prepare()  # a model loaded once here is shared by every forked worker
+    ctx = multiprocessing.get_context(method)
     started = time.monotonic()
 
     def report(done: int) -> None:

@@ -22,7 +22,6 @@ import io
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,7 +159,6 @@ class Pyttsx3Backend(Backend):
         problem = self.missing()
         if problem:
             raise EngineMissingError(problem)
-        self._tmpdir = tempfile.mkdtemp(prefix="audiocoach-tts-")
         self._zygote: subprocess.Popen[str] | None = None
         self._voices: list[VoiceInfo] | None = None
         self._version: str | None = None
@@ -188,13 +186,19 @@ class Pyttsx3Backend(Backend):
     #: next fork speaks (the clip is the same: each fork starts from the same state).
     ATTEMPTS = 3
 
-    def _ask(self, request: dict[str, Any]) -> str:
-        """Run a request in a fresh engine; the path of its result."""
+    def _ask(self, request: dict[str, Any]) -> bytes:
+        """Run a request in a fresh engine; the bytes of its result.
+
+        The result file lives in a temporary folder made for this request and removed
+        before it returns, so a build killed between requests leaves no folder behind.
+        """
         status = ""
         for attempt in range(1, self.ATTEMPTS + 1):
-            out, status = self._ask_once(request)
-            if out is not None:
-                return out
+            with tempfile.TemporaryDirectory(prefix="audiocoach-tts-") as folder:
+                out, status = self._ask_once({**request, "out": os.path.join(folder, "result")})
+                if out is not None:
+                    with open(out, "rb") as f:
+                        return f.read()
             log.warning("pyttsx3 engine died (%s) on attempt %d for %r", status, attempt, request.get("op"))
         what = request.get("text", request["op"])
         raise SpeechError(
@@ -203,11 +207,7 @@ class Pyttsx3Backend(Backend):
 
     def _ask_once(self, request: dict[str, Any]) -> tuple[str | None, str]:
         """One fresh engine for ``request``: (the result's path, or None when it died; wait status)."""
-        out = os.path.join(self._tmpdir, "result")
-        for stale in (out, out + ".err"):
-            with contextlib.suppress(OSError):
-                os.remove(stale)
-        request = {**request, "out": out}
+        out = request["out"]
         if not USE_ZYGOTE:
             _do(request)  # pyttsx3.init hands back the one engine it keeps per driver
             return out, "0"
@@ -245,8 +245,7 @@ class Pyttsx3Backend(Backend):
         return self._zygote
 
     def _json(self, op: str) -> Any:
-        with open(self._ask({"op": op}), encoding="utf-8") as f:
-            return json.load(f)
+        return json.loads(self._ask({"op": op}).decode("utf-8"))
 
     def version(self) -> str:
         if self._version is None:
@@ -261,8 +260,8 @@ class Pyttsx3Backend(Backend):
         return self._voices
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
-        path = self._ask({"op": "speak", "text": text, "voice": voice, "rate": rate})
-        with wave.open(path, "rb") as w:
+        data = self._ask({"op": "speak", "text": text, "voice": voice, "rate": rate})
+        with wave.open(io.BytesIO(data), "rb") as w:
             return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy(), w.getframerate()
 
     def close(self) -> None:
@@ -278,4 +277,3 @@ class Pyttsx3Backend(Backend):
                 zygote.wait()
             if zygote.stdout is not None:
                 zygote.stdout.close()
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
