@@ -41,7 +41,7 @@ def beats_of_rep(tl: Timeline, rep: int, set_no: int = 1, exercise: int = 0) -> 
         and e.set == set_no
         and e.exercise == exercise
         and e.side in (None, 1)
-        and e.role not in ("two_more", "last_rep", "more_reps")  # these flow between the beats
+        and e.role not in ("two_more", "more_reps")  # these flow between the beats
     ]
     t0 = min(e.start_ms for e in evs)
     return [(e.start_ms - t0, e.role) for e in sorted(evs, key=lambda e: e.start_ms)]
@@ -157,12 +157,12 @@ def test_beat_grid(tempo: str, start: str, expected):
 def test_rep_number_said_once_per_rep_and_the_end_is_called():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 5"))
     firsts = [e.text for e in tl.sounds if e.role == "rep_start"]
-    assert firsts == ["one, lower", "two, lower", "three, lower", "four, lower", "five, lower"]
-    # "Two more." in rep three's free time, "Last rep." in rep four's, between beats.
+    assert firsts == ["one, lower", "two, lower", "three, lower", "four, lower"]
+    # "Two more." in rep three's free time (its ticks give way); the last rep is called by name.
     ahead = [(e.rep, e.text) for e in tl.sounds if e.role in ("two_more", "last_rep")]
-    assert ahead == [(3, "Two more."), (4, "Last rep.")]
-    beats = [e for e in tl.sounds if e.rep in (3, 4) and e.role not in ("two_more", "last_rep")]
-    for cue in (e for e in tl.sounds if e.role in ("two_more", "last_rep")):
+    assert ahead == [(3, "Two more."), (5, "Last rep, lower.")]
+    beats = [e for e in tl.sounds if e.rep == 3 and e.role != "two_more"]
+    for cue in (e for e in tl.sounds if e.role == "two_more"):
         assert all(cue.end_ms + GAP_MS <= b.start_ms or b.end_ms + GAP_MS <= cue.start_ms for b in beats)
 
 
@@ -186,7 +186,7 @@ def test_phase_words_follow_the_movement(exercise: str, first: str, later: list[
 def test_count_reps_mode_per_exercise_says_only_rep_numbers():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 3\n  count: reps"))
     in_reps = [e.text for e in tl.sounds if e.rep is not None]
-    assert in_reps == ["one", "two", "Last rep.", "three"]
+    assert in_reps == ["one", "two", "Last rep."]
 
 
 def test_every_rep_number_survives_slow_speech():
@@ -195,7 +195,7 @@ def test_every_rep_number_survives_slow_speech():
     tl = compile_text(
         one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 12\n  tempo: 2-0-1-0"), measure=slow
     )
-    heard = {e.rep for e in tl.sounds if e.role == "rep_start"}
+    heard = {e.rep for e in tl.sounds if e.role in ("rep_start", "last_rep")}
     assert heard == set(range(1, 13))
     assert not any(c.role == "rep_start" for c in tl.changes if c.action == "dropped")
 
@@ -274,7 +274,7 @@ def test_rep_range_modes():
         lengths[mode] = work.length_ms
         more = [e for e in tl.sounds if e.role == "more_reps"]
         if mode == "range":
-            assert len(more) == 1 and more[0].rep == 3
+            assert len(more) == 1 and more[0].rep == 2  # the last required rep
         else:
             assert more == []
     assert lengths == {"bottom": 3000 + 2 * 5000, "top": 3000 + 4 * 5000, "range": 3000 + 4 * 5000}
@@ -307,11 +307,11 @@ def test_warnings_say_the_moment_and_the_fix():
         one_exercise("- exercise: kettlebell-swing\n  sets: 2\n  reps: 6\n  tempo: 1-0-1-0\n  rest: 10s"), measure=slow
     )
     said = [str(c) for c in tl.changes]
-    assert said[0] == (
+    assert (
         "routine.yaml:5:9: warning: At tempo 1-0-1-0, a rep of Kettlebell swing lasts 2 s, too quick to say 'one, hike': "
         "the coach says 'one' instead. Slow the tempo, or use count: reps or count: metronome for Kettlebell swing "
-        "(12 times in this session)"
-    )
+        "(10 times in this session)"
+    ) in said
     assert (
         "routine.yaml:5:9: warning: The rest between sets of Kettlebell swing is 10 s, too short for 'Next, the last set.': "
         "it is left out. Make rest at least 15 s, or use verbosity minimal"
@@ -379,7 +379,7 @@ def test_compile_routine_runs_its_declared_passes_and_a_subset_runs_alone():
     assert [p.__name__ for p in PASSES] == ["expand_pass", "fit_pass", "layout_pass", "chapters_pass"]
     routine = loads(one_exercise("- exercise: romanian-deadlift\n  sets: 2\n  reps: 2"), "routine.yaml")
     first_two = run_passes(Compilation(routine, default_phrasebook(), estimate_ms, 1), PASSES[:2])
-    assert [s.role for s in first_two.segments] == ["intro", "work", "rest", "work", "outro"]
-    assert len(first_two.fitted) == 5 and first_two.events == [] and first_two.chapters == []
+    assert [s.role for s in first_two.segments] == ["intro", "setup", "work", "rest", "work", "outro"]
+    assert len(first_two.fitted) == 6 and first_two.events == [] and first_two.chapters == []
     every = run_passes(Compilation(routine, default_phrasebook(), estimate_ms, 1))
     assert every.duration_ms == sum(f.length_ms for f in every.fitted) and len(every.chapters) == 2

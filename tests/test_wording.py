@@ -188,15 +188,18 @@ def test_two_more_and_last_rep_take_the_last_phase_word_when_reps_are_quick():
         by_rep.setdefault(e.rep, []).append(e.text)
     assert by_rep[2] == ["two, reach", "hold", "return"]
     assert by_rep[3] == ["three, reach", "hold", "Two more."]
-    assert by_rep[4] == ["four, reach", "hold", "Last rep."]
-    assert by_rep[5] == ["five, reach", "hold", "return"]
+    assert by_rep[4] == ["four, reach", "hold", "return"]
+    assert by_rep[5] == ["Last rep, reach.", "return"]  # the call runs over "hold", which gives way
     assert tl.changes == ()
 
 
-def test_more_if_you_have_them_takes_the_optional_reps_phase_words_in_a_quick_tempo():
+def test_more_if_you_have_them_is_said_in_the_last_required_rep():
+    """Issue 19.6: at the top of rep 2 of 2-4, before the lifter decides to go on, never over rep 3."""
     tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 2-4"))
+    rep2 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 2 and e.kind == "speech"]
+    assert rep2 == ["two, lift", "squeeze", "More if you have them."]
     rep3 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 3 and e.kind == "speech"]
-    assert rep3 == ["three, lift", "More if you have them."]
+    assert rep3 == ["three, lift", "squeeze", "lower"]
     assert tl.changes == ()
 
 

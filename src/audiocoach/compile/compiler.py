@@ -96,7 +96,9 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     for s in segs:
         if s.exercise is None or s.exercise in starts:
             continue
-        if s.role == "rest" and s.set is None and s.member is None or s.role == "work":  # the rest announcing it
+        if (
+            s.role == "rest" and s.set is None and s.member is None or s.role in ("work", "setup")
+        ):  # the rest announcing it
             starts[s.exercise] = s.start_ms
     out = [Event(0, starts.get(0, duration_ms), "chapter", "Intro", role="intro")]
     order = sorted(starts)
@@ -108,6 +110,10 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     return out
 
 
+#: Cues that give way to a rep's call by design (not a cue that failed to fit).
+_COUNTING_ROLES = ("phase", "tick")
+
+
 def _changes(c: Compilation) -> tuple[Change, ...]:
     """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
 
@@ -117,7 +123,7 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
     counts: Counter[tuple] = Counter()
     first: dict[tuple, Change] = {}
     for f in c.fitted:
-        decisions = [d for d in f.decisions if not d.cue.yields]
+        decisions = [d for d in f.decisions if d.cue.role not in _COUNTING_ROLES]
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
             said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)

@@ -30,6 +30,8 @@ LONG_HOLD_MS = 20_000
 LONG_REST_MS = 15_000
 #: A rest picked from the middle of a range lands on a multiple of this.
 REST_STEP_MS = 5000
+#: Time between the intro and the first set: long enough for "Ten seconds" and 3-2-1.
+FIRST_SETUP_MS = 15_000
 #: Sessions with at least this many exercises hear "Halfway through the workout".
 HALFWAY_MIN_ITEMS = 4
 
@@ -60,6 +62,11 @@ def emom_work_ms(member: Entry, lead_ms: int, rep_range: str, switch_ms: int) ->
     """Time one EMOM interval's work takes (both sides and the switch for per-side work)."""
     one = work_length_ms(member, lead_ms, rep_range)
     return 2 * one + switch_ms if member.per_side else one
+
+
+def setup_ms(item: Item) -> int:
+    """How long the lifter gets between the intro and the first set to get into position."""
+    return FIRST_SETUP_MS
 
 
 def pick_rest(rest: Rest, policy: str) -> int:
@@ -131,7 +138,7 @@ class Expander:
         from audiocoach.compile.structures import STRUCTURES
 
         spots = self.spots()
-        segments = [self.intro(spots[0])]
+        segments = [self.intro(spots[0]), self.into_position(spots[0])]
         changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
         for spot in spots:
             if isinstance(spot.item, Group):
@@ -165,6 +172,16 @@ class Expander:
         if self.routine.notice:
             self.flow(seg, "notice", ANNOUNCE, self.say("notice", notice=self.routine.notice))
         self.announce(seg, first, intro=True)
+        return seg
+
+    def into_position(self, first: Spot) -> Segment:
+        """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
+        first set's go, as every later set has: the intro's last word is no start signal."""
+        seg, barrier = self.rest_frame(first, setup_ms(first.item), transition=True, role="setup")
+        names = (
+            self.words.group_values(first.item)["first"] if isinstance(first.item, Group) else first.item.exercise.name
+        )
+        self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=names), latest_end_ms=barrier)
         return seg
 
     def announce(self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None) -> None:
@@ -236,8 +253,8 @@ class Expander:
         if entry.reps is not None:
             n = entry.reps.counted(rep_range)
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
-            extra_from = entry.reps.low + 1 if ranged else None
-            count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), extra_from)
+            last_required = entry.reps.low if ranged else None
+            count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
         else:
             self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
         return seg
@@ -279,14 +296,17 @@ class Expander:
         self.flow(seg, "switch", ANNOUNCE, self.say("switch"))
         return seg
 
-    def rest_frame(self, spot: Spot, rest_ms: int, *, transition: bool = False, **ctx) -> tuple[Segment, int]:
+    def rest_frame(
+        self, spot: Spot, rest_ms: int, *, transition: bool = False, role: str = "rest", **ctx
+    ) -> tuple[Segment, int]:
         """A rest: stop tone, "rest, N seconds", a ten-second warning, 3-2-1 into the go tone.
 
         A ``transition`` (moving between the members of a circuit) is not a rest: it says
         nothing about resting. Returns the segment and the time its announcements must end by.
         """
-        seg = Segment("rest", rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
-        seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        seg = Segment(role, rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
+        if role == "rest":  # nothing stops before the first set
+            seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
         if rest_ms >= LONG_REST_MS:
             barrier = rest_ms - 10_000
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)

@@ -71,8 +71,9 @@ def _runs(timeline: Timeline) -> list[tuple[tuple, list[Event]]]:
     segs = list(timeline.of_kind("segment"))
     keys: list[tuple] = []
     for i, s in enumerate(segs):
-        if s.role in ("work", "switch"):
-            # A switch belongs to the work it leads into (the second side, the next station).
+        if s.role in ("work", "switch", "setup"):
+            # A switch belongs to the work it leads into (the second side, the next station),
+            # and so does the time to get into position before the first set.
             nxt = next((t for t in segs[i:] if t.role == "work"), s)
             keys.append(("work", nxt.exercise, nxt.member, nxt.set))
         else:

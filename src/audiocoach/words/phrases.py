@@ -23,6 +23,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "next_last_round": "",
         "two_more": "",
         "last_rep": "",
+        "last_rep_call": "phase",
+        "setup": "name",
         "next_set_load": "set target",
         "next_last_set_load": "target",
         "halfway_workout": "",

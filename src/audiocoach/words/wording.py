@@ -101,7 +101,7 @@ class Words:
                 f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}"
                 for m in group.members
             )
-        return {"label": spoken_label(group), "dose": dose, "names": names}
+        return {"label": spoken_label(group), "dose": dose, "names": names, "first": group.members[0].exercise.name}
 
     # ------------------------------------------------------------------ set starts
 

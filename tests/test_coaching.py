@@ -1,0 +1,152 @@
+"""Coaching language (issue 19): what an experienced coach says, when a lifter needs it.
+
+Rules are checked on the shipped routines and every week of the shipped program, compiled
+with the deterministic estimate (no speech engine), and on small routines nobody shipped.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.compile.counting import count_mode
+from audiocoach.load.overrides import apply_overrides, parse_override
+from audiocoach.load.routine import load_routine, loads
+from audiocoach.model import Group, Routine
+from audiocoach.program.programs import load_program, sessions
+from audiocoach.timeline import Timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUTINES = sorted(p for p in (ROOT / "routines").glob("*.yaml") if "blocks:" in p.read_text(encoding="utf-8"))
+PROGRAM = ROOT / "routines" / "posterior-chain-6-weeks.yaml"
+
+
+@functools.cache
+def shipped() -> tuple[tuple[str, Routine], ...]:
+    """Every shipped routine and every session of the shipped program, by name."""
+    out = [(p.name, load_routine(p)) for p in ROUTINES]
+    out += [(s.key, s.routine) for s in sessions(load_program(PROGRAM)) if s.routine is not None]
+    return tuple(out)
+
+
+@functools.cache
+def compiled(name: str) -> Timeline:
+    return compile_routine(dict(shipped())[name], estimate_ms)
+
+
+def one(entry: str, defaults: str = "") -> Routine:
+    body = "".join(f"      {line}\n" for line in entry.strip().splitlines())
+    return loads(f"title: T\n{defaults}blocks:\n  - name: B\n    exercises:\n{body}", "routine.yaml")
+
+
+def _entry_of(routine: Routine, seg):
+    item = routine.items[seg.exercise]
+    if isinstance(item, Group):
+        return None if item.kind in ("amrap", "intervals") else item.members[seg.member]
+    return item
+
+
+def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
+    """Sets of 3+ counted reps whose last rep does not start with "Last rep"."""
+    missing = []
+    lead = routine.settings.lead_in_ms
+    for seg in tl.of_kind("segment"):
+        entry = _entry_of(routine, seg) if seg.role == "work" else None
+        if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
+            continue
+        warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
+        if n < 3:
+            continue
+        t0 = seg.start_ms + lead + (n - 1) * entry.tempo.rep_ms
+        said = [e.text for e in tl.sounds if e.start_ms == t0 and e.kind == "speech" and e.rep == n]
+        if not any(t.startswith("Last rep") for t in said):
+            missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {said}")
+    return missing
+
+
+# --------------------------------------------------------------------------- 1. "Last rep."
+
+
+def test_last_rep_is_called_on_every_hinge_of_every_program_week():
+    """Issue 19.1: every RDL and good-morning set of the program, the hamstring curl, ranges 8-10."""
+    for name, routine in shipped():
+        assert _last_rep_called(routine, compiled(name)) == [], name
+
+
+def test_last_rep_survives_a_slow_override_and_a_two_wide_range():
+    for tempo in ("3-1-1-0", "6-0-1-0", "4-0-1-0"):
+        routine = one(f"- exercise: romanian-deadlift\n  sets: 2\n  reps: 8-10\n  tempo: {tempo}")
+        tl = compile_routine(routine, estimate_ms)
+        assert _last_rep_called(routine, tl) == []
+        calls = [e for e in tl.sounds if e.role == "last_rep"]
+        assert [(e.rep, e.text) for e in calls] == [(10, "Last rep, lower.")] * 2
+        assert not any("too quick" in str(c) for c in tl.changes), tl.changes
+
+
+# --------------------------------------------------------------------------- 4. the first set's countdown
+
+
+def _first_work(tl: Timeline):
+    return next(s for s in tl.of_kind("segment") if s.role == "work")
+
+
+def _has_countdown(tl: Timeline) -> bool:
+    go = _first_work(tl).start_ms
+    said = {(go - e.start_ms, e.text) for e in tl.sounds if e.kind == "speech"}
+    warned = any(e.text == "Ten seconds." and go - e.start_ms == 10_000 for e in tl.sounds)
+    return warned and {(3000, "three"), (2000, "two"), (1000, "one")} <= said
+
+
+def test_first_set_of_every_session_gets_ten_seconds_and_a_countdown():
+    for name, _ in shipped():
+        tl = compiled(name)
+        assert _has_countdown(tl), name
+        intro = next(s for s in tl.of_kind("segment") if s.role == "intro")
+        last_intro_word = max(e.end_ms for e in tl.sounds if e.end_ms <= intro.end_ms)
+        assert _first_work(tl).start_ms - last_intro_word >= 10_000, name  # time to get into position
+
+
+# --------------------------------------------------------------------------- 6. rep ranges
+
+
+def test_more_if_you_have_them_in_the_last_required_rep_of_every_range():
+    for name, routine in shipped():
+        tl = compiled(name)
+        for e in (e for e in tl.sounds if e.role == "more_reps"):
+            entry = _entry_of(routine, e)
+            assert e.rep == entry.reps.low, (name, e)
+
+
+def test_more_if_you_have_them_on_an_rdl_range_is_said_in_rep_eight():
+    tl = compile_routine(one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 8-10"), estimate_ms)
+    more = [e for e in tl.sounds if e.role == "more_reps"]
+    assert [(e.rep, e.text) for e in more] == [(8, "More if you have them.")]
+    eight = next(e for e in tl.sounds if e.role == "rep_start" and e.rep == 8)
+    assert more[0].start_ms < eight.start_ms + 3000  # during the lowering, before "hold"
+    assert tl.changes == ()
+
+
+# --------------------------------------------------------------------------- the property over all sessions
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(min_value=0, max_value=200),
+    speed=st.sampled_from([0.8, 1.0, 1.25]),
+    tempo=st.sampled_from([None, "3-1-1-0", "4-0-1-0", "2-0-1-2", "6-0-1-0"]),
+)
+def test_property_every_shipped_session_is_coached_right(index: int, speed: float, tempo: str | None):
+    """Over the shipped routines and program weeks (at several speech speeds, with the hinge's
+    tempo overridden): the last rep is called, the first set has its countdown."""
+    name, routine = shipped()[index % len(shipped())]
+    if tempo is not None and any(e.exercise.id == "romanian-deadlift" for e in routine.entries):
+        routine = apply_overrides(routine, [parse_override("tempo", f"romanian-deadlift={tempo}")], strict=False)
+    measure = lambda kind, text: max(1, int(estimate_ms(kind, text) * (speed if kind == "speech" else 1)))  # noqa: E731
+    tl = compile_routine(routine, measure)
+    assert _last_rep_called(routine, tl) == [], name
+    assert _has_countdown(tl), name
