@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,105 @@ def test_property_every_shipped_session_is_coached_right(index: int, speed: floa
     tl = compile_routine(routine, measure)
     assert _last_rep_called(routine, tl) == [], name
     assert _has_countdown(tl), name
+
+
+# --------------------------------------------------------------------------- 7. warnings and their fixes
+
+TIGHT = [
+    "- exercise: kettlebell-swing\n  sets: 2\n  reps: 6\n  tempo: 1-0-1-0\n  rest: 10s",
+    "- exercise: romanian-deadlift\n  sets: 3\n  reps: 8\n  rest: 8s\n  rest_after: 5s\n"
+    "- exercise: hip-thrust\n  sets: 2\n  reps: 10-12\n  rest: 10s",
+    "- exercise: walking-lunge\n  sets: 2\n  reps: 6\n  per_side: true\n  rest: 20s",
+]
+
+
+def _fixed_sessions():
+    for name, routine in shipped():
+        yield name, routine, 1.0
+        yield name, routine, 1.4  # a slower voice: more to warn about
+    for i, text in enumerate(TIGHT):
+        yield f"tight-{i}", one(text), 1.0
+        yield f"tight-{i}", one(text), 2.0
+
+
+def test_every_warnings_fix_applied_removes_it():
+    """Issue 19.7: the advice is never circular or wrong: its fix, applied, removes the warning."""
+    from audiocoach.compile.advice import apply_fix
+
+    checked = 0
+    for name, routine, speed in _fixed_sessions():
+        measure = lambda kind, text, s=speed: max(1, int(estimate_ms(kind, text) * (s if kind == "speech" else 1)))  # noqa: E731
+        for change in compile_routine(routine, measure).changes:
+            if not change.fix:
+                assert "--rate" in change.advice, change  # only the voice's speed is not a routine setting
+                continue
+            after = compile_routine(apply_fix(routine, change.fix), measure).changes
+            same = [c for c in after if (c.role, c.text, c.where) == (change.role, change.text, change.where)]
+            assert same == [], (name, speed, str(change), change.fix, [str(c) for c in same])
+            checked += 1
+    assert checked >= 5
+
+
+def test_advice_never_suggests_what_the_routine_already_does():
+    for text in TIGHT:
+        for count in ("voice", "reps"):
+            routine = one(text, defaults=f"defaults:\n  count: {count}\n")
+            slow = lambda kind, t: estimate_ms(kind, t) * (3 if kind == "speech" else 1)  # noqa: E731
+            for change in compile_routine(routine, slow).changes:
+                assert f"use count: {count}" not in change.advice, change
+                assert "Make lead_in at least 3 s" not in change.advice, change
+
+
+TIGHT_ROUTINE = """\
+title: Tight
+defaults:
+  engine: espeak-ng
+blocks:
+  - name: B
+    exercises:
+      - exercise: romanian-deadlift
+        sets: 2
+        reps: 3
+        rest: 8s
+        rest_after: 6s
+      - exercise: hip-thrust
+        sets: 1
+        reps: 3
+"""
+TIGHT_PROGRAM = "title: P\nweeks: 1\ndays:\n  - day: Monday\n    routine: tight.yaml\nprogression:\n  - reps: +1\n"
+
+
+@pytest.mark.engine
+def test_validate_plan_build_and_batch_print_the_same_warnings(runner, tmp_path, cli_env, monkeypatch):
+    """Issue 19.7: one decision, one warning, whichever command reports it (routine and program)."""
+    from audiocoach.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tight.yaml").write_text(TIGHT_ROUTINE)
+    (tmp_path / "p.yaml").write_text(TIGHT_PROGRAM)
+    engine = ["--engine", "espeak-ng"]
+
+    def lines(result, prefix=""):
+        assert result.exit_code == 0, result.output
+        return sorted(x.removeprefix(prefix) for x in result.output.splitlines() if "warning:" in x)
+
+    validate = lines(runner.invoke(cli, ["validate", "tight.yaml", *engine], env=cli_env))
+    assert validate, "the tight routine should warn"
+    assert lines(runner.invoke(cli, ["plan", "tight.yaml", *engine], env=cli_env), "fit: ") == validate
+    assert (
+        lines(runner.invoke(cli, ["build", "tight.yaml", "-o", "t.mp3", "--no-sidecars", *engine], env=cli_env))
+        == validate
+    )
+    program = lines(runner.invoke(cli, ["validate", "p.yaml", *engine], env=cli_env))
+    assert program and all(x.startswith("week-01/1-monday-tight: ") for x in program)
+    assert lines(runner.invoke(cli, ["plan", "p.yaml", *engine], env=cli_env)) == program
+    assert lines(runner.invoke(cli, ["batch", "p.yaml", "-o", "out", *engine], env=cli_env)) == program
+
+
+def test_a_dropped_two_more_on_the_lateral_walk_is_reported():
+    routine = one("- exercise: banded-lateral-walk\n  sets: 1\n  reps: 15\n  per_side: true")
+    slow = lambda kind, t: int(estimate_ms(kind, t) * (1.4 if kind == "speech" else 1))  # noqa: E731
+    tl = compile_routine(routine, slow)
+    said = {e.rep for e in tl.sounds if e.role == "two_more"}
+    if not said:
+        assert any(c.role == "two_more" and c.action == "dropped" for c in tl.changes), tl.changes

@@ -309,7 +309,7 @@ def test_warnings_say_the_moment_and_the_fix():
     said = [str(c) for c in tl.changes]
     assert (
         "routine.yaml:5:9: warning: At tempo 1-0-1-0, a rep of Kettlebell swing lasts 2 s, too quick to say 'one, hike': "
-        "the coach says 'one' instead. Slow the tempo, or use count: reps or count: metronome for Kettlebell swing "
+        "the coach says 'one' instead. Slow the tempo, or use count: metronome for Kettlebell swing "
         "(10 times in this session)"
     ) in said
     assert (

@@ -589,7 +589,7 @@ def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
 
     deload = said(week[2])
     assert deload[:2] == [
-        "Week 2, Monday, deload: Hinge day. About three minutes. Let's get to work.",
+        "Week 2, Monday, deload: Hinge day. About four minutes. Let's get to work.",
         "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
         "Leave more in the tank and let your body recover.",
     ]

@@ -10,9 +10,13 @@ moment of the session, what did not fit, and which setting to change, e.g.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from audiocoach.compile.fit import ANNOUNCE, BEAT, FORM, GAP_MS, Decision, Measure, Segment
-from audiocoach.model import Entry, Group, Routine
+from audiocoach.compile.counting import count_mode
+from audiocoach.compile.expand import LONG_REST_MS
+from audiocoach.compile.fit import ANNOUNCE, BEAT, FLOW_GAP_MS, FORM, GAP_MS, Decision, Measure, Segment
+from audiocoach.model import Entry, Group, Rest, Routine
+from audiocoach.words.phrases import number_words
 
 #: Rep cues: the rep's call, and what is said between its beats.
 _REP_ROLES = ("rep_start", "two_more", "last_rep", "more_reps")
@@ -30,6 +34,18 @@ _LEAD_ROLES = (
     "amrap_go",
     "work",
 )
+
+
+def _barrier(rest_ms: int) -> int:
+    """Where a rest's announcements must end (the rule of :meth:`Expander.rest_frame`)."""
+    return rest_ms - 10_000 if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
+
+
+def rest_with_room(announce_ms: int) -> int:
+    """The shortest rest (whole 5 s) whose announcements may run for ``announce_ms``: a rest
+    of 15 s or more gives its last 10 s to the warning, so it needs 10 s more, not 3."""
+    rest = _up5(announce_ms + 3000)  # whole seconds
+    return rest if rest * 1000 < LONG_REST_MS else max(_up5(announce_ms + 10_000), rest)
 
 
 def _seconds(ms: int) -> str:
@@ -56,16 +72,13 @@ def is_changeover(seg: Segment) -> bool:
 
 def advise_changeover(
     routine: Routine, seg: Segment, length_ms: int, decisions: list[Decision], measure: Measure
-) -> str:
+) -> tuple[str, str]:
     """One warning for everything a too-short rest between exercises could not say."""
     name, _ = _name(routine, seg)
     full = [d.cue.variants[0] for d in decisions]
     need = sum(measure(d.cue.kind, t) + 300 for d, t in zip(decisions, full))
     # Announcements end 3 s before the go (10 s in a rest of 15 s or more: the warning).
-    room = need + 1000 + 3000
-    if room >= 15_000 or length_ms >= 15_000:
-        room = need + 1000 + 10_000
-    room = max(_up5(room), length_ms // 1000 + 5)
+    room = max(rest_with_room(need + 1000), length_ms // 1000 + 5)
     cut = [repr(t) for d, t in zip(decisions, full) if not d.replacement]
     short = [f"{t!r} (said as {d.replacement!r})" for d, t in zip(decisions, full) if d.replacement]
     what = "; ".join(
@@ -80,7 +93,12 @@ def advise_changeover(
     return (
         f"The rest before {name} is {_seconds(length_ms)}, too short to announce it ({what}). "
         f"Make rest_after on {before.display_name} at least {room} s, or use verbosity minimal"
-    )
+    ), f"{_item_id(before)}.rest_after={room}s"
+
+
+def _item_id(item: Entry | Group) -> str:
+    """The exercise id a fix names an item by (a group: its first member's)."""
+    return (item.members[0] if isinstance(item, Group) else item).exercise.id
 
 
 def _name(routine: Routine, seg: Segment) -> tuple[str, Entry | None]:
@@ -97,8 +115,9 @@ def _name(routine: Routine, seg: Segment) -> tuple[str, Entry | None]:
     return item.exercise.name, item
 
 
-def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure: Measure) -> str:
-    """One warning sentence: the moment, what did not fit, and the fix."""
+def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure: Measure) -> tuple[str, str]:
+    """One warning sentence (the moment, what did not fit, and the fix) and the fix as
+    ``TARGET.KEY=VALUE`` (TARGET ``defaults`` or an exercise id; see :func:`apply_fix`)."""
     name, entry = _name(routine, seg)
     full = d.cue.variants[0]
     need = measure(d.cue.kind, full)
@@ -112,36 +131,94 @@ def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure:
     )
     if is_changeover(seg):
         return advise_changeover(routine, seg, length_ms, [d], measure)
+    item = routine.items[seg.context["exercise"]] if seg.context.get("exercise") is not None else None
+    target = _item_id(item) if item is not None else "defaults"
     if d.cue.priority == BEAT and d.cue.role not in _REP_ROLES:
         return (
             f"During {_where(seg, name)} ({_seconds(length_ms)}) the call {full!r} runs into the next one: {outcome}. "
             f"Use a faster speech rate (--rate) or a shorter voice"
-        )
+        ), ""
     if seg.role == "rest":
-        room = _up5(length_ms + need + 300)
+        room = rest_with_room(_barrier(length_ms) + need + FLOW_GAP_MS)
         what = "round" if entry is None else "set"
+        key = "transition" if seg.context.get("member") is not None and isinstance(item, Group) else "rest"
+        if key == "transition" and item is not None and item.kind in ("emom", "intervals"):
+            return (
+                f"The rest between rounds of {item.label} is {_seconds(length_ms)}, too short for {full!r}: "
+                f"{outcome}. Use {lighter}"
+            ), f"defaults.verbosity={lighter.split()[-1]}"
         return (
-            f"The rest between {what}s of {name} is {_seconds(length_ms)}, too short for {full!r}: {outcome}. "
-            f"Make rest at least {room} s, or use {lighter}"
-        )
+            f"The {'move' if key == 'transition' else 'rest'} between {what}s of {name} is {_seconds(length_ms)}, "
+            f"too short for {full!r}: {outcome}. Make {key} at least {room} s, or use {lighter}"
+        ), f"{target}.{key}={room}s"
     if seg.role == "switch":
+        room = max(math.ceil((need + 1000) / 1000), routine.settings.switch_ms // 1000 + 1)
         return (
             f"The switch between sides of {name} is {_seconds(length_ms)}, too short for {full!r}: {outcome}. "
-            f"Make switch at least {math.ceil((need + 1000) / 1000)} s"
-        )
+            f"Make switch at least {room} s"
+        ), f"defaults.switch={room}s"
     if seg.role == "work" and d.cue.role in _REP_ROLES and entry is not None:
-        rep = _seconds(entry.tempo.rep_ms)
-        return (
-            f"At tempo {entry.tempo.text or '?'}, a rep of {name} lasts {rep}, too quick to say {full!r}: {outcome}. "
-            f"Slow the tempo, or use count: reps or count: metronome for {name}"
-        )
+        return _advise_rep(entry, count_mode(entry, routine.settings.count), name, full, outcome, measure)
     if seg.role == "work" and d.cue.role in _LEAD_ROLES:
         lead = routine.settings.lead_in_ms
+        # The lead-in's words start after the go tone and must end a gap before the first rep.
+        room = max(math.ceil((need + 500 + 2 * GAP_MS) / 1000), lead // 1000 + 1)
         return (
             f"The lead-in before each set of {name} is {_seconds(lead)}, too short for {full!r}: {outcome}. "
-            f"Make lead_in at least {math.ceil((need + 500 + GAP_MS) / 1000)} s"
-        )
+            f"Make lead_in at least {room} s"
+        ), f"defaults.lead_in={room}s"
     return (
         f"During {name} ({_seconds(length_ms)}) there is no room for {full!r}: {outcome}. "
         f"Give it a longer window, or use {lighter}"
-    )
+    ), f"defaults.verbosity={lighter.split()[-1]}"
+
+
+def _advise_rep(entry: Entry, mode: str, name: str, full: str, outcome: str, measure: Measure) -> tuple[str, str]:
+    """A rep too quick for what it should say: the fix is a slower tempo or a plainer count,
+    never the count it already has, and numbers only when a number and the cue fit in a rep."""
+    rep = _seconds(entry.tempo.rep_ms)
+    high = number_words(entry.reps.high if entry.reps else 1)
+    numbers_fit = measure("speech", high) + measure("speech", full) + 3 * GAP_MS <= entry.tempo.rep_ms
+    if mode == "voice" and numbers_fit:
+        fix, said = "count=reps", "count: reps (numbers only)"
+    else:
+        fix, said = "count=metronome", "count: metronome"
+    return (
+        f"At tempo {entry.tempo.text or '?'}, a rep of {name} lasts {rep}, too quick to say {full!r}: {outcome}. "
+        f"Slow the tempo, or use {said} for {name}"
+    ), f"{entry.exercise.id}.{fix}"
+
+
+def apply_fix(routine: Routine, fix: str) -> Routine:
+    """``routine`` with a warning's fix (``TARGET.KEY=VALUE``) applied, as a lifter would edit the YAML.
+
+    TARGET is ``defaults`` (KEY lead_in, switch or verbosity) or an exercise id (KEY rest,
+    rest_after, transition or count; on a group, the group's value).
+    """
+    where, _, value = fix.partition("=")
+    target, _, key = where.partition(".")
+    if target == "defaults":
+        if key == "verbosity":
+            return replace(routine, settings=replace(routine.settings, verbosity=value))
+        field_name = {"lead_in": "lead_in_ms", "switch": "switch_ms"}[key]
+        return replace(routine, settings=replace(routine.settings, **{field_name: _ms(value)}))
+
+    def change(item: Entry | Group) -> Entry | Group:
+        if _item_id(item) != target and not (
+            isinstance(item, Group) and any(m.exercise.id == target for m in item.members)
+        ):
+            return item
+        if key == "count":
+            if isinstance(item, Group):
+                return replace(
+                    item, members=tuple(replace(m, count=value) if m.exercise.id == target else m for m in item.members)
+                )
+            return replace(item, count=value)
+        return replace(item, **{key: Rest(_ms(value), _ms(value))})
+
+    blocks = tuple(replace(b, entries=tuple(change(i) for i in b.entries)) for b in routine.blocks)
+    return replace(routine, blocks=blocks)
+
+
+def _ms(value: str) -> int:
+    return int(float(value.rstrip("s")) * 1000)

@@ -126,11 +126,18 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
         decisions = [d for d in f.decisions if d.cue.role not in _COUNTING_ROLES]
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
-            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
+            said, fix = advise_changeover(c.routine, f.segment, f.length_ms, decisions, c.measure)
             key = (id(f),)
             counts[key] = 1
             first[key] = Change(
-                d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said
+                d.action,
+                "changeover",
+                d.cue.variants[0],
+                d.replacement,
+                f.segment.where,
+                d.reason,
+                advice=said,
+                fix=fix,
             )
             continue
         for d in decisions:
@@ -140,9 +147,16 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
                 reason = (
                     f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
                 )
-                said = advise(c.routine, f.segment, f.length_ms, d, c.measure)
+                said, fix = advise(c.routine, f.segment, f.length_ms, d, c.measure)
                 first[key] = Change(
-                    d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said
+                    d.action,
+                    d.cue.role,
+                    d.cue.variants[0],
+                    d.replacement,
+                    f.segment.where,
+                    reason,
+                    advice=said,
+                    fix=fix,
                 )
     return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
 
