@@ -314,7 +314,7 @@ def test_warnings_say_the_moment_and_the_fix():
     ) in said
     assert (
         "routine.yaml:5:9: warning: The rest between sets of Kettlebell swing is 10 s, too short for 'Next, the last set.': "
-        "it is left out. Make rest at least 15 s, or use verbosity minimal"
+        "it is left out. Make rest at least 25 s, or use verbosity minimal"
     ) in said
     assert (
         "routine.yaml:5:9: warning: During the rest after Kettlebell swing (10 s) the call 'three' runs into the next one: "
