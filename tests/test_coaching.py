@@ -253,3 +253,71 @@ def test_a_dropped_two_more_on_the_lateral_walk_is_reported():
     said = {e.rep for e in tl.sounds if e.role == "two_more"}
     if not said:
         assert any(c.role == "two_more" and c.action == "dropped" for c in tl.changes), tl.changes
+
+
+# --------------------------------------------------------------------------- 10. words a lifter mishears
+
+
+def test_no_phase_word_can_be_heard_as_a_side_or_a_number():
+    from audiocoach.load.library import default_library, parse_library
+    from audiocoach.words.phrases import confusable, default_phrasebook
+
+    for ex in default_library():
+        for phase, word in ex.phase_words:
+            assert confusable(word) is None, (ex.id, phase, word)
+    book = default_phrasebook()
+    for key in ("phase_eccentric", "phase_concentric", "phase_pause"):
+        assert all(confusable(t) is None for t in book.templates[key]), key
+    with pytest.raises(ValueError, match="'lift' can be heard as a side or a number"):
+        parse_library({"x": {"name": "X", "phase_words": {"concentric": "lift"}}}, "lib.yaml")
+    for word in ("left", "write", "four", "won", "to"):
+        assert confusable(f"push {word}") == word
+
+
+def test_rests_are_said_as_a_coach_says_them():
+    from audiocoach.words.phrases import spoken_duration
+
+    assert spoken_duration(105_000) == "a minute forty-five"
+    assert spoken_duration(95_000) == "a minute thirty-five"
+    assert spoken_duration(75_000) == "seventy-five seconds"
+    assert spoken_duration(60_000) == "a minute"
+    assert spoken_duration(90_000) == "a minute and a half"
+
+
+def test_emom_rests_end_at_the_top_of_the_minute_not_on_an_odd_second():
+    tl = compiled("emom-swings-and-bridges.yaml")
+    rests = [e.text for e in tl.sounds if e.role == "rest"]
+    assert rests and set(rests) == {"Rest till the top of the minute."}
+
+
+def test_blocks_are_announced_in_a_sentence_and_last_exercise_follows_the_block():
+    for name, _ in shipped():
+        said = [e.text for e in compiled(name).sounds if e.kind == "speech"]
+        assert not any(t.startswith("Next, the ") and t[10:11].isupper() for t in said), name
+    said = [e.text for e in compiled("posterior-chain-essentials.yaml").sounds if e.kind == "speech"]
+    assert "On to the workout." in said
+
+
+def test_form_cues_in_a_circuit_rest_name_their_exercise():
+    tl = compiled("circuit-glute-activation.yaml")
+    between_rounds = [s for s in tl.of_kind("segment") if s.role == "rest" and s.member is None and s.set]
+    assert between_rounds
+    for rest in between_rounds:
+        cues = [e.text for e in tl.sounds if e.role == "form" and rest.start_ms <= e.start_ms < rest.end_ms]
+        assert cues and all(":" in c for c in cues), cues
+
+
+def test_make_it_count_only_for_a_loaded_single_set():
+    plain = compile_routine(one("- exercise: bodyweight-hip-hinge\n  sets: 1\n  reps: 10"), estimate_ms)
+    assert [e.text for e in plain.sounds if e.role == "one_set"] == ["One set."]
+    loaded = compile_routine(one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 5"), estimate_ms)
+    assert [e.text for e in loaded.sounds if e.role == "one_set"] == ["One set. Make it count."]
+
+
+def test_tabata_work_intervals_are_rounds_not_holds_in_split_files():
+    from audiocoach.export.split import pieces
+
+    routine = dict(shipped())["tabata-swings.yaml"]
+    found = pieces(compiled("tabata-swings.yaml"), routine)
+    swings = [p for p in found if p.kind != "rest" and "Kettlebell swing" in p.title]
+    assert swings and all(p.kind == "set" and "hold" not in p.title.lower() for p in swings), swings

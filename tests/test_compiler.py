@@ -169,7 +169,7 @@ def test_rep_number_said_once_per_rep_and_the_end_is_called():
 @pytest.mark.parametrize(
     "exercise, first, later",
     [
-        ("hip-thrust", "one, lift", ["squeeze", "lower"]),
+        ("hip-thrust", "one, up", ["squeeze", "lower"]),
         ("bird-dog", "one, reach", ["hold", "return"]),
         ("banded-lateral-walk", "one, step", ["step"]),
         ("romanian-deadlift", "one, lower", ["hold", "drive"]),
@@ -295,7 +295,7 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
     assert [str(c) for c in tl.changes] == [
         "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: "
         "'Chin tucked, ribs down.', 'Rest, three seconds.', 'Last exercise.', 'Next up: Hip thrust, three sets of one. "
-        "Lift, a two-second squeeze, then lower for two seconds.'). Make rest_after on Romanian deadlift at least 25 s, "
+        "Up, a two-second squeeze, then lower for two seconds.'). Make rest_after on Romanian deadlift at least 25 s, "
         "or use verbosity minimal"
     ]
     assert overlaps(tl.events) == []

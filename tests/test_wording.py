@@ -40,7 +40,7 @@ def test_tempo_in_words_follows_the_movement():
         "lower for three seconds, a one-second hold, then drive"
     )
     assert tempo_words(Tempo(2000, 0, 1000, 2000, "2-0-1-2"), thrust, words.phase_word) == (
-        "lift, a two-second squeeze, then lower for two seconds"
+        "up, a two-second squeeze, then lower for two seconds"
     )
     assert tempo_words(Tempo(500, 0, 500, 0, "X-0-X-0"), swing, words.phase_word) == "hike fast, then snap fast"
 
@@ -55,7 +55,7 @@ def test_tempo_is_said_in_the_announcement_and_in_next_up():
         "Romanian deadlift: two sets of five. Lower for three seconds, a one-second hold, then drive."
     ]
     assert spoken(tl, "next_up") == [
-        "Next up: Hip thrust, two sets of eight. Lift, a two-second squeeze, then lower for two seconds."
+        "Next up: Hip thrust, two sets of eight. Up, a two-second squeeze, then lower for two seconds."
     ]
 
 
@@ -78,7 +78,7 @@ def test_rests_land_on_whole_five_seconds_and_are_said_naturally():
 def test_one_set_last_set_and_last_round():
     tl = compile_text(one("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 30s"))
     assert spoken(tl, "into_position") == ["Get into position."]
-    tl = compile_text(one("- exercise: glute-bridge\n  sets: 1\n  reps: 12"))
+    tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 12"))
     assert spoken(tl, "one_set") == ["One set. Make it count."]
     assert "Set one of one." not in spoken(tl)
     tl = compile_text(one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 1"))
@@ -197,9 +197,9 @@ def test_more_if_you_have_them_is_said_in_the_last_required_rep():
     """Issue 19.6: at the top of rep 2 of 2-4, before the lifter decides to go on, never over rep 3."""
     tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 2-4"))
     rep2 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 2 and e.kind == "speech"]
-    assert rep2 == ["two, lift", "squeeze", "More if you have them."]
+    assert rep2 == ["two, up", "squeeze", "More if you have them."]
     rep3 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 3 and e.kind == "speech"]
-    assert rep3 == ["three, lift", "squeeze", "lower"]
+    assert rep3 == ["three, up", "squeeze", "lower"]
     assert tl.changes == ()
 
 

@@ -168,6 +168,13 @@ class Exercise:
     phase_words: tuple[tuple[str, str], ...] = ()
     #: The movement pattern ("hinge", "bridge", "lunge", ...), for finding exercises.
     pattern: str = ""
+    #: What the lifter sets up (barbell, band, mat, bodyweight, ...): changeover time, load words.
+    equipment: str = "bodyweight"
+
+    @property
+    def loaded(self) -> bool:
+        """Moved against an external weight (not bodyweight, a band or a stretch on a mat)."""
+        return self.equipment not in ("bodyweight", "band", "mat")
 
 
 @dataclass(frozen=True)

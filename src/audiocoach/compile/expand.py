@@ -95,15 +95,20 @@ class Expander:
     def say(self, key: str, **values: object) -> tuple[str, ...]:
         return self.words.say(key, **values)
 
-    def form_cue(self, spot: Spot, member: int = 0) -> tuple[str, ...]:
-        """The next form cue of this exercise (they rotate across sets), as wordings."""
+    def form_cue(self, spot: Spot, member: int = 0, *, named: bool = False) -> tuple[str, ...]:
+        """The next form cue of this exercise (they rotate across sets), as wordings; ``named``
+        puts the exercise's name first (several exercises' cues in one rest)."""
         entry = spot.item.members[member] if isinstance(spot.item, Group) else spot.item
         cues = entry.exercise.cues
         if not cues:
             return ()
         turn = self._form_turn[(spot.index, member)]
         self._form_turn[(spot.index, member)] += 1
-        return self.say("form", cue=cues[turn % len(cues)])
+        cue = cues[turn % len(cues)]
+        if named:
+            said = cue[:1].lower() + cue[1:] if cue[1:2].islower() else cue  # "Bird dog: brace your core."
+            return self.say("form_named", cue=said, name=entry.exercise.name, short_name=entry.exercise.short_name)
+        return self.say("form", cue=cue)
 
     def keep(self, priority: int) -> bool:
         if self.verbosity == "minimal":
@@ -184,12 +189,18 @@ class Expander:
         self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=names), latest_end_ms=barrier)
         return seg
 
-    def announce(self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None) -> None:
+    def announce(
+        self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None, last: bool = False
+    ) -> None:
+        """Name what comes next: its block, "Last exercise." (after the block: "On to the
+        finisher. Last exercise."), the exercise or group, alternatives, form cues, note."""
         window = {"latest_end_ms": latest_end_ms}
         item = spot.item
         if spot.new_block and len(self.routine.blocks) > 1 and not _repeats_item(spot.block_name, item):
             key = "block" if intro else "next_block"
-            self.flow(seg, key, ANNOUNCE, self.say(key, block=spot.block_name), **window)
+            self.flow(seg, key, ANNOUNCE, self.say(key, block=_as_noun(spot.block_name, intro)), **window)
+        if last:
+            self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):
             key = "announce_group" if intro else "next_up_group"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
@@ -328,16 +339,14 @@ class Expander:
         """A form cue for the coming set (rotating; one per member of a group);
         with ``coach``, encouragement every other rest (its variants in turn)."""
         for member in range(members):
-            self.flow(seg, "form", FORM, self.form_cue(spot, member), latest_end_ms=barrier)
+            self.flow(seg, "form", FORM, self.form_cue(spot, member, named=members > 1), latest_end_ms=barrier)
         self._rests += 1
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
 
     def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
         seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after))
-        if nxt.index == items - 1 and items > 1:
-            self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), latest_end_ms=barrier)
-        self.announce(seg, nxt, latest_end_ms=barrier)
+        self.announce(seg, nxt, latest_end_ms=barrier, last=nxt.index == items - 1 and items > 1)
         return seg, barrier
 
     def outro(self, last: Spot) -> Segment:
@@ -346,6 +355,14 @@ class Expander:
         self.flow(seg, "done", ANNOUNCE, self.say("done"), earliest_ms=TONES["stop"].length_ms + 300)
         seg.flow("end", ("end",), BEAT, kind="tone")
         return seg
+
+
+def _as_noun(name: str, heading: bool) -> str:
+    """A block's name inside a sentence: "Cool-down" -> "cool-down" ("On to the cool-down."),
+    a name with capitals inside ("RDL block") as written; as a heading (the intro), as written."""
+    if heading or any(c.isupper() for c in name[1:]):
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def _repeats_item(block_name: str, item: Item) -> bool:

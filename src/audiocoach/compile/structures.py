@@ -74,7 +74,10 @@ def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
             yield x.switch(spot, r, member=k)
             yield x.work(spot, member, r, 2, lead=x.words.set_lead(member, 1, 2), member=k)
         if r < group.rounds:
-            seg, barrier = x.rest_frame(spot, group.interval_ms - used, set=r, member=r % n)
+            seg, barrier = x.rest_frame(spot, group.interval_ms - used, transition=True, set=r, member=r % n)
+            # The remainder is an odd number of seconds: say where the rest ends instead.
+            until = "the top of the minute" if group.interval_ms % 60_000 == 0 else "the next round"
+            x.flow(seg, "rest", ANNOUNCE, x.say("rest_until", until=until), latest_end_ms=barrier)
             _next_member(x, seg, spot, r % n, barrier)
             yield seg
 

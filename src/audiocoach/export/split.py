@@ -62,7 +62,8 @@ def _work_name(routine: Routine, seg: Event) -> tuple[str, str]:
         if seg.member is None:  # an AMRAP's single window
             return item.display_name, "round"
         member = item.members[seg.member]
-        return member.exercise.name, "round" if member.reps is not None else "hold"
+        timed_rounds = item.kind in ("intervals", "emom")  # a Tabata's work interval is a round, not a hold
+        return member.exercise.name, "round" if member.reps is not None or timed_rounds else "hold"
     return item.exercise.name, "set" if item.reps is not None else "hold"
 
 

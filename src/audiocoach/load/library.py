@@ -12,6 +12,7 @@ import yaml
 
 from audiocoach.load.units import check_tempo
 from audiocoach.model import Exercise
+from audiocoach.words.phrases import confusable
 
 _FIELDS = (
     "name",
@@ -25,7 +26,22 @@ _FIELDS = (
     "aliases",
     "phase_words",
     "pattern",
+    "equipment",
 )
+#: How long a lifter needs to get from one station to an exercise done with this equipment
+#: and be ready: load and position a barbell, set a machine or cable, pick up a bell.
+CHANGEOVER_MS: dict[str, int] = {
+    "barbell": 30_000,
+    "machine": 20_000,
+    "cable": 20_000,
+    "dumbbell": 10_000,
+    "kettlebell": 10_000,
+    "bench": 10_000,
+    "ball": 10_000,
+    "band": 10_000,
+    "mat": 5000,
+    "bodyweight": 5000,
+}
 _PHASES = ("eccentric", "bottom", "concentric", "top")
 
 
@@ -109,6 +125,7 @@ def parse_library(data: object, origin: str) -> Library:
                 aliases=tuple(raw.get("aliases", ())),
                 phase_words=_phase_words(raw.get("phase_words") or {}),
                 pattern=str(raw.get("pattern") or ""),
+                equipment=_equipment(raw.get("equipment", "bodyweight")),
             )
         except KeyError as exc:
             raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
@@ -119,9 +136,27 @@ def parse_library(data: object, origin: str) -> Library:
     return Library(out)
 
 
+def _equipment(raw: object) -> str:
+    if raw not in CHANGEOVER_MS:
+        raise ValueError(f"equipment must be one of {', '.join(CHANGEOVER_MS)}, found {raw!r}")
+    return str(raw)
+
+
+def changeover_ms(exercise: Exercise) -> int:
+    """How long a changeover to ``exercise`` takes, from its equipment."""
+    return CHANGEOVER_MS.get(exercise.equipment, CHANGEOVER_MS["bodyweight"])
+
+
 def _phase_words(raw: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(raw, dict) or set(raw) - set(_PHASES):
         raise ValueError(f"phase_words must map some of {', '.join(_PHASES)} to words, found {raw!r}")
+    for phase in _PHASES:
+        heard = confusable(str(raw.get(phase, "")))
+        if heard:
+            raise ValueError(
+                f"phase_words.{phase}: {raw[phase]!r} can be heard as a side or a number ({heard!r}); "
+                "pick another word (e.g. 'up' for 'lift')"
+            )
     return tuple((phase, str(raw[phase])) for phase in _PHASES if phase in raw)
 
 

@@ -116,7 +116,10 @@ class Words:
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
         if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
             key = "one_set" if entry.reps is not None else "into_position"
-            return [Line(key, ANNOUNCE, self.say(key))]
+            variants = self.say(key)
+            if key == "one_set" and not (entry.exercise.loaded or entry.load):
+                variants = variants[-1:]  # a bodyweight or band drill is practice, not a set to "make count"
+            return [Line(key, ANNOUNCE, variants)]
         sets = number_words(entry.sets)
         if set_no == 1:
             return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number_words(1), sets=sets))]
