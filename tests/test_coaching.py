@@ -20,6 +20,9 @@ from audiocoach.load.routine import load_routine, loads
 from audiocoach.model import Group, Routine
 from audiocoach.program.programs import load_program, sessions
 from audiocoach.timeline import Timeline
+from audiocoach.words.phrases import confusable, number_words
+
+NUMBERS = {number_words(n) for n in range(0, 100)}
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTINES = sorted(p for p in (ROOT / "routines").glob("*.yaml") if "blocks:" in p.read_text(encoding="utf-8"))
@@ -151,6 +154,15 @@ def test_property_every_shipped_session_is_coached_right(index: int, speed: floa
     tl = compile_routine(routine, measure)
     assert _last_rep_called(routine, tl) == [], name
     assert _has_countdown(tl), name
+    assert _repeats(tl) == [], name
+    phase_words = {e.text.split(", ")[-1] for e in tl.sounds if e.role in ("phase", "rep_start") and e.kind == "speech"}
+    assert [w for w in phase_words if w not in NUMBERS and confusable(w)] == [], name
+
+
+def _repeats(tl: Timeline) -> list[tuple[str, str]]:
+    """Consecutive spoken cues that say the same thing (or one repeats the other's start)."""
+    said = [e.text.rstrip(".") for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.kind == "speech"]
+    return [(a, b) for a, b in zip(said, said[1:]) if a == b or b.startswith(a + ".") or a.startswith(b + ".")]
 
 
 # --------------------------------------------------------------------------- 7. warnings and their fixes
@@ -321,3 +333,40 @@ def test_tabata_work_intervals_are_rounds_not_holds_in_split_files():
     found = pieces(compiled("tabata-swings.yaml"), routine)
     swings = [p for p in found if p.kind != "rest" and "Kettlebell swing" in p.title]
     assert swings and all(p.kind == "set" and "hold" not in p.title.lower() for p in swings), swings
+
+
+# --------------------------------------------------------------------------- 2. no contradictions
+
+
+def _said(key: str) -> list[str]:
+    return [e.text for e in compiled(key).sounds if e.kind == "speech"]
+
+
+def test_a_note_written_for_another_tempo_is_not_said():
+    week1 = next(k for k, _ in shipped() if k.startswith("week-01/1-"))
+    week3 = next(k for k, _ in shipped() if k.startswith("week-03/1-"))
+    slow_three = "Count a slow three on every descent; the controlled lowering is where much of the growth comes from."
+    assert slow_three in _said(week1)
+    assert slow_three not in _said(week3)  # week 3 lowers for four seconds
+    routine = one(
+        "- exercise: romanian-deadlift\n  reps: 5\n  tempo: 4-0-1-0\n  note: Count a slow three on every descent."
+    )
+    assert "Count a slow three on every descent." not in [e.text for e in compile_routine(routine, estimate_ms).sounds]
+
+
+def test_the_start_light_note_is_heard_once_in_a_program_and_never_with_add_load():
+    light = "Start with a light load; this one takes some practice before you add weight."
+    weeks = [k for k, _ in shipped() if k.startswith("week-") and "essentials" in k]
+    heard = [k for k in weeks if any(light in t for t in _said(k))]
+    assert heard == [weeks[0]]
+    for k in weeks:
+        notes = [t for t in _said(k) if "add a little load" in t]
+        assert not any(light in t for t in notes), k
+
+
+def test_no_cue_repeats_the_one_before_even_at_coach_verbosity():
+    for name, routine in shipped():
+        from dataclasses import replace
+
+        coach = replace(routine, settings=replace(routine.settings, verbosity="coach"))
+        assert _repeats(compile_routine(coach, estimate_ms)) == [], name

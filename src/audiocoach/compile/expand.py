@@ -22,7 +22,7 @@ from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, spoken_label
+from audiocoach.words.wording import Line, Words, contradicts_tempo, spoken_label
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
@@ -219,7 +219,7 @@ class Expander:
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
         for k in members:  # every member of a group hears its form cue
             self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
-        if first.note:
+        if first.note and not contradicts_tempo(first.note, first):
             self.flow(seg, "note", FORM, self.say("note", note=first.note), **window)
 
     def exercise(self, spot: Spot) -> Iterator[Segment]:

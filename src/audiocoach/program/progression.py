@@ -342,6 +342,8 @@ def progress_routine(
     explosive_ms = routine.settings.explosive_ms
 
     def change(entry: Entry, in_group: bool) -> Entry:
+        if week > 1 and entry.note:  # the routine's own note is heard the first week, not six times
+            entry = replace(entry, note=None)
         for rule in rules:
             if not rule.applies(week, day, entry):
                 continue

@@ -170,6 +170,21 @@ class Words:
         return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
 
 
+_DESCENT = ("descent", "lower", "lowering", "down", "eccentric")
+_COUNTS = {number_words(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
+
+
+def contradicts_tempo(note: str, entry: Entry) -> bool:
+    """Whether ``note`` counts the lowering in seconds the entry's tempo does not have
+    ("Count a slow three on every descent" at 4-0-1-0: a program week or an override changed
+    the tempo the note was written for). Such a note is not said."""
+    words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
+    if entry.reps is None or not any(w in _DESCENT for w in words):
+        return False
+    counts = {_COUNTS[w] for w in words if w in _COUNTS}
+    return bool(counts) and round(entry.tempo.eccentric_ms / 1000) not in counts
+
+
 def spoken_label(group: Group) -> str:
     """A group's name as said aloud: EMOM is 'Every minute on the minute', not a word."""
     if group.kind == "emom":
