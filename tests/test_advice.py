@@ -16,7 +16,7 @@ SHORT_REST = (
 WARNING = (
     "r.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: "
     "'Chin tucked, ribs down.', 'Rest, three seconds.', 'Last exercise.', 'Next up: Hip thrust, three sets of one. "
-    "Lift, a two-second squeeze, then lower for two seconds.'). Make rest_after on Romanian deadlift at least 25 s, "
+    "Up, a two-second squeeze, then lower for two seconds.'). Make rest_after on Romanian deadlift at least 25 s, "
     "or use verbosity minimal"
 )
 

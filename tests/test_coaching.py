@@ -370,3 +370,27 @@ def test_no_cue_repeats_the_one_before_even_at_coach_verbosity():
 
         coach = replace(routine, settings=replace(routine.settings, verbosity="coach"))
         assert _repeats(compile_routine(coach, estimate_ms)) == [], name
+
+
+# --------------------------------------------------------------------------- 3. changeovers
+
+
+def test_a_changeover_shorter_than_the_equipment_needs_is_a_warning_with_a_fix():
+    from audiocoach.compile.advice import apply_fix
+
+    text = (
+        "- superset:\n    rounds: 2\n    exercises:\n      - exercise: romanian-deadlift\n        reps: 5\n"
+        "      - exercise: hip-thrust\n        reps: 5"
+    )
+    routine = one(text)
+    short = [c for c in compile_routine(routine, estimate_ms).changes if c.role == "changeover"]
+    assert [c.advice for c in short] == [
+        "From the last rep of Romanian deadlift to the first of Hip thrust there are 3 s; getting into position "
+        "at the barbell takes about 15 s. Make transition at least 15 s"
+    ]
+    fixed = apply_fix(routine, short[0].fix)
+    assert not [c for c in compile_routine(fixed, estimate_ms).changes if c.role == "changeover"]
+    said = [e.text for e in compile_routine(routine, estimate_ms).sounds]
+    assert "Set up the barbell for Hip thrust now." in said  # before the superset starts
+    # the shipped superset gives the hip thrust its changeover
+    assert not [c for c in compiled("superset-hinge-and-thrust.yaml").changes if c.role == "changeover"]

@@ -15,7 +15,9 @@ from dataclasses import replace
 from audiocoach.compile.counting import count_mode
 from audiocoach.compile.expand import LONG_REST_MS
 from audiocoach.compile.fit import ANNOUNCE, BEAT, FLOW_GAP_MS, FORM, GAP_MS, Decision, Measure, Segment
+from audiocoach.load.library import changeover_ms
 from audiocoach.model import Entry, Group, Rest, Routine
+from audiocoach.timeline import Change
 from audiocoach.words.phrases import number_words
 
 #: Rep cues: the rep's call, and what is said between its beats.
@@ -79,6 +81,9 @@ def advise_changeover(
     need = sum(measure(d.cue.kind, t) + 300 for d, t in zip(decisions, full))
     # Announcements end 3 s before the go (10 s in a rest of 15 s or more: the warning).
     room = max(rest_with_room(need + 1000), length_ms // 1000 + 5)
+    nxt = routine.items[seg.context["exercise"]]
+    first = nxt.members[0] if isinstance(nxt, Group) else nxt
+    room = max(room, _up5(changeover_ms(first.exercise) - routine.settings.lead_in_ms))
     cut = [repr(t) for d, t in zip(decisions, full) if not d.replacement]
     short = [f"{t!r} (said as {d.replacement!r})" for d, t in zip(decisions, full) if d.replacement]
     what = "; ".join(
@@ -222,3 +227,41 @@ def apply_fix(routine: Routine, fix: str) -> Routine:
 
 def _ms(value: str) -> int:
     return int(float(value.rstrip("s")) * 1000)
+
+
+def changeover_warnings(routine: Routine) -> tuple[Change, ...]:
+    """A warning for every changeover shorter than the next exercise's equipment needs
+    (:data:`audiocoach.load.library.CHANGEOVER_MS`): between a superset's or circuit's
+    members (transition + lead-in) and between exercises (rest_after + lead-in)."""
+    lead = routine.settings.lead_in_ms
+    out: list[Change] = []
+    items = routine.items
+    for i, item in enumerate(items):
+        if isinstance(item, Group) and item.kind in ("superset", "circuit"):
+            for prev, member in zip(item.members, item.members[1:]):
+                given = item.transition.low_ms + lead
+                out += _short_changeover(prev, member, given, lead, f"{_item_id(item)}.transition", "transition")
+        if i + 1 < len(items):
+            nxt = items[i + 1]
+            first = nxt.members[0] if isinstance(nxt, Group) else nxt
+            last = item.members[-1] if isinstance(item, Group) else item
+            given = item.rest_after.low_ms + lead
+            out += _short_changeover(last, first, given, lead, f"{_item_id(item)}.rest_after", "rest_after")
+    return tuple(out)
+
+
+def _short_changeover(prev: Entry, nxt: Entry, given: int, lead: int, fix_key: str, key: str) -> list[Change]:
+    need = changeover_ms(nxt.exercise)
+    if given >= need:
+        return []
+    value = _up5(need - lead)
+    advice = (
+        f"From the last rep of {prev.exercise.name} to the first of {nxt.exercise.name} there are "
+        f"{_seconds(given)}; getting into position at the {nxt.exercise.equipment} takes about {_seconds(need)}. "
+        f"Make {key} at least {value} s"
+    )
+    where = str(nxt.location) if nxt.location else ""
+    reason = f"changeover {given} ms < {need} ms"
+    return [
+        Change("short", "changeover", nxt.exercise.name, None, where, reason, advice=advice, fix=f"{fix_key}={value}s")
+    ]

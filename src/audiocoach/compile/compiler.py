@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from audiocoach.compile.advice import advise, advise_changeover, is_changeover
+from audiocoach.compile.advice import advise, advise_changeover, changeover_warnings, is_changeover
 from audiocoach.compile.expand import Expander
 from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
 from audiocoach.model import Routine
@@ -158,7 +158,11 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
                     advice=said,
                     fix=fix,
                 )
-    return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
+    fitted = tuple(replace(ch, count=counts[k]) for k, ch in first.items())
+    # One setting, one warning: a rest too short to announce the next exercise already asks
+    # for more (at least its changeover, see advise_changeover).
+    asked = {ch.fix.split("=")[0] for ch in fitted if ch.fix}
+    return tuple(ch for ch in changeover_warnings(c.routine) if ch.fix.split("=")[0] not in asked) + fitted
 
 
 @dataclass

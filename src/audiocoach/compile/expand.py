@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
+from audiocoach.load.library import STATIONS
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
@@ -179,6 +180,16 @@ class Expander:
         self.announce(seg, first, intro=True)
         return seg
 
+    def set_up_stations(self, seg: Segment, group: Group, **window) -> None:
+        """ "Set up the barbell for Hip thrust now.": a group's later members done at a station
+        (bar, machine, cable) are set up before the round, so the changeover is only a walk."""
+        if group.kind not in ("superset", "circuit"):
+            return
+        for member in group.members[1:]:
+            if member.exercise.equipment in STATIONS:
+                values = {"equipment": member.exercise.equipment, "name": member.exercise.name}
+                self.flow(seg, "set_up_station", ANNOUNCE, self.say("set_up_station", **values), **window)
+
     def into_position(self, first: Spot) -> Segment:
         """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
         first set's go, as every later set has: the intro's last word is no start signal."""
@@ -204,6 +215,7 @@ class Expander:
         if isinstance(item, Group):
             key = "announce_group" if intro else "next_up_group"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
+            self.set_up_stations(seg, item, **window)
             members = range(len(item.members))
             first = item.members[0]
         else:

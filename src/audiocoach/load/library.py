@@ -28,20 +28,23 @@ _FIELDS = (
     "pattern",
     "equipment",
 )
-#: How long a lifter needs to get from one station to an exercise done with this equipment
-#: and be ready: load and position a barbell, set a machine or cable, pick up a bell.
+#: How long a lifter needs from the last rep of one exercise to the first rep of one done
+#: with this equipment, its station set up beforehand: put the weight down, walk over, get
+#: into position (sit against the bench and roll the bar over the hips; grip and unrack).
 CHANGEOVER_MS: dict[str, int] = {
-    "barbell": 30_000,
-    "machine": 20_000,
-    "cable": 20_000,
-    "dumbbell": 10_000,
-    "kettlebell": 10_000,
+    "barbell": 15_000,
+    "machine": 10_000,
+    "cable": 10_000,
     "bench": 10_000,
     "ball": 10_000,
-    "band": 10_000,
+    "dumbbell": 5000,
+    "kettlebell": 5000,
+    "band": 5000,
     "mat": 5000,
-    "bodyweight": 5000,
+    "bodyweight": 3000,
 }
+#: Equipment with a station to set up before a round (load a bar, pin a machine, set a cable).
+STATIONS: tuple[str, ...] = ("barbell", "machine", "cable")
 _PHASES = ("eccentric", "bottom", "concentric", "top")
 
 

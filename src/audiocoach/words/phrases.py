@@ -33,6 +33,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "announce": "name short_name sets reps side tempo",
         "form": "cue",
         "form_named": "cue name short_name",
+        "set_up_station": "equipment name",
         "rest_until": "until",
         "note": "note",
         "alternatives": "names",
