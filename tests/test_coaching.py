@@ -394,3 +394,20 @@ def test_a_changeover_shorter_than_the_equipment_needs_is_a_warning_with_a_fix()
     assert "Set up the barbell for Hip thrust now." in said  # before the superset starts
     # the shipped superset gives the hip thrust its changeover
     assert not [c for c in compiled("superset-hinge-and-thrust.yaml").changes if c.role == "changeover"]
+
+
+# --------------------------------------------------------------------------- 8. overrides
+
+
+def test_an_override_never_turns_an_explosive_tempo_slow_silently():
+    from audiocoach.load.overrides import OverrideError, resolve_overrides
+
+    routine = load_routine(ROOT / "routines" / "emom-swings-and-bridges.yaml")
+    new, applied = resolve_overrides(routine, [parse_override("tempo", "3-0-1-0")])
+    swing = next(e for e in new.entries if e.exercise.id == "kettlebell-swing")
+    assert swing.tempo.text == "X-0-X-0"
+    assert any(a.exercise == "kettlebell-swing" and "kept: explosive" in a.flag for a in applied)
+    said = [e.text for e in compile_routine(new, estimate_ms).sounds]
+    assert not any("Hike for three seconds" in t for t in said)
+    with pytest.raises(OverrideError, match="Kettlebell swing is explosive"):
+        resolve_overrides(routine, [parse_override("tempo", "kettlebell-swing=3-0-1-0")])

@@ -256,7 +256,19 @@ def resolve_overrides(
     def change(entry: Entry, in_group: bool) -> Entry:
         changes: dict[str, object] = {}
         o = pick("tempo", entry)
-        if o is not None and entry.reps is not None:
+        slows = o is not None and _slows_explosive(entry.tempo.text, o.value)
+        if o is not None and entry.reps is not None and slows and o.exercise is not None:
+            raise OverrideError(
+                f"{o.flag}: {entry.exercise.name} is explosive ({entry.tempo.text}); {o.value} would make it a slow "
+                f"lift. Keep X where it is explosive (e.g. {_keep_explosive(entry.tempo.text, o.value)}), or pick "
+                "another exercise"
+            )
+        if o is not None and entry.reps is not None and slows:
+            # A session-wide tempo is for the slow lifts: an explosive one keeps its X, and says so.
+            applied.append(
+                Applied("tempo", entry.exercise.id, entry.tempo.text, entry.tempo.text, f"{o.flag} (kept: explosive)")
+            )
+        elif o is not None and entry.reps is not None:
             changes["tempo"] = resolve_tempo(o.value, explosive_ms)
             applied.append(Applied("tempo", entry.exercise.id, o.value, entry.tempo.text, o.flag))
         for kind in ("rest", "rest_after"):
@@ -288,6 +300,15 @@ def resolve_overrides(
         applied.append(Applied("bitrate", None, o.value, BITRATE, o.flag))
     new = replace(new, settings=replace(settings, **setting_changes))
     return new, tuple(applied)
+
+
+def _slows_explosive(before: str, after: str) -> bool:
+    """Whether tempo ``after`` gives a phase written X in ``before`` a number of seconds."""
+    return any(b.upper() == "X" and a.upper() != "X" for b, a in zip(before.split("-"), after.split("-")))
+
+
+def _keep_explosive(before: str, after: str) -> str:
+    return "-".join("X" if b.upper() == "X" else a for b, a in zip(before.split("-"), after.split("-")))
 
 
 def apply_overrides(routine: Routine, overrides: Iterable[Override], *, strict: bool = True) -> Routine:
