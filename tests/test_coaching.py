@@ -411,3 +411,63 @@ def test_an_override_never_turns_an_explosive_tempo_slow_silently():
     assert not any("Hike for three seconds" in t for t in said)
     with pytest.raises(OverrideError, match="Kettlebell swing is explosive"):
         resolve_overrides(routine, [parse_override("tempo", "kettlebell-swing=3-0-1-0")])
+
+
+# --------------------------------------------------------------------------- 9. the cool-down
+
+
+def test_the_cool_down_keeps_its_how_to_cue_and_stretches_breathe():
+    said = _said("posterior-chain.yaml")
+    assert "Cross your ankle over your knee." in said  # the figure four's how-to, no longer dropped
+    assert "Last exercise: Figure four stretch, one set of thirty seconds per side." in said
+    assert "Last exercise." not in said
+    tl = compiled("posterior-chain.yaml")
+    stretches = [s for s in tl.of_kind("segment") if s.role == "work" and s.exercise is not None and s.exercise >= 10]
+    for s in stretches:
+        inside = [e.text for e in tl.sounds if s.start_ms <= e.start_ms < s.end_ms]
+        assert "Breathe slowly and relax." in inside, inside
+
+
+def test_a_deload_does_not_lengthen_the_rests_between_stretches():
+    deload = next(r for k, r in shipped() if k.startswith("week-04/1-"))
+    normal = next(r for k, r in shipped() if k.startswith("week-03/1-"))
+    for a, b in zip(normal.entries, deload.entries):
+        if a.exercise.pattern == "stretch":
+            assert (a.rest, a.rest_after) == (b.rest, b.rest_after), a.exercise.id
+
+
+# --------------------------------------------------------------------------- 11. swings
+
+
+def test_swings_are_counted_at_a_real_swing_length_and_the_bell_is_parked():
+    routine = dict(shipped())["emom-swings-and-bridges.yaml"]
+    swing = next(e for e in routine.entries if e.exercise.id == "kettlebell-swing")
+    assert 1300 <= swing.tempo.rep_ms <= 1600
+    tl = compiled("emom-swings-and-bridges.yaml")
+    first = next(s for s in tl.of_kind("segment") if s.role == "work")
+    calls = sorted(
+        e.start_ms
+        for e in tl.sounds
+        if e.role in ("rep_start", "last_rep") and first.start_ms <= e.start_ms < first.end_ms
+    )
+    assert len(calls) == 15 and {b - a for a, b in zip(calls, calls[1:])} == {swing.tempo.rep_ms}
+    assert "Park the bell." in [e.text for e in tl.sounds]
+
+
+# --------------------------------------------------------------------------- 12. what a good coach adds
+
+
+def test_breathing_rack_it_setup_and_load_guidance_at_standard_verbosity():
+    routine = one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 8-10\n  rest: 60s")
+    assert routine.settings.verbosity == "standard"
+    tl = compile_routine(routine, estimate_ms)
+    said = [e.text for e in tl.sounds if e.kind == "speech"]
+    assert "Stand tall with feet hip-width apart and the bar in your hands." in said  # setup, once
+    assert said.count("Stand tall with feet hip-width apart and the bar in your hands.") == 1
+    assert "Pick a weight you could lift twelve times, and stop at ten." in said
+    rests = [s for s in tl.of_kind("segment") if s.role == "rest"]
+    for rest in rests:
+        inside = [e.text for e in tl.sounds if rest.start_ms <= e.start_ms < rest.end_ms and e.kind == "speech"]
+        assert inside[0] == "Rack it." and "Big breath in, brace your core, then hinge." in inside, inside
+    loaded = one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 8\n  load: 60kg")
+    assert not any("Pick a weight" in e.text for e in compile_routine(loaded, estimate_ms).sounds)

@@ -225,7 +225,7 @@ def test_rest_countdown_and_warning():
     assert (50_000, "Ten seconds.") in timed
     assert {(57_000, "three"), (58_000, "two"), (59_000, "one")} <= timed
     spoken = [e.text for e in inside if e.kind == "speech"]
-    assert spoken[:2] == ["Rest, a minute.", "Next, the last set."]
+    assert spoken[:3] == ["Rack it.", "Rest, a minute.", "Next, the last set."]
     # The countdown ends on the go tone of the next set.
     nxt = next(e for e in tl.sounds if e.start_ms == rest.end_ms)
     assert (nxt.kind, nxt.text) == ("tone", "go")
@@ -293,10 +293,11 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
     rest = [s for s in tl.of_kind("segment") if s.role == "rest" and s.set is None][0]
     assert rest.length_ms == 3000  # the rest keeps its length
     assert [str(c) for c in tl.changes] == [
-        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: "
-        "'Chin tucked, ribs down.', 'Rest, three seconds.', 'Last exercise.', 'Next up: Hip thrust, three sets of one. "
-        "Up, a two-second squeeze, then lower for two seconds.'). Make rest_after on Romanian deadlift at least 25 s, "
-        "or use verbosity minimal"
+        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'C"
+        "hin tucked, ribs down.', 'Roll the bar over your hips and plant your feet flat.', 'Sit on the floor "
+        "with your upper back against the bench.', 'Rack it.', 'Rest, three seconds.', 'Last exercise: Hip th"
+        "rust, three sets of one. Up, a two-second squeeze, then lower for two seconds.'). Make rest_after on"
+        " Romanian deadlift at least 30 s, or use verbosity minimal"
     ]
     assert overlaps(tl.events) == []
 
@@ -314,7 +315,7 @@ def test_warnings_say_the_moment_and_the_fix():
     ) in said
     assert (
         "routine.yaml:5:9: warning: The rest between sets of Kettlebell swing is 10 s, too short for 'Next, the last set.': "
-        "it is left out. Make rest at least 25 s, or use verbosity minimal"
+        "it is left out. Make rest at least 45 s, or use verbosity minimal"
     ) in said
     assert (
         "routine.yaml:5:9: warning: During the rest after Kettlebell swing (10 s) the call 'three' runs into the next one: "

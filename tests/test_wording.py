@@ -54,8 +54,8 @@ def test_tempo_is_said_in_the_announcement_and_in_next_up():
     assert spoken(tl, "announce") == [
         "Romanian deadlift: two sets of five. Lower for three seconds, a one-second hold, then drive."
     ]
-    assert spoken(tl, "next_up") == [
-        "Next up: Hip thrust, two sets of eight. Up, a two-second squeeze, then lower for two seconds."
+    assert spoken(tl, "next_up_last") == [
+        "Last exercise: Hip thrust, two sets of eight. Up, a two-second squeeze, then lower for two seconds."
     ]
 
 
@@ -157,8 +157,11 @@ def test_halfway_through_the_workout_and_last_exercise():
         )
     )
     half = [e for e in tl.sounds if e.role == "halfway_workout"]
-    last = [e for e in tl.sounds if e.role == "last_exercise"]
-    assert [e.text for e in half] == ["Halfway through the workout."] and [e.text for e in last] == ["Last exercise."]
+    last = [e for e in tl.sounds if e.role == "next_up_last"]
+    assert [e.text for e in half] == ["Halfway through the workout."]
+    assert [e.text for e in last] == [
+        "Last exercise: Glute bridge, two sets of five. Up, a two-second squeeze, then lower for two seconds."
+    ]
     assert abs(half[0].start_ms - tl.duration_ms / 2) < tl.duration_ms / 4
     assert half[0].exercise == 2 and last[0].exercise == 3
 

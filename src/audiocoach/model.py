@@ -170,6 +170,13 @@ class Exercise:
     pattern: str = ""
     #: What the lifter sets up (barbell, band, mat, bodyweight, ...): changeover time, load words.
     equipment: str = "bodyweight"
+    #: How long this movement's X phases take (0: the routine's ``explosive``).
+    explosive_ms: int = 0
+    #: Said as a set ends ("Rack it."), the breathing cue before a set or during a stretch,
+    #: and the setup steps said the first time the exercise comes up.
+    finish: str = ""
+    breathe: str = ""
+    setup: tuple[str, ...] = ()
 
     @property
     def loaded(self) -> bool:
@@ -191,7 +198,8 @@ class Settings:
     count: CountMode = "voice"
     lead_in_ms: int = 3000
     switch_ms: int = 5000
-    explosive_ms: int = 500
+    #: An X phase's length; 0: the movement's own (the library's) or 500 ms.
+    explosive_ms: int = 0
     #: How often a long hold or interval says the time left ("Thirty seconds left.").
     remaining_every_ms: int = 30_000
 

@@ -80,7 +80,8 @@ def advise_changeover(
     full = [d.cue.variants[0] for d in decisions]
     need = sum(measure(d.cue.kind, t) + 300 for d, t in zip(decisions, full))
     # Announcements end 3 s before the go (10 s in a rest of 15 s or more: the warning).
-    room = max(rest_with_room(need + 1000), length_ms // 1000 + 5)
+    # What was said still needs its time: the left-out cues need theirs on top of it.
+    room = max(rest_with_room(_barrier(length_ms) + need), length_ms // 1000 + 5)
     nxt = routine.items[seg.context["exercise"]]
     first = nxt.members[0] if isinstance(nxt, Group) else nxt
     room = max(room, _up5(changeover_ms(first.exercise) - routine.settings.lead_in_ms))
@@ -120,9 +121,12 @@ def _name(routine: Routine, seg: Segment) -> tuple[str, Entry | None]:
     return item.exercise.name, item
 
 
-def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure: Measure) -> tuple[str, str]:
+def advise(
+    routine: Routine, seg: Segment, length_ms: int, d: Decision, measure: Measure, left_out_ms: int = 0
+) -> tuple[str, str]:
     """One warning sentence (the moment, what did not fit, and the fix) and the fix as
-    ``TARGET.KEY=VALUE`` (TARGET ``defaults`` or an exercise id; see :func:`apply_fix`)."""
+    ``TARGET.KEY=VALUE`` (TARGET ``defaults`` or an exercise id; see :func:`apply_fix`).
+    ``left_out_ms``: how long everything the same window shortened or left out would take."""
     name, entry = _name(routine, seg)
     full = d.cue.variants[0]
     need = measure(d.cue.kind, full)
@@ -144,7 +148,8 @@ def advise(routine: Routine, seg: Segment, length_ms: int, d: Decision, measure:
             f"Use a faster speech rate (--rate) or a shorter voice"
         ), ""
     if seg.role == "rest":
-        room = rest_with_room(_barrier(length_ms) + need + FLOW_GAP_MS)
+        # Room for everything this rest left out, not only this cue: the fix must remove them all.
+        room = rest_with_room(_barrier(length_ms) + max(need + FLOW_GAP_MS, left_out_ms))
         what = "round" if entry is None else "set"
         key = "transition" if seg.context.get("member") is not None and isinstance(item, Group) else "rest"
         if key == "transition" and item is not None and item.kind in ("emom", "intervals"):

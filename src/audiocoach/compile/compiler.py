@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from audiocoach.compile.advice import advise, advise_changeover, changeover_warnings, is_changeover
 from audiocoach.compile.expand import Expander
-from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
+from audiocoach.compile.fit import FLOW_GAP_MS, PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
 from audiocoach.model import Routine
 from audiocoach.timeline import Change, Event, Timeline
 from audiocoach.tones import TONES
@@ -140,6 +140,7 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
                 fix=fix,
             )
             continue
+        left_out = sum(c.measure(d.cue.kind, d.cue.variants[0]) + FLOW_GAP_MS for d in decisions)
         for d in decisions:
             key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
@@ -147,7 +148,7 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
                 reason = (
                     f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
                 )
-                said, fix = advise(c.routine, f.segment, f.length_ms, d, c.measure)
+                said, fix = advise(c.routine, f.segment, f.length_ms, d, c.measure, left_out)
                 first[key] = Change(
                     d.action,
                     d.cue.role,

@@ -17,9 +17,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from audiocoach.compile import coaching
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
-from audiocoach.load.library import STATIONS
+from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
@@ -32,7 +33,7 @@ LONG_REST_MS = 15_000
 #: A rest picked from the middle of a range lands on a multiple of this.
 REST_STEP_MS = 5000
 #: Time between the intro and the first set: long enough for "Ten seconds" and 3-2-1.
-FIRST_SETUP_MS = 15_000
+FIRST_SETUP_MS = 20_000
 #: Sessions with at least this many exercises hear "Halfway through the workout".
 HALFWAY_MIN_ITEMS = 4
 
@@ -66,8 +67,10 @@ def emom_work_ms(member: Entry, lead_ms: int, rep_range: str, switch_ms: int) ->
 
 
 def setup_ms(item: Item) -> int:
-    """How long the lifter gets between the intro and the first set to get into position."""
-    return FIRST_SETUP_MS
+    """How long the lifter gets between the intro and the first set to get into position:
+    the first exercise's changeover (a barbell takes longer than a band) and the 10 s warning."""
+    first = item.members[0] if isinstance(item, Group) else item
+    return max(FIRST_SETUP_MS, changeover_ms(first.exercise) + 10_000)
 
 
 def pick_rest(rest: Rest, policy: str) -> int:
@@ -90,6 +93,7 @@ class Expander:
         self.verbosity = routine.settings.verbosity
         self._form_turn: Counter[tuple[int, int]] = Counter()
         self._rests = 0
+        self._introduced: set[str] = set()  # exercises whose setup has been said
 
     # ------------------------------------------------------------------ helpers
 
@@ -198,6 +202,8 @@ class Expander:
             self.words.group_values(first.item)["first"] if isinstance(first.item, Group) else first.item.exercise.name
         )
         self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=names), latest_end_ms=barrier)
+        entry = first.item.members[0] if isinstance(first.item, Group) else first.item
+        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         return seg
 
     def announce(
@@ -210,22 +216,26 @@ class Expander:
         if spot.new_block and len(self.routine.blocks) > 1 and not _repeats_item(spot.block_name, item):
             key = "block" if intro else "next_block"
             self.flow(seg, key, ANNOUNCE, self.say(key, block=_as_noun(spot.block_name, intro)), **window)
-        if last:
+        if last and isinstance(item, Group):
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):
             key = "announce_group" if intro else "next_up_group"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
             self.set_up_stations(seg, item, **window)
+            for member in item.members:
+                coaching.introduce(self, seg, member, self._introduced, **window)
             members = range(len(item.members))
             first = item.members[0]
         else:
-            key = "announce" if intro else "next_up"
+            # The last one is named as such: "Last exercise: Figure four stretch, ..." in one breath.
+            key = "announce" if intro else "next_up_last" if last else "next_up"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.entry_values(item)), **window)
             members = range(1)
             first = item
             target = self.words.set_target(item, 1) if not item.warmup_sets else None
             if target:
                 self.say_line(seg, target, **window)
+            coaching.introduce(self, seg, item, self._introduced, **window)
         if first.alternatives:
             names = " or ".join(a.name for a in first.alternatives)
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
@@ -290,8 +300,11 @@ class Expander:
         if hold_ms >= LONG_HOLD_MS:
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - 10_000)
         self.countdown(seg, end, earliest=lead + 1000)
+        coaching.breathe(self, seg, entry, earliest_ms=lead + 1000)  # a stretch: breathe and relax
         if self.verbosity == "coach":
-            self.flow(seg, "form", FORM, self.form_cue(spot, member), earliest_ms=lead + 1000)
+            cue = self.form_cue(spot, member)
+            if cue[:1] != self.say("breathe", cue=entry.exercise.breathe)[:1]:  # said a moment ago
+                self.flow(seg, "form", FORM, cue, earliest_ms=lead + 1000)
 
     def time_left(self, seg: Segment, start: int, end: int) -> bool:
         """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
@@ -320,7 +333,14 @@ class Expander:
         return seg
 
     def rest_frame(
-        self, spot: Spot, rest_ms: int, *, transition: bool = False, role: str = "rest", **ctx
+        self,
+        spot: Spot,
+        rest_ms: int,
+        *,
+        transition: bool = False,
+        role: str = "rest",
+        after: Entry | None = None,
+        **ctx,
     ) -> tuple[Segment, int]:
         """A rest: stop tone, "rest, N seconds", a ten-second warning, 3-2-1 into the go tone.
 
@@ -336,14 +356,16 @@ class Expander:
         else:
             barrier = max(rest_ms - 3000, 1000)
         self.countdown(seg, rest_ms, earliest=1000)
+        coaching.finish(self, seg, after)
         if not transition:
             self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
         return seg, barrier
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:
-        seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1)
+        seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1, after=entry)
         if next_set > warmups:
             self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
+        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg
 
@@ -357,13 +379,14 @@ class Expander:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
 
     def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
-        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after))
+        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after), after=coaching.last_entry(spot.item))
         self.announce(seg, nxt, latest_end_ms=barrier, last=nxt.index == items - 1 and items > 1)
         return seg, barrier
 
     def outro(self, last: Spot) -> Segment:
         seg = Segment("outro", None, context=self.ctx(last), where=self.routine.source)
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        coaching.finish(self, seg, coaching.last_entry(last.item))
         self.flow(seg, "done", ANNOUNCE, self.say("done"), earliest_ms=TONES["stop"].length_ms + 300)
         seg.flow("end", ("end",), BEAT, kind="tone")
         return seg

@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-from audiocoach.load.units import check_tempo
+from audiocoach.load.units import check_tempo, parse_duration_ms
 from audiocoach.model import Exercise
 from audiocoach.words.phrases import confusable
 
@@ -27,6 +27,10 @@ _FIELDS = (
     "phase_words",
     "pattern",
     "equipment",
+    "explosive",
+    "finish",
+    "breathe",
+    "setup",
 )
 #: How long a lifter needs from the last rep of one exercise to the first rep of one done
 #: with this equipment, its station set up beforehand: put the weight down, walk over, get
@@ -129,6 +133,10 @@ def parse_library(data: object, origin: str) -> Library:
                 phase_words=_phase_words(raw.get("phase_words") or {}),
                 pattern=str(raw.get("pattern") or ""),
                 equipment=_equipment(raw.get("equipment", "bodyweight")),
+                explosive_ms=_explosive_ms(raw.get("explosive")),
+                finish=str(raw.get("finish") or ""),
+                breathe=str(raw.get("breathe") or ""),
+                setup=tuple(str(x) for x in raw.get("setup", ())),
             )
         except KeyError as exc:
             raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
@@ -137,6 +145,24 @@ def parse_library(data: object, origin: str) -> Library:
         if out[ex_id].start not in ("eccentric", "concentric"):
             raise ValueError(f"{origin}: {ex_id}: start must be eccentric or concentric")
     return Library(out)
+
+
+def _explosive_ms(raw: object) -> int:
+    """``700ms`` -> 700 (an X phase of this movement); none -> 0 (the routine's)."""
+    if not raw:
+        return 0
+    text = str(raw).strip()
+    return int(text[:-2]) if text.endswith("ms") else parse_duration_ms(text)
+
+
+#: An X phase when neither the routine nor the library says how long.
+DEFAULT_EXPLOSIVE_MS = 500
+
+
+def explosive_ms(exercise: Exercise, setting_ms: int) -> int:
+    """An X phase of ``exercise``: the routine's ``explosive`` if it sets one, else the
+    movement's own (a full swing's hike takes 0.7 s), else 500 ms."""
+    return setting_ms or exercise.explosive_ms or DEFAULT_EXPLOSIVE_MS
 
 
 def _equipment(raw: object) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from audiocoach.defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.effort import parse_load
+from audiocoach.load.library import explosive_ms as movement_explosive_ms
 from audiocoach.load.units import check_tempo, parse_rest, resolve_tempo
 from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Rest, Routine
 
@@ -269,7 +270,7 @@ def resolve_overrides(
                 Applied("tempo", entry.exercise.id, entry.tempo.text, entry.tempo.text, f"{o.flag} (kept: explosive)")
             )
         elif o is not None and entry.reps is not None:
-            changes["tempo"] = resolve_tempo(o.value, explosive_ms)
+            changes["tempo"] = resolve_tempo(o.value, movement_explosive_ms(entry.exercise, explosive_ms))
             applied.append(Applied("tempo", entry.exercise.id, o.value, entry.tempo.text, o.flag))
         for kind in ("rest", "rest_after"):
             o = pick(kind, entry)

@@ -33,7 +33,7 @@ from audiocoach.defaults import (
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
-from audiocoach.load.library import Library, default_library
+from audiocoach.load.library import Library, default_library, explosive_ms
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
@@ -304,7 +304,9 @@ def _entry(
         return None
     if group in ("intervals", "tabata"):
         reps, hold_ms = None, None  # the interval's work time is the work
-    tempo = resolve_tempo(tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, settings.explosive_ms)
+    tempo = resolve_tempo(
+        tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, explosive_ms(exercise, settings.explosive_ms)
+    )
     return Entry(
         exercise=exercise,
         sets=sets,

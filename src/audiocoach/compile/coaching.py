@@ -1,0 +1,70 @@
+"""What a good coach adds around the count, from the exercise library's own words.
+
+- ``finish``: as a set ends, what to do with the weight ("Rack it.", "Park the bell.").
+- ``breathe``: the breathing or bracing cue, in the rest before each set and while the
+  lifter gets into position ("Big breath in, brace your core, then hinge."); during a
+  stretch ("Breathe slowly and relax.").
+- ``introduce``: the first time an exercise comes up in a session, its setup steps
+  ("Sit on the floor with your upper back against the bench.") and, for a loaded lift
+  the routine gives no load or effort for, how to choose one ("Pick a weight you could
+  lift twelve times, and stop at ten.").
+
+All are form cues (said at ``standard`` verbosity, dropped before announcements when
+time is short). The expander decides where; these functions decide what.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from audiocoach.compile.fit import ANNOUNCE, FORM, Segment
+from audiocoach.model import Entry, Group, Item
+from audiocoach.words.phrases import number_words
+
+if TYPE_CHECKING:
+    from audiocoach.compile.expand import Expander
+
+#: How many more reps than the set asks for the chosen weight should allow.
+LOAD_GUIDE_MARGIN = 2
+#: Below this many reps a set is heavy work the lifter has a number for; no rule of thumb.
+LOAD_GUIDE_MIN_REPS = 5
+
+
+def finish(x: Expander, seg: Segment, entry: Entry | None) -> None:
+    """ "Rack it." as the rest after ``entry``'s set begins (before "Rest, ...")."""
+    if entry is not None and entry.exercise.finish and entry.reps is not None:
+        x.flow(seg, "finish", ANNOUNCE, x.say("finish", finish=entry.exercise.finish))
+
+
+def breathe(x: Expander, seg: Segment, entry: Entry, **window: object) -> None:
+    """The exercise's breathing or bracing cue, if the library has one."""
+    if entry.exercise.breathe:
+        x.flow(seg, "breathe", FORM, x.say("breathe", cue=entry.exercise.breathe), **window)
+
+
+def introduce(x: Expander, seg: Segment, entry: Entry, introduced: set[str], **window: object) -> None:
+    """Setup steps and load guidance, the first time ``entry``'s exercise comes up."""
+    if entry.exercise.id in introduced:
+        return
+    introduced.add(entry.exercise.id)
+    for step in entry.exercise.setup:
+        x.flow(seg, "setup_step", FORM, x.say("setup_step", step=step), **window)
+    reps = entry.reps
+    if (
+        reps is not None
+        and reps.high >= LOAD_GUIDE_MIN_REPS
+        and entry.exercise.loaded
+        and entry.load is None
+        and entry.effort is None
+    ):
+        values = {"reps": number_words(reps.high), "more": number_words(reps.high + LOAD_GUIDE_MARGIN)}
+        x.flow(seg, "load_guide", FORM, x.say("load_guide", **values), **window)
+
+
+def last_entry(item: Item, member: int | None = None) -> Entry | None:
+    """The entry whose set just ended: the item, or a group's given (or last) member."""
+    if not isinstance(item, Group):
+        return item
+    if item.kind in ("amrap",):
+        return None
+    return item.members[-1 if member is None else member]
