@@ -63,7 +63,7 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
         warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
-        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range) * entry.steps
         if n < 3:
             continue
         t0 = seg.start_ms + lead + (n - 1) * entry.tempo.rep_ms
@@ -471,3 +471,33 @@ def test_breathing_rack_it_setup_and_load_guidance_at_standard_verbosity():
         assert inside[0] == "Rack it." and "Big breath in, brace your core, then hinge." in inside, inside
     loaded = one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 8\n  load: 60kg")
     assert not any("Pick a weight" in e.text for e in compile_routine(loaded, estimate_ms).sounds)
+
+
+# --------------------------------------------------------------------------- 5. sides
+
+
+def test_walking_lunges_alternate_in_one_window_counted_step_by_step():
+    routine = one("- exercise: walking-lunge\n  sets: 2\n  reps: 6\n  per_side: true\n  rest: 60s")
+    (entry,) = routine.entries
+    assert entry.alternating and not entry.per_side and entry.dose == "2 x 6 per leg, alternating"
+    tl = compile_routine(routine, estimate_ms)
+    said = [e.text for e in tl.sounds if e.kind == "speech"]
+    assert not any(t in said for t in ("Switch sides.", "Other side."))
+    works = [s for s in tl.of_kind("segment") if s.role == "work"]
+    assert len(works) == 2 and works[0].length_ms == 3000 + 12 * entry.tempo.rep_ms
+    assert any(t.startswith("Walking lunge: two sets of six per leg, alternating.") for t in said)
+
+
+def test_a_lateral_walk_goes_per_direction():
+    tl = compiled("circuit-glute-activation.yaml")
+    said = [e.text for e in tl.sounds if e.kind == "speech"]
+    assert "Change direction." in said and "Other direction." in said
+    assert "Next: Banded lateral walk, ten per direction." in said
+
+
+def test_an_alternative_that_moves_differently_gets_plain_phase_words():
+    routine = one("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 4\n  alternatives: [cable-pull-through]")
+    calls = [e.text for e in compile_routine(routine, estimate_ms).sounds if e.role == "rep_start"]
+    assert calls[0] == "one, up" and not any("kick" in c for c in calls)
+    alone = one("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 4")
+    assert [e.text for e in compile_routine(alone, estimate_ms).sounds if e.role == "rep_start"][0] == "one, kick"

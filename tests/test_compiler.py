@@ -108,8 +108,15 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
         "figure-four-stretch",
     ]
     doses = [e.dose for e in routine.entries]
-    assert doses[:4] == ["1 x 15", "1 x 10 per side", "1 x 15 per side", "1 x 10"]  # x 2 rounds
-    assert doses[4:10] == ["4 x 8-10", "4 x 10-12", "3 x 12 per side", "3 x 15", "3 x 12-15 per side", "2 x 30s"]
+    assert doses[:4] == ["1 x 15", "1 x 10 per side", "1 x 15 per direction", "1 x 10"]  # x 2 rounds
+    assert doses[4:10] == [
+        "4 x 8-10",
+        "4 x 10-12",
+        "3 x 12 per leg, alternating",
+        "3 x 15",
+        "3 x 12-15 per side",
+        "2 x 30s",
+    ]
     for entry in routine.entries[4:10]:
         assert 45_000 <= entry.rest.pick("mid") <= 90_000
 
@@ -241,7 +248,7 @@ def test_rest_range_policy():
 
 
 def test_per_side_each_side_full_and_switch_window():
-    tl = compile_text(one_exercise("- exercise: walking-lunge\n  sets: 1\n  reps: 3\n  per_side: true"))
+    tl = compile_text(one_exercise("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 3\n  tempo: 2-0-1-0"))
     segs = [s for s in tl.of_kind("segment") if s.exercise == 0 and s.role in ("work", "switch")]
     assert [s.role for s in segs] == ["work", "switch", "work"]
     lunge_rep = 3000  # 2-0-1-0

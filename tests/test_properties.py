@@ -177,7 +177,7 @@ def test_every_rep_number_is_heard_in_its_rep_and_means_only_that(text: str, spe
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
         warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
-        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range) * entry.steps
         reps_start = seg.start_ms + lead
         inside = [e for e in tl.sounds if reps_start <= e.start_ms < seg.end_ms and e.kind == "speech"]
         for rep in range(1, n + 1):

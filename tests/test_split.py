@@ -31,7 +31,7 @@ blocks:
       - exercise: romanian-deadlift
         sets: 2
         reps: 2
-      - exercise: walking-lunge
+      - exercise: banded-glute-kickback
         sets: 1
         reps: 2
         per_side: true
@@ -57,8 +57,8 @@ def test_pieces_tile_the_timeline_with_one_piece_per_set_hold_and_rest():
         "Romanian deadlift: set 1 of 2",
         "Rest 16 s, then Romanian deadlift: set 2 of 2",
         "Romanian deadlift: set 2 of 2",
-        "Rest 12 s, then Walking lunge",
-        "Walking lunge",
+        "Rest 12 s, then Banded glute kickback",
+        "Banded glute kickback",
         "Rest 12 s, then Glute bridge hold",
         "Glute bridge hold",
         "Finish",

@@ -177,6 +177,10 @@ class Exercise:
     finish: str = ""
     breathe: str = ""
     setup: tuple[str, ...] = ()
+    #: How a per-side exercise takes its sides: ``per_side`` (one side, switch, the other),
+    #: ``alternating`` (sides in turn, step by step: walking lunges) or ``per_direction``
+    #: (one way, then back: a lateral walk).
+    sides: str = "per_side"
 
     @property
     def loaded(self) -> bool:
@@ -228,6 +232,13 @@ class Entry:
     warmup_sets: int = 0
     #: The program's notes for this week (their text also leads ``note``).
     program_notes: tuple[ProgramNote, ...] = ()
+    #: Sides in turn in one window (walking lunges): ``reps`` per side, counted step by step.
+    alternating: bool = False
+
+    @property
+    def steps(self) -> int:
+        """Counted movements per rep written: two steps (one per leg) when alternating."""
+        return 2 if self.alternating else 1
 
     @property
     def display_name(self) -> str:
@@ -239,6 +250,10 @@ class Entry:
         """'4 x 8-10', '2 x 30s', with 'per side' where it applies."""
         work = f"{self.reps}" if self.reps is not None else f"{(self.hold_ms or 0) // 1000}s"
         side = " per side" if self.per_side else ""
+        if self.alternating:
+            side = " per leg, alternating"
+        elif self.per_side and self.exercise.sides == "per_direction":
+            side = " per direction"
         return f"{self.sets} x {work}{side}"
 
 

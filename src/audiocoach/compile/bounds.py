@@ -48,8 +48,8 @@ def _work(entry: Entry, s: Settings) -> SessionSize:
     if entry.reps is not None:
         rep_ms = entry.tempo.rep_ms
         return SessionSize(
-            s.lead_in_ms + entry.reps.counted(s.rep_range) * rep_ms,
-            _CUES_PER_STEP + entry.reps.counted(s.rep_range) * (_CUES_PER_REP + rep_ms // 1000 + 1),
+            s.lead_in_ms + entry.reps.counted(s.rep_range) * entry.steps * rep_ms,
+            _CUES_PER_STEP + entry.reps.counted(s.rep_range) * entry.steps * (_CUES_PER_REP + rep_ms // 1000 + 1),
         )
     hold_ms = entry.hold_ms or 0
     return SessionSize(s.lead_in_ms + hold_ms, _CUES_PER_STEP)

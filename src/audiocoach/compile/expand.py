@@ -56,7 +56,7 @@ def where(item: Item) -> str:
 def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: str) -> int:
     """A set's work window: the lead-in plus reps x tempo, or plus the hold."""
     if entry.reps is not None:
-        return lead_in_ms + entry.reps.counted(rep_range) * entry.tempo.rep_ms
+        return lead_in_ms + entry.reps.counted(rep_range) * entry.steps * entry.tempo.rep_ms
     return lead_in_ms + (entry.hold_ms or 0)
 
 
@@ -284,9 +284,9 @@ class Expander:
         for line in lead:
             self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
         if entry.reps is not None:
-            n = entry.reps.counted(rep_range)
+            n = entry.reps.counted(rep_range) * entry.steps  # alternating: every step counted
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
-            last_required = entry.reps.low if ranged else None
+            last_required = entry.reps.low * entry.steps if ranged else None
             count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
         else:
             self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
@@ -329,7 +329,9 @@ class Expander:
             "switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item)
         )
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
-        self.flow(seg, "switch", ANNOUNCE, self.say("switch"))
+        entry = spot.item.members[member or 0] if isinstance(spot.item, Group) else spot.item
+        key = "switch_direction" if entry.exercise.sides == "per_direction" else "switch"
+        self.flow(seg, "switch", ANNOUNCE, self.say(key))
         return seg
 
     def rest_frame(

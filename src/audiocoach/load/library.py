@@ -31,7 +31,9 @@ _FIELDS = (
     "finish",
     "breathe",
     "setup",
+    "sides",
 )
+SIDES = ("per_side", "alternating", "per_direction")
 #: How long a lifter needs from the last rep of one exercise to the first rep of one done
 #: with this equipment, its station set up beforehand: put the weight down, walk over, get
 #: into position (sit against the bench and roll the bar over the hips; grip and unrack).
@@ -137,6 +139,7 @@ def parse_library(data: object, origin: str) -> Library:
                 finish=str(raw.get("finish") or ""),
                 breathe=str(raw.get("breathe") or ""),
                 setup=tuple(str(x) for x in raw.get("setup", ())),
+                sides=_sides(raw.get("sides", "per_side")),
             )
         except KeyError as exc:
             raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
@@ -163,6 +166,12 @@ def explosive_ms(exercise: Exercise, setting_ms: int) -> int:
     """An X phase of ``exercise``: the routine's ``explosive`` if it sets one, else the
     movement's own (a full swing's hike takes 0.7 s), else 500 ms."""
     return setting_ms or exercise.explosive_ms or DEFAULT_EXPLOSIVE_MS
+
+
+def _sides(raw: object) -> str:
+    if raw not in SIDES:
+        raise ValueError(f"sides must be one of {', '.join(SIDES)}, found {raw!r}")
+    return str(raw)
 
 
 def _equipment(raw: object) -> str:

@@ -307,12 +307,16 @@ def _entry(
     tempo = resolve_tempo(
         tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, explosive_ms(exercise, settings.explosive_ms)
     )
+    sided = exercise.per_side if per_side is None else per_side
+    # Walking lunges alternate legs: one window, counted step by step, no "Switch sides".
+    alternating = bool(sided and reps is not None and exercise.sides == "alternating")
     return Entry(
         exercise=exercise,
         sets=sets,
         reps=reps,
         hold_ms=hold_ms,
-        per_side=exercise.per_side if per_side is None else per_side,
+        per_side=sided and not alternating,
+        alternating=alternating,
         tempo=tempo,
         rest=rest,
         rest_after=rest_after,

@@ -35,6 +35,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "form_named": "cue name short_name",
         "set_up_station": "equipment name",
         "finish": "finish",
+        "switch_direction": "",
+        "other_direction": "",
         "next_up_last": "name short_name sets reps side tempo",
         "breathe": "cue",
         "setup_step": "step",

@@ -81,7 +81,7 @@ class Words:
             "short_name": entry.exercise.short_name,
             "sets": dose,
             "reps": reps,
-            "side": " per side" if entry.per_side else "",
+            "side": _side_words(entry),
             "tempo": tempo[:1].upper() + tempo[1:] + "." if tempo else "",
         }
 
@@ -111,7 +111,8 @@ class Words:
         ``set_no`` counts work sets (warm-up sets are not numbered).
         """
         if side == 2:
-            return [Line("other_side", ANNOUNCE, self.say("other_side"))]
+            key = "other_direction" if entry.exercise.sides == "per_direction" else "other_side"
+            return [Line("other_side", ANNOUNCE, self.say(key))]
         if warmup:
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
         if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
@@ -183,6 +184,15 @@ def contradicts_tempo(note: str, entry: Entry) -> bool:
         return False
     counts = {_COUNTS[w] for w in words if w in _COUNTS}
     return bool(counts) and round(entry.tempo.eccentric_ms / 1000) not in counts
+
+
+def _side_words(entry: Entry) -> str:
+    """' per side', ' per direction' (a lateral walk), ' per leg, alternating' (walking lunges)."""
+    if entry.alternating:
+        return " per leg, alternating"
+    if entry.per_side:
+        return " per direction" if entry.exercise.sides == "per_direction" else " per side"
+    return ""
 
 
 def spoken_label(group: Group) -> str:
