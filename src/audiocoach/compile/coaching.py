@@ -57,8 +57,11 @@ def introduce(x: Expander, seg: Segment, entry: Entry, introduced: set[str], **w
         and entry.load is None
         and entry.effort is None
     ):
-        values = {"reps": number_words(reps.high), "more": number_words(reps.high + LOAD_GUIDE_MARGIN)}
-        x.flow(seg, "load_guide", FORM, x.say("load_guide", **values), **window)
+        if reps.high > reps.low:  # a range: the top of it should be about all the lifter has
+            x.flow(seg, "load_guide", FORM, x.say("load_guide_range", top=number_words(reps.high)), **window)
+        else:
+            values = {"reps": number_words(reps.high), "more": number_words(reps.high + LOAD_GUIDE_MARGIN)}
+            x.flow(seg, "load_guide", FORM, x.say("load_guide", **values), **window)
 
 
 def last_entry(item: Item, member: int | None = None) -> Entry | None:

@@ -41,6 +41,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "breathe": "cue",
         "setup_step": "step",
         "load_guide": "reps more",
+        "load_guide_range": "top",
         "rest_until": "until",
         "note": "note",
         "alternatives": "names",
