@@ -14,11 +14,11 @@ SHORT_REST = (
     "      - exercise: hip-thrust\n        reps: 1\n        sets: 3\n"
 )
 WARNING = (
-    "r.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'Chin tu"
-    "cked, ribs down.', 'Roll the bar over your hips and plant your feet flat.', 'Sit on the floor with y"
-    "our upper back against the bench.', 'Rack it.', 'Rest, three seconds.', 'Last exercise: Hip thrust, "
-    "three sets of one. Up, a two-second squeeze, then lower for two seconds.'). Make rest_after on Roman"
-    "ian deadlift at least 30 s, or use verbosity minimal"
+    "r.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'Breathe"
+    " in and brace, then drive.', 'Chin tucked, ribs down.', 'Roll the bar over your hips and plant your "
+    "feet flat.', 'Sit on the floor with your upper back against the bench.', 'Rack it.', 'Rest, three se"
+    "conds.', 'Last exercise: Hip thrust, three sets of one. Up, a two-second squeeze, then lower for two"
+    " seconds.'). Make rest_after on Romanian deadlift at least 35 s, or use verbosity minimal"
 )
 
 

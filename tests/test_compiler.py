@@ -300,11 +300,11 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
     rest = [s for s in tl.of_kind("segment") if s.role == "rest" and s.set is None][0]
     assert rest.length_ms == 3000  # the rest keeps its length
     assert [str(c) for c in tl.changes] == [
-        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'C"
-        "hin tucked, ribs down.', 'Roll the bar over your hips and plant your feet flat.', 'Sit on the floor "
-        "with your upper back against the bench.', 'Rack it.', 'Rest, three seconds.', 'Last exercise: Hip th"
-        "rust, three sets of one. Up, a two-second squeeze, then lower for two seconds.'). Make rest_after on"
-        " Romanian deadlift at least 30 s, or use verbosity minimal"
+        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'B"
+        "reathe in and brace, then drive.', 'Chin tucked, ribs down.', 'Roll the bar over your hips and plant"
+        " your feet flat.', 'Sit on the floor with your upper back against the bench.', 'Rack it.', 'Rest, th"
+        "ree seconds.', 'Last exercise: Hip thrust, three sets of one. Up, a two-second squeeze, then lower f"
+        "or two seconds.'). Make rest_after on Romanian deadlift at least 35 s, or use verbosity minimal"
     ]
     assert overlaps(tl.events) == []
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from audiocoach.compile.fit import ANNOUNCE, FORM, Segment
+from audiocoach.load.library import STATIONS
 from audiocoach.model import Entry, Group, Item
 from audiocoach.words.phrases import number_words
 
 if TYPE_CHECKING:
-    from audiocoach.compile.expand import Expander
+    from audiocoach.compile.expand import Expander, Spot
 
 #: How many more reps than the set asks for the chosen weight should allow.
 LOAD_GUIDE_MARGIN = 2
@@ -71,3 +72,26 @@ def last_entry(item: Item, member: int | None = None) -> Entry | None:
     if item.kind in ("amrap",):
         return None
     return item.members[-1 if member is None else member]
+
+
+def set_up_stations(x: Expander, seg: Segment, group: Group, **window: object) -> None:
+    """ "Set up the barbell for Hip thrust now.": a group's later members done at a station
+    (bar, machine, cable) are set up before the round, so the changeover is only a walk."""
+    if group.kind not in ("superset", "circuit"):
+        return
+    for member in group.members[1:]:
+        if member.exercise.equipment in STATIONS:
+            values = {"equipment": member.exercise.equipment, "name": member.exercise.name}
+            x.flow(seg, "set_up_station", ANNOUNCE, x.say("set_up_station", **values), **window)
+
+
+def into_position(x: Expander, first: Spot) -> Segment:
+    """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
+    first set's go, as every later set has: the intro's last word is no start signal."""
+    from audiocoach.compile.expand import setup_ms
+
+    seg, barrier = x.rest_frame(first, setup_ms(first.item), transition=True, role="setup")
+    entry = first.item.members[0] if isinstance(first.item, Group) else first.item
+    x.flow(seg, "setup", ANNOUNCE, x.say("setup", name=entry.exercise.name), latest_end_ms=barrier)
+    breathe(x, seg, entry, latest_end_ms=barrier)
+    return seg

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from audiocoach.compile import coaching
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
-from audiocoach.load.library import STATIONS, changeover_ms
+from audiocoach.load.library import changeover_ms
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
@@ -148,7 +148,7 @@ class Expander:
         from audiocoach.compile.structures import STRUCTURES
 
         spots = self.spots()
-        segments = [self.intro(spots[0]), self.into_position(spots[0])]
+        segments = [self.intro(spots[0]), coaching.into_position(self, spots[0])]
         changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
         for spot in spots:
             if isinstance(spot.item, Group):
@@ -184,28 +184,6 @@ class Expander:
         self.announce(seg, first, intro=True)
         return seg
 
-    def set_up_stations(self, seg: Segment, group: Group, **window) -> None:
-        """ "Set up the barbell for Hip thrust now.": a group's later members done at a station
-        (bar, machine, cable) are set up before the round, so the changeover is only a walk."""
-        if group.kind not in ("superset", "circuit"):
-            return
-        for member in group.members[1:]:
-            if member.exercise.equipment in STATIONS:
-                values = {"equipment": member.exercise.equipment, "name": member.exercise.name}
-                self.flow(seg, "set_up_station", ANNOUNCE, self.say("set_up_station", **values), **window)
-
-    def into_position(self, first: Spot) -> Segment:
-        """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
-        first set's go, as every later set has: the intro's last word is no start signal."""
-        seg, barrier = self.rest_frame(first, setup_ms(first.item), transition=True, role="setup")
-        names = (
-            self.words.group_values(first.item)["first"] if isinstance(first.item, Group) else first.item.exercise.name
-        )
-        self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=names), latest_end_ms=barrier)
-        entry = first.item.members[0] if isinstance(first.item, Group) else first.item
-        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
-        return seg
-
     def announce(
         self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None, last: bool = False
     ) -> None:
@@ -221,7 +199,7 @@ class Expander:
         if isinstance(item, Group):
             key = "announce_group" if intro else "next_up_group"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
-            self.set_up_stations(seg, item, **window)
+            coaching.set_up_stations(self, seg, item, **window)
             for member in item.members:
                 coaching.introduce(self, seg, member, self._introduced, **window)
             members = range(len(item.members))
@@ -383,6 +361,8 @@ class Expander:
     def rest_after(self, spot: Spot, nxt: Spot, items: int) -> tuple[Segment, int]:
         seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after), after=coaching.last_entry(spot.item))
         self.announce(seg, nxt, latest_end_ms=barrier, last=nxt.index == items - 1 and items > 1)
+        if isinstance(nxt.item, Entry) and nxt.item.reps is not None:  # before its first set, too
+            coaching.breathe(self, seg, nxt.item, latest_end_ms=barrier)
         return seg, barrier
 
     def outro(self, last: Spot) -> Segment:
