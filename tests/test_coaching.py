@@ -503,3 +503,11 @@ def test_an_alternative_that_moves_differently_gets_plain_phase_words():
     assert calls[0] == "one, up" and not any("kick" in c for c in calls)
     alone = one("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 4")
     assert [e.text for e in compile_routine(alone, estimate_ms).sounds if e.role == "rep_start"][0] == "one, kick"
+
+
+def test_a_long_rep_is_not_blamed_as_too_quick():
+    """Issue 19.1: a 5 s rep is not 'too quick'; the advice names what is short: the gaps between its words."""
+    routine = one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 8-10")
+    slow = lambda kind, t: int(estimate_ms(kind, t) * (1.4 if kind == "speech" else 1))  # noqa: E731
+    advice = [c.advice for c in compile_routine(routine, slow).changes if c.role == "more_reps"]
+    assert advice and all("too quick" not in a and "leaves no gap" in a for a in advice), advice

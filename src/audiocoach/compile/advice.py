@@ -193,9 +193,13 @@ def _advise_rep(entry: Entry, mode: str, name: str, full: str, outcome: str, mea
         fix, said = "count=reps", "count: reps (numbers only)"
     else:
         fix, said = "count=metronome", "count: metronome"
+    if entry.tempo.rep_ms >= 2 * measure("speech", full):
+        # A long rep is not too quick: its words and beats leave no stretch long enough.
+        why = f"a rep of {name} ({rep}) leaves no gap between its words and beats long enough for {full!r}"
+    else:
+        why = f"a rep of {name} lasts {rep}, too quick to say {full!r}"
     return (
-        f"At tempo {entry.tempo.text or '?'}, a rep of {name} lasts {rep}, too quick to say {full!r}: {outcome}. "
-        f"Slow the tempo, or use {said} for {name}"
+        f"At tempo {entry.tempo.text or '?'}, {why}: {outcome}. Slow the tempo, or use {said} for {name}"
     ), f"{entry.exercise.id}.{fix}"
 
 
