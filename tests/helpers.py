@@ -74,7 +74,7 @@ def expected_work_ms(routine, seg) -> int:
     if entry.reps is not None:
         warmup = not isinstance(item, Group) and seg.set <= item.warmup_sets  # warm-ups count the bottom of a range
         mode = "bottom" if warmup else routine.settings.rep_range
-        return lead + entry.reps.counted(mode) * entry.tempo.rep_ms
+        return lead + entry.reps.counted(mode) * entry.steps * entry.tempo.rep_ms
     return lead + entry.hold_ms
 
 

@@ -694,7 +694,7 @@ def test_sets_reps_and_dose() -> None:
 @pytest.mark.parametrize(
     ("exercise", "lines", "per_side"),
     [
-        ("walking-lunge", ["reps: 12"], True),  # the library says per side
+        ("banded-glute-kickback", ["reps: 12"], True),  # the library says per side
         ("romanian-deadlift", ["reps: 8"], False),
         ("walking-lunge", ["reps: 12", "per_side: false"], False),  # explicit wins
         ("romanian-deadlift", ["reps: 8", "per_side: true"], True),
@@ -702,6 +702,11 @@ def test_sets_reps_and_dose() -> None:
 )
 def test_per_side_from_library_or_explicit(exercise: str, lines: list[str], per_side: bool) -> None:
     assert load_one(*lines, exercise=exercise).per_side is per_side
+
+
+def test_walking_lunges_alternate_sides_in_one_window() -> None:
+    lunge = load_one("reps: 12", exercise="walking-lunge")
+    assert lunge.alternating and not lunge.per_side and lunge.steps == 2
 
 
 TEMPO_DEFAULTS = "title: T\ndefaults:\n  tempo: 2-2-2-2\nblocks:\n  - name: B\n    exercises:\n"
@@ -734,7 +739,8 @@ def test_tempo_is_normalised_and_x_uses_explosive_setting() -> None:
     assert load_one("reps: 8", "tempo: 3-1-x-0", head=head).tempo.text == "3-1-X-0"
     swing = load_one("reps: 15", head=head, exercise="kettlebell-swing")
     assert swing.tempo == Tempo(800, 0, 800, 0)
-    assert load_one("reps: 15", exercise="kettlebell-swing").tempo == Tempo(500, 0, 500, 0)
+    # with no explosive setting, the movement's own: a full swing's hike and snap take 0.7 s each
+    assert load_one("reps: 15", exercise="kettlebell-swing").tempo == Tempo(700, 0, 700, 0)
 
 
 def test_inline_exercise() -> None:

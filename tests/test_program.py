@@ -74,10 +74,11 @@ def test_reps_double_progression():
 def test_reps_step_clamps_to_the_top_before_going_back():
     reps = weekly([Rule("reps", amount=3, range=RepRange(6, 10))], "hip-thrust", "reps", weeks=5)
     assert [r.low for r in reps] == [6, 9, 10, 6, 9]
-    # the existing note stays, after the add-load note
+    # the routine's own note was heard in week 1; later weeks say only the program's
     assert entry(progress_routine(ROUTINE, [Rule("reps", amount=3, range=RepRange(6, 10))], 4), "hip-thrust").note == (
-        "Back to six reps this week: you reached ten last week, so add a little load. Squeeze at the top."
+        "Back to six reps this week: you reached ten last week, so add a little load."
     )
+    assert entry(progress_routine(ROUTINE, [], 1), "hip-thrust").note == "Squeeze at the top."
 
 
 def test_reps_leaves_fixed_counts_and_holds_alone():
@@ -589,7 +590,7 @@ def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
 
     deload = said(week[2])
     assert deload[:2] == [
-        "Week 2, Monday, deload: Hinge day. About three minutes. Let's get to work.",
+        "Week 2, Monday, deload: Hinge day. About four minutes. Let's get to work.",
         "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
         "Leave more in the tank and let your body recover.",
     ]

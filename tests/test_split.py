@@ -40,7 +40,7 @@ blocks:
       - exercise: romanian-deadlift
         sets: 2
         reps: 2
-      - exercise: walking-lunge
+      - exercise: banded-glute-kickback
         sets: 1
         reps: 2
         per_side: true
@@ -70,9 +70,9 @@ def test_pieces_tile_the_timeline_with_one_piece_per_set_hold_and_rest():
         "Rest 16 s, then Romanian deadlift: set 2 of 2",
         "Countdown to Romanian deadlift: set 2 of 2",
         "Romanian deadlift: set 2 of 2",
-        "Rest 12 s, then Walking lunge",
-        "Countdown to Walking lunge",
-        "Walking lunge",
+        "Rest 12 s, then Banded glute kickback",
+        "Countdown to Banded glute kickback",
+        "Banded glute kickback",
         "Rest 12 s, then Glute bridge hold",
         "Countdown to Glute bridge hold",
         "Glute bridge hold",

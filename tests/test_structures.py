@@ -73,7 +73,7 @@ def test_emom_work_at_top_of_each_minute():
     tops = [s.start_ms for s in segs if s.role == "work"]
     assert [t - tops[0] for t in tops] == [0, 60_000, 120_000, 180_000]
     assert [s.member for s in segs if s.role == "work"] == [0, 1, 0, 1]
-    swing, gm = 3000 + 10 * 1000, 3000 + 5 * 5000
+    swing, gm = 3000 + 10 * 1400, 3000 + 5 * 5000  # a full swing: 0.7 s down, 0.7 s up
     assert [(s.role, s.length_ms) for s in segs] == [
         ("work", swing),
         ("rest", 60_000 - swing),

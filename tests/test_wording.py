@@ -40,7 +40,7 @@ def test_tempo_in_words_follows_the_movement():
         "lower for three seconds, a one-second hold, then drive"
     )
     assert tempo_words(Tempo(2000, 0, 1000, 2000, "2-0-1-2"), thrust, words.phase_word) == (
-        "lift, a two-second squeeze, then lower for two seconds"
+        "up, a two-second squeeze, then lower for two seconds"
     )
     assert tempo_words(Tempo(500, 0, 500, 0, "X-0-X-0"), swing, words.phase_word) == "hike fast, then snap fast"
 
@@ -54,8 +54,8 @@ def test_tempo_is_said_in_the_announcement_and_in_next_up():
     assert spoken(tl, "announce") == [
         "Romanian deadlift: two sets of five. Lower for three seconds, a one-second hold, then drive."
     ]
-    assert spoken(tl, "next_up") == [
-        "Next up: Hip thrust, two sets of eight. Lift, a two-second squeeze, then lower for two seconds."
+    assert spoken(tl, "next_up_last") == [
+        "Last exercise: Hip thrust, two sets of eight. Up, a two-second squeeze, then lower for two seconds."
     ]
 
 
@@ -78,7 +78,7 @@ def test_rests_land_on_whole_five_seconds_and_are_said_naturally():
 def test_one_set_last_set_and_last_round():
     tl = compile_text(one("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 30s"))
     assert spoken(tl, "into_position") == ["Get into position."]
-    tl = compile_text(one("- exercise: glute-bridge\n  sets: 1\n  reps: 12"))
+    tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 12"))
     assert spoken(tl, "one_set") == ["One set. Make it count."]
     assert "Set one of one." not in spoken(tl)
     tl = compile_text(one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 1"))
@@ -157,8 +157,11 @@ def test_halfway_through_the_workout_and_last_exercise():
         )
     )
     half = [e for e in tl.sounds if e.role == "halfway_workout"]
-    last = [e for e in tl.sounds if e.role == "last_exercise"]
-    assert [e.text for e in half] == ["Halfway through the workout."] and [e.text for e in last] == ["Last exercise."]
+    last = [e for e in tl.sounds if e.role == "next_up_last"]
+    assert [e.text for e in half] == ["Halfway through the workout."]
+    assert [e.text for e in last] == [
+        "Last exercise: Glute bridge, two sets of five. Up, a two-second squeeze, then lower for two seconds."
+    ]
     assert abs(half[0].start_ms - tl.duration_ms / 2) < tl.duration_ms / 4
     assert half[0].exercise == 2 and last[0].exercise == 3
 
@@ -188,15 +191,18 @@ def test_two_more_and_last_rep_take_the_last_phase_word_when_reps_are_quick():
         by_rep.setdefault(e.rep, []).append(e.text)
     assert by_rep[2] == ["two, reach", "hold", "return"]
     assert by_rep[3] == ["three, reach", "hold", "Two more."]
-    assert by_rep[4] == ["four, reach", "hold", "Last rep."]
-    assert by_rep[5] == ["five, reach", "hold", "return"]
+    assert by_rep[4] == ["four, reach", "hold", "return"]
+    assert by_rep[5] == ["Last rep, reach.", "return"]  # the call runs over "hold", which gives way
     assert tl.changes == ()
 
 
-def test_more_if_you_have_them_takes_the_optional_reps_phase_words_in_a_quick_tempo():
+def test_more_if_you_have_them_is_said_in_the_last_required_rep():
+    """Issue 19.6: at the top of rep 2 of 2-4, before the lifter decides to go on, never over rep 3."""
     tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 2-4"))
+    rep2 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 2 and e.kind == "speech"]
+    assert rep2 == ["two, up", "squeeze", "More if you have them."]
     rep3 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 3 and e.kind == "speech"]
-    assert rep3 == ["three, lift", "More if you have them."]
+    assert rep3 == ["three, up", "squeeze", "lower"]
     assert tl.changes == ()
 
 

@@ -12,7 +12,6 @@ from typing import Literal, TypeVar
 from audiocoach.defaults import (
     AMRAP_REMAINING_EVERY_MS,
     EMOM_EVERY_MS,
-    EXPLOSIVE_MS,
     HOLD_REMAINING_EVERY_MS,
     LEAD_IN_MS,
     MUSIC_DUCK_DB,
@@ -188,6 +187,24 @@ class Exercise:
     phase_words: tuple[tuple[str, str], ...] = ()
     #: The movement pattern ("hinge", "bridge", "lunge", ...), for finding exercises.
     pattern: str = ""
+    #: What the lifter sets up (barbell, band, mat, bodyweight, ...): changeover time, load words.
+    equipment: str = "bodyweight"
+    #: How long this movement's X phases take (0: the routine's ``explosive``).
+    explosive_ms: int = 0
+    #: Said as a set ends ("Rack it."), the breathing cue before a set or during a stretch,
+    #: and the setup steps said the first time the exercise comes up.
+    finish: str = ""
+    breathe: str = ""
+    setup: tuple[str, ...] = ()
+    #: How a per-side exercise takes its sides: ``per_side`` (one side, switch, the other),
+    #: ``alternating`` (sides in turn, step by step: walking lunges) or ``per_direction``
+    #: (one way, then back: a lateral walk).
+    sides: str = "per_side"
+
+    @property
+    def loaded(self) -> bool:
+        """Moved against an external weight (not bodyweight, a band or a stretch on a mat)."""
+        return self.equipment not in ("bodyweight", "band", "mat")
 
 
 @dataclass(frozen=True)
@@ -204,7 +221,8 @@ class Settings:
     count: CountMode = "voice"
     lead_in_ms: int = LEAD_IN_MS
     switch_ms: int = SWITCH_MS
-    explosive_ms: int = EXPLOSIVE_MS
+    #: An X phase's length; 0: the movement's own (the library's) or EXPLOSIVE_MS.
+    explosive_ms: int = 0
     #: How often a long hold or interval says the time left ("Thirty seconds left.").
     remaining_every_ms: int = HOLD_REMAINING_EVERY_MS
 
@@ -233,6 +251,13 @@ class Entry:
     warmup_sets: int = 0
     #: The program's notes for this week (their text also leads ``note``).
     program_notes: tuple[ProgramNote, ...] = ()
+    #: Sides in turn in one window (walking lunges): ``reps`` per side, counted step by step.
+    alternating: bool = False
+
+    @property
+    def steps(self) -> int:
+        """Counted movements per rep written: two steps (one per leg) when alternating."""
+        return 2 if self.alternating else 1
 
     @property
     def display_name(self) -> str:
@@ -244,6 +269,10 @@ class Entry:
         """'4 x 8-10', '2 x 30s', with 'per side' where it applies."""
         work = f"{self.reps}" if self.reps is not None else f"{(self.hold_ms or 0) // 1000}s"
         side = " per side" if self.per_side else ""
+        if self.alternating:
+            side = " per leg, alternating"
+        elif self.per_side and self.exercise.sides == "per_direction":
+            side = " per direction"
         return f"{self.sets} x {work}{side}"
 
 

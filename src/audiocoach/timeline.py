@@ -70,6 +70,9 @@ class Change:
     count: int = 1
     #: The same in a lifter's words, with the fix (see audiocoach.compile.advice).
     advice: str = ""
+    #: The fix as ``TARGET.KEY=VALUE`` (see audiocoach.compile.advice.apply_fix); "" when
+    #: the fix is not a routine setting (a faster speech rate, a shorter voice).
+    fix: str = ""
 
     def __str__(self) -> str:
         if self.advice:

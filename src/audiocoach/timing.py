@@ -25,9 +25,10 @@ def estimate_clip_ms(text: str) -> int:
 
 
 def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: RepRangeMode) -> int:
-    """A set's work window: the lead-in plus reps x tempo, or plus the hold."""
+    """A set's work window: the lead-in plus reps x steps x tempo (two steps a rep when the legs
+    alternate), or plus the hold."""
     if entry.reps is not None:
-        return lead_in_ms + entry.reps.counted(rep_range) * entry.tempo.rep_ms
+        return lead_in_ms + entry.reps.counted(rep_range) * entry.steps * entry.tempo.rep_ms
     return lead_in_ms + (entry.hold_ms or 0)
 
 

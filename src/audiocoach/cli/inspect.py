@@ -125,27 +125,36 @@ def _plan_program(path, as_json, weeks, overrides, options):
                 click.echo(f"      {'':<24} " + ", ".join(x for x in lifted if x))
             for note in e["program_notes"]:
                 click.echo(f"      {'':<24} {note}")
+        for warning in p.warnings:  # as batch prints them
+            click.echo(f"{s.key}: {warning}", err=True)
     total = sum(p.duration_ms or 0 for p in plans)
     click.echo(f"\n{len(plans)} sessions, {_fmt_clock(total)[:-4]} in all")
 
 
 @click.command(cls=_Command)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(files):
+@speech_options
+def validate(files, **speech):
     """Check routines and programs (FILES, mixed) for mistakes without making any sound.
 
     Every problem is listed as file:line:column with what is wrong and how to fix it.
-    A program is checked with every routine its days name and every week's progression.
+    A program is checked with every routine its days name and every week's progression,
+    and each session's fit warnings are printed as batch prints them (KEY: warning).
+    Fit warnings use estimated speech lengths; with --engine (or --voice, --rate) they use
+    the real clip lengths (synthesized into the phrase cache), exactly as plan, build and
+    batch report them.
 
     \b
     Example:
         audiocoach validate routines/*.yaml
         audiocoach validate routines/posterior-chain-6-weeks.yaml
+        audiocoach validate routines/posterior-chain.yaml --engine festival
     """
+    options = _options(**speech) if any(speech.values()) else None
     failed: list[str] = []
     for path in files:
         try:
-            summary, warnings = _validate_one(path)
+            summary, warnings = _validate_one(path, options)
         except AudiocoachError as exc:
             click.echo(_message(exc), err=True)
             failed.append(path)
@@ -157,15 +166,25 @@ def validate(files):
         raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
 
 
-def _validate_one(path) -> tuple[str, list]:
-    """What ``path`` holds, and for a routine the fit warnings with estimated speech lengths."""
+def _validate_one(path, options) -> tuple[str, list]:
+    """What ``path`` holds, and its fit warnings (per session for a program, as batch prints them)."""
     if is_program(path):
         program = load_program(path)
         found = sessions(program, strict=True)  # every day's routine, every week's progression
+        warnings = [f"{s.key}: {c}" for s in found if s.routine for c in _fit_warnings(s.routine, options)]
         return (
             f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
             f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"
-        ), []
+        ), warnings
     routine = load_routine(path)
     n, b = len(routine.entries), len(routine.blocks)
-    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", list(check_warnings(routine))
+    return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", _fit_warnings(routine, options)
+
+
+def _fit_warnings(routine, options) -> list:
+    """The estimate's warnings (and the speech checks), or with speech options the real clips'
+    (what plan and build say)."""
+    if options is None:
+        return list(check_warnings(routine))
+    with synthesizer_for(routine, options) as synth:
+        return list(plan(routine, synth).changes)

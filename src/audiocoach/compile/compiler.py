@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
-from audiocoach.compile.advice import advise, advise_changeover, is_changeover
+from audiocoach.compile.advice import advise, advise_changeover, changeover_warnings, is_changeover
 from audiocoach.compile.expand import Expander
-from audiocoach.compile.fit import PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
+from audiocoach.compile.fit import FLOW_GAP_MS, PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
 from audiocoach.compile.structures import STRUCTURES
 from audiocoach.model import Routine
 from audiocoach.timeline import Change, Event, Timeline
@@ -118,7 +118,9 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     for s in segs:
         if s.exercise is None or s.exercise in starts:
             continue
-        if s.role == "rest" and s.set is None and s.member is None or s.role == "work":  # the rest announcing it
+        if (
+            s.role == "rest" and s.set is None and s.member is None or s.role in ("work", "setup")
+        ):  # the rest announcing it
             starts[s.exercise] = s.start_ms
     out = [Event(0, starts.get(0, duration_ms), "chapter", "Intro", role="intro")]
     order = sorted(starts)
@@ -130,16 +132,22 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
     return out
 
 
+#: Cues that give way to a rep's call by design (not a cue that failed to fit).
+_COUNTING_ROLES = ("phase", "tick")
+
+
 def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
     """``fits(rest_ms)``: the rest before ``seg``'s exercise, built at that length by the expander
-    and fitted as the session fits it, says everything (the advice asks this, it never guesses)."""
-    x = Expander(c.routine, c.book, c.minutes, STRUCTURES)
-    spots = x.spots()
+    (the whole session, so it says what the real one would: setup steps the first time, the form
+    cue in turn) and fitted as the session fits it, says everything (the advice asks this, it
+    never guesses)."""
     nxt = seg.context["exercise"]
 
     def fits(rest_ms: int) -> bool:
-        trial, _ = x.rest_after(spots[nxt - 1], spots[nxt], len(spots), rest_ms=rest_ms)
-        return not [d for d in fit_segment(trial, c.measure, c.onset)[2] if not d.cue.yields]
+        x = Expander(c.routine, c.book, c.minutes, STRUCTURES)
+        x.rest_after_ms = {nxt - 1: rest_ms}
+        trial = next(s for s in x.run() if is_changeover(s) and s.context.get("exercise") == nxt)
+        return not [d for d in fit_segment(trial, c.measure, c.onset)[2] if d.cue.role not in _COUNTING_ROLES]
 
     return fits
 
@@ -153,16 +161,24 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
     counts: Counter[tuple[object, ...]] = Counter()
     first: dict[tuple[object, ...], Change] = {}
     for f in c.fitted:
-        decisions = [d for d in f.decisions if not d.cue.yields]
+        decisions = [d for d in f.decisions if d.cue.role not in _COUNTING_ROLES]
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
-            said = advise_changeover(c.routine, f.segment, f.length_ms, decisions, _changeover_fits(c, f.segment))
+            said, fix = advise_changeover(c.routine, f.segment, f.length_ms, decisions, _changeover_fits(c, f.segment))
             key: tuple[object, ...] = (id(f),)
             counts[key] = 1
             first[key] = Change(
-                d.action, "changeover", d.cue.variants[0], d.replacement, f.segment.where, d.reason, advice=said
+                d.action,
+                "changeover",
+                d.cue.variants[0],
+                d.replacement,
+                f.segment.where,
+                d.reason,
+                advice=said,
+                fix=fix,
             )
             continue
+        left_out = sum(c.measure(d.cue.kind, d.cue.variants[0]) + FLOW_GAP_MS for d in decisions)
         for d in decisions:
             key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
@@ -170,11 +186,22 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
                 reason = (
                     f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
                 )
-                said = advise(c.routine, f.segment, f.length_ms, d, c.measure)
+                said, fix = advise(c.routine, f.segment, f.length_ms, d, c.measure, left_out)
                 first[key] = Change(
-                    d.action, d.cue.role, d.cue.variants[0], d.replacement, f.segment.where, reason, advice=said
+                    d.action,
+                    d.cue.role,
+                    d.cue.variants[0],
+                    d.replacement,
+                    f.segment.where,
+                    reason,
+                    advice=said,
+                    fix=fix,
                 )
-    return tuple(replace(ch, count=counts[k]) for k, ch in first.items())
+    fitted = tuple(replace(ch, count=counts[k]) for k, ch in first.items())
+    # One setting, one warning: a rest too short to announce the next exercise already asks
+    # for more (at least its changeover, see advise_changeover).
+    asked = {ch.fix.split("=")[0] for ch in fitted if ch.fix}
+    return tuple(ch for ch in changeover_warnings(c.routine) if ch.fix.split("=")[0] not in asked) + fitted
 
 
 @dataclass

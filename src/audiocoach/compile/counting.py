@@ -10,16 +10,18 @@ Three modes (``count:`` per routine or per exercise):
 - ``metronome``: tones only: an accent at each phase, a tick each second.
 
 The rep number always wins: phase words and ticks give way to it when speech runs long.
-Near the end, "Two more." and "Last rep." flow into the free time of the rep before
-(around its beats, never over one), or take the place of its last phase word when no
-phase is long enough to leave a free second; reps under two seconds have no room for
-them. In a rep range, "More if you have them" flows into the first optional rep's free
-time, whose ticks make room for it.
+The last rep of a set of two or more is called by name instead of its number ("Last rep,
+lower."), so it is always heard, whatever the tempo. "Two more." flows into the free time
+of the rep two before the end, whose ticks give way to it; when that rep has no phase long
+enough for a sentence it takes the place of a phase word instead. In a rep range, "More if
+you have them" is said the same way in the last required rep (rep 8 of 8-10), so the lifter
+hears it before deciding to go on.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from audiocoach.compile.fit import ANNOUNCE, BEAT, Segment
 from audiocoach.model import Entry
@@ -30,6 +32,8 @@ from audiocoach.words.wording import Words
 MIN_WORDED_REP_MS = 2000
 #: A phase shorter than this gets no word of its own (the next beat would cut it off).
 MIN_WORDED_PHASE_MS = 1000
+#: A stretch between two words of a rep this long has room for a short sentence.
+ROOMY_STRETCH_MS = 2500
 
 
 def count_mode(entry: Entry, routine_mode: str) -> str:
@@ -40,30 +44,41 @@ def count_mode(entry: Entry, routine_mode: str) -> str:
     return mode
 
 
+def worded_for_all(entry: Entry) -> Entry:
+    """An entry whose alternatives move differently (a kickback or a cable pull-through) is
+    counted with plain words ("up", "down"): "kick" means nothing to the lifter pulling a rope."""
+    if all(a.pattern == entry.exercise.pattern for a in entry.alternatives):
+        return entry
+    return replace(entry, exercise=replace(entry.exercise, phase_words=()))
+
+
 def count_reps(
-    seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, extra_from: int | None
+    seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, last_required: int | None
 ) -> None:
     """Pin the beats of ``n`` reps into ``seg`` from ``lead_ms``.
 
-    ``extra_from``: the first optional rep of a range (gets "More if you have them"), or None.
+    ``last_required``: in a rep range, the last rep the lifter must do (it gets "More if
+    you have them"), or None.
     """
     phases = entry.tempo.phases(entry.exercise.start)
+    entry = worded_for_all(entry)
+    first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
     for rep in range(1, n + 1):
         t0 = lead_ms + (rep - 1) * entry.tempo.rep_ms
         if mode == "metronome":
             _metronome_rep(seg, phases, t0, rep)
             continue
-        more = rep == extra_from
-        first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
-        seg.pin("rep_start", _rep_call(words, rep, first_word if mode == "voice" else ""), BEAT, t0, rep=rep)
-        end = t0 + entry.tempo.rep_ms
-        if more:
-            seg.flow("more_reps", words.say("more_reps"), ANNOUNCE, earliest_ms=t0, latest_end_ms=end, rep=rep)
-        ahead = _whats_left(rep, n, extra_from) if entry.tempo.rep_ms >= MIN_WORDED_REP_MS else None
+        word = first_word if mode == "voice" else ""
+        if rep == n and n >= 2:  # the last rep is called by name: never dropped, whatever the tempo
+            call = words.say("last_rep_call", phase=word) if word else words.say("last_rep")
+            seg.pin("last_rep", (*call, number_words(rep)), BEAT, t0, rep=rep)  # the number if all else is too long
+        else:
+            seg.pin("rep_start", _rep_call(words, rep, word), BEAT, t0, rep=rep)
+        ahead = _whats_left(rep, n, last_required) if entry.tempo.rep_ms >= MIN_WORDED_REP_MS else None
         if mode == "voice":
-            ahead = _voice_phases(seg, words, entry, phases, t0, rep, more, ahead)
-        if ahead:  # said in this rep's free time, between its beats, about the reps after it
-            seg.flow(ahead, words.say(ahead), ANNOUNCE, earliest_ms=t0, latest_end_ms=end, rep=rep)
+            _voice_phases(seg, words, entry, phases, t0, rep, ahead)
+        elif ahead:  # counted in numbers: the rep's whole free time is there for it
+            seg.flow(ahead, words.say(ahead), ANNOUNCE, earliest_ms=t0, latest_end_ms=t0 + entry.tempo.rep_ms, rep=rep)
 
 
 def _voice_phases(
@@ -73,31 +88,33 @@ def _voice_phases(
     phases: tuple[tuple[str, int], ...],
     t0: int,
     rep: int,
-    more: bool,
     ahead: str | None,
-) -> str | None:
-    """Pin a rep's later phase words and its second ticks; returns ``ahead`` if it still has to flow.
+) -> None:
+    """Pin a rep's later phase words and its second ticks, and place ``ahead`` in the rep.
 
-    A rep with no phase of 3 s or more has no free second for "Two more." / "Last rep.":
-    it takes the place of the rep's last phase word instead; in such a tempo the first
-    optional rep of a range gives its phase words' place to "More if you have them".
+    A rep that says something ahead gives its ticks up for it. When some stretch between
+    two words of the rep (its call included) is long enough for a sentence, ``ahead`` flows
+    there; otherwise it takes the place of the phase word that starts the longest stretch.
     """
-    roomy = max(ms for _, ms in phases) >= 3000
-    worded = [i for i, (_, ms) in enumerate(phases) if i > 0 and ms >= MIN_WORDED_PHASE_MS]
-    if more and not roomy:
-        worded = []  # the first optional rep: "More if you have them" takes its phase words' place
-    replace_at = worded[-1] if ahead and worded and not roomy else None
-    offset = t0
+    worded = [i for i, (_, ms) in enumerate(phases) if i == 0 or ms >= MIN_WORDED_PHASE_MS]
+    starts = [sum(ms for _, ms in phases[:i]) for i in range(len(phases))]
+    bounds = [starts[i] for i in worded] + [entry.tempo.rep_ms]
+    stretch = {i: bounds[k + 1] - bounds[k] for k, i in enumerate(worded)}
+    replace_at = None
+    if ahead and max(stretch.values()) < ROOMY_STRETCH_MS and len(worded) > 1:
+        replace_at = max((i for i in worded if i > 0), key=lambda i: (stretch[i], i))
     for i, (phase, ms) in enumerate(phases):
-        if i == replace_at and ahead:
-            seg.pin(ahead, words.say(ahead), BEAT, offset, yields=True, rep=rep)
-        elif i in worded:
+        offset = t0 + starts[i]
+        if i in worded and i > 0 and i != replace_at:
             seg.pin("phase", (words.phase_word(entry.exercise, phase),), BEAT, offset, yields=True, rep=rep)
-        if not more:  # the optional rep's seconds make room for "More if you have them"
+        if not ahead:  # a rep that says something ahead gives its ticks up for it
             for k in range(1, math.ceil(ms / 1000)):
                 seg.pin("tick", ("tick",), BEAT, offset + k * 1000, kind="tone", yields=True, rep=rep)
-        offset += ms
-    return None if replace_at is not None else ahead
+    if ahead:
+        earliest = t0 + (starts[replace_at] if replace_at is not None else 0)
+        seg.flow(
+            ahead, words.say(ahead), ANNOUNCE, earliest_ms=earliest, latest_end_ms=t0 + entry.tempo.rep_ms, rep=rep
+        )
 
 
 def _rep_call(words: Words, rep: int, phase: str) -> tuple[str, ...]:
@@ -108,15 +125,15 @@ def _rep_call(words: Words, rep: int, phase: str) -> tuple[str, ...]:
     return (number,)
 
 
-def _whats_left(rep: int, n: int, extra_from: int | None) -> str | None:
-    """'two_more' in the rep before the last two, 'last_rep' in the one before the last.
+def _whats_left(rep: int, n: int, last_required: int | None) -> str | None:
+    """What rep ``rep`` says about the reps after it.
 
-    In a rep range the optional reps are not promised, so there is no "two more"; the
-    last rep of the range is still called.
+    "More if you have them" in the last required rep of a range; "Two more." in the rep
+    before the last two (not in a range: the optional reps are not promised).
     """
-    if rep == n - 1 and n >= 2 and extra_from not in (rep, rep + 1):
-        return "last_rep"
-    if rep == n - 2 and n >= 4 and extra_from is None:
+    if last_required is not None:
+        return "more_reps" if rep == last_required else None
+    if rep == n - 2 and n >= 4:
         return "two_more"
     return None
 

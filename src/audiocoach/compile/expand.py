@@ -17,13 +17,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from audiocoach.compile import coaching
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.timing import REST_STEP_MS, emom_work_ms, pick_rest, work_length_ms  # noqa: F401  (the rules the structures use)
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, spoken_label
+from audiocoach.words.wording import Line, Words, contradicts_tempo, spoken_label
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
@@ -70,21 +71,30 @@ class Expander:
         self.verbosity = routine.settings.verbosity
         self._form_turn: Counter[tuple[int, int]] = Counter()
         self._rests = 0
+        self._introduced: set[str] = set()  # exercises whose setup has been said
+        #: Item index -> the rest after it at another length than the routine's: advice builds the
+        #: whole session with one changeover changed, so the trial rest hears what the real one would.
+        self.rest_after_ms: dict[int, int] = {}
 
     # ------------------------------------------------------------------ helpers
 
     def say(self, key: str, **values: object) -> tuple[str, ...]:
         return self.words.say(key, **values)
 
-    def form_cue(self, spot: Spot, member: int = 0) -> tuple[str, ...]:
-        """The next form cue of this exercise (they rotate across sets), as wordings."""
+    def form_cue(self, spot: Spot, member: int = 0, *, named: bool = False) -> tuple[str, ...]:
+        """The next form cue of this exercise (they rotate across sets), as wordings; ``named``
+        puts the exercise's name first (several exercises' cues in one rest)."""
         entry = spot.item.members[member] if isinstance(spot.item, Group) else spot.item
         cues = entry.exercise.cues
         if not cues:
             return ()
         turn = self._form_turn[(spot.index, member)]
         self._form_turn[(spot.index, member)] += 1
-        return self.say("form", cue=cues[turn % len(cues)])
+        cue = cues[turn % len(cues)]
+        if named:
+            said = cue[:1].lower() + cue[1:] if cue[1:2].islower() else cue  # "Bird dog: brace your core."
+            return self.say("form_named", cue=said, name=entry.exercise.name, short_name=entry.exercise.short_name)
+        return self.say("form", cue=cue)
 
     def keep(self, priority: int) -> bool:
         if self.verbosity == "minimal":
@@ -117,7 +127,7 @@ class Expander:
 
     def run(self) -> list[Segment]:
         spots = self.spots()
-        segments = [self.intro(spots[0])]
+        segments = [self.intro(spots[0]), self.into_position(spots[0])]
         changeovers: list[tuple[int, Segment, int]] = []  # (index, rest, barrier) between exercises
         for spot in spots:
             if isinstance(spot.item, Group):
@@ -125,7 +135,9 @@ class Expander:
             else:
                 segments.extend(self.exercise(spot))
             if spot.index + 1 < len(spots):
-                seg, barrier = self.rest_after(spot, spots[spot.index + 1], len(spots))
+                seg, barrier = self.rest_after(
+                    spot, spots[spot.index + 1], len(spots), self.rest_after_ms.get(spot.index)
+                )
                 changeovers.append((len(segments), seg, barrier))
                 segments.append(seg)
         segments.append(self.outro(spots[-1]))
@@ -153,7 +165,11 @@ class Expander:
         self.announce(seg, first, intro=True)
         return seg
 
-    def announce(self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None) -> None:
+    def announce(
+        self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None, last: bool = False
+    ) -> None:
+        """Name what comes next: its block, "Last exercise." (after the block: "On to the
+        finisher. Last exercise."), the exercise or group, alternatives, form cues, note."""
         window = {"latest_end_ms": latest_end_ms}
         item = spot.item
         if (
@@ -162,26 +178,33 @@ class Expander:
             and not _repeats_item(spot.block_name, item, self.words.book)
         ):
             key = "block" if intro else "next_block"
-            self.flow(seg, key, ANNOUNCE, self.say(key, block=spot.block_name), **window)
+            self.flow(seg, key, ANNOUNCE, self.say(key, block=_as_noun(spot.block_name, intro)), **window)
+        if last and isinstance(item, Group):
+            self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):
             key = "announce_group" if intro else "next_up_group"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
+            coaching.set_up_stations(self, seg, item, **window)
+            for member in item.members:
+                coaching.introduce(self, seg, member, self._introduced, **window)
             members = range(len(item.members))
             first = item.members[0]
         else:
-            key = "announce" if intro else "next_up"
+            # The last one is named as such: "Last exercise: Figure four stretch, ..." in one breath.
+            key = "announce" if intro else "next_up_last" if last else "next_up"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.entry_values(item)), **window)
             members = range(1)
             first = item
             target = self.words.set_target(item, 1) if not item.warmup_sets else None
             if target:
                 self.say_line(seg, target, **window)
+            coaching.introduce(self, seg, item, self._introduced, **window)
         if first.alternatives:
             names = " or ".join(a.name for a in first.alternatives)
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
         for k in members:  # every member of a group hears its form cue
             self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
-        if first.note:
+        if first.note and not contradicts_tempo(first.note, first):
             self.flow(seg, "note", FORM, self.say("note", note=first.note), **window)
 
     def exercise(self, spot: Spot) -> Iterator[Segment]:
@@ -224,10 +247,10 @@ class Expander:
         for line in lead:
             self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
         if entry.reps is not None:
-            n = entry.reps.counted(rep_range)
+            n = entry.reps.counted(rep_range) * entry.steps  # alternating: every step counted
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
-            extra_from = entry.reps.low + 1 if ranged else None
-            count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), extra_from)
+            last_required = entry.reps.low * entry.steps if ranged else None
+            count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
         else:
             self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
         return seg
@@ -240,8 +263,11 @@ class Expander:
         if hold_ms >= LONG_HOLD_MS:
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - 10_000)
         self.countdown(seg, end, earliest=lead + 1000)
+        coaching.breathe(self, seg, entry, earliest_ms=lead + 1000)  # a stretch: breathe and relax
         if self.verbosity == "coach":
-            self.flow(seg, "form", FORM, self.form_cue(spot, member), earliest_ms=lead + 1000)
+            cue = self.form_cue(spot, member)
+            if cue[:1] != self.say("breathe", cue=entry.exercise.breathe)[:1]:  # said a moment ago
+                self.flow(seg, "form", FORM, cue, earliest_ms=lead + 1000)
 
     def time_left(self, seg: Segment, start: int, end: int) -> bool:
         """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
@@ -266,29 +292,43 @@ class Expander:
             "switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item)
         )
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
-        self.flow(seg, "switch", ANNOUNCE, self.say("switch"))
+        entry = spot.item.members[member or 0] if isinstance(spot.item, Group) else spot.item
+        key = "switch_direction" if entry.exercise.sides == "per_direction" else "switch"
+        self.flow(seg, "switch", ANNOUNCE, self.say(key))
         return seg
 
-    def rest_frame(self, spot: Spot, rest_ms: int, *, transition: bool = False, **ctx) -> tuple[Segment, int]:
+    def rest_frame(
+        self,
+        spot: Spot,
+        rest_ms: int,
+        *,
+        transition: bool = False,
+        role: str = "rest",
+        after: Entry | None = None,
+        **ctx,
+    ) -> tuple[Segment, int]:
         """A rest: stop tone, "rest, N seconds", a ten-second warning, 3-2-1 into the go tone.
 
         A ``transition`` (moving between the members of a circuit) is not a rest: it says
         nothing about resting. Returns the segment and the time its announcements must end by.
         """
-        seg = Segment("rest", rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
-        seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        seg = Segment(role, rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
+        if role == "rest":  # nothing stops before the first set
+            seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
         barrier = announce_by_ms(rest_ms)
         if rest_ms >= LONG_REST_MS:
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)
         self.countdown(seg, rest_ms, earliest=1000)
+        coaching.finish(self, seg, after)
         if not transition:
             self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
         return seg, barrier
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:
-        seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1)
+        seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1, after=entry)
         if next_set > warmups:
             self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
+        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg
 
@@ -296,25 +336,44 @@ class Expander:
         """A form cue for the coming set (rotating; one per member of a group);
         with ``coach``, encouragement every other rest (its variants in turn)."""
         for member in range(members):
-            self.flow(seg, "form", FORM, self.form_cue(spot, member), latest_end_ms=barrier)
+            self.flow(seg, "form", FORM, self.form_cue(spot, member, named=members > 1), latest_end_ms=barrier)
         self._rests += 1
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)
 
     def rest_after(self, spot: Spot, nxt: Spot, items: int, rest_ms: int | None = None) -> tuple[Segment, int]:
         """The rest between two items, announcing the next (``rest_ms``: at another length than the routine's)."""
-        seg, barrier = self.rest_frame(nxt, self.rest_of(spot.item.rest_after) if rest_ms is None else rest_ms)
-        if nxt.index == items - 1 and items > 1:
-            self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), latest_end_ms=barrier)
-        self.announce(seg, nxt, latest_end_ms=barrier)
+        length = self.rest_of(spot.item.rest_after) if rest_ms is None else rest_ms
+        seg, barrier = self.rest_frame(nxt, length, after=coaching.last_entry(spot.item))
+        self.announce(seg, nxt, latest_end_ms=barrier, last=nxt.index == items - 1 and items > 1)
+        if isinstance(nxt.item, Entry) and nxt.item.reps is not None:  # before its first set, too
+            coaching.breathe(self, seg, nxt.item, latest_end_ms=barrier)
         return seg, barrier
+
+    def into_position(self, first: Spot) -> Segment:
+        """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
+        first set's go, as every later set has: the intro's last word is no start signal."""
+        seg, barrier = self.rest_frame(first, coaching.setup_ms(first.item), transition=True, role="setup")
+        entry = first.item.members[0] if isinstance(first.item, Group) else first.item
+        self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=entry.exercise.name), latest_end_ms=barrier)
+        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
+        return seg
 
     def outro(self, last: Spot) -> Segment:
         seg = Segment("outro", None, context=self.ctx(last), where=self.routine.source)
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        coaching.finish(self, seg, coaching.last_entry(last.item))
         self.flow(seg, "done", ANNOUNCE, self.say("done"), earliest_ms=TONES["stop"].length_ms + 300)
         seg.flow("end", ("end",), BEAT, kind="tone")
         return seg
+
+
+def _as_noun(name: str, heading: bool) -> str:
+    """A block's name inside a sentence: "Cool-down" -> "cool-down" ("On to the cool-down."),
+    a name with capitals inside ("RDL block") as written; as a heading (the intro), as written."""
+    if heading or any(c.isupper() for c in name[1:]):
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def _repeats_item(block_name: str, item: Item, book: Phrasebook) -> bool:

@@ -50,11 +50,11 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
                 if side < sides:
                     yield x.switch(spot, r, member=k)
             if k < last and transition_ms > 0:
-                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1)
+                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=member)
                 _next_member(x, seg, spot, k + 1, barrier)
                 yield seg
         if r < group.rounds:
-            seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r)
+            seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r, after=group.members[-1])
             x.say_line(seg, x.words.next_round(r + 1, group.rounds), latest_end_ms=barrier)
             x.coach_rest(seg, spot, barrier, members=len(group.members))
             yield seg
@@ -74,7 +74,12 @@ def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
             yield x.switch(spot, r, member=k)
             yield x.work(spot, member, r, 2, lead=x.words.set_lead(member, 1, 2), member=k)
         if r < group.rounds:
-            seg, barrier = x.rest_frame(spot, group.interval_ms - used, set=r, member=r % n)
+            seg, barrier = x.rest_frame(
+                spot, group.interval_ms - used, transition=True, set=r, member=r % n, after=member
+            )
+            # The remainder is an odd number of seconds: say where the rest ends instead.
+            until = "the top of the minute" if group.interval_ms % 60_000 == 0 else "the next round"
+            x.flow(seg, "rest", ANNOUNCE, x.say("rest_until", until=until), latest_end_ms=barrier)
             _next_member(x, seg, spot, r % n, barrier)
             yield seg
 

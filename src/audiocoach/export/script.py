@@ -22,7 +22,11 @@ def _clock(ms: int) -> str:
 
 
 def _heading(seg: Event, names: dict[int, str]) -> str:
-    name = names.get(seg.exercise, "") if seg.exercise is not None and seg.role in ("work", "rest", "switch") else ""
+    name = (
+        names.get(seg.exercise, "")
+        if seg.exercise is not None and seg.role in ("work", "rest", "switch", "setup")
+        else ""
+    )
     group, _, members = name.partition(": ")  # a group's chapter: "Superset: A + B"
     grouped = bool(members) and " + " in members or group in ("AMRAP", "EMOM", "Intervals", "Superset", "Circuit")
     if grouped:

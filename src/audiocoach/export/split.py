@@ -83,7 +83,8 @@ def _work_name(routine: Routine, seg: Event) -> tuple[str, str]:
         if seg.member is None:  # an AMRAP's single window
             return item.display_name, "round"
         member = item.members[seg.member]
-        return member.exercise.name, "round" if member.reps is not None else "hold"
+        timed_rounds = item.kind in ("intervals", "emom")  # a Tabata's work interval is a round, not a hold
+        return member.exercise.name, "round" if member.reps is not None or timed_rounds else "hold"
     return item.exercise.name, "set" if item.reps is not None else "hold"
 
 
@@ -129,8 +130,9 @@ def _runs(timeline: Timeline) -> list[tuple[tuple, list[Event]]]:
     segs = list(timeline.of_kind("segment"))
     keys: list[tuple] = []
     for i, s in enumerate(segs):
-        if s.role in ("work", "switch"):
-            # A switch belongs to the work it leads into (the second side, the next station).
+        if s.role in ("work", "switch", "setup"):
+            # A switch belongs to the work it leads into (the second side, the next station),
+            # and so does the time to get into position before the first set.
             nxt = next((t for t in segs[i:] if t.role == "work"), s)
             keys.append(("work", nxt.exercise, nxt.member, nxt.set))
         else:

@@ -48,7 +48,7 @@ def _work(entry: Entry, s: Settings) -> SessionSize:
         rep_ms = entry.tempo.rep_ms
         return SessionSize(
             work_length_ms(entry, s.lead_in_ms, s.rep_range),
-            _CUES_PER_STEP + entry.reps.counted(s.rep_range) * (_CUES_PER_REP + rep_ms // 1000 + 1),
+            _CUES_PER_STEP + entry.reps.counted(s.rep_range) * entry.steps * (_CUES_PER_REP + rep_ms // 1000 + 1),
         )
     return SessionSize(work_length_ms(entry, s.lead_in_ms, s.rep_range), _CUES_PER_STEP)
 

@@ -10,8 +10,10 @@ from importlib import resources
 
 import yaml
 
-from audiocoach.load.units import check_tempo
+from audiocoach.defaults import EXPLOSIVE_MS
+from audiocoach.load.units import check_tempo, parse_duration_ms
 from audiocoach.model import Exercise
+from audiocoach.words.phrases import confusable
 
 _FIELDS = (
     "name",
@@ -25,7 +27,31 @@ _FIELDS = (
     "aliases",
     "phase_words",
     "pattern",
+    "equipment",
+    "explosive",
+    "finish",
+    "breathe",
+    "setup",
+    "sides",
 )
+SIDES = ("per_side", "alternating", "per_direction")
+#: How long a lifter needs from the last rep of one exercise to the first rep of one done
+#: with this equipment, its station set up beforehand: put the weight down, walk over, get
+#: into position (sit against the bench and roll the bar over the hips; grip and unrack).
+CHANGEOVER_MS: dict[str, int] = {
+    "barbell": 15_000,
+    "machine": 10_000,
+    "cable": 10_000,
+    "bench": 10_000,
+    "ball": 10_000,
+    "dumbbell": 5000,
+    "kettlebell": 5000,
+    "band": 5000,
+    "mat": 5000,
+    "bodyweight": 3000,
+}
+#: Equipment with a station to set up before a round (load a bar, pin a machine, set a cable).
+STATIONS: tuple[str, ...] = ("barbell", "machine", "cable")
 _PHASES = ("eccentric", "bottom", "concentric", "top")
 
 
@@ -109,6 +135,12 @@ def parse_library(data: object, origin: str) -> Library:
                 aliases=tuple(raw.get("aliases", ())),
                 phase_words=_phase_words(raw.get("phase_words") or {}),
                 pattern=str(raw.get("pattern") or ""),
+                equipment=_equipment(raw.get("equipment", "bodyweight")),
+                explosive_ms=_explosive_ms(raw.get("explosive")),
+                finish=str(raw.get("finish") or ""),
+                breathe=str(raw.get("breathe") or ""),
+                setup=tuple(str(x) for x in raw.get("setup", ())),
+                sides=_sides(raw.get("sides", "per_side")),
             )
         except KeyError as exc:
             raise ValueError(f"{origin}: {ex_id}: missing field {exc}") from None
@@ -119,9 +151,51 @@ def parse_library(data: object, origin: str) -> Library:
     return Library(out)
 
 
+def _explosive_ms(raw: object) -> int:
+    """``700ms`` -> 700 (an X phase of this movement); none -> 0 (the routine's)."""
+    if not raw:
+        return 0
+    text = str(raw).strip()
+    return int(text[:-2]) if text.endswith("ms") else parse_duration_ms(text)
+
+
+#: An X phase when neither the routine nor the library says how long (one home: the defaults).
+DEFAULT_EXPLOSIVE_MS = EXPLOSIVE_MS
+
+
+def explosive_ms(exercise: Exercise, setting_ms: int) -> int:
+    """An X phase of ``exercise``: the routine's ``explosive`` if it sets one, else the
+    movement's own (a full swing's hike takes 0.7 s), else 500 ms."""
+    return setting_ms or exercise.explosive_ms or DEFAULT_EXPLOSIVE_MS
+
+
+def _sides(raw: object) -> str:
+    if raw not in SIDES:
+        raise ValueError(f"sides must be one of {', '.join(SIDES)}, found {raw!r}")
+    return str(raw)
+
+
+def _equipment(raw: object) -> str:
+    if raw not in CHANGEOVER_MS:
+        raise ValueError(f"equipment must be one of {', '.join(CHANGEOVER_MS)}, found {raw!r}")
+    return str(raw)
+
+
+def changeover_ms(exercise: Exercise) -> int:
+    """How long a changeover to ``exercise`` takes, from its equipment."""
+    return CHANGEOVER_MS.get(exercise.equipment, CHANGEOVER_MS["bodyweight"])
+
+
 def _phase_words(raw: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(raw, dict) or set(raw) - set(_PHASES):
         raise ValueError(f"phase_words must map some of {', '.join(_PHASES)} to words, found {raw!r}")
+    for phase in _PHASES:
+        heard = confusable(str(raw.get(phase, "")))
+        if heard:
+            raise ValueError(
+                f"phase_words.{phase}: {raw[phase]!r} can be heard as a side or a number ({heard!r}); "
+                "pick another word (e.g. 'up' for 'lift')"
+            )
     return tuple((phase, str(raw[phase])) for phase in _PHASES if phase in raw)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from audiocoach.defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.effort import parse_load
+from audiocoach.load.library import explosive_ms as movement_explosive_ms
 from audiocoach.load.units import check_tempo, parse_rest, resolve_tempo
 from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Group, Item, Routine, Settings, one_of
 
@@ -256,8 +257,7 @@ def resolve_overrides(
         new = entry
         o = pick("tempo", entry)
         if o is not None and entry.reps is not None:
-            new = replace(new, tempo=resolve_tempo(o.value, explosive_ms))
-            applied.append(Applied("tempo", entry.exercise.id, o.value, entry.tempo.text, o.flag))
+            new = _override_tempo(entry, o, explosive_ms, applied)
         o = pick("rest", entry)
         if o is not None:
             new = replace(new, rest=parse_rest(o.value))
@@ -301,6 +301,34 @@ def _setting(settings: Settings, kind: str, value: str) -> Settings:
     if kind == "rest_policy":
         return replace(settings, rest_policy=one_of(value, REST_POLICIES))
     return replace(settings, rep_range=one_of(value, REP_RANGE_MODES))
+
+
+def _override_tempo(entry: Entry, o: Override, explosive_ms: int, applied: list[Applied]) -> Entry:
+    """``entry`` at the override's tempo; an explosive lift is never made slow silently: a named
+    override that would do so is an error, a session-wide one leaves it explosive and says so."""
+    if not _slows_explosive(entry.tempo.text, o.value):
+        applied.append(Applied("tempo", entry.exercise.id, o.value, entry.tempo.text, o.flag))
+        return replace(entry, tempo=resolve_tempo(o.value, movement_explosive_ms(entry.exercise, explosive_ms)))
+    if o.exercise is not None:
+        raise OverrideError(
+            f"{o.flag}: {entry.exercise.name} is explosive ({entry.tempo.text}); {o.value} would make it a slow "
+            f"lift. Keep X where it is explosive (e.g. {_keep_explosive(entry.tempo.text, o.value)}), or pick "
+            "another exercise"
+        )
+    # A session-wide tempo is for the slow lifts: an explosive one keeps its X, and says so.
+    applied.append(
+        Applied("tempo", entry.exercise.id, entry.tempo.text, entry.tempo.text, f"{o.flag} (kept: explosive)")
+    )
+    return entry
+
+
+def _slows_explosive(before: str, after: str) -> bool:
+    """Whether tempo ``after`` gives a phase written X in ``before`` a number of seconds."""
+    return any(b.upper() == "X" and a.upper() != "X" for b, a in zip(before.split("-"), after.split("-")))
+
+
+def _keep_explosive(before: str, after: str) -> str:
+    return "-".join("X" if b.upper() == "X" else a for b, a in zip(before.split("-"), after.split("-")))
 
 
 def apply_overrides(routine: Routine, overrides: Iterable[Override], *, strict: bool = True) -> Routine:

@@ -32,7 +32,7 @@ from audiocoach.load.document import load_document, loads_document, parse_yaml, 
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
 from audiocoach.load.groups import GROUP_KEYS, GROUP_REQUIRED, check_decided_by_group, group_kind, read_group  # noqa: F401  (GROUP_KEYS, GROUP_REQUIRED: the documented keys)
-from audiocoach.load.library import Library, default_library
+from audiocoach.load.library import Library, default_library, explosive_ms
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
@@ -279,13 +279,19 @@ def _entry(
         return None
     if group in ("intervals", "tabata"):
         reps, hold_ms = None, None  # the interval's work time is the work
-    tempo = resolve_tempo(tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, settings.explosive_ms)
+    tempo = resolve_tempo(
+        tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, explosive_ms(exercise, settings.explosive_ms)
+    )
+    sided = exercise.per_side if per_side is None else per_side
+    # Walking lunges alternate legs: one window, counted step by step, no "Switch sides".
+    alternating = bool(sided and reps is not None and exercise.sides == "alternating")
     return Entry(
         exercise=exercise,
         sets=sets,
         reps=reps,
         hold_ms=hold_ms,
-        per_side=exercise.per_side if per_side is None else per_side,
+        per_side=sided and not alternating,
+        alternating=alternating,
         tempo=tempo,
         rest=rest,
         rest_after=rest_after,

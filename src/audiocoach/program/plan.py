@@ -17,6 +17,8 @@ from audiocoach.render import RenderOptions, plan, synthesizer_for
 class SessionPlan:
     session: Session
     duration_ms: int | None
+    #: The session's fit warnings, exactly as ``batch`` prints them.
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         s = self.session
@@ -29,6 +31,7 @@ class SessionPlan:
             "notice": s.routine.notice if s.routine else None,
             "duration_ms": self.duration_ms,
             "error": s.error,
+            "warnings": list(self.warnings),
             "exercises": overview(s.routine) if s.routine else [],
         }
 
@@ -85,5 +88,5 @@ def plan_program(
         assert s.routine is not None
         with synthesizer_for(s.routine, options) as synth:
             timeline = plan(s.routine, synth)
-        out.append(SessionPlan(s, timeline.duration_ms))
+        out.append(SessionPlan(s, timeline.duration_ms, tuple(str(c) for c in timeline.changes)))
     return out

@@ -18,6 +18,7 @@ import yaml
 
 from audiocoach.defaults import MAX_STEP_MS, MAX_WEEKS
 from audiocoach.errors import short
+from audiocoach.load.library import explosive_ms as movement_explosive_ms
 from audiocoach.load.overrides import map_entries
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
 from audiocoach.load.yamlsource import Reader
@@ -304,6 +305,8 @@ def progress_routine(
     book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
+        if week > 1 and entry.note:  # the routine's own note is heard the first week, not six times
+            entry = replace(entry, note=None)
         for rule in rules:
             if not rule.applies(week, day, entry):
                 continue
@@ -320,7 +323,9 @@ def progress_routine(
             elif rule.action == "load":
                 entry = load_rule(entry, rule, rep_step(rule, week, deload_weeks, weeks))
             elif rule.action == "tempo" and entry.reps is not None:
-                entry = replace(entry, tempo=resolve_tempo(rule.tempo or "", explosive_ms))
+                entry = replace(
+                    entry, tempo=resolve_tempo(rule.tempo or "", movement_explosive_ms(entry.exercise, explosive_ms))
+                )
             elif in_group:
                 continue
             elif rule.action == "sets":

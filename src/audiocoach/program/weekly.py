@@ -127,8 +127,10 @@ def deload_entry(entry: Entry, deload: Deload, in_group: bool) -> Entry:
     if entry.effort is not None:
         changes["effort"] = entry.effort.easier(DELOAD_EASIER_REPS)
     if not in_group:
+        changes["sets"] = max(1, entry.sets + deload.sets)
+    # A stretch is recovery already: a deload lengthens the rests of the work, not the cool-down's.
+    if not in_group and entry.exercise.pattern != "stretch":
         changes.update(
-            sets=max(1, entry.sets + deload.sets),
             rest=shift_rest(entry.rest, deload.rest_ms),
             rest_after=shift_rest(entry.rest_after, deload.rest_ms),
         )

@@ -23,6 +23,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "next_last_round": "",
         "two_more": "",
         "last_rep": "",
+        "last_rep_call": "phase",
+        "setup": "name",
         "next_set_load": "set target",
         "next_last_set_load": "target",
         "halfway_workout": "",
@@ -30,6 +32,17 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "block": "block",
         "announce": "name short_name sets reps side tempo",
         "form": "cue",
+        "form_named": "cue name short_name",
+        "set_up_station": "equipment name",
+        "finish": "finish",
+        "switch_direction": "",
+        "other_direction": "",
+        "next_up_last": "name short_name sets reps side tempo",
+        "breathe": "cue",
+        "setup_step": "step",
+        "load_guide": "reps more",
+        "load_guide_range": "top",
+        "rest_until": "until",
         "note": "note",
         "alternatives": "names",
         "get_ready": "set sets",
@@ -106,6 +119,24 @@ _ONES = [
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
+#: Words a lifter in a noisy gym hears as a side or a number: a phase word ("one, lift" heard
+#: as "one, left") must use none of them.
+CONFUSABLE: frozenset[str] = frozenset(
+    {"left", "lift", "lifts", "laughed", "right", "write", "rite", "wright", "won", "to", "too", "for", "fore"}
+    | {"ate", "tree", "sicks", "heaven", "nein", "tin", "tan", "then"}
+    | set(_ONES[:20])
+    | set(_TENS[2:])
+)
+
+
+def confusable(word: str) -> str | None:
+    """The first word of ``word`` a lifter could take for a side or a number, or None."""
+    for part in word.lower().replace("-", " ").split():
+        if part.strip(".,!") in CONFUSABLE:
+            return part
+    return None
+
+
 def number_words(n: int) -> str:
     """0..999999 as words a TTS says well: 21 -> 'twenty-one', 105 -> 'one hundred five'."""
     if n < 0:
@@ -126,15 +157,16 @@ def spoken_duration(ms: int) -> str:
     """A length as a person says it, to the nearest second.
 
     45 s -> 'forty-five seconds', 60 s -> 'a minute', 70 s -> 'seventy seconds',
-    90 s -> 'a minute and a half', 120 s -> 'two minutes', 150 s -> 'two and a half minutes',
+    90 s -> 'a minute and a half', 105 s -> 'a minute forty-five', 120 s -> 'two minutes',
+    150 s -> 'two and a half minutes',
     130 s -> 'two minutes ten'.
     """
     seconds = round(ms / 1000)
     minutes, secs = divmod(seconds, 60)
-    if minutes == 0 or (minutes == 1 and secs not in (0, 30)):
-        return f"{number_words(seconds)} second" + ("" if seconds == 1 else "s")
-    if minutes == 1:
-        return "a minute" if secs == 0 else "a minute and a half"
+    if minutes == 0 or (minutes == 1 and secs < 30):
+        return f"{number_words(seconds)} second" + ("" if seconds == 1 else "s") if seconds != 60 else "a minute"
+    if minutes == 1:  # past ninety seconds a coach counts in minutes: "a minute forty-five"
+        return "a minute and a half" if secs == 30 else f"a minute {number_words(secs)}"
     head = number_words(minutes)
     if secs == 0:
         return f"{head} minutes"

@@ -81,7 +81,7 @@ class Words:
             "short_name": entry.exercise.short_name,
             "sets": dose,
             "reps": reps,
-            "side": " per side" if entry.per_side else "",
+            "side": _side_words(entry),
             "tempo": tempo[:1].upper() + tempo[1:] + "." if tempo else "",
         }
 
@@ -104,7 +104,8 @@ class Words:
                 f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}"
                 for m in group.members
             )
-        return {"label": spoken_label(group, self.book), "dose": dose, "names": names}
+        first = group.members[0].exercise.name
+        return {"label": spoken_label(group, self.book), "dose": dose, "names": names, "first": first}
 
     # ------------------------------------------------------------------ set starts
 
@@ -114,12 +115,16 @@ class Words:
         ``set_no`` counts work sets (warm-up sets are not numbered).
         """
         if side == 2:
-            return [Line("other_side", ANNOUNCE, self.say("other_side"))]
+            key = "other_direction" if entry.exercise.sides == "per_direction" else "other_side"
+            return [Line("other_side", ANNOUNCE, self.say(key))]
         if warmup:
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
         if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
             key = "one_set" if entry.reps is not None else "into_position"
-            return [Line(key, ANNOUNCE, self.say(key))]
+            variants = self.say(key)
+            if key == "one_set" and not (entry.exercise.loaded or entry.load):
+                variants = variants[-1:]  # a bodyweight or band drill is practice, not a set to "make count"
+            return [Line(key, ANNOUNCE, variants)]
         sets = number_words(entry.sets)
         if set_no == 1:
             return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number_words(1), sets=sets))]
@@ -168,6 +173,30 @@ class Words:
         if last:
             return Line("next_last_set", ANNOUNCE, self.say("next_last_set"))
         return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
+
+
+_DESCENT = ("descent", "lower", "lowering", "down", "eccentric")
+_COUNTS = {number_words(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
+
+
+def contradicts_tempo(note: str, entry: Entry) -> bool:
+    """Whether ``note`` counts the lowering in seconds the entry's tempo does not have
+    ("Count a slow three on every descent" at 4-0-1-0: a program week or an override changed
+    the tempo the note was written for). Such a note is not said."""
+    words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
+    if entry.reps is None or not any(w in _DESCENT for w in words):
+        return False
+    counts = {_COUNTS[w] for w in words if w in _COUNTS}
+    return bool(counts) and round(entry.tempo.eccentric_ms / 1000) not in counts
+
+
+def _side_words(entry: Entry) -> str:
+    """' per side', ' per direction' (a lateral walk), ' per leg, alternating' (walking lunges)."""
+    if entry.alternating:
+        return " per leg, alternating"
+    if entry.per_side:
+        return " per direction" if entry.exercise.sides == "per_direction" else " per side"
+    return ""
 
 
 def spoken_label(group: Group, book: Phrasebook | None = None) -> str:
