@@ -22,8 +22,10 @@ Why the joined file equals one encode:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -183,24 +185,45 @@ def encode_pieces(
     before, after = guards(rate)
     period = padding_period(rate, bitrate)
     log.info("parallel encode: %d pieces on %d workers, cuts at %s", len(bounds) - 1, pieces.workers, cuts)
-    with tempfile.TemporaryDirectory(prefix="audiocoach-pieces-") as folder:
 
-        def one(i: int) -> _Encoded:
-            start, end = bounds[i], bounds[i + 1]
-            pre = _pre_roll(start // spf, period) * spf
-            quiet = [(c - before, c + after) for c in (start, end) if 0 < c < pieces.total]
-            chunks = _checked(pieces.play(gain_db, start - pre, end), start - pre, quiet)
-            path = Path(folder) / f"piece{i}.mp3"
-            meter = TruePeakMeter(ceiling_dbtp) if ceiling_dbtp is not None else None
+    def one(i: int) -> _Encoded:
+        start, end = bounds[i], bounds[i + 1]
+        pre = _pre_roll(start // spf, period) * spf
+        quiet = [(c - before, c + after) for c in (start, end) if 0 < c < pieces.total]
+        chunks = _checked(pieces.play(gain_db, start - pre, end), start - pre, quiet)
+        meter = TruePeakMeter(ceiling_dbtp) if ceiling_dbtp is not None else None
+        with _piece_file() as (path, read):
             encode_stream(chunks, path, rate=rate, bitrate=bitrate, fmt="mp3", meter=meter, frames_only=True)
-            data = path.read_bytes()
-            path.unlink()
-            keep = None if end == pieces.total else (end - start) // spf
-            return _trim(data, pre // spf, keep, meter.peak_db if meter else None)
+            data = read()
+        keep = None if end == pieces.total else (end - start) // spf
+        return _trim(data, pre // spf, keep, meter.peak_db if meter else None)
 
-        with ThreadPoolExecutor(max_workers=pieces.workers) as pool:
-            head = empty_tag(id3_room) if id3_room else b""
-            return _join(pool.map(one, range(len(bounds) - 1)), target, pieces.total, head)
+    with ThreadPoolExecutor(max_workers=pieces.workers) as pool:
+        head = empty_tag(id3_room) if id3_room else b""
+        return _join(pool.map(one, range(len(bounds) - 1)), target, pieces.total, head)
+
+
+@contextlib.contextmanager
+def _piece_file() -> Iterator[tuple[Path, Callable[[], bytes]]]:
+    """A file for one encoded piece: (the path the encoder writes, a function reading it back).
+
+    On Linux the file has no name at all (an unlinked temporary file the encoder reaches
+    through /proc/PID/fd), so a build killed outright (kill -9) leaves nothing behind;
+    elsewhere a temporary folder removed when the piece has been read.
+    """
+    fd_dir = Path(f"/proc/{os.getpid()}/fd")
+    if fd_dir.is_dir():
+        with tempfile.TemporaryFile(prefix="audiocoach-piece-") as f:
+
+            def read() -> bytes:
+                f.seek(0)
+                return f.read()
+
+            yield fd_dir / str(f.fileno()), read
+        return
+    with tempfile.TemporaryDirectory(prefix="audiocoach-pieces-") as folder:
+        path = Path(folder) / "piece.mp3"
+        yield path, path.read_bytes
 
 
 def _pre_roll(first: int, period: int) -> int:

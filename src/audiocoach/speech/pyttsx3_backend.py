@@ -22,6 +22,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,6 +161,9 @@ class Pyttsx3Backend(Backend):
         if problem:
             raise EngineMissingError(problem)
         self._zygote: subprocess.Popen[str] | None = None
+        #: The folder of the request under way: close() removes it when a stopped worker
+        #: closes its engine in the middle of a request (its SIGTERM handler never returns).
+        self._folder: str | None = None
         self._voices: list[VoiceInfo] | None = None
         self._version: str | None = None
 
@@ -194,11 +198,15 @@ class Pyttsx3Backend(Backend):
         """
         status = ""
         for attempt in range(1, self.ATTEMPTS + 1):
-            with tempfile.TemporaryDirectory(prefix="audiocoach-tts-") as folder:
-                out, status = self._ask_once({**request, "out": os.path.join(folder, "result")})
-                if out is not None:
-                    with open(out, "rb") as f:
-                        return f.read()
+            with tempfile.TemporaryDirectory(prefix="audiocoach-tts-", ignore_cleanup_errors=True) as folder:
+                self._folder = folder
+                try:
+                    out, status = self._ask_once({**request, "out": os.path.join(folder, "result")})
+                    if out is not None:
+                        with open(out, "rb") as f:
+                            return f.read()
+                finally:
+                    self._folder = None
             log.warning("pyttsx3 engine died (%s) on attempt %d for %r", status, attempt, request.get("op"))
         what = request.get("text", request["op"])
         raise SpeechError(
@@ -266,8 +274,13 @@ class Pyttsx3Backend(Backend):
 
     def close(self) -> None:
         zygote, self._zygote = self._zygote, None
+        folder, self._folder = self._folder, None
+        if folder is not None:
+            # First: closing may run in a signal handler that interrupted a read of the
+            # helper's pipe, where touching that pipe again raises (a reentrant call).
+            shutil.rmtree(folder, ignore_errors=True)
         if zygote is not None:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, RuntimeError, ValueError):
                 assert zygote.stdin is not None
                 zygote.stdin.close()
             try:
@@ -276,4 +289,5 @@ class Pyttsx3Backend(Backend):
                 zygote.kill()
                 zygote.wait()
             if zygote.stdout is not None:
-                zygote.stdout.close()
+                with contextlib.suppress(OSError, RuntimeError, ValueError):
+                    zygote.stdout.close()
