@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
+from audiocoach.procs import die_with_parent
 from audiocoach.speech.base import Backend, VoiceInfo
 from audiocoach.speech.procs import engine_preexec
 
@@ -130,10 +132,12 @@ def serve() -> None:
 
     for line in sys.stdin:
         request = json.loads(line)
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
+                die_with_parent(signal.SIGKILL, zygote)  # an engine child never outlives the helper
                 _do(request)
             except BaseException as exc:  # the child reports everything, then exits
                 with open(request["out"] + ".err", "w", encoding="utf-8") as f:
@@ -284,7 +288,7 @@ class Pyttsx3Backend(Backend):
                 assert zygote.stdin is not None
                 zygote.stdin.close()
             try:
-                zygote.wait(timeout=5)
+                zygote.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 zygote.kill()
                 zygote.wait()
