@@ -138,6 +138,9 @@ def serve() -> None:
             code = 0
             try:
                 die_with_parent(signal.SIGKILL, zygote)  # an engine child never outlives the helper
+                # libespeak-ng can hang in a forked child as it can crash: a phrase takes well under a
+                # second, so one still running after 20 s is ended and the backend tries a fresh fork.
+                signal.alarm(20)
                 _do(request)
             except BaseException as exc:  # the child reports everything, then exits
                 with open(request["out"] + ".err", "w", encoding="utf-8") as f:
