@@ -25,6 +25,7 @@ import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.speech.base import Backend, VoiceInfo, file_hash, log
+from audiocoach.speech.onnx import quiet_onnxruntime
 
 #: Words per minute hibari's heart voice speaks at speed 1.0 (measured on the phrases of
 #: the posterior-chain session, trimmed clips): a routine's rate means the same pace on
@@ -45,6 +46,7 @@ def model_for(voice: str) -> Any:
     with _lock:
         found = _models.get(voice)
         if found is None:
+            quiet_onnxruntime()
             from hibari import Hibari
             from hibari.voices import voice_path
 
@@ -69,6 +71,7 @@ def speed_for(rate: int) -> float:
 
 def not_downloaded(voice: str, info: dict[str, Any]) -> str:
     """The error for a voice whose model file is not on this machine: which file to copy where."""
+    quiet_onnxruntime()
     from hibari import voices
 
     dest = os.path.join(voices.cache_dir(), info["file"])
@@ -101,11 +104,13 @@ class HibariBackend(Backend):
 
     @staticmethod
     def registry() -> dict[str, dict[str, Any]]:
+        quiet_onnxruntime()
         from hibari.voices import VOICES
 
         return VOICES
 
     def voices(self) -> list[VoiceInfo]:
+        quiet_onnxruntime()
         from hibari.voices import voice_path
 
         out = []
@@ -128,6 +133,7 @@ class HibariBackend(Backend):
 
     def model_path(self, voice: str) -> str:
         """The model file of ``voice``; ValueError naming the file to copy when it is not here."""
+        quiet_onnxruntime()
         from hibari.voices import voice_path
 
         try:

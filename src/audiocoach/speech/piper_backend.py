@@ -26,6 +26,7 @@ import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.speech.base import Backend, VoiceInfo, file_hash, log
+from audiocoach.speech.onnx import quiet_onnxruntime
 
 #: More folders of Piper voices (``os.pathsep``-separated), searched after the joe wheel's.
 VOICES_ENV = "AUDIOCOACH_PIPER_VOICES"
@@ -66,6 +67,7 @@ def model_for(path: str) -> Any:
     with _lock:
         found = _models.get(path)
         if found is None:
+            quiet_onnxruntime()
             import onnxruntime
             from piper import PiperConfig, PiperVoice
 
