@@ -128,3 +128,37 @@ def test_engines_and_workers_die_with_a_killed_build(tmp_path, sig, engine):
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
         log.close()
+
+
+def _files_below(folder: Path) -> list[str]:
+    """Every entry below ``folder``, files and folders, hidden ones too, as relative paths."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("engine", engine_params(("hibari", "espeak-ng", "pyttsx3", "piper", "festival")))
+def test_a_build_writes_nothing_to_tmpdir_or_the_user_cache(tmp_path, engine):
+    """A whole build in its own process, as a user runs it: nothing left in ``$TMPDIR`` or
+    ``$XDG_CACHE_HOME``, files included (onnxruntime, which hibari and Piper load, wrote
+    ``$TMPDIR/.ses`` and a telemetry database in the user's cache at import; espeak-ng's
+    sound-server probe made ``$TMPDIR/pulse-*`` whenever its link in the user's config was
+    missing or stale, as it is in a fresh config folder)."""
+    need_engine(engine)
+    scratch, user_cache = tmp_path / "tmp", tmp_path / "xdg-cache"
+    scratch.mkdir()
+    user_cache.mkdir()
+    src = tmp_path / "notes.yaml"
+    src.write_text(_many_notes(2), encoding="utf-8")
+    env = {
+        **os.environ,
+        "TMPDIR": str(scratch),
+        "XDG_CACHE_HOME": str(user_cache),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "AUDIOCOACH_CACHE": str(tmp_path / "cache"),
+    }
+    env.pop("ORT_DISABLE_TELEMETRY", None)  # the tool must switch it off itself
+    cmd = [sys.executable, "-m", "audiocoach", "build", str(src), "--engine", engine, "-o", str(tmp_path / "out.mp3")]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out.mp3").stat().st_size > 0
+    assert _files_below(scratch) == []
+    assert _files_below(user_cache) == []

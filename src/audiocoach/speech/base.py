@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
-from audiocoach.speech.procs import engine_preexec
+from audiocoach.speech.procs import engine_env, engine_preexec
 
 log = logging.getLogger("audiocoach.speech")
 
@@ -126,6 +126,7 @@ def run_command(args: Sequence[str], *, input: bytes | None = None) -> bytes:
             timeout=COMMAND_TIMEOUT_S,
             check=False,
             preexec_fn=engine_preexec,  # a killed build leaves no engine behind
+            env=engine_env(),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SpeechError(f"{args[0]} failed: {exc}") from None

@@ -23,7 +23,7 @@ import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.speech.base import Backend, VoiceInfo, log, package_version, read_wav
-from audiocoach.speech.procs import engine_preexec
+from audiocoach.speech.procs import engine_env, engine_preexec
 
 #: Words per minute of the default voice at its natural speed (measured on the phrases of
 #: the posterior-chain session); the rate option scales speed relative to it.
@@ -90,6 +90,7 @@ class FestivalBackend(Backend):
                 stderr=subprocess.STDOUT,
                 pass_fds=(self._wav.fileno(),),
                 preexec_fn=engine_preexec,
+                env=engine_env(),
             )
             self._voice = self._rate = None
         return self._proc

@@ -9,6 +9,7 @@ Elsewhere these are no-ops: an engine then ends when its stdin closes.
 
 from __future__ import annotations
 
+import os
 import signal
 
 from audiocoach.procs import die_with_parent
@@ -17,6 +18,17 @@ from audiocoach.procs import die_with_parent
 def engine_preexec() -> None:
     """``preexec_fn`` for an engine's process: killed when the build (its parent) dies."""
     die_with_parent(signal.SIGKILL)
+
+
+def engine_env() -> dict[str, str]:
+    """The environment for an engine's process: this one's, with no sound server to look for.
+
+    espeak-ng (its command, and the libespeak-ng pyttsx3 loads) probes PulseAudio on every
+    start even when it only writes a file, and when its runtime link in ~/.config/pulse
+    points at a folder that is gone, libpulse makes a new ``$TMPDIR/pulse-*`` folder that
+    outlives the build. Engines here never play sound, so they are pointed at no server.
+    """
+    return {**os.environ, "PULSE_SERVER": "unix:/nonexistent/audiocoach-plays-no-sound"}
 
 
 def mem_available_mb(meminfo: str = "/proc/meminfo") -> int | None:

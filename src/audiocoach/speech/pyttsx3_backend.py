@@ -36,7 +36,7 @@ import numpy as np
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.procs import die_with_parent
 from audiocoach.speech.base import Backend, VoiceInfo
-from audiocoach.speech.procs import engine_preexec
+from audiocoach.speech.procs import engine_env, engine_preexec
 
 log = logging.getLogger("audiocoach.speech")
 
@@ -256,6 +256,7 @@ class Pyttsx3Backend(Backend):
                 stdout=subprocess.PIPE,
                 text=True,
                 preexec_fn=engine_preexec,  # dies with the build, even a killed one
+                env=engine_env(),
             )
         return self._zygote
 
