@@ -52,6 +52,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_inputs import make_tiny  # noqa: E402
 from bench_measure import Report, Row, Run, best_of, run_measured  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,34 +116,6 @@ def make_session(minutes: float, folder: Path, name: str, measure) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
-
-
-TINY_ROUTINE = """\
-title: Bench tiny
-defaults:
-  rest: 10s
-  rest_after: 10s
-blocks:
-  - name: Tiny
-    exercises:
-      - exercise: romanian-deadlift
-        sets: 2
-        reps: 3
-      - exercise: glute-bridge-hold
-        hold: 10s
-"""
-
-
-def make_tiny(folder: Path) -> tuple[Path, Path]:
-    routine = folder / "tiny.yaml"
-    routine.write_text(TINY_ROUTINE, encoding="utf-8")
-    program = folder / "tiny-program.yaml"
-    program.write_text(
-        "title: Bench tiny program\nweeks: 2\ndays:\n  - day: Monday\n    routine: tiny.yaml\n"
-        "  - day: Thursday\n    routine: tiny.yaml\nprogression:\n  - reps: +1\n",
-        encoding="utf-8",
-    )
-    return routine, program
 
 
 # --------------------------------------------------------------------------- helpers

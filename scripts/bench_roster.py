@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench_inputs import make_tiny
 from bench_measure import Report, Row
 
 ROSTER_ATHLETES = ("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay")
@@ -16,8 +17,6 @@ ROSTER_ATHLETES = ("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay")
 
 def make_roster(folder: Path) -> tuple[Path, Path]:
     """A tiny 2-week, 2-day program (4 sessions) and six athletes: 24 short sessions."""
-    from bench import make_tiny
-
     _, program = make_tiny(folder)
     lines = ["athletes:"]
     for i, name in enumerate(ROSTER_ATHLETES):
