@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -146,6 +147,26 @@ def _alive(pid: int) -> bool:
 # --------------------------------------------------------------------------- dask
 
 
+def _refuses(address: str, timeout_s: float = 2.0) -> None:
+    """Raise ConnectionRefusedError at once when nothing listens at a ``tcp://HOST:PORT`` address.
+
+    dask's Client retries a refused connection until its whole timeout has passed (10 s for
+    a scheduler that is not running); one plain connect tells a refusal at once. Anything
+    else (a slow or far host, another scheme) is left to the Client and its timeout.
+    """
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme != "tcp" or not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+            pass
+    except ConnectionRefusedError:
+        raise
+    except OSError:
+        return  # unreachable for now, or slow: the Client's own timeout decides
+
+
 class DaskExecutor:
     """The scheduler at ``address`` (``tcp://HOST:8786``), or a ``distributed`` cluster object.
 
@@ -162,6 +183,8 @@ class DaskExecutor:
                 "--cluster needs dask's distributed package: pip install 'dask[distributed]'"
             ) from None
         try:
+            if isinstance(address, str):
+                _refuses(address)
             self._client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise AudiocoachError(
