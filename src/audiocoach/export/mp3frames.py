@@ -239,3 +239,47 @@ def _info_header(h: Header) -> bytes:
         if parse_header(head).size >= max(190, h.side_info + 4 + 156):
             return head
     raise FrameError(f"no {h.sample_rate} Hz frame is large enough for the LAME tag")
+
+
+def _id3_end(head: bytes) -> int:
+    """Where the audio starts: after an ID3v2 tag at the start of the file (0 without one)."""
+    if len(head) < 10 or head[:3] != b"ID3":
+        return 0
+    size = (head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F)
+    return 10 + size + (10 if head[5] & 0x10 else 0)  # a footer, when flagged
+
+
+def set_end_padding(path: str, samples: int) -> bool:
+    """Make the LAME tag of the MP3 at ``path`` say it holds exactly ``samples`` samples.
+
+    ffmpeg 5.1 writes the end padding short whenever the last frame's own padding is under
+    the decoder's delay (the last 1..47 samples of every 576), so a gapless decoder then
+    plays up to 47 samples more than were encoded: about one session in twelve came out
+    longer than its plan. The padding is set from the tag's own frame count and delay, and
+    the tag's CRC written again. Returns whether the file changed; a file without a LAME
+    "Info"/"Xing" tag (or whose counts cannot give ``samples``) is left as it is.
+    """
+    with open(path, "r+b") as f:
+        start = _id3_end(f.read(10))
+        f.seek(start)
+        frame = bytearray(f.read(2048))
+        try:
+            h = parse_header(bytes(frame[:4]))
+        except FrameError:
+            return False
+        tag = h.data_start
+        if frame[tag : tag + 4] not in (b"Info", b"Xing") or struct.unpack(">I", frame[tag + 4 : tag + 8])[0] != 0x0F:
+            return False  # not the layout LAME and ffmpeg write (frames, bytes, seek table, quality)
+        frames = struct.unpack(">I", frame[tag + 8 : tag + 12])[0]
+        lame = tag + 120
+        field = int.from_bytes(frame[lame + 21 : lame + 24], "big")
+        delay = field >> 12
+        padding = frames * h.samples - delay - samples
+        if not DECODER_DELAY <= padding < 4096 or padding == field & 0xFFF:
+            return False
+        frame[lame + 21 : lame + 24] = ((delay << 12) | padding).to_bytes(3, "big")
+        frame[lame + 34 : lame + 36] = b"\0\0"
+        frame[lame + 34 : lame + 36] = struct.pack(">H", crc16(bytes(frame[:190])))
+        f.seek(start + lame + 21)
+        f.write(frame[lame + 21 : lame + 36])
+    return True

@@ -21,6 +21,7 @@ import numpy as np
 from audiocoach.audio.ffmpeg import ffmpeg_path
 from audiocoach.audio.loudness import TruePeakMeter
 from audiocoach.errors import AudiocoachError, EncodeError
+from audiocoach.export.mp3frames import set_end_padding
 from audiocoach.export.outputs import interrupts_deferred
 from audiocoach.export.truepeak import MeterReader, reap
 from audiocoach.procs import die_with_parent
@@ -170,9 +171,11 @@ def encode_stream(
             stack.callback(reader.stop)
         assert proc.stdin is not None
         _widen_pipe(proc.stdin.fileno())
+        written = 0
         try:
             for chunk in chunks:
                 proc.stdin.write(chunk.astype("<i2", copy=False).tobytes())
+                written += len(chunk)
             proc.stdin.close()
         except BrokenPipeError:
             pass
@@ -182,3 +185,5 @@ def encode_stream(
             raise EncodeError(cmd, rc, err.read().decode("utf-8", "replace"))
         if reader is not None:
             reader.join()
+    if fmt == "mp3" and not frames_only:
+        set_end_padding(str(target), written)  # ffmpeg's tag can be a few samples long
