@@ -150,7 +150,7 @@ def write_pcm(routine: Path, cache: Path, target: Path, engine: str) -> tuple[in
 
 
 def floor_encode(pcm: Path, out: Path, rate: int) -> float:
-    from audiocoach.export.encode import encode_command
+    from audiocoach.export.stream import encode_command
 
     cmd = encode_command(rate, BITRATE, str(out))
     cmd[cmd.index("pipe:0")] = str(pcm)
@@ -379,7 +379,8 @@ def bench_session(
 
 def bench_batch(report: Report, program: Path, work: Path, floor_s_per_min: float, engine: str) -> None:
     try:
-        from audiocoach.batch.jobs import build_program, plan_program
+        from audiocoach.batch.jobs import build_program
+        from audiocoach.program.plan import plan_program
         from audiocoach.program.programs import load_program
         from audiocoach.render import RenderOptions
     except ImportError:

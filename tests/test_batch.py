@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 import audiocoach.batch.jobs as batch
 from audiocoach import RenderOptions, build_program
-from audiocoach.batch.folders import claim_folder
-from audiocoach.batch.jobs import input_hash, read_manifest, write_manifest, write_playlist
+from audiocoach.batch.folders import claim_folder, input_hash, read_manifest, write_manifest
+from audiocoach.batch.jobs import write_playlist
 from audiocoach.cli import cli
 from audiocoach.program.programs import load_program, sessions
 from helpers import decode, engine_params, need_engine

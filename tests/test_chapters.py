@@ -11,7 +11,8 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
 from audiocoach.export.chapters import MAX_CTOC_ENTRIES, chapter_ids, read_id3_chapters, toc_tree
-from audiocoach.export.encode import Chapter, Tags, export_audio
+from audiocoach.export.encode import export_audio
+from audiocoach.export.tags import Chapter, Tags
 
 RATE = 22050
 

@@ -10,7 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.load.routine import DEFAULT_KEYS, ENTRY_KEYS, GROUP_KEYS, MUSIC_KEYS, ROUTINE_KEYS
+from audiocoach.load.groups import GROUP_KEYS
+from audiocoach.load.music import MUSIC_KEYS
+from audiocoach.load.routine import ENTRY_KEYS, ROUTINE_KEYS
+from audiocoach.load.settings import DEFAULT_KEYS
 from audiocoach.words.phrases import PLACEHOLDERS, default_phrasebook
 
 ROOT = Path(__file__).resolve().parent.parent

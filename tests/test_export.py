@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach.cli import cli
-from audiocoach.export.encode import FORMATS, Chapter, Tags, encode_command, export_audio, ffmetadata, format_for_path
+from audiocoach.export.encode import export_audio
+from audiocoach.export.stream import FORMATS, encode_command, format_for_path
+from audiocoach.export.tags import Chapter, Tags, ffmetadata
 from audiocoach.timeline import Timeline, ms_to_samples
 from helpers import SHORT_ROUTINE, decode
 

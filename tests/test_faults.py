@@ -25,8 +25,9 @@ from click.testing import CliRunner
 
 from audiocoach.cli import cli
 from audiocoach.errors import OutputError
-from audiocoach.export.encode import Tags, export_audio
+from audiocoach.export.encode import export_audio
 from audiocoach.export.outputs import OutputSet
+from audiocoach.export.tags import Tags
 
 RATE = 22050
 SRC = str(Path(__file__).resolve().parent.parent / "src")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FLOW_GAP_MS, FORM, GAP_MS, TAIL_MS, Segment, fit_segment
+from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, TAIL_MS, Segment, fit_segment
+from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 
 
 def ms_per_char(kind: str, text: str) -> int:

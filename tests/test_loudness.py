@@ -9,15 +9,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from audiocoach.audio.loudness import (
-    Leveler,
-    integrated_loudness,
-    k_weighted_power,
-    limit,
-    peak_envelope,
-    running_min,
-    true_peak_db,
-)
+from audiocoach.audio.loudness import Leveler, integrated_loudness, k_weighted_power
+from audiocoach.audio.peaks import limit, peak_envelope, running_min, true_peak_db
 from audiocoach.timeline import ms_to_samples
 
 RATE = 22050

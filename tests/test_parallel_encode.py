@@ -12,8 +12,9 @@ import pytest
 
 from audiocoach.export import mp3frames as mf
 from audiocoach.export import parallel
-from audiocoach.export.encode import Tags, export_audio
+from audiocoach.export.encode import export_audio
 from audiocoach.export.parallel import ENCODER_DELAY, JoinError, Pieces, choose_cuts, guards, pieces_for
+from audiocoach.export.tags import Tags
 from audiocoach.load.routine import loads
 from audiocoach.render import RenderOptions, build
 from audiocoach.speech.onset import attack_ms

@@ -8,16 +8,9 @@ from audiocoach.errors import RoutineError
 from audiocoach.load.overrides import OverrideError, parse_overrides
 from audiocoach.load.routine import loads
 from audiocoach.model import Load, RepRange, Rest
-from audiocoach.program.programs import (
-    Deload,
-    Rule,
-    is_program,
-    load_program,
-    loads_program,
-    parse_weeks,
-    progress_routine,
-    sessions,
-)
+from audiocoach.program.programs import is_program, load_program, loads_program, sessions
+from audiocoach.program.progression import parse_weeks, progress_routine
+from audiocoach.program.rules import Deload, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "routines" / "posterior-chain-6-weeks.yaml"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach import RenderOptions, build_program
-from audiocoach.batch.jobs import read_manifest
+from audiocoach.batch.folders import read_manifest
 from audiocoach.cli import cli
 from audiocoach.errors import RoutineError
 from audiocoach.program.programs import load_program
@@ -81,7 +81,7 @@ def test_every_bad_value_is_named_at_its_line_and_column(tmp_path):
 
 
 def program_weeks_error() -> str:
-    from audiocoach.program.programs import parse_weeks
+    from audiocoach.program.progression import parse_weeks
 
     try:
         parse_weeks("3-9", 2)

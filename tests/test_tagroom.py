@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.export.encode import Chapter, Tags, write_tags
 from audiocoach.export.tagroom import empty_tag, existing_tag_size, make_room, room_for
+from audiocoach.export.tags import Chapter, Tags, write_tags
 
 
 @pytest.mark.parametrize(("old", "new", "size"), [(0, 100, 3_000_001), (5000, 100, 2_100_000), (40, 9000, 10)])

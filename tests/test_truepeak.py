@@ -12,8 +12,10 @@ import subprocess
 import numpy as np
 import pytest
 
-from audiocoach.audio.loudness import TruePeakMeter, true_peak_db
-from audiocoach.export.encode import Tags, export_audio, measure_true_peak
+from audiocoach.audio.peaks import TruePeakMeter, true_peak_db
+from audiocoach.export.encode import export_audio
+from audiocoach.export.tags import Tags
+from audiocoach.export.truepeak import measure_true_peak
 from audiocoach.timeline import ms_to_samples
 
 RATE = 22050

@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from audiocoach.audio.loudness import CEILING_DBTP, TARGET_LUFS, Leveler
+from audiocoach.audio.loudness import Leveler
 from audiocoach.audio.mixer import Mixer
 from audiocoach.audio.music import MusicBed, MusicOptions
 from audiocoach.compile.compiler import compile_routine
 from audiocoach.compile.speechcheck import speech_warnings
-from audiocoach.defaults import BITRATE, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
+from audiocoach.defaults import BITRATE, CEILING_DBTP, LOUDNESS_LUFS, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError
-from audiocoach.export.encode import DEFAULT_FORMAT, Chapter, Tags, export_audio, get_format
+from audiocoach.export.encode import export_audio
+from audiocoach.export.stream import DEFAULT_FORMAT, get_format
+from audiocoach.export.tags import Chapter, Tags
 from audiocoach.load.bounds import check_session
 from audiocoach.load.routine import load_routine
 from audiocoach.model import Routine
@@ -52,7 +54,7 @@ class RenderOptions:
     bitrate: str = BITRATE
     cache_dir: str | None = None
     sidecars: bool = True
-    loudness_lufs: float = TARGET_LUFS
+    loudness_lufs: float = LOUDNESS_LUFS
     #: "mp3", "m4a", "ogg" or "wav" (see audiocoach.export.FORMATS).
     format: str = DEFAULT_FORMAT
     #: Background music under the voice (None: none).

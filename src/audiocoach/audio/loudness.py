@@ -19,17 +19,13 @@ from typing import Protocol
 
 import numpy as np
 
-from audiocoach.audio.peaks import (  # noqa: F401  (true_peak_db, TruePeakMeter: re-exported)
+from audiocoach.audio.peaks import (
     LIMIT_MARGIN_DB,
     LIMIT_WINDOW_MS,
-    TruePeakMeter,
     limit,
     peak_envelope,
-    running_min,
-    true_peak_db,
 )
-from audiocoach.defaults import CEILING_DBTP
-from audiocoach.defaults import LOUDNESS_LUFS as TARGET_LUFS
+from audiocoach.defaults import CEILING_DBTP, LOUDNESS_LUFS
 
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
@@ -157,7 +153,7 @@ class Leveler:
     """
 
     rate: int
-    target_lufs: float = TARGET_LUFS
+    target_lufs: float = LOUDNESS_LUFS
     ceiling_dbtp: float = CEILING_DBTP
     store: AnalysisStore | None = None
     _analysis: dict[str, ClipAnalysis] = field(default_factory=dict)

@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach.batch.executors import make_executor
-from audiocoach.batch.folders import (  # noqa: F401  (read_manifest, write_manifest: part of batch's API)
-    MANIFEST_FORMAT,
+from audiocoach.batch.folders import (
     claim_folder,
     input_hash,
     program_folder,
@@ -39,10 +38,9 @@ from audiocoach.batch.folders import (  # noqa: F401  (read_manifest, write_mani
     write_manifest,
 )
 from audiocoach.errors import AudiocoachError
-from audiocoach.export.encode import write_text_atomic
+from audiocoach.export.outputs import write_text_atomic
 from audiocoach.load.overrides import Override
 from audiocoach.model import Routine
-from audiocoach.program.plan import SessionPlan, overview, plan_program  # noqa: F401  (re-exported: batch's public API)
 from audiocoach.program.programs import Program, Session, load_day, load_program, sessions
 from audiocoach.program.roster import Athlete, apply_loads, check_voices, load_roster, merge_overrides
 from audiocoach.render import RenderOptions, build

@@ -14,10 +14,7 @@ import click
 
 from audiocoach import __version__
 from audiocoach.batch.jobs import build_program
-from audiocoach.cli.base import (  # noqa: F401  (the exit codes: part of the command's interface)
-    EXIT_ERROR,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
+from audiocoach.cli.base import (
     Changes,
     SynthesisReport,
     _fmt_clock,
@@ -42,9 +39,9 @@ from audiocoach.defaults import (
     MUSIC_LEVEL_DB,
 )
 from audiocoach.errors import AudiocoachError
-from audiocoach.export.encode import FORMATS, format_for_path
 from audiocoach.export.outputs import check_output
 from audiocoach.export.split import SPLIT_MODES
+from audiocoach.export.stream import FORMATS, format_for_path
 from audiocoach.load.overrides import override_meta, resolve_overrides
 from audiocoach.load.routine import load_routine
 from audiocoach.program.programs import is_program, load_program

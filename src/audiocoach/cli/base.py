@@ -16,7 +16,7 @@ import click
 from audiocoach.defaults import RATE, RATE_MAX, RATE_MIN
 from audiocoach.errors import AudiocoachError, clip
 from audiocoach.load.overrides import Override, parse_overrides
-from audiocoach.program.programs import parse_weeks
+from audiocoach.program.progression import parse_weeks
 from audiocoach.render import RenderOptions
 from audiocoach.speech import ENGINE_CHOICES
 

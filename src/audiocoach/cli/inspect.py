@@ -7,7 +7,6 @@ import json
 
 import click
 
-from audiocoach.batch.jobs import plan_program
 from audiocoach.cli.base import (
     Changes,
     SynthesisReport,
@@ -25,6 +24,7 @@ from audiocoach.compile.speechcheck import check_warnings
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.overrides import override_meta, resolve_overrides
 from audiocoach.load.routine import load_routine
+from audiocoach.program.plan import plan_program
 from audiocoach.program.programs import is_program, load_program, sessions
 from audiocoach.render import plan, synthesizer_for
 

@@ -16,10 +16,10 @@ from typing import cast
 
 from audiocoach.compile.counting import count_mode
 from audiocoach.compile.expand import announce_by_ms
-from audiocoach.compile.fit import ANNOUNCE, BEAT, FLOW_GAP_MS, FORM, GAP_MS, Decision, Measure, Segment
+from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, Decision, Measure, Segment
 from audiocoach.load.library import changeover_ms
 from audiocoach.model import CountMode, Entry, Group, Rest, Routine, Verbosity
-from audiocoach.timeline import Change
+from audiocoach.timeline import ANNOUNCE, BEAT, FORM, Change
 from audiocoach.words.phrases import number_words
 
 #: Rep cues: the rep's call, and what is said between its beats.

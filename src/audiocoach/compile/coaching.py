@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from audiocoach.compile.fit import ANNOUNCE, FORM, Segment
+from audiocoach.compile.fit import Segment
 from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item
+from audiocoach.timeline import ANNOUNCE, FORM
 from audiocoach.words.phrases import number_words
 
 

@@ -19,10 +19,10 @@ from typing import TypedDict
 
 from audiocoach.compile.advice import advise, advise_changeover, changeover_warnings, is_changeover
 from audiocoach.compile.expand import Expander
-from audiocoach.compile.fit import FLOW_GAP_MS, PRIORITY_NAMES, Decision, Measure, Placed, Segment, fit_segment
+from audiocoach.compile.fit import FLOW_GAP_MS, Decision, Measure, Placed, Segment, fit_segment
 from audiocoach.compile.structures import STRUCTURES
 from audiocoach.model import Routine
-from audiocoach.timeline import Change, Event, Timeline
+from audiocoach.timeline import PRIORITY_NAMES, Change, Event, Timeline
 from audiocoach.timing import estimate_clip_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, default_phrasebook

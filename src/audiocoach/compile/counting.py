@@ -23,8 +23,9 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from audiocoach.compile.fit import ANNOUNCE, BEAT, Segment
+from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry
+from audiocoach.timeline import ANNOUNCE, BEAT
 from audiocoach.words.phrases import number_words
 from audiocoach.words.wording import Words
 

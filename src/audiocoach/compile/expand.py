@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from audiocoach.compile import coaching
 from audiocoach.compile.counting import count_mode, count_reps
-from audiocoach.compile.fit import ANNOUNCE, BEAT, ENCOURAGE, FORM, Segment
+from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
-from audiocoach.timing import REST_STEP_MS, emom_work_ms, pick_rest, work_length_ms  # noqa: F401  (the rules the structures use)
+from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
+from audiocoach.timing import pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.words.wording import Line, Words, contradicts_tempo, spoken_label

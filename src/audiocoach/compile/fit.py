@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Cue priorities (lower number = more important) belong to the timeline contract; re-exported here.
-from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM, PRIORITY_NAMES  # noqa: F401
 
 #: Silence kept between any two sounds, so cues never touch or overlap.
 GAP_MS = 100

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, emom_work_ms, where
-from audiocoach.compile.fit import ANNOUNCE, BEAT, FORM, Segment
+from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, where
+from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group
+from audiocoach.timeline import ANNOUNCE, BEAT, FORM
+from audiocoach.timing import emom_work_ms
 from audiocoach.words.phrases import spoken_duration
 from audiocoach.words.wording import Line
 

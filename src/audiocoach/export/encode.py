@@ -26,23 +26,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
-from audiocoach.defaults import BITRATE
+from audiocoach.audio.peaks import TruePeakMeter
+from audiocoach.defaults import BITRATE, CEILING_DBTP
 from audiocoach.errors import AudiocoachError
-from audiocoach.export.outputs import OutputSet, interrupts_deferred, write_text_atomic  # noqa: F401  (write_text_atomic: batch imports it from here)
-from audiocoach.export.stream import (  # noqa: F401  (re-exported: the formats and the encoder are this module's API)
+from audiocoach.export.outputs import OutputSet
+from audiocoach.export.stream import (
     _STREAM_MEASURED,
     DEFAULT_FORMAT,
-    FORMATS,
-    Format,
-    encode_command,
     encode_stream,
-    format_for_path,
     get_format,
 )
 from audiocoach.export.tagroom import make_room, room_for
-from audiocoach.export.tags import Chapter, Tags, ffmetadata, write_tags  # noqa: F401  (Chapter, Tags: re-exported)
-from audiocoach.export.truepeak import measure_true_peak  # noqa: F401  (re-exported)
+from audiocoach.export.tags import Chapter, Tags, ffmetadata, write_tags
+from audiocoach.export.truepeak import measure_true_peak
 
 if TYPE_CHECKING:
     from audiocoach.export.parallel import Pieces

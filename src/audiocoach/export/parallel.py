@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio.loudness import TruePeakMeter
+from audiocoach.audio.peaks import TruePeakMeter
 from audiocoach.errors import AudiocoachError
 from audiocoach.export import mp3frames as mf
 from audiocoach.export.stream import encode_stream

@@ -36,8 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.export.encode import Tags, export_audio, get_format, write_text_atomic
-from audiocoach.export.outputs import slug
+from audiocoach.export.encode import export_audio
+from audiocoach.export.outputs import slug, write_text_atomic
+from audiocoach.export.stream import get_format
+from audiocoach.export.tags import Tags
 from audiocoach.model import Entry, Group, Routine
 from audiocoach.timeline import Event, Timeline, ms_to_samples
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from audiocoach.audio.ffmpeg import ffmpeg_path
-from audiocoach.audio.loudness import TruePeakMeter
+from audiocoach.audio.peaks import TruePeakMeter
 from audiocoach.errors import AudiocoachError, EncodeError
 from audiocoach.export.mp3frames import set_end_padding
 from audiocoach.export.outputs import interrupts_deferred

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from audiocoach.audio.ffmpeg import ffmpeg_path
-from audiocoach.audio.loudness import CEILING_DBTP, TruePeakMeter
+from audiocoach.audio.peaks import TruePeakMeter
+from audiocoach.defaults import CEILING_DBTP
 from audiocoach.errors import EncodeError
 
 __all__ = ["MeterReader", "measure_true_peak", "reap"]

@@ -31,7 +31,7 @@ from audiocoach.load.bounds import check_session, session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
-from audiocoach.load.groups import GROUP_KEYS, GROUP_REQUIRED, check_decided_by_group, group_kind, read_group  # noqa: F401  (GROUP_KEYS, GROUP_REQUIRED: the documented keys)
+from audiocoach.load.groups import check_decided_by_group, group_kind, read_group
 from audiocoach.load.library import Library, default_library, explosive_ms
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
 from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem

@@ -51,8 +51,6 @@ from audiocoach.load.yamlsource import Reader
 from audiocoach.model import Routine
 from audiocoach.program.progression import (
     ACTIONS,
-    Deload,
-    Rule,
     count,
     parse_weeks,
     progress_routine,
@@ -60,6 +58,7 @@ from audiocoach.program.progression import (
     read_rule,
     rep_step,
 )
+from audiocoach.program.rules import Deload, Rule
 from audiocoach.program.weekly import load_rule_problems
 
 __all__ = [

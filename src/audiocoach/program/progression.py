@@ -18,6 +18,7 @@ import yaml
 
 from audiocoach.defaults import MAX_STEP_MS, MAX_WEEKS
 from audiocoach.errors import short
+from audiocoach.load.effort import LOAD_STEP
 from audiocoach.load.library import explosive_ms as movement_explosive_ms
 from audiocoach.load.overrides import map_entries
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_reps, parse_rest, resolve_tempo
@@ -25,7 +26,6 @@ from audiocoach.load.yamlsource import Reader
 from audiocoach.model import Entry, RepRange, Rest, Routine
 from audiocoach.program.rules import DELOAD_LOAD_PCT, Deload, Rule
 from audiocoach.program.weekly import (
-    LOAD_STEP,
     add_load_note,
     deload_entry,
     deload_load_pct,

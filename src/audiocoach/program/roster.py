@@ -30,12 +30,14 @@ from typing import Any
 import yaml
 
 from audiocoach.errors import AudiocoachError, Problem, RoutineError, SourceLocation
+from audiocoach.export.outputs import slug
 from audiocoach.load.document import load_document
 from audiocoach.load.library import default_library
 from audiocoach.load.overrides import Override, OverrideError, map_entries, parse_override
 from audiocoach.load.yamlsource import Reader
 from audiocoach.model import Entry, Routine
-from audiocoach.program.programs import Program, parse_weeks, slug
+from audiocoach.program.programs import Program
+from audiocoach.program.progression import parse_weeks
 
 ROSTER_KEYS = ("athletes",)
 ATHLETE_KEYS = ("name", "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "loads", "weeks")

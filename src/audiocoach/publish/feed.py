@@ -32,8 +32,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from audiocoach.errors import AudiocoachError
-from audiocoach.export.encode import FORMATS, Chapter
 from audiocoach.export.sessionplan import SessionPlan, read_plan
+from audiocoach.export.stream import FORMATS
+from audiocoach.export.tags import Chapter
 from audiocoach.timeline import Timeline
 
 FEED_NAME = "feed.xml"

@@ -35,8 +35,9 @@ from typing import TypeVar
 
 import numpy as np
 
+from audiocoach.procs import die_with_parent
 from audiocoach.speech import Synthesizer, SynthSpec, get_backend
-from audiocoach.speech.procs import die_with_parent, mem_available_mb
+from audiocoach.speech.procs import mem_available_mb
 from audiocoach.timing import CLIP_BASE_MS, CLIP_PER_CHAR_MS
 from audiocoach.tones import TONES
 
