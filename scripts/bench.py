@@ -52,7 +52,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_inputs import make_tiny  # noqa: E402
+from bench_inputs import make_tiny, many_items_routine  # noqa: E402
 from bench_measure import Report, Row, Run, best_of, run_measured  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -377,6 +377,30 @@ def bench_session(
         f.unlink(missing_ok=True)
 
 
+#: Budget (issue 30): a 200-item routine compiles in under this, advice for every changeover included.
+COMPILE_200_BUDGET_S = 0.5
+
+
+def bench_compile(report: Report, work: Path) -> None:
+    """Routines of 50, 100 and 200 items compiled with the estimate (best of 3): the expander runs
+    once, and rest advice fits one trial rest, not the session, per length it tries."""
+    from audiocoach import compile_routine, load_routine
+
+    for items in (50, 100, 200):
+        path = work / f"items-{items}.yaml"
+        path.write_text(many_items_routine(items), encoding="utf-8")
+        routine = load_routine(path)
+        best = min(_timed(lambda r=routine: compile_routine(r)) for _ in range(3))
+        report.add(Row(f"compile, {items} items (estimate, advice on every rest)", best, "s"))
+    report.check(f"compile of 200 items < {COMPILE_200_BUDGET_S:g} s", best < COMPILE_200_BUDGET_S, f"{best:.3f} s")
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def bench_batch(report: Report, program: Path, work: Path, floor_s_per_min: float, engine: str) -> None:
     try:
         from audiocoach.batch.jobs import build_program
@@ -463,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the roster bench: 24 sessions, --jobs 1/2 and a 2-worker Dask LocalCluster",
     )
+    parser.add_argument(
+        "--compile", action="store_true", help="only the compile bench: routines of 50, 100 and 200 items"
+    )
     args = parser.parse_args(argv)
     if args.naive:
         naive_main(*args.naive)
@@ -477,6 +504,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench_roster import roster_main
 
         return roster_main(report, work, args)
+    if args.compile:
+        try:
+            bench_compile(report, work)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        report.publish(args.json)
+        return 0
     try:
         if args.quick:
             tiny, program = make_tiny(work)
@@ -493,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / "cache-sizing", ignore_errors=True)
             program = PROGRAM
         report.facts["engine"] = _engine_name(args.engine)
+        bench_compile(report, work)
         for i, (name, path) in enumerate(sessions):
             bench_session(report, name, path, work, args, main=i == 0)
         first = report.facts[sessions[0][0]]

@@ -31,3 +31,19 @@ def make_tiny(folder: Path) -> tuple[Path, Path]:
         encoding="utf-8",
     )
     return routine, program
+
+
+def many_items_routine(items: int) -> str:
+    """A routine of ``items`` one-set exercises, each with a note, whose 25 s changeovers are too
+    short for all they announce: every one gets rest advice (the compiler's worst case)."""
+    lines = ["title: Many items", "defaults:", "  rest: 25s", "  rest_after: 25s", "blocks:"]
+    for i in range(items):
+        if i % 50 == 0:  # at most 100 exercises in a block
+            lines += [f"  - name: Part {i // 50 + 1}", "    exercises:"]
+        lines += [
+            "      - exercise: romanian-deadlift",
+            "        sets: 1",
+            "        reps: 1",
+            f"        note: Note number {i + 1}, keep the bar close",
+        ]
+    return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ import numpy as np
 from audiocoach.audio.loudness import Leveler
 from audiocoach.audio.mixer import Mixer
 from audiocoach.audio.music import MusicBed, MusicOptions
-from audiocoach.compile.compiler import compile_routine
+from audiocoach.compile.compiler import compile_expanded, expand_session
 from audiocoach.compile.speechcheck import speech_warnings
 from audiocoach.defaults import BITRATE, CEILING_DBTP, LOUDNESS_LUFS, MUSIC_DUCK_DB, MUSIC_LEVEL_DB
 from audiocoach.errors import AudiocoachError
@@ -126,10 +126,12 @@ def plan(
     def ready_attack(kind: str, text: str) -> int:
         return attack(kind, text) if kind != "speech" or synth.has(text) else 0
 
+    session = expand_session(routine)  # once: the pool fits it again, never expands it again
+
     def compile_with(measure):
         onset = attack if measure == synth.measure else ready_attack
         # Clips come at the synthesizer's session rate; the mix is made at the same rate.
-        return compile_routine(routine, measure, meta=meta, onset=onset, sample_rate=synth.sample_rate)
+        return compile_expanded(session, measure, meta=meta, onset=onset, sample_rate=synth.sample_rate)
 
     timeline = compile_with_pool(synth, compile_with, workers, synthesis)
     warnings = speech_warnings(routine, timeline, synth.engine_name, synth.voice)

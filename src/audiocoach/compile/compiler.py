@@ -138,15 +138,14 @@ _COUNTING_ROLES = ("phase", "tick")
 
 def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
     """``fits(rest_ms)``: the rest before ``seg``'s exercise, built at that length by the expander
-    (the whole session, so it says what the real one would: setup steps the first time, the form
-    cue in turn) and fitted as the session fits it, says everything (the advice asks this, it
-    never guesses)."""
+    (as the session would build it: setup steps the first time, the form cue in turn) and fitted
+    as the session fits it, says everything (the advice asks this, it never guesses)."""
     nxt = seg.context["exercise"]
+    assert c.expander is not None, "advice needs the expand pass"
+    expander = c.expander
 
     def fits(rest_ms: int) -> bool:
-        x = Expander(c.routine, c.book, c.minutes, STRUCTURES)
-        x.rest_after_ms = {nxt - 1: rest_ms}
-        trial = next(s for s in x.run() if is_changeover(s) and s.context.get("exercise") == nxt)
+        trial = expander.trial_changeover(nxt - 1, rest_ms)
         return not [d for d in fit_segment(trial, c.measure, c.onset)[2] if d.cue.role not in _COUNTING_ROLES]
 
     return fits
@@ -218,10 +217,13 @@ class Compilation:
     events: list[Event] = field(default_factory=list)
     duration_ms: int = 0
     chapters: list[Event] = field(default_factory=list)
+    #: The expander that built ``segments``: advice asks it for trial rests.
+    expander: Expander | None = None
 
 
 def expand_pass(c: Compilation) -> None:
-    c.segments = expand(c.routine, c.book, c.minutes)
+    c.expander = Expander(c.routine, c.book, c.minutes, STRUCTURES)
+    c.segments = c.expander.run()
 
 
 def fit_pass(c: Compilation) -> None:
@@ -245,6 +247,26 @@ def run_passes(c: Compilation, passes: tuple[Callable[[Compilation], None], ...]
     for p in passes:
         p(c)
     return c
+
+
+def with_minutes(c: Compilation, minutes: int) -> Compilation:
+    """``c`` with its intro saying ``minutes``: only the intro is fitted again, then laid out.
+
+    The intro's first line is the one cue that depends on the session's length, so the other
+    segments, their fit and the advice's expander are kept as they are.
+    """
+    assert c.expander is not None and c.segments and c.segments[0].role == "intro"
+    intro = c.segments[0]
+    line = c.expander.intro_line(minutes)
+    cues = [replace(cue, variants=line) if cue.role == "intro" else cue for cue in intro.cues]
+    new_intro = replace(intro, cues=cues)
+    out = replace(
+        c,
+        minutes=minutes,
+        segments=[new_intro, *c.segments[1:]],
+        fitted=[*fit([new_intro], c.measure, c.onset), *c.fitted[1:]],
+    )
+    return run_passes(out, (layout_pass, chapters_pass))
 
 
 def compile_routine(
@@ -275,15 +297,42 @@ def compile_routine(
         The :class:`Timeline`: events in time order, its exact length, and the changes
         the scheduler made to fit cues.
     """
+    session = expand_session(routine, phrasebook)
+    return compile_expanded(session, measure, meta=meta, onset=onset, sample_rate=sample_rate)
+
+
+def expand_session(routine: Routine, phrasebook: Phrasebook | None = None) -> Compilation:
+    """The expand pass alone: the session's segments and cues, before any clip length is known.
+
+    Expanding is the costly pass and needs no clip lengths, so a build expands once and fits
+    as often as it must (with estimates to find the phrases to synthesize, then with the real
+    lengths): :func:`compile_expanded`.
+    """
     book = phrasebook or default_phrasebook().with_overrides(dict(routine.phrases))
-    minutes = 0
-    for _ in range(4):  # the intro says the length, which depends on the intro
-        state = run_passes(Compilation(routine, book, measure, minutes, onset))
+    return run_passes(Compilation(routine, book, estimate_ms, 0), (expand_pass,))
+
+
+def compile_expanded(
+    session: Compilation,
+    measure: Measure = estimate_ms,
+    *,
+    meta: dict | None = None,
+    onset: Measure | None = None,
+    sample_rate: int | None = None,
+) -> Timeline:
+    """The timeline of an expanded ``session`` (:func:`expand_session`) with clips as ``measure``
+    says: fit, layout and chapters, then only the intro again until its "about N minutes" holds.
+    ``session`` is not changed, so it can be fitted again with other lengths."""
+    state = run_passes(replace(session, measure=measure, onset=onset), PASSES[1:])
+    minutes = state.minutes
+    for _ in range(3):  # the intro says the length, which depends on the intro
         spoken = max(1, round(state.duration_ms / 60_000))
         if spoken == minutes:
             break
         minutes = spoken
+        state = with_minutes(state, minutes)
     events = sorted(state.events + state.chapters, key=_event_order)
+    routine = state.routine
     return Timeline(
         title=routine.title,
         duration_ms=state.duration_ms,

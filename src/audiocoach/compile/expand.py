@@ -13,11 +13,13 @@ This module decides *when* things are said. What is said comes from
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from audiocoach.compile import coaching
+from audiocoach.compile.changeovers import Checkpoint, halfway_at, say_halfway
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
@@ -25,14 +27,12 @@ from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, contradicts_tempo, spoken_label
+from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
 #: Rests at least this long get a "ten seconds" warning.
 LONG_REST_MS = 15_000
-#: Sessions with at least this many exercises hear "Halfway through the workout".
-HALFWAY_MIN_ITEMS = 4
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,11 @@ class Expander:
         self._form_turn: Counter[tuple[int, int]] = Counter()
         self._rests = 0
         self._introduced: set[str] = set()  # exercises whose setup has been said
-        #: Item index -> the rest after it at another length than the routine's: advice builds the
-        #: whole session with one changeover changed, so the trial rest hears what the real one would.
-        self.rest_after_ms: dict[int, int] = {}
+        #: Item index -> the state of the session just before the rest after it, and where that
+        #: rest stands, so advice can build it again at another length (:meth:`trial_changeover`).
+        self._checkpoints: dict[int, Checkpoint] = {}
+        self._segments: list[Segment] = []
+        self._changeovers: list[tuple[int, Segment, int]] = []
 
     # ------------------------------------------------------------------ helpers
 
@@ -136,35 +138,49 @@ class Expander:
             else:
                 segments.extend(self.exercise(spot))
             if spot.index + 1 < len(spots):
-                seg, barrier = self.rest_after(
-                    spot, spots[spot.index + 1], len(spots), self.rest_after_ms.get(spot.index)
+                self._checkpoints[spot.index] = Checkpoint(
+                    Counter(self._form_turn), self._rests, frozenset(self._introduced), len(changeovers)
                 )
+                seg, barrier = self.rest_after(spot, spots[spot.index + 1], len(spots))
                 changeovers.append((len(segments), seg, barrier))
                 segments.append(seg)
         segments.append(self.outro(spots[-1]))
-        self.halfway(segments, changeovers[:-1], len(spots))
+        chosen = halfway_at(segments, changeovers[:-1], len(spots), self.keep(ANNOUNCE))
+        if chosen is not None:
+            say_halfway(*changeovers[chosen][1:], self.say("halfway_workout"))
+        self._segments, self._changeovers = segments, changeovers
         return segments
 
-    def halfway(self, segments: list[Segment], changeovers: list[tuple[int, Segment, int]], items: int) -> None:
-        """ "Halfway through the workout" in the change-over nearest the middle of the session's time."""
-        if items < HALFWAY_MIN_ITEMS or not changeovers or not self.keep(ANNOUNCE):
-            return
-        starts, t = [], 0
-        for seg in segments:
-            starts.append(t)
-            t += seg.length_ms or 0
-        index, seg, barrier = min(changeovers, key=lambda c: abs(starts[c[0]] - t / 2))
-        seg.flow("halfway_workout", self.say("halfway_workout"), ANNOUNCE, latest_end_ms=barrier)
-        seg.cues.insert(1 + [c.role for c in seg.cues].index("rest"), seg.cues.pop())
+    def trial_changeover(self, item: int, rest_ms: int) -> Segment:
+        """The rest after item ``item``, built again at ``rest_ms`` as :meth:`run` would build it
+        in a session where that rest had that length: the same setup steps, the same form cue
+        in turn, "Halfway through the workout" where the session would put it. Advice asks
+        this of a trial length instead of expanding the whole session again."""
+        saved = self._checkpoints[item]
+        trial = copy.copy(self)  # the routine, words and settings are shared and never changed
+        trial._form_turn, trial._rests, trial._introduced = Counter(saved.form_turn), saved.rests, set(saved.introduced)
+        spots = self.spots()
+        seg, barrier = trial.rest_after(spots[item], spots[item + 1], len(spots), rest_ms)
+        position = self._changeovers[saved.changeover][0]
+        segments = [*self._segments[:position], seg, *self._segments[position + 1 :]]
+        changeovers = list(self._changeovers)
+        changeovers[saved.changeover] = (position, seg, barrier)
+        if halfway_at(segments, changeovers[:-1], len(spots), self.keep(ANNOUNCE)) == saved.changeover:
+            say_halfway(seg, barrier, self.say("halfway_workout"))
+        return seg
 
     def intro(self, first: Spot) -> Segment:
         seg = Segment("intro", None, context={"exercise": 0, "block": 0}, where=self.routine.source)
-        intro = self.say("intro", title=self.routine.title, minutes=number_words(self.minutes))
+        intro = self.intro_line(self.minutes)
         self.flow(seg, "intro", ANNOUNCE, intro)
         if self.routine.notice:
             self.flow(seg, "notice", ANNOUNCE, self.say("notice", notice=self.routine.notice))
         self.announce(seg, first, intro=True)
         return seg
+
+    def intro_line(self, minutes: int) -> tuple[str, ...]:
+        """The intro's first line, which says the session's length: the one cue that depends on it."""
+        return self.say("intro", title=self.routine.title, minutes=number_words(minutes))
 
     def announce(
         self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None, last: bool = False
@@ -176,10 +192,10 @@ class Expander:
         if (
             spot.new_block
             and len(self.routine.blocks) > 1
-            and not _repeats_item(spot.block_name, item, self.words.book)
+            and not block_repeats_item(spot.block_name, item, self.words.book)
         ):
             key = "block" if intro else "next_block"
-            self.flow(seg, key, ANNOUNCE, self.say(key, block=_as_noun(spot.block_name, intro)), **window)
+            self.flow(seg, key, ANNOUNCE, self.say(key, block=block_as_noun(spot.block_name, intro)), **window)
         if last and isinstance(item, Group):
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):
@@ -367,19 +383,3 @@ class Expander:
         self.flow(seg, "done", ANNOUNCE, self.say("done"), earliest_ms=TONES["stop"].length_ms + 300)
         seg.flow("end", ("end",), BEAT, kind="tone")
         return seg
-
-
-def _as_noun(name: str, heading: bool) -> str:
-    """A block's name inside a sentence: "Cool-down" -> "cool-down" ("On to the cool-down."),
-    a name with capitals inside ("RDL block") as written; as a heading (the intro), as written."""
-    if heading or any(c.isupper() for c in name[1:]):
-        return name
-    return name[:1].lower() + name[1:]
-
-
-def _repeats_item(block_name: str, item: Item, book: Phrasebook) -> bool:
-    """A block named like its first item ("Superset") would be announced twice in a row."""
-    name = block_name.strip().lower()
-    if isinstance(item, Group):
-        return name in (item.label.lower(), spoken_label(item, book).lower())
-    return name in (item.exercise.name.lower(), item.exercise.short_name.lower())

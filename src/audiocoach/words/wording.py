@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
-from audiocoach.model import Entry, Exercise, Group, Tempo
+from audiocoach.model import Entry, Exercise, Group, Item, Tempo
 from audiocoach.timeline import ANNOUNCE, ENCOURAGE
 from audiocoach.words.effort import spoken_effort
 from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words, spoken_duration
@@ -239,3 +239,19 @@ def _explosive_phases(tempo: Tempo) -> set[str]:
     marks = tempo.text.split("-") if tempo.text else []
     names = ("eccentric", "bottom", "concentric", "top")
     return {n for n, m in zip(names, marks) if m.upper() == "X"}
+
+
+def block_as_noun(name: str, heading: bool) -> str:
+    """A block's name inside a sentence: "Cool-down" -> "cool-down" ("On to the cool-down."),
+    a name with capitals inside ("RDL block") as written; as a heading (the intro), as written."""
+    if heading or any(c.isupper() for c in name[1:]):
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def block_repeats_item(block_name: str, item: Item, book: Phrasebook) -> bool:
+    """A block named like its first item ("Superset") would be announced twice in a row."""
+    name = block_name.strip().lower()
+    if isinstance(item, Group):
+        return name in (item.label.lower(), spoken_label(item, book).lower())
+    return name in (item.exercise.name.lower(), item.exercise.short_name.lower())

@@ -1,0 +1,70 @@
+"""A build expands the session once (issue 30): the speech pool fits the expanded session again
+with other clip lengths, rest advice builds one trial rest from where the session stood, and
+the intro alone is fitted again for its "about N minutes"."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from audiocoach import load_routine
+from audiocoach.compile import expand
+from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.render import RenderOptions, plan, synthesizer_for
+from helpers import need_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_inputs import many_items_routine  # noqa: E402
+
+
+@pytest.fixture
+def expansions(monkeypatch):
+    """How many times the session is expanded (Expander.run) while the test runs."""
+    runs = []
+    real = expand.Expander.run
+
+    def counted(self):
+        runs.append(1)
+        return real(self)
+
+    monkeypatch.setattr(expand.Expander, "run", counted)
+    return runs
+
+
+def test_a_compile_with_advice_on_every_rest_expands_once(tmp_path, expansions):
+    src = tmp_path / "many.yaml"
+    src.write_text(many_items_routine(30), encoding="utf-8")
+    timeline = compile_routine(load_routine(src), estimate_ms)
+    assert sum(1 for c in timeline.changes if c.advice) >= 29  # every 25 s changeover is advised
+    assert len(expansions) == 1
+
+
+def test_the_intro_says_the_session_s_length_after_one_expansion(expansions):
+    routine = load_routine(ROOT / "routines" / "posterior-chain.yaml")
+    timeline = compile_routine(routine, estimate_ms)
+    minutes = round(timeline.duration_ms / 60_000)
+    assert minutes == 60
+    intro = next(e for e in timeline.events if e.kind == "speech")
+    assert "About sixty minutes" in intro.text
+    assert len(expansions) == 1
+
+
+@pytest.mark.engine
+def test_a_cold_pooled_plan_and_a_warm_one_each_expand_once(tmp_path, expansions):
+    """Cold: the pool fits with cached lengths, then estimates (to find the phrases), then real
+    lengths; warm: once. Each is one expansion (espeak-ng, the fastest voice the README installs)."""
+    need_engine("espeak-ng")
+    routine = load_routine(ROOT / "routines" / "circuit-glute-activation.yaml")
+    options = RenderOptions(engine="espeak-ng", cache_dir=str(tmp_path / "cache"))
+    with synthesizer_for(routine, options) as synth:
+        cold = plan(routine, synth, workers=2)
+        assert synth.synthesized > 20  # the pool ran
+    assert len(expansions) == 1
+    with synthesizer_for(routine, options) as synth:
+        warm = plan(routine, synth, workers=2)
+        assert synth.synthesized == 0
+    assert len(expansions) == 2
+    assert warm.events == cold.events
