@@ -391,3 +391,22 @@ def test_compile_routine_runs_its_declared_passes_and_a_subset_runs_alone():
     assert len(first_two.fitted) == 6 and first_two.events == [] and first_two.chapters == []
     every = run_passes(Compilation(routine, default_phrasebook(), estimate_ms, 1))
     assert every.duration_ms == sum(f.length_ms for f in every.fitted) and len(every.chapters) == 2
+
+
+def test_segments_carry_their_label_and_the_script_reads_no_chapter_title():
+    """Export reads the timeline, not chapter titles parsed back (issue 30): every named
+    segment says what it is, the label survives the JSON, and the script is the same without
+    the chapters."""
+    import dataclasses
+
+    from audiocoach.export.script import script
+    from audiocoach.timeline import Timeline
+
+    routine = load_routine(ROOT / "routines" / "superset-hinge-and-thrust.yaml")
+    timeline = compile_routine(routine, estimate_ms)
+    work = [e for e in timeline.of_kind("segment") if e.role == "work"]
+    assert work[0].label == "Superset, Romanian deadlift, round 1"
+    assert all(e.label for e in work)
+    assert Timeline.from_json(timeline.to_json()) == timeline
+    no_chapters = dataclasses.replace(timeline, events=tuple(e for e in timeline.events if e.kind != "chapter"))
+    assert script(no_chapters) == script(timeline)

@@ -47,6 +47,9 @@ class Event:
     side: int | None = None
     rep: int | None = None
     member: int | None = None
+    #: A segment's name as a lifter would say it ("Superset, Romanian deadlift, round 1"),
+    #: so readers of the timeline (the golden scripts) need not rebuild it from chapter titles.
+    label: str | None = None
 
     @property
     def length_ms(self) -> int:

@@ -21,7 +21,7 @@ from audiocoach.compile.advice import advise, advise_changeover, changeover_warn
 from audiocoach.compile.expand import Expander
 from audiocoach.compile.fit import FLOW_GAP_MS, Decision, Measure, Placed, Segment, fit_segment
 from audiocoach.compile.structures import STRUCTURES
-from audiocoach.model import Routine
+from audiocoach.model import Group, Routine
 from audiocoach.timeline import PRIORITY_NAMES, Change, Event, Timeline
 from audiocoach.timing import estimate_clip_ms
 from audiocoach.tones import TONES
@@ -105,7 +105,7 @@ def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
 
 
 def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Event]:
-    """Pass 4: one chapter for the intro and one per exercise (or group).
+    """Pass 5: one chapter for the intro and one per exercise (or group).
 
     An exercise's chapter starts where the listener first hears about it: the rest that
     announces it (or, for the first one, its first set), so skipping to a chapter lands on
@@ -130,6 +130,35 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
         title = f"{item.display_name} - {item.dose}"
         out.append(Event(starts[ex], end, "chapter", title, role="exercise", block=blocks[ex], exercise=ex))
     return out
+
+
+#: Segments named after the exercise they belong to (the intro and the outro are not).
+_NAMED_ROLES = ("work", "rest", "switch", "setup")
+
+
+def segment_label(routine: Routine, seg: Event) -> str | None:
+    """What a lifter would call a segment: "Hip thrust, set 2", "Circuit, Bird dog, round 1, side 1"."""
+    if seg.exercise is None or seg.role not in _NAMED_ROLES:
+        return None
+    item = routine.items[seg.exercise]
+    if isinstance(item, Group):
+        m = seg.member
+        parts = [
+            f"{item.label}, {item.members[m].exercise.name}" if m is not None and m < len(item.members) else item.label
+        ]
+        unit = "round"
+    else:
+        parts, unit = [item.display_name], "set"
+    if seg.set is not None:
+        parts.append(f"{unit} {seg.set}")
+    if seg.side is not None:
+        parts.append(f"side {seg.side}")
+    return ", ".join(parts)
+
+
+def labels(routine: Routine, events: list[Event]) -> list[Event]:
+    """Pass 4: every segment event carries its :func:`segment_label`."""
+    return [replace(e, label=segment_label(routine, e)) if e.kind == "segment" else e for e in events]
 
 
 #: Cues that give way to a rep's call by design (not a cue that failed to fit).
@@ -234,12 +263,16 @@ def layout_pass(c: Compilation) -> None:
     c.events, c.duration_ms = layout(c.fitted)
 
 
+def labels_pass(c: Compilation) -> None:
+    c.events = labels(c.routine, c.events)
+
+
 def chapters_pass(c: Compilation) -> None:
     c.chapters = chapters(c.routine, c.events, c.duration_ms)
 
 
 #: The compiler's passes, in order; :func:`run_passes` runs them (or a prefix, in tests).
-PASSES: tuple[Callable[[Compilation], None], ...] = (expand_pass, fit_pass, layout_pass, chapters_pass)
+PASSES: tuple[Callable[[Compilation], None], ...] = (expand_pass, fit_pass, layout_pass, labels_pass, chapters_pass)
 
 
 def run_passes(c: Compilation, passes: tuple[Callable[[Compilation], None], ...] = PASSES) -> Compilation:
@@ -266,7 +299,7 @@ def with_minutes(c: Compilation, minutes: int) -> Compilation:
         segments=[new_intro, *c.segments[1:]],
         fitted=[*fit([new_intro], c.measure, c.onset), *c.fitted[1:]],
     )
-    return run_passes(out, (layout_pass, chapters_pass))
+    return run_passes(out, (layout_pass, labels_pass, chapters_pass))
 
 
 def compile_routine(

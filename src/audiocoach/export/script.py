@@ -21,39 +21,20 @@ def _clock(ms: int) -> str:
     return f"{minutes}:{rest / 1000:04.1f}"
 
 
-def _heading(seg: Event, names: dict[int, str]) -> str:
-    name = (
-        names.get(seg.exercise, "")
-        if seg.exercise is not None and seg.role in ("work", "rest", "switch", "setup")
-        else ""
-    )
-    group, _, members = name.partition(": ")  # a group's chapter: "Superset: A + B"
-    grouped = bool(members) and " + " in members or group in ("AMRAP", "EMOM", "Intervals", "Superset", "Circuit")
-    if grouped:
-        listed = members.split(" + ")
-        name = f"{group}, {listed[seg.member]}" if seg.member is not None and seg.member < len(listed) else group
-    parts = [name]
-    if seg.set is not None:
-        parts.append(f"{'round' if grouped else 'set'} {seg.set}")
-    if seg.side is not None:
-        parts.append(f"side {seg.side}")
-    what = ", ".join(p for p in parts if p)
+def _heading(seg: Event) -> str:
+    what = seg.label or ""
     length = f"{seg.length_ms / 1000:g} s"
     return f"== {_clock(seg.start_ms)}  {seg.role}  {what + ', ' if what else ''}{length}".rstrip()
 
 
 def script(timeline: Timeline) -> str:
     """The timeline as readable text, one block per segment (times relative to it)."""
-    names = {}
-    for ch in timeline.of_kind("chapter"):
-        if ch.exercise is not None:
-            names[ch.exercise] = ch.text.split(" - ")[0]
     sounds = sorted(timeline.sounds, key=lambda e: e.start_ms)
     lines = [f"# {timeline.title}: {_clock(timeline.duration_ms)}"]
     i = 0
     for seg in timeline.of_kind("segment"):
         lines.append("")
-        lines.append(_heading(seg, names))
+        lines.append(_heading(seg))
         while i < len(sounds) and sounds[i].start_ms < seg.end_ms:
             e = sounds[i]
             i += 1
