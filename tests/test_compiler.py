@@ -11,6 +11,7 @@ from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.compile.fit import GAP_MS
 from audiocoach.load.routine import load_routine, loads
 from audiocoach.timeline import Timeline, overlaps
+from audiocoach.timing import pick_rest
 from helpers import check_invariants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +119,7 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
         "2 x 30s",
     ]
     for entry in routine.entries[4:10]:
-        assert 45_000 <= entry.rest.pick("mid") <= 90_000
+        assert 45_000 <= pick_rest(entry.rest, "mid") <= 90_000
 
 
 # --------------------------------------------------------------------------- tempo grid
@@ -384,7 +385,7 @@ def test_compile_routine_runs_its_declared_passes_and_a_subset_runs_alone():
     from audiocoach.compile.compiler import PASSES, Compilation, run_passes
     from audiocoach.words.phrases import default_phrasebook
 
-    assert [p.__name__ for p in PASSES] == ["expand_pass", "fit_pass", "layout_pass", "chapters_pass"]
+    assert [p.__name__ for p in PASSES] == ["expand_pass", "fit_pass", "layout_pass", "labels_pass", "chapters_pass"]
     routine = loads(one_exercise("- exercise: romanian-deadlift\n  sets: 2\n  reps: 2"), "routine.yaml")
     first_two = run_passes(Compilation(routine, default_phrasebook(), estimate_ms, 1), PASSES[:2])
     assert [s.role for s in first_two.segments] == ["intro", "setup", "work", "rest", "work", "outro"]

@@ -96,15 +96,19 @@ def test_parse_rest_rejects(value: object, message: str) -> None:
     [
         (Rest(45_000, 90_000), "min", 45_000),
         (Rest(45_000, 90_000), "max", 90_000),
-        # The middle is rounded down to whole seconds: 67.5 s -> 67 s.
-        (Rest(45_000, 90_000), "mid", 67_000),
+        # The middle on whole 5 s when the range holds it: 67.5 s -> 65 s.
+        (Rest(45_000, 90_000), "mid", 65_000),
         (Rest(60_000, 120_000), "mid", 90_000),
+        # Else on whole seconds: 61.5 s -> 61 s (60 and 65 are outside 61-62 s).
+        (Rest(61_000, 62_000), "mid", 61_000),
         (Rest(30_000, 30_000), "mid", 30_000),
         (Rest(30_000, 30_000), "min", 30_000),
     ],
 )
 def test_rest_pick(rest: Rest, policy: str, ms: int) -> None:
-    assert rest.pick(policy) == ms
+    from audiocoach.timing import pick_rest
+
+    assert pick_rest(rest, policy) == ms
 
 
 def test_rest_str() -> None:

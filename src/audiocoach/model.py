@@ -93,14 +93,6 @@ class Rest:
     low_ms: int
     high_ms: int
 
-    def pick(self, policy: RestPolicy) -> int:
-        if policy == "min":
-            return self.low_ms
-        if policy == "max":
-            return self.high_ms
-        # Whole seconds: a rest announced as "sixty-seven seconds" should last exactly that.
-        return ((self.low_ms + self.high_ms) // 2 // 1000) * 1000
-
     def __str__(self) -> str:
         lo, hi = self.low_ms // 1000, self.high_ms // 1000
         return f"{lo}s" if lo == hi else f"{lo}-{hi}s"

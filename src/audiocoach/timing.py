@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from audiocoach.model import Entry, RepRangeMode, Rest, RestPolicy
 
-__all__ = ["REST_STEP_MS", "emom_work_ms", "estimate_clip_ms", "pick_rest", "work_length_ms"]
+__all__ = ["REST_STEP_MS", "TEN_SECONDS_MS", "emom_work_ms", "estimate_clip_ms", "pick_rest", "work_length_ms"]
 
 #: A rest picked from the middle of a range lands on a multiple of this.
 REST_STEP_MS = 5000
+#: "Ten seconds.": said this long before the end of a long rest, hold or time cap; a rest's
+#: announcements end by then, and the time left is not said inside it.
+TEN_SECONDS_MS = 10_000
 #: A clip's length before it is synthesised: a fixed onset and tail plus this much per character.
 CLIP_BASE_MS = 120
 CLIP_PER_CHAR_MS = 62
@@ -39,9 +42,14 @@ def emom_work_ms(member: Entry, lead_ms: int, rep_range: RepRangeMode, switch_ms
 
 
 def pick_rest(rest: Rest, policy: RestPolicy) -> int:
-    """The rest to take: the policy's pick; the middle of a range lands on whole 5 s when it can."""
-    ms = rest.pick(policy)
-    if policy != "mid" or rest.low_ms == rest.high_ms:
+    """The rest to take: the policy's end of the range, or its middle on whole seconds (a rest
+    announced as "sixty-seven seconds" lasts exactly that), on whole 5 s when the range holds it."""
+    if policy == "min":
+        return rest.low_ms
+    if policy == "max":
+        return rest.high_ms
+    ms = (rest.low_ms + rest.high_ms) // 2 // 1000 * 1000
+    if rest.low_ms == rest.high_ms:
         return ms
     rounded = round(ms / REST_STEP_MS) * REST_STEP_MS
     return rounded if rest.low_ms <= rounded <= rest.high_ms else ms

@@ -21,6 +21,7 @@ from audiocoach.compile.fit import Segment
 from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item
 from audiocoach.timeline import ANNOUNCE, FORM
+from audiocoach.timing import TEN_SECONDS_MS
 from audiocoach.words.phrases import number_words
 
 
@@ -99,4 +100,4 @@ def setup_ms(item: Item) -> int:
     """How long the lifter gets between the intro and the first set to get into position:
     the first exercise's changeover (a barbell takes longer than a band) and the 10 s warning."""
     first = item.members[0] if isinstance(item, Group) else item
-    return max(FIRST_SETUP_MS, changeover_ms(first.exercise) + 10_000)
+    return max(FIRST_SETUP_MS, changeover_ms(first.exercise) + TEN_SECONDS_MS)

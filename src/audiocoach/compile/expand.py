@@ -24,7 +24,7 @@ from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
-from audiocoach.timing import pick_rest, work_length_ms
+from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
@@ -57,7 +57,7 @@ def where(item: Item) -> str:
 def announce_by_ms(rest_ms: int) -> int:
     """When a rest's announcements must have ended: at the ten-second warning of a long rest,
     else 3 s before the go (the countdown), but never before its first second."""
-    return rest_ms - 10_000 if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
+    return rest_ms - TEN_SECONDS_MS if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
 
 
 class Expander:
@@ -278,7 +278,7 @@ class Expander:
         if not self.time_left(seg, lead, end) and hold_ms >= LONG_HOLD_MS:
             seg.pin("halfway", self.say("halfway"), BEAT, lead + (hold_ms // 2000) * 1000)
         if hold_ms >= LONG_HOLD_MS:
-            seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - 10_000)
+            seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - TEN_SECONDS_MS)
         self.countdown(seg, end, earliest=lead + 1000)
         coaching.breathe(self, seg, entry, earliest_ms=lead + 1000)  # a stretch: breathe and relax
         if self.verbosity == "coach":
@@ -292,7 +292,7 @@ class Expander:
         every = self.settings.remaining_every_ms
         said = False
         at = end - every
-        while at - start >= 10_000 and end - at > 10_000:
+        while at - start >= TEN_SECONDS_MS and end - at > TEN_SECONDS_MS:
             seg.pin("remaining", self.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
             said = True
             at -= every

@@ -14,7 +14,7 @@ from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, where
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group
 from audiocoach.timeline import ANNOUNCE, BEAT, FORM
-from audiocoach.timing import emom_work_ms
+from audiocoach.timing import TEN_SECONDS_MS, emom_work_ms
 from audiocoach.words.phrases import spoken_duration
 from audiocoach.words.wording import Line
 
@@ -95,11 +95,11 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     x.flow(seg, "amrap_go", ANNOUNCE, x.say("amrap_go"), latest_end_ms=min(cap, 5000))
     every = group.remaining_every_ms
     t = every
-    while cap - t > 10_000:
+    while cap - t > TEN_SECONDS_MS:
         seg.pin("remaining", x.say("remaining", duration=spoken_duration(cap - t).capitalize()), BEAT, t)
         t += every
     if cap >= LONG_REST_MS:
-        seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - 10_000)
+        seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - TEN_SECONDS_MS)
     x.countdown(seg, cap, earliest=1000)
     if x.verbosity == "coach":
         for k in range(len(group.members)):
