@@ -325,11 +325,13 @@ def _tags(routine: Routine, timeline: Timeline) -> Tags:
 
 def _sidecars(out: Path, timeline: Timeline, routine: Routine) -> dict[Path, str | Iterable[str]]:
     """The files written beside the audio: the timeline, the cue sheet and the session's plan."""
+    from audiocoach.export.artifacts import Artifacts
     from audiocoach.export.cuesheet import webvtt
-    from audiocoach.export.sessionplan import plan_path, session_plan
+    from audiocoach.export.sessionplan import session_plan
 
+    files = Artifacts(out)
     return {
-        out.with_suffix(".json"): timeline.iter_json(),
-        out.with_suffix(".vtt"): webvtt(timeline),
-        plan_path(out): json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n",
+        files.timeline: timeline.iter_json(),
+        files.cues: webvtt(timeline),
+        files.plan: json.dumps(session_plan(routine).to_dict(), indent=1, ensure_ascii=False) + "\n",
     }

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach import __version__
+from audiocoach.export.artifacts import CUES_SUFFIX, TIMELINE_SUFFIX
 from audiocoach.export.outputs import write_text_atomic
 from audiocoach.load.overrides import Override
 from audiocoach.model import Routine
@@ -155,10 +156,9 @@ def stale_files(folder: Path, manifest: dict[str, dict[str, Any]], keys: set[str
     """Files of sessions (and weeks) that are no longer in the program."""
     found: set[Path] = set()
     for path in folder.glob("week-*/*"):
-        # A session's own files: <key>.mp3, .json, .vtt and the .plan.json / .chapters.json
-        # sidecars (session keys hold no dots).
+        # A session's own files: <key>.mp3 and its sidecars (artifacts; session keys hold no dots).
         if (
-            path.suffix in (".mp3", ".json", ".vtt")
+            path.suffix in (".mp3", TIMELINE_SUFFIX, CUES_SUFFIX)
             and path.relative_to(folder).as_posix().split(".", 1)[0] not in keys
         ):
             found.add(path)

@@ -38,6 +38,7 @@ from audiocoach.batch.folders import (
     write_manifest,
 )
 from audiocoach.errors import AudiocoachError
+from audiocoach.export.artifacts import Artifacts
 from audiocoach.export.outputs import write_text_atomic
 from audiocoach.load.overrides import Override
 from audiocoach.model import Routine
@@ -100,7 +101,7 @@ class BatchResult:
 def _outputs(mp3: Path, options: RenderOptions) -> list[Path]:
     files = [mp3]
     if options.sidecars:
-        files += [mp3.with_suffix(".json"), mp3.with_suffix(".vtt")]
+        files += [Artifacts(mp3).timeline, Artifacts(mp3).cues]
     return files
 
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from audiocoach.errors import EncodeError, OutputError
+from audiocoach.export.artifacts import Artifacts
 
 __all__ = [
     "OutputSet",
@@ -195,9 +196,10 @@ class OutputSet:
             self.folder.mkdir(parents=True, exist_ok=True)
             with _folder_lock(self.folder):
                 # Everything a killed build to this output may have left: audio, sidecars, ffmpeg's metadata.
-                o = self.output
+                files = Artifacts(self.output)
                 remove_stale(
-                    self.folder, [o.name, o.stem, *(o.with_suffix(s).name for s in (".json", ".vtt", ".ffmeta"))]
+                    self.folder,
+                    [self.output.name, self.output.stem, files.timeline.name, files.cues.name, files.ffmeta.name],
                 )
         except OSError as exc:
             raise self._error(exc, self.folder) from None

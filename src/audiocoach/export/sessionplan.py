@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from audiocoach.export.artifacts import Artifacts
 from audiocoach.model import Entry, Group, Routine
 
 FORMAT = "audiocoach.plan/1"
-SUFFIX = ".plan.json"
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def session_plan(routine: Routine) -> SessionPlan:
 
 
 def plan_path(audio: Path) -> Path:
-    return audio.with_name(audio.stem + SUFFIX)
+    return Artifacts(audio).plan
 
 
 def read_plan(audio: Path) -> SessionPlan | None:

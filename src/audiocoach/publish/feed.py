@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from audiocoach.errors import AudiocoachError
+from audiocoach.export.artifacts import Artifacts
 from audiocoach.export.sessionplan import SessionPlan, read_plan
 from audiocoach.export.stream import FORMATS
 from audiocoach.export.tags import Chapter
@@ -39,7 +40,6 @@ from audiocoach.timeline import Timeline
 
 FEED_NAME = "feed.xml"
 PAGE_NAME = "index.html"
-CHAPTERS_SUFFIX = ".chapters.json"
 CHAPTERS_TYPE = "application/json+chapters"
 
 #: MIME type of each audio format, for enclosures and the server.
@@ -80,7 +80,7 @@ class Episode:
 
     @property
     def chapters_path(self) -> Path:
-        return self.audio.with_name(self.audio.stem + CHAPTERS_SUFFIX)
+        return Artifacts(self.audio).chapters
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def feed_roots(folder: Path) -> list[Path]:
 
 def _episode(root: Path, audio: Path, week: int) -> Episode | None:
     try:
-        timeline = Timeline.from_json(audio.with_suffix(".json").read_text(encoding="utf-8"))
+        timeline = Timeline.from_json(Artifacts(audio).timeline.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     m = _DAY_PREFIX.match(audio.stem)

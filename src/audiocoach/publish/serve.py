@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from audiocoach.errors import AudiocoachError
-from audiocoach.publish.feed import AUDIO_TYPES, CHAPTERS_SUFFIX, FEED_NAME
+from audiocoach.export.artifacts import CHAPTERS_SUFFIX
+from audiocoach.publish.feed import AUDIO_TYPES, FEED_NAME
 from audiocoach.publish.player import WORKER
 
 log = logging.getLogger("audiocoach.publish.serve")
