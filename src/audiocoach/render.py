@@ -30,8 +30,9 @@ from audiocoach.export.stream import DEFAULT_FORMAT, get_format
 from audiocoach.export.tags import Chapter, Tags
 from audiocoach.load.bounds import check_session
 from audiocoach.load.routine import load_routine
+from audiocoach.load.speaker import choose_speaker
 from audiocoach.model import Routine
-from audiocoach.speech import DEFAULT_ENGINE, Synthesizer
+from audiocoach.speech import Synthesizer
 from audiocoach.speech.onset import clip_onsets
 from audiocoach.speech.pool import SynthesisCallback, compile_with_pool
 from audiocoach.timeline import Timeline
@@ -91,11 +92,11 @@ def pre_encode_ceiling(fmt: str) -> float:
 
 
 def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
-    s = routine.settings
+    speaker = choose_speaker(routine.settings, engine=options.engine, voice=options.voice, rate_wpm=options.rate)
     return Synthesizer(
-        engine=options.engine or s.engine or DEFAULT_ENGINE,
-        voice=options.voice or s.voice,
-        rate=options.rate or s.rate,
+        engine=speaker.engine,
+        voice=speaker.voice,
+        rate=speaker.rate_wpm,
         cache_dir=options.cache_dir,
         pronounce=routine.pronounce,
     )

@@ -20,6 +20,7 @@ from audiocoach import __version__
 from audiocoach.export.artifacts import CUES_SUFFIX, TIMELINE_SUFFIX
 from audiocoach.export.outputs import write_text_atomic
 from audiocoach.load.overrides import Override
+from audiocoach.load.speaker import choose_speaker
 from audiocoach.model import Routine
 from audiocoach.program.programs import Program, Session
 from audiocoach.render import RenderOptions
@@ -72,7 +73,7 @@ def input_hash(routine: Routine, options: RenderOptions, meta: dict[str, str]) -
     # Where the cache lives and how many threads level the audio do not change the audio.
     chosen = {k: v for k, v in asdict(options).items() if k not in ("cache_dir", "threads")}
     # "auto" names whichever engine is installed: a newly installed voice rebuilds.
-    chosen["engine"] = resolve_engine(options.engine or routine.settings.engine)
+    chosen["engine"] = resolve_engine(choose_speaker(routine.settings, engine=options.engine).engine)
     blob = json.dumps(
         {
             "format": MANIFEST_FORMAT,

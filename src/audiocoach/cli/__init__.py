@@ -44,6 +44,7 @@ from audiocoach.export.split import SPLIT_MODES
 from audiocoach.export.stream import FORMATS, format_for_path
 from audiocoach.load.overrides import override_meta, resolve_overrides
 from audiocoach.load.routine import load_routine
+from audiocoach.load.speaker import choose_speaker
 from audiocoach.program.programs import is_program, load_program
 from audiocoach.render import build, default_output, resolve_music
 from audiocoach.speech import AUTO, better_engine_hint
@@ -223,7 +224,7 @@ def build_cmd(
             bar.__exit__(None, None, None)
     _warn(result.timeline)
     spoken_by = result.timeline.meta.get("engine")
-    if (options.engine or loaded.settings.engine or AUTO) == AUTO and better_engine_hint(str(spoken_by)):
+    if choose_speaker(loaded.settings, engine=options.engine).engine == AUTO and better_engine_hint(str(spoken_by)):
         click.echo(f"Note: {better_engine_hint(str(spoken_by))}", err=True)
     click.echo(
         f"Wrote {result.output} ({_fmt_clock(result.timeline.duration_ms)}, "

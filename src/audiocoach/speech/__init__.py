@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import soxr
 
-from audiocoach.defaults import RATE
+from audiocoach.defaults import AUTO_ENGINE, RATE
 from audiocoach.errors import AudiocoachError, EngineMissingError
 from audiocoach.speech.base import Backend, VoiceInfo
 from audiocoach.speech.cache import PhraseCache, default_cache_dir
@@ -53,8 +53,7 @@ BACKENDS: dict[str, type[Backend]] = {
 #: first, as measured by scripts/intelligibility.py (method and numbers in docs/voices.md).
 #: hibari is a dependency of the package, so ``auto`` finds it wherever audiocoach runs.
 AUTO_ORDER: tuple[str, ...] = ("hibari", "piper", "rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
-AUTO = "auto"
-DEFAULT_ENGINE = AUTO
+AUTO = DEFAULT_ENGINE = AUTO_ENGINE
 #: The engines the README's setup installs: what a fresh machine has (hibari is a
 #: dependency of the package, espeak-ng comes from scripts/setup.sh and pyttsx3 speaks through
 #: it, Piper with the dev extra CI installs). CI's first pass sees only these (.ci/run), and
