@@ -40,8 +40,11 @@ def built_hashes(routine: Path, out: Path, cache: Path) -> dict[str, str]:
     """Build ``routine`` as a user would (the CLI, its own process); the sha256 of each file written."""
     env = {**os.environ, "AUDIOCOACH_CACHE": str(cache)}
     mp3 = out / f"{routine.stem}.mp3"
-    cmd = [sys.executable, "-m", "audiocoach", "build", str(routine), "--engine", ENGINE, "-o", str(mp3)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)
+    # Named from the checkout's root, as the README does: the timeline records its source as
+    # given, so an absolute path would tie the recorded bytes to where the checkout lives.
+    shown = routine.relative_to(ROOT).as_posix()
+    cmd = [sys.executable, "-m", "audiocoach", "build", shown, "--engine", ENGINE, "-o", str(mp3)]
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return {s: hashlib.sha256((out / f"{routine.stem}{s}").read_bytes()).hexdigest() for s in SUFFIXES}
 
