@@ -53,7 +53,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_inputs import make_tiny, many_items_routine  # noqa: E402
-from bench_measure import Report, Row, Run, best_of, run_measured  # noqa: E402
+from bench_measure import Report, Row, Run, best_of, run_alone, run_measured  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTINE = ROOT / "routines" / "posterior-chain.yaml"
@@ -501,17 +501,11 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     report = Report(facts={"cpus": os.cpu_count(), "quick": args.quick, "bitrate": BITRATE})
     if args.roster:
-        from bench_roster import roster_main
+        from bench_roster import bench_roster
 
-        return roster_main(report, work, args)
+        return run_alone(report, work, args, bench_roster)
     if args.compile:
-        try:
-            bench_compile(report, work)
-        finally:
-            if not args.keep:
-                shutil.rmtree(work, ignore_errors=True)
-        report.publish(args.json)
-        return 0
+        return run_alone(report, work, args, bench_compile)
     try:
         if args.quick:
             tiny, program = make_tiny(work)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def _children(pid: int) -> list[int]:
@@ -193,3 +196,15 @@ class Report:
             ],
             "budgets": [{"name": n, "pass": ok, "detail": d} for n, ok, d in self.checks],
         }
+
+
+def run_alone(report: Report, work: Path, args: Any, bench: Callable[[Report, Path], None]) -> int:
+    """One bench on its own (``--roster``, ``--compile``): run it in ``work``, remove ``work``
+    unless ``--keep`` named it, and publish the report."""
+    try:
+        bench(report, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    report.publish(args.json)
+    return 0

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import shutil
 import subprocess
@@ -103,14 +102,3 @@ def bench_roster(report: Report, work: Path) -> None:
     for i in range(len(runs)):
         shutil.rmtree(work / f"roster-{i}", ignore_errors=True)
     shutil.rmtree(work / "roster-warm", ignore_errors=True)
-
-
-def roster_main(report: Report, work: Path, args: argparse.Namespace) -> int:
-    """``--roster``: the roster bench alone (about a minute on 2 cores)."""
-    try:
-        bench_roster(report, work)
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    report.publish(args.json)
-    return 0

@@ -4,6 +4,9 @@ checks read the routine and the estimated timeline; plan and build report them t
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from audiocoach import load_routine
@@ -13,6 +16,9 @@ from audiocoach.compile.speechcheck import check_warnings, phrase_count_warning,
 from audiocoach.defaults import MANY_DISTINCT_PHRASES
 from audiocoach.scripts import ENGINE_SCRIPTS, script_of, speakable_scripts, unspeakable
 from audiocoach.speech import BACKENDS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from bench_inputs import many_items_routine  # noqa: E402  (the bench's generated routine)
 
 ARABIC_TITLE = """\
 title: تمرين الصباح
@@ -89,23 +95,9 @@ def test_latin_routines_get_no_language_warning(tmp_path):
         assert unspeakable_warnings(routine, "festival", None) == (), path
 
 
-def _many_notes(n: int) -> str:
-    lines = ["title: Many notes", "defaults:", "  rest: 25s", "  rest_after: 25s", "blocks:"]
-    for i in range(n):
-        if i % 50 == 0:  # at most 100 exercises in a block
-            lines += [f"  - name: Notes {i // 50 + 1}", "    exercises:"]
-        lines += [
-            "      - exercise: romanian-deadlift",
-            "        sets: 1",
-            "        reps: 1",
-            f"        note: Note number {i + 1}, keep the bar close",
-        ]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.mark.parametrize("notes, warned", [(20, False), (MANY_DISTINCT_PHRASES + 20, True)])
 def test_an_unusual_number_of_phrases_is_a_located_warning(tmp_path, notes, warned):
-    routine, src = _load(tmp_path, _many_notes(notes))
+    routine, src = _load(tmp_path, many_items_routine(notes))
     timeline = compile_routine(routine, estimate_ms)
     found = phrase_count_warning(routine, timeline)
     assert bool(found) == warned
