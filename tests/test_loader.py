@@ -530,7 +530,7 @@ INVALID = [
         with_phrases("farewell: Bye."),
         [
             "routine.yaml:3:3: phrases.farewell: unknown key 'farewell' in phrases "
-            f"(valid keys: {', '.join(PLACEHOLDERS)})"
+            f"({len(PLACEHOLDERS)} keys are valid, from 'intro' to '{list(PLACEHOLDERS)[-1]}': docs/yaml.md lists them)"
         ],
         id="phrases-unknown-key",
     ),

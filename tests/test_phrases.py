@@ -235,3 +235,20 @@ def test_group_names_and_doses_come_from_the_routines_phrases():
     said = [e.text for e in compile_routine(loads(text), estimate_ms).sounds]
     assert any(t.startswith("Max rounds, two minutes:") for t in said), said
     assert any("eight x twenty seconds/ten seconds" in t for t in said), said
+
+
+def test_where_an_emom_rest_ends_is_in_the_phrasebook_and_overridable(tmp_path):
+    """ "Rest till the top of the minute." was built from an English string in the compiler."""
+    from pathlib import Path
+
+    from audiocoach.compile.compiler import compile_routine, estimate_ms
+    from audiocoach.load.routine import load_routine
+
+    shipped = Path(__file__).resolve().parent.parent / "routines" / "emom-swings-and-bridges.yaml"
+    said = [e.text for e in compile_routine(load_routine(shipped), estimate_ms).sounds]
+    assert "Rest till the top of the minute." in said
+    text = shipped.read_text(encoding="utf-8")
+    own = tmp_path / "emom.yaml"
+    own.write_text(text.replace("blocks:", 'phrases:\n  until_minute: "the next minute"\nblocks:', 1), encoding="utf-8")
+    said = [e.text for e in compile_routine(load_routine(own), estimate_ms).sounds]
+    assert "Rest till the next minute." in said and "Rest till the top of the minute." not in said

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.errors import RoutineError
-from audiocoach.load.routine import loads
+from audiocoach.load.routine import load_routine, loads
 from helpers import check_invariants
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def compile_text(text: str):
@@ -185,3 +189,16 @@ def test_group_errors(body, message):
     with pytest.raises(RoutineError) as err:
         loads("title: T\nblocks:\n  - name: B\n    exercises:\n" + body, "routine.yaml")
     assert message in str(err.value).splitlines()
+
+
+def test_every_group_keyword_loads_to_a_stored_kind_and_tabata_is_intervals():
+    """GROUP_KINDS listed "tabata", which no Group can hold; the stored kinds are GroupKind's
+    values and the YAML keywords add tabata, stored as intervals."""
+    from typing import get_args
+
+    from audiocoach.model import GROUP_KEYWORDS, GROUP_KINDS, GroupKind
+
+    assert get_args(GroupKind) == GROUP_KINDS
+    assert set(GROUP_KEYWORDS) - set(GROUP_KINDS) == {"tabata"}
+    routine = load_routine(ROOT / "routines" / "tabata-swings.yaml")
+    assert {g.kind for g in routine.items if hasattr(g, "members")} == {"intervals"}

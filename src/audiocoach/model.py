@@ -7,7 +7,7 @@ have them as ``location`` fields excluded from comparison and repr.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from audiocoach.defaults import (
     AMRAP_REMAINING_EVERY_MS,
@@ -269,7 +269,11 @@ class Entry:
 
 
 GroupKind = Literal["superset", "circuit", "emom", "amrap", "intervals"]
-GROUP_KINDS: tuple[str, ...] = ("superset", "circuit", "emom", "amrap", "intervals", "tabata")
+#: The kinds a group is stored as (:data:`GroupKind`'s values, in order).
+GROUP_KINDS: tuple[GroupKind, ...] = get_args(GroupKind)
+#: The keys that open a group in YAML: every stored kind, and ``tabata`` (intervals with
+#: Tabata's defaults: 8 rounds of 20 s on, 10 s off).
+GROUP_KEYWORDS: tuple[str, ...] = (*GROUP_KINDS, "tabata")
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class RenderOptions:
     cache_dir: str | None = None
     sidecars: bool = True
     loudness_lufs: float = LOUDNESS_LUFS
-    #: "mp3", "m4a", "ogg" or "wav" (see audiocoach.export.FORMATS).
+    #: "mp3", "m4a", "ogg" or "wav" (see audiocoach.export.stream.FORMATS).
     format: str = DEFAULT_FORMAT
     #: Background music under the voice (None: none).
     music: MusicOptions | None = None

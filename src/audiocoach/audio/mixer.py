@@ -5,7 +5,7 @@ so a clip lands at exactly the sample the timeline says, whatever the chunk size
 track is never built by repeated ``overlay``/``+=`` (each of which copies the whole
 track). Memory is one chunk plus the unique clips: every chunk is mixed into the same
 preallocated float buffer, and each clip is levelled once however often it plays.
-Background music (:class:`audiocoach.music.MusicBed`), when given, is added per chunk
+Background music (:class:`audiocoach.audio.music.MusicBed`), when given, is added per chunk
 before the final clip to int16.
 """
 
@@ -92,7 +92,7 @@ class Mixer:
         clip: ``clip(text) -> samples`` for speech events.
         leveler: levels every clip and the program to a loudness target; None plays the
             clips as they are.
-        bed: played under the clips (see :class:`audiocoach.music.MusicBed`).
+        bed: played under the clips (see :class:`audiocoach.audio.music.MusicBed`).
     """
 
     def __init__(

@@ -50,7 +50,7 @@ from audiocoach.render import build, default_output, resolve_music
 from audiocoach.speech import AUTO, better_engine_hint
 
 
-def _require_routine(path: str, command: str) -> None:
+def _require_routine(path: str) -> None:
     """A program handed to a routine command: say which command renders it."""
     if is_program(path):
         raise AudiocoachError(
@@ -187,7 +187,7 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
         audiocoach build routines/posterior-chain.yaml --split sets
     """
-    _require_routine(routine, "build")
+    _require_routine(routine)
     out_path, fmt = _output_format(output, fmt)
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     loaded, applied = resolve_overrides(load_routine(routine), overrides)

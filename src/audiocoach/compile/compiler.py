@@ -321,7 +321,7 @@ def compile_routine(
         phrasebook: wording (the shipped one with the routine's overrides by default).
         meta: extra facts recorded in the timeline (voice, overrides, ...).
         onset: ``onset(kind, text) -> ms`` from a clip's first sample to its audible
-            attack (:func:`audiocoach.onset.clip_onsets`); beats start that much early so
+            attack (:func:`audiocoach.speech.onset.clip_onsets`); beats start that much early so
             their attack lands on the grid. Default: none (the estimate's clips attack at once).
         sample_rate: the rate of the clips ``measure`` measures (the synthesizer's), recorded
             in the timeline for the mixer; None when the lengths are estimates.

@@ -1,8 +1,8 @@
 """Group structures as a registry: one function per kind, one signature.
 
-Each expander takes the session's :class:`~audiocoach.expand.Expander` (its public
+Each expander takes the session's :class:`~audiocoach.compile.expand.Expander` (its public
 helpers: ``work``, ``switch``, ``rest_frame``, ``coach_rest``, ``flow``, ``words``...) and the
-group's :class:`~audiocoach.expand.Spot`, and yields the group's segments in order.
+group's :class:`~audiocoach.compile.expand.Spot`, and yields the group's segments in order.
 ``STRUCTURES[kind]`` picks one; a new kind is a new function and a new row.
 """
 
@@ -80,7 +80,7 @@ def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
                 spot, group.interval_ms - used, transition=True, set=r, member=r % n, after=member
             )
             # The remainder is an odd number of seconds: say where the rest ends instead.
-            until = "the top of the minute" if group.interval_ms % 60_000 == 0 else "the next round"
+            until = x.say("until_minute" if group.interval_ms % 60_000 == 0 else "until_round")[0]
             x.flow(seg, "rest", ANNOUNCE, x.say("rest_until", until=until), latest_end_ms=barrier)
             _next_member(x, seg, spot, r % n, barrier)
             yield seg

@@ -71,7 +71,7 @@ def export_audio(
     """Encode ``chunks`` to ``output`` as ``fmt``, with its sidecars, all or nothing.
 
     Every file is written under a temporary name and they are renamed into place together
-    (see :class:`~audiocoach.outputs.OutputSet`): an interrupted or failed build, a full
+    (see :class:`~audiocoach.export.outputs.OutputSet`): an interrupted or failed build, a full
     disk or a read-only folder leaves the previous files as they were and no partial one.
 
     The encoded file's true peak is measured (decoded and 4x oversampled); when it comes

@@ -48,7 +48,7 @@ SPLIT_MODES = ("sets",)
 FOLDER_SUFFIX = ".sets"
 MANIFEST_SUFFIX = ".pieces.json"
 MANIFEST_FORMAT = "audiocoach.pieces/1"
-#: The cues of a rest's final countdown (see audiocoach.compile.expand.rest_frame).
+#: The cues of a rest's final countdown (see audiocoach.compile.expand.Expander.rest_frame).
 COUNTDOWN_ROLES = ("ten_seconds", "countdown")
 _QUEUE_CHUNKS = 4  # chunks in flight between the mixer and the pieces' encoder
 

@@ -1,6 +1,6 @@
 """The true peak of what was encoded: the encoded stream decoded by a second ffmpeg and metered.
 
-:func:`audiocoach.export.encode.encode_stream` tees the encoder's output into a
+:func:`audiocoach.export.stream.encode_stream` tees the encoder's output into a
 :class:`MeterReader` while it writes; :func:`measure_true_peak` meters a finished file.
 """
 

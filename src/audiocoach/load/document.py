@@ -2,7 +2,7 @@
 
 :func:`load_document` reads a file (bounded in size, UTF-8), :func:`parse_yaml` turns its
 text into PyYAML's node tree, and the kind on top (a routine, a program) builds its model
-from the nodes with a :class:`~audiocoach.yamlsource.Reader`. Every failure at the YAML
+from the nodes with a :class:`~audiocoach.load.yamlsource.Reader`. Every failure at the YAML
 level is a :class:`RoutineError` at file:line:col, never a traceback and never unbounded
 work: control characters, tags other than the plain ones, values a tag cannot hold,
 nesting deeper than :data:`MAX_YAML_DEPTH`, aliases that expand past

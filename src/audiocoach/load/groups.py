@@ -29,7 +29,7 @@ from audiocoach.defaults import (
 from audiocoach.load.settings import Defaults
 from audiocoach.load.units import parse_rest
 from audiocoach.load.yamlsource import Reader, duration, positive_int
-from audiocoach.model import GROUP_KINDS, Entry, Group, GroupKind, Settings, one_of
+from audiocoach.model import GROUP_KEYWORDS, GROUP_KINDS, Entry, Group, Settings, one_of
 from audiocoach.timing import emom_work_ms
 
 __all__ = [
@@ -60,8 +60,6 @@ GROUP_REQUIRED = {
     "intervals": ("rounds", "work", "rest"),
     "tabata": (),
 }
-#: The kinds a group is stored as (a tabata is intervals with its own defaults).
-_STORED_KINDS: tuple[GroupKind, ...] = ("superset", "circuit", "emom", "amrap", "intervals")
 
 ReadMember = Callable[[yaml.Node, str], Entry | None]
 
@@ -76,7 +74,7 @@ def group_kind(r: Reader, node: yaml.Node) -> str | None:
     """'circuit' for ``- circuit: {...}`` (a one-key mapping naming a group kind)."""
     if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
         key = r.scalar(node.value[0][0])
-        if isinstance(key, str) and key in GROUP_KINDS:
+        if isinstance(key, str) and key in GROUP_KEYWORDS:
             return key
     return None
 
@@ -104,7 +102,7 @@ def read_group(
     tabata = kind == "tabata"
     members = _members(r, body_node, fields, path, kind, read_member)
     group = Group(
-        kind=one_of("intervals" if tabata else kind, _STORED_KINDS),
+        kind=one_of("intervals" if tabata else kind, GROUP_KINDS),
         members=tuple(members),
         rounds=get("rounds", positive_int("number of rounds", 1, MAX_ROUNDS), TABATA_ROUNDS if tabata else 1),
         transition=get(

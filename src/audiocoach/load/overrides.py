@@ -186,11 +186,6 @@ def map_entries(routine: Routine, change: Callable[[Entry, bool], Entry]) -> Rou
     return replace(routine, blocks=tuple(blocks))
 
 
-def exercise_ids(routine: Routine) -> tuple[str, ...]:
-    """The exercise ids of ``routine`` in order, each once."""
-    return tuple(dict.fromkeys(e.exercise.id for e in routine.entries))
-
-
 def _matches(entry: Entry, exercise: str) -> bool:
     return exercise == entry.exercise.id or exercise in entry.exercise.aliases
 

@@ -1,6 +1,6 @@
 """A routine's ``defaults:`` and ``phrases:``: session settings and the coach's own wording.
 
-Read with the shared :class:`~audiocoach.yamlsource.Reader`; every number bounded (see
+Read with the shared :class:`~audiocoach.load.yamlsource.Reader`; every number bounded (see
 :mod:`audiocoach.defaults`), every phrase template plain placeholders only: a format spec
 (``{set:>2000000000}``) or a conversion (``{title!r}``) is refused here, at load.
 """

@@ -9,7 +9,7 @@ and the program loader; :mod:`audiocoach.load.document` parses the text into nod
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import yaml
@@ -76,7 +76,7 @@ class Reader:
                 continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
+                hint = f"did you mean '{close[0]}'?" if close else _valid_keys(allowed)
                 self.error(key_node, sub, f"unknown key '{key}' in {what} ({hint})")
                 continue
             out[key] = (key_node, value_node)
@@ -197,3 +197,15 @@ def spoken_ms(ms: int) -> str:
     h, rest = divmod(ms // 1000, 3600)
     m, s = divmod(rest, 60)
     return "".join(f"{n}{u}" for n, u in ((h, "h"), (m, "m"), (s, "s")) if n) or "0s"
+
+
+#: A list of valid keys longer than this is not spelled out in an error (it would be cut).
+MAX_LISTED_KEYS_CHARS = 600
+
+
+def _valid_keys(allowed: Sequence[str]) -> str:
+    """The valid keys for an unknown one: listed, or (the phrasebook's 60 and more) where to read them."""
+    listed = ", ".join(allowed)
+    if len(listed) <= MAX_LISTED_KEYS_CHARS:
+        return "valid keys: " + listed
+    return f"{len(allowed)} keys are valid, from '{allowed[0]}' to '{allowed[-1]}': docs/yaml.md lists them"

@@ -14,7 +14,9 @@ from audiocoach.render import RenderOptions, plan, synthesizer_for
 
 
 @dataclass(frozen=True)
-class SessionPlan:
+class SessionOverview:
+    """One session of a program as `plan PROGRAM` shows it: what it holds, how long it is, what did not fit."""
+
     session: Session
     duration_ms: int | None
     #: The session's fit warnings, exactly as ``batch`` prints them.
@@ -76,7 +78,7 @@ def plan_program(
     weeks: Iterable[int] | None = None,
     overrides: Iterable[Override] = (),
     options: RenderOptions = RenderOptions(),
-) -> list[SessionPlan]:
+) -> list[SessionOverview]:
     """Every session with its exercises as prescribed that week and its exact length.
 
     Lengths come from the real clip lengths (synthesized into the phrase cache, which the
@@ -88,5 +90,5 @@ def plan_program(
         assert s.routine is not None
         with synthesizer_for(s.routine, options) as synth:
             timeline = plan(s.routine, synth)
-        out.append(SessionPlan(s, timeline.duration_ms, tuple(str(c) for c in timeline.changes)))
+        out.append(SessionOverview(s, timeline.duration_ms, tuple(str(c) for c in timeline.changes)))
     return out

@@ -4,7 +4,7 @@ says about them.
 A load rule adds weight week by week; a deload week lightens every load, leaves more reps
 in reserve and says so first; the week after says the deload is over; a double progression
 that goes back to the bottom of its range says what the lifter reached and when. All pure
-functions on the frozen model, called by :func:`audiocoach.program.progress_routine`.
+functions on the frozen model, called by :func:`audiocoach.program.progression.progress_routine`.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def load_rule(entry: Entry, rule: Rule, step: int) -> Entry:
     """A load rule on one entry: set the load, or add ``load_step`` for each week climbed.
 
     Entries without a load, or with a load in another unit, are left alone (a rule that
-    names them is refused when the program is checked, see :func:`audiocoach.program.sessions`).
+    names them is refused when the program is checked, see :func:`audiocoach.program.programs.sessions`).
     """
     if rule.load is not None:
         return replace(entry, load=rule.load)

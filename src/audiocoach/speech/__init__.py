@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,7 +209,6 @@ class Synthesizer:
         voice: a voice id, language code or name (None: the engine's default).
         rate: words per minute.
         cache_dir: where clips are kept (``$AUDIOCOACH_CACHE`` or ``~/.cache/audiocoach``).
-        leveler: optional ``f(samples) -> samples`` applied to every clip (loudness).
         sample_rate: the session's rate; every clip is resampled to it.
         pronounce: a routine's (written, spoken) pairs, on top of the shipped lexicon.
     """
@@ -221,7 +219,6 @@ class Synthesizer:
         voice: str | None = None,
         rate: int = RATE,
         cache_dir: str | Path | None = None,
-        leveler: Callable[[np.ndarray], np.ndarray] | None = None,
         sample_rate: int = SESSION_RATE,
         pronounce: tuple[tuple[str, str], ...] = (),
     ):
@@ -238,7 +235,6 @@ class Synthesizer:
         self._voice: str | None = None
         self._version: str | None = None
         self._clips: dict[str, np.ndarray] = {}
-        self._leveler = leveler
         self.synthesized = 0
         self.cache_hits = 0
 
@@ -323,19 +319,15 @@ class Synthesizer:
             self.synthesized += 1
         else:
             self.cache_hits += 1
-        if self._leveler is not None:
-            samples = self._leveler(samples)
         samples.setflags(write=False)
         self._clips[text] = samples
         return samples
 
-    # -- hook for speech.pool (9b): a clip synthesized in a worker process joins this one.
+    # A clip synthesized in a pool worker (speech.pool) joins this synthesizer.
     def adopt(self, text: str, samples: np.ndarray) -> None:
         """Keep ``samples`` (made by :meth:`render` in another process) as the clip for ``text``."""
         self.cache.put(self.cache_key(text), samples)
         self.synthesized += 1
-        if self._leveler is not None:
-            samples = self._leveler(samples)
         samples.setflags(write=False)
         self._clips[text] = samples
 

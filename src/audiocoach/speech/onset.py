@@ -34,11 +34,6 @@ Onset = Callable[[str, str], int]
 """``onset(kind, text) -> ms`` from the clip's first sample to its attack."""
 
 
-def no_onset(kind: str, text: str) -> int:
-    """The default: the attack is the first sample (what :func:`estimate_ms` assumes)."""
-    return 0
-
-
 def attack_ms(samples: np.ndarray, rate: int) -> int:
     """Milliseconds from the clip's first sample to the onset of its first vowel."""
     x = np.asarray(samples, dtype=np.float64).ravel()

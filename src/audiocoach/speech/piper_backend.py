@@ -10,7 +10,7 @@ beside it. Nothing is downloaded at run time.
 Deterministic: Piper's model draws its noise inside onnxruntime, with no seed a caller
 can set, so the same phrase would differ from call to call. Both noise scales are set to
 0: the voice speaks its mean prosody, and a phrase gives the same samples every time.
-One loaded model per voice file per process (:func:`release_models` frees them).
+One loaded model per voice file per process.
 """
 
 from __future__ import annotations
@@ -80,12 +80,6 @@ def model_for(path: str) -> Any:
             session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
             found = _models[path] = PiperVoice(session=session, config=config)
         return found
-
-
-def release_models() -> None:
-    """Free every loaded Piper voice of this process."""
-    with _lock:
-        _models.clear()
 
 
 def read_config(model: Path) -> dict[str, Any]:

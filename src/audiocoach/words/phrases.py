@@ -43,6 +43,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "load_guide": "reps more",
         "load_guide_range": "top",
         "rest_until": "until",
+        "until_minute": "",
+        "until_round": "",
         "note": "note",
         "alternatives": "names",
         "get_ready": "set sets",
