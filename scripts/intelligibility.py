@@ -17,7 +17,7 @@ long-term average spectrum of the engine's own clips, at a level 15 dB below the
 RMS, from a fixed seed (the same noise for every run).
 
 The recogniser is not a lifter in a gym; what counts is the ranking it gives, which sets
-``engine: auto``'s order (audiocoach.speech.AUTO_ORDER). Example:
+``engine: auto``'s order (audiocoach.engines.AUTO_ORDER). Example:
 
     .venv/bin/python scripts/intelligibility.py
     .venv/bin/python scripts/intelligibility.py --engine festival --engine espeak-ng --show-misses

@@ -3,7 +3,7 @@
 On a machine without them an engine test skips, except under CI (CI=true), where the
 skip is turned into a failure: CI must prove the real path works. Only a test marked
 ``optional_engine`` (an engine the README does not install, outside
-``audiocoach.speech.BASE_ENGINES``) may skip under CI.
+``audiocoach.engines.BASE_ENGINES``) may skip under CI.
 
 ``AUDIOCOACH_ENGINES`` narrows the engines the tool (and so every test) sees as installed;
 .ci/run sets it to BASE_ENGINES for its first pass, so the run is a fresh machine's.

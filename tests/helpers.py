@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiocoach.speech import BACKENDS, BASE_ENGINES, engine_missing
+from audiocoach.engines import BASE_ENGINES
+from audiocoach.speech import BACKENDS, engine_missing
 
 
 def engine_params(names: tuple[str, ...] | None = None) -> list:

@@ -1,7 +1,7 @@
 """Every speech backend, with its real engine: clip, session rate, length, rate, voices.
 
 A backend whose engine is absent (or hidden by AUDIOCOACH_ENGINES) skips; under CI the
-engines the README installs (audiocoach.speech.BASE_ENGINES) must run, the others may skip.
+engines the README installs (audiocoach.engines.BASE_ENGINES) must run, the others may skip.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from audiocoach.cli import cli
+from audiocoach.engines import BASE_ENGINES
 from audiocoach.errors import AudiocoachError, EngineMissingError
 from audiocoach.speech import (
     BACKENDS,
-    BASE_ENGINES,
     ENGINES_ENV,
     SESSION_RATE,
     Synthesizer,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from audiocoach.engines import AUTO_ORDER
 from audiocoach.errors import AudiocoachError
-from audiocoach.speech import AUTO_ORDER, SESSION_RATE, Synthesizer, resolve_engine
+from audiocoach.speech import SESSION_RATE, Synthesizer, resolve_engine
 from audiocoach.speech import hibari_backend as hb
 from audiocoach.speech.lexicon import Lexicon
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiocoach.defaults import AUTO_ENGINE, RATE
+from audiocoach.defaults import RATE
+from audiocoach.engines import AUTO_ENGINE
 from audiocoach.load.overrides import parse_override
 from audiocoach.load.routine import loads
 from audiocoach.load.speaker import Speaker, choose_speaker

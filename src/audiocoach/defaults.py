@@ -108,13 +108,6 @@ MAX_RULES = 100
 #: A session speaking more different phrases than this is warned about: a cold build
 #: synthesizes each one first (the posterior-chain session speaks about 100).
 MANY_DISTINCT_PHRASES = 400
-#: The speech engines a routine may name (``defaults: engine:``), without importing the speech
-#: stack: the loader checks names, :data:`audiocoach.speech.BACKENDS` implements them (a test
-#: keeps the two equal). ``auto`` picks the most intelligible installed engine.
-ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "hibari", "pico", "piper", "pyttsx3", "rhvoice")
-#: What a session speaks with when neither the command line nor the routine names an engine.
-AUTO_ENGINE = "auto"
-ENGINE_CHOICES: tuple[str, ...] = (AUTO_ENGINE, *ENGINE_NAMES)
 
 #: File suffixes a music folder's playlist picks up (ffmpeg decodes many more when named directly).
 AUDIO_SUFFIXES = frozenset(

@@ -2,31 +2,23 @@
 
 A names-and-scripts table, so that loading and compiling can warn about text a voice
 cannot say without starting (or importing) a speech engine. Every backend in
-:mod:`audiocoach.speech` has a row in :data:`ENGINE_SCRIPTS` (a test checks it): a new
-engine declares here what its default voices read. A voice of a given language reads that
+:mod:`audiocoach.speech` has a row in :data:`ENGINE_SCRIPTS`, from its row of the engine table
+(:mod:`audiocoach.engines`), which says what its default voices read. A voice of a given language reads that
 language's script (:data:`LANGUAGE_SCRIPTS`) and Latin letters. Digits, punctuation,
 spaces and symbols belong to no script: every voice copes with them.
 
-This module imports nothing from the package.
+This module imports nothing from the package but the import-free engine table.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-LATIN = "Latin"
+from audiocoach.engines import ENGINES, LATIN
+
 #: What the default voices of each engine read: all the English voices read Latin letters.
 #: (Other text is skipped, or spelled out as character names, depending on the engine.)
-ENGINE_SCRIPTS: dict[str, frozenset[str]] = {
-    "espeak-ng": frozenset({LATIN}),
-    "festival": frozenset({LATIN}),
-    "flite": frozenset({LATIN}),
-    "hibari": frozenset({LATIN}),
-    "pico": frozenset({LATIN}),
-    "piper": frozenset({LATIN}),
-    "pyttsx3": frozenset({LATIN}),
-    "rhvoice": frozenset({LATIN}),
-}
+ENGINE_SCRIPTS: dict[str, frozenset[str]] = {row.name: row.scripts for row in ENGINES}
 #: Scripts a voice of a language reads (the first part of a language code), besides Latin.
 LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
     "ar": frozenset({"Arabic"}),

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import click
 
 from audiocoach.defaults import RATE, RATE_MAX, RATE_MIN
+from audiocoach.engines import ENGINE_CHOICES
 from audiocoach.errors import AudiocoachError, clip
 from audiocoach.load.overrides import Override, parse_overrides
 from audiocoach.program.progression import parse_weeks
 from audiocoach.render import RenderOptions
-from audiocoach.speech import ENGINE_CHOICES
 
 #: Exit codes, the same in every command: bad input (or a failed build), usage, interruption.
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from audiocoach.cli.base import _Command, _notice
+from audiocoach.engines import ENGINE_CHOICES
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.library import default_library
-from audiocoach.speech import AUTO, ENGINE_CHOICES, Synthesizer
+from audiocoach.speech import AUTO, Synthesizer
 
 
 @click.command(cls=_Command)

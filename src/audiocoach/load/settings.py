@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 
 from audiocoach.defaults import (
-    ENGINE_CHOICES,
     MAX_LEAD_IN_MS,
     MAX_STEP_MS,
     MAX_SWITCH_MS,
@@ -25,6 +24,7 @@ from audiocoach.defaults import (
     REST,
     REST_AFTER,
 )
+from audiocoach.engines import ENGINE_CHOICES
 from audiocoach.errors import SourceLocation, short
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_rest
 from audiocoach.load.yamlsource import Reader, choice, duration, positive_int, yaml_text

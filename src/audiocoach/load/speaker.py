@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audiocoach.defaults import AUTO_ENGINE
+from audiocoach.engines import AUTO_ENGINE
 from audiocoach.model import Settings
 
 

@@ -9,55 +9,57 @@ silence and levelled to a common loudness.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import soxr
 
-from audiocoach.defaults import AUTO_ENGINE, RATE
+from audiocoach.defaults import RATE
+from audiocoach.engines import AUTO_ENGINE, AUTO_ORDER, ENGINE_CHOICES, ENGINE_ROWS
 from audiocoach.errors import AudiocoachError, EngineMissingError
 from audiocoach.speech.base import Backend, VoiceInfo
 from audiocoach.speech.cache import PhraseCache, default_cache_dir
-from audiocoach.speech.espeak_backend import EspeakBackend
-from audiocoach.speech.festival_backend import FestivalBackend
-from audiocoach.speech.flite_backend import FliteBackend
-from audiocoach.speech.hibari_backend import HibariBackend
 from audiocoach.speech.lexicon import Lexicon
-from audiocoach.speech.pico_backend import PicoBackend
-from audiocoach.speech.piper_backend import PiperBackend
-from audiocoach.speech.pyttsx3_backend import Pyttsx3Backend
-from audiocoach.speech.rhvoice_backend import RHVoiceBackend
 from audiocoach.tones import TONES
 
 log = logging.getLogger("audiocoach.speech")
 
-BACKENDS: dict[str, type[Backend]] = {
-    b.NAME: b
-    for b in (
-        HibariBackend,
-        PiperBackend,
-        Pyttsx3Backend,
-        FestivalBackend,
-        RHVoiceBackend,
-        PicoBackend,
-        FliteBackend,
-        EspeakBackend,
-    )
-}
-#: ``engine: auto`` takes the first installed engine in this order: most intelligible
-#: first, as measured by scripts/intelligibility.py (method and numbers in docs/voices.md).
-#: hibari is a dependency of the package, so ``auto`` finds it wherever audiocoach runs.
-AUTO_ORDER: tuple[str, ...] = ("hibari", "piper", "rhvoice", "festival", "flite", "pico", "espeak-ng", "pyttsx3")
+
+class _Backends(Mapping[str, type[Backend]]):
+    """Engine name -> backend class, from :data:`audiocoach.engines.ENGINES`; a backend's module
+    is imported the first time its engine is asked for, so naming one engine loads no other."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, type[Backend]] = {}
+
+    def __getitem__(self, name: str) -> type[Backend]:
+        if name not in self._loaded:
+            module, _, cls = ENGINE_ROWS[name].backend.partition(":")
+            found = getattr(importlib.import_module(module), cls)
+            if name != found.NAME:
+                raise AudiocoachError(
+                    f"the engine table's row {name!r} names {module}:{cls}, whose NAME is {found.NAME!r}"
+                )
+            self._loaded[name] = found
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ENGINE_ROWS)
+
+    def __len__(self) -> int:
+        return len(ENGINE_ROWS)
+
+
+#: Every engine's backend (``auto``'s order, the base set CI sees and the names ``--engine``
+#: takes come from the same table: :mod:`audiocoach.engines`).
+BACKENDS: Mapping[str, type[Backend]] = _Backends()
 AUTO = DEFAULT_ENGINE = AUTO_ENGINE
-#: The engines the README's setup installs: what a fresh machine has (hibari is a
-#: dependency of the package, espeak-ng comes from scripts/setup.sh and pyttsx3 speaks through
-#: it, Piper with the dev extra CI installs). CI's first pass sees only these (.ci/run), and
-#: their tests may not skip under CI.
-BASE_ENGINES: tuple[str, ...] = ("hibari", "espeak-ng", "pyttsx3", "piper")
 #: Comma-separated engine names: the only engines the tool sees as installed (unset: all).
 ENGINES_ENV = "AUDIOCOACH_ENGINES"
 #: The engine ``auto`` picks where audiocoach is installed: the voice the session rate serves.
@@ -66,8 +68,6 @@ DEFAULT_VOICE_ENGINE = AUTO_ORDER[0]
 #: speaks at 24 kHz), so the default voice is never resampled; MP3 encodes 24 kHz natively
 #: (MPEG-2 Layer III). Clips of other engines are resampled to it with soxr.
 SESSION_RATE = BACKENDS[DEFAULT_VOICE_ENGINE].SAMPLE_RATE
-#: Names ``--engine`` accepts.
-ENGINE_CHOICES: tuple[str, ...] = (AUTO, *sorted(BACKENDS))
 
 #: Samples quieter than this (about -44 dBFS) count as silence when trimming.
 TRIM_THRESHOLD = 200
@@ -77,9 +77,7 @@ TRIM_PAD_AFTER_MS = 20
 __all__ = [
     "AUTO",
     "BACKENDS",
-    "BASE_ENGINES",
     "ENGINES_ENV",
-    "ENGINE_CHOICES",
     "SESSION_RATE",
     "Synthesizer",
     "SynthSpec",
