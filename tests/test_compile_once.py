@@ -68,3 +68,28 @@ def test_a_cold_pooled_plan_and_a_warm_one_each_expand_once(tmp_path, expansions
         assert synth.synthesized == 0
     assert len(expansions) == 2
     assert warm.events == cold.events
+
+
+@pytest.mark.parametrize("verbosity", ["standard", "coach"])
+@pytest.mark.parametrize(
+    "name", sorted(p.stem for p in (ROOT / "routines").glob("*.yaml") if "blocks:" in p.read_text())
+)
+def test_a_trial_rest_at_the_session_s_own_length_is_the_session_s_rest(name, verbosity):
+    """The checkpoint holds all the state a change-over depends on (form cues in turn,
+    rests counted, setups heard, rotating encouragement, where 'Halfway' goes): built again at
+    its own length, every change-over is cue for cue what the session built."""
+    from audiocoach.compile.advice import is_changeover
+    from audiocoach.compile.compiler import expand_session
+    from audiocoach.load.overrides import apply_overrides, parse_override
+
+    routine = apply_overrides(
+        load_routine(ROOT / "routines" / f"{name}.yaml"), [parse_override("verbosity", verbosity)]
+    )
+    session = expand_session(routine)
+    assert session.expander is not None
+    changeovers = [s for s in session.segments if is_changeover(s) and s.context.get("exercise", 0) > 0]
+    # one change-over between each two items: a routine of one circuit or superset has none
+    assert len(changeovers) == len(session.expander.spots()) - 1
+    for seg in changeovers:
+        trial = session.expander.trial_changeover(seg.context["exercise"] - 1, seg.length_ms)
+        assert trial.cues == seg.cues, (seg.where, [c.role for c in seg.cues], [c.role for c in trial.cues])
