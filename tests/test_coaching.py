@@ -464,7 +464,8 @@ def test_breathing_rack_it_setup_and_load_guidance_at_standard_verbosity():
     said = [e.text for e in tl.sounds if e.kind == "speech"]
     assert "Stand tall with feet hip-width apart and the bar in your hands." in said  # setup, once
     assert said.count("Stand tall with feet hip-width apart and the bar in your hands.") == 1
-    assert "Pick a weight you could lift about ten times at most." in said  # 8-10: the top is about all
+    # 8-10: a weight for twelve, so even the tenth rep leaves two in the tank
+    assert "Pick a weight you could lift about twelve times, and do eight to ten." in said
     fixed = compile_routine(one("- exercise: romanian-deadlift\n  sets: 2\n  reps: 10"), estimate_ms)
     assert "Pick a weight you could lift twelve times, and stop at ten." in [e.text for e in fixed.sounds]
     rests = [s for s in tl.of_kind("segment") if s.role == "rest"]

@@ -264,9 +264,9 @@ class Expander:
         for line in lead:
             self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
         if entry.reps is not None:
-            n = entry.reps.counted(rep_range) * entry.steps  # alternating: every step counted
+            n = entry.reps.counted(rep_range)  # alternating: each rep is a step with each leg
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
-            last_required = entry.reps.low * entry.steps if ranged else None
+            last_required = entry.reps.low if ranged else None
             count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
         else:
             self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
