@@ -63,10 +63,10 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
         warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
-        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range) * entry.steps
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
         if n < 3:
             continue
-        t0 = seg.start_ms + lead + (n - 1) * entry.tempo.rep_ms
+        t0 = seg.start_ms + lead + (n - 1) * entry.steps * entry.tempo.rep_ms  # a rep: a step with each leg
         said = [e.text for e in tl.sounds if e.start_ms == t0 and e.kind == "speech" and e.rep == n]
         if not any(t.startswith("Last rep") for t in said):
             missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {said}")

@@ -245,6 +245,9 @@ class Entry:
     program_notes: tuple[ProgramNote, ...] = ()
     #: Sides in turn in one window (walking lunges): ``reps`` per side, counted step by step.
     alternating: bool = False
+    #: The rep range a program's double progression climbs through (``reps`` is this
+    #: week's step of it); None outside a double progression.
+    climb: RepRange | None = None
 
     @property
     def steps(self) -> int:
