@@ -21,13 +21,12 @@ hears it before deciding to go on.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry
 from audiocoach.timeline import ANNOUNCE, BEAT
 from audiocoach.words.phrases import number_words
-from audiocoach.words.wording import Words
+from audiocoach.words.wording import Words, plain_for_alternatives
 
 #: A voice set whose reps are shorter than this is counted with rep numbers only.
 MIN_WORDED_REP_MS = 2000
@@ -45,14 +44,6 @@ def count_mode(entry: Entry, routine_mode: str) -> str:
     return mode
 
 
-def worded_for_all(entry: Entry) -> Entry:
-    """An entry whose alternatives move differently (a kickback or a cable pull-through) is
-    counted with plain words ("up", "down"): "kick" means nothing to the lifter pulling a rope."""
-    if all(a.pattern == entry.exercise.pattern for a in entry.alternatives):
-        return entry
-    return replace(entry, exercise=replace(entry.exercise, phase_words=()))
-
-
 def count_reps(
     seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, last_required: int | None
 ) -> None:
@@ -64,7 +55,7 @@ def count_reps(
     number announced, never on twice it.
     """
     phases = entry.tempo.phases(entry.exercise.start)
-    entry = worded_for_all(entry)
+    entry = plain_for_alternatives(entry)
     first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
     for rep in range(1, n + 1):
         t0 = lead_ms + (rep - 1) * entry.steps * entry.tempo.rep_ms

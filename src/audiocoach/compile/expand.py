@@ -27,7 +27,7 @@ from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
+from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, form_cues, note_for_tempo
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
@@ -88,15 +88,15 @@ class Expander:
         """The next form cue of this exercise (they rotate across sets), as wordings; ``named``
         puts the exercise's name first (several exercises' cues in one rest)."""
         entry = spot.item.members[member] if isinstance(spot.item, Group) else spot.item
-        cues = entry.exercise.cues
+        cues = form_cues(entry)
         if not cues:
             return ()
         turn = self._form_turn[(spot.index, member)]
         self._form_turn[(spot.index, member)] += 1
-        cue = cues[turn % len(cues)]
-        if named:
+        exercise, cue = cues[turn % len(cues)]
+        if named or entry.alternatives:  # with alternatives, say whose cue it is
             said = cue[:1].lower() + cue[1:] if cue[1:2].islower() else cue  # "Bird dog: brace your core."
-            return self.say("form_named", cue=said, name=entry.exercise.name, short_name=entry.exercise.short_name)
+            return self.say("form_named", cue=said, name=exercise.name, short_name=exercise.short_name)
         return self.say("form", cue=cue)
 
     def keep(self, priority: int) -> bool:
@@ -221,8 +221,9 @@ class Expander:
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
         for k in members:  # every member of a group hears its form cue
             self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
-        if first.note and not contradicts_tempo(first.note, first):
-            self.flow(seg, "note", FORM, self.say("note", note=first.note), **window)
+        note = note_for_tempo(first.note, first) if first.note else None
+        if note:
+            self.flow(seg, "note", FORM, self.say("note", note=note), **window)
 
     def exercise(self, spot: Spot) -> Iterator[Segment]:
         entry = spot.item

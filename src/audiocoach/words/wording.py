@@ -8,7 +8,9 @@ called for this movement, and how a set begins ("Set two of four.", "Last set.")
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import replace
 from typing import NamedTuple
 
 from audiocoach.model import Entry, Exercise, Group, Item, Tempo
@@ -59,8 +61,9 @@ class Words:
         return words.get(phase) or self.say(PHASE_WORD_KEYS[phase])[0]
 
     def tempo_words(self, entry: Entry) -> str:
-        """'Lower for three seconds, a one-second hold, then drive' (phases in the lifter's order)."""
-        return tempo_words(entry.tempo, entry.exercise, self.phase_word)
+        """'Lower for three seconds, a one-second hold, then drive' (phases in the lifter's order),
+        in the words the reps are counted with (:func:`plain_for_alternatives`)."""
+        return tempo_words(entry.tempo, plain_for_alternatives(entry).exercise, self.phase_word)
 
     def entry_values(self, entry: Entry, sets: int | None = None) -> dict[str, str]:
         if entry.reps is not None:
@@ -177,6 +180,45 @@ class Words:
 
 _DESCENT = ("descent", "lower", "lowering", "down", "eccentric")
 _COUNTS = {number_words(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
+
+
+def form_cues(entry: Entry) -> tuple[tuple[Exercise, str], ...]:
+    """The form cues of ``entry``, in turn, each with the exercise it is for: with
+    alternatives, each exercise's own cues by turns (a ball curl keeps its hips up; the
+    machine curl's "Keep your hips pressed down" is not for it)."""
+    lists = [[(ex, cue) for cue in ex.cues] for ex in (entry.exercise, *entry.alternatives)]
+    longest = max(len(cues) for cues in lists)
+    return tuple(cues[i] for i in range(longest) for cues in lists if i < len(cues))
+
+
+def plain_for_alternatives(entry: Entry) -> Entry:
+    """An entry whose alternatives move differently (a kickback or a cable pull-through) is
+    worded with plain phase words ("up", "down"), in its count and its tempo sentence alike:
+    "kick" means nothing to the lifter pulling a rope."""
+    if all(a.pattern == entry.exercise.pattern for a in entry.alternatives):
+        return entry
+    return replace(entry, exercise=replace(entry.exercise, phase_words=()))
+
+
+def note_for_tempo(note: str, entry: Entry) -> str | None:
+    """``note`` as it can be said at the entry's tempo: unchanged when it agrees; when it counts
+    one other number of seconds for the lowering ("Count a slow three on every descent" at
+    4-0-1-0, after ``--tempo`` or a program's tempo rule), reworded to this tempo ("Count a
+    slow four ..."); None when it cannot be (several counts): then it is not said."""
+    if not contradicts_tempo(note, entry):
+        return note
+    words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
+    counts = {w for w in words if w in _COUNTS}
+    seconds = round(entry.tempo.eccentric_ms / 1000)
+    if len(counts) != 1 or not 1 <= seconds <= 10:
+        return None
+    (count,) = counts
+    said = number_words(seconds) if not count.isdigit() else str(seconds)
+
+    def same_case(m: re.Match[str]) -> str:
+        return said.capitalize() if m[0][:1].isupper() else said
+
+    return re.sub(rf"\b{re.escape(count)}\b", same_case, note, flags=re.IGNORECASE)
 
 
 def contradicts_tempo(note: str, entry: Entry) -> bool:
