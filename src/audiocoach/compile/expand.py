@@ -22,6 +22,7 @@ from audiocoach.compile import coaching
 from audiocoach.compile.changeovers import Checkpoint, halfway_at, say_halfway
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import Segment
+from audiocoach.load.effort import warmup_ramp
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
@@ -216,6 +217,10 @@ class Expander:
             if target:
                 self.say_line(seg, target, **window)
             coaching.introduce(self, seg, item, self._introduced, **window)
+            # The first warm-up set's weight, after the load guide that says what "working" is.
+            target = self.words.warmup_target(item, 1, warmup_ramp(item, 1)) if item.warmup_sets else None
+            if target:
+                self.say_line(seg, target, **window)
         if first.alternatives:
             names = " or ".join(a.name for a in first.alternatives)
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
@@ -344,8 +349,10 @@ class Expander:
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:
         seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1, after=entry)
-        if next_set > warmups:
-            self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
+        line = self.words.next_set(entry, next_set - warmups) if next_set > warmups else None
+        line = line or self.words.warmup_target(entry, next_set, warmup_ramp(entry, next_set), next_=True)
+        if line is not None:
+            self.say_line(seg, line, latest_end_ms=barrier)
         coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg

@@ -225,3 +225,37 @@ def deload_effort(entry: Entry) -> Effort | None:
     if entry.effort is None and load_guide(entry) is None:
         return None
     return working_effort(entry).easier(EASIER_REPS)
+
+
+#: A ramp of warm-up sets runs from this share of the working weight (percent) ...
+WARMUP_FIRST_PCT = 40
+#: ... to this one, in even steps (one warm-up set: half).
+WARMUP_LAST_PCT = 70
+WARMUP_ONLY_PCT = 50
+
+
+def warmup_percent(index: int, count: int) -> int:
+    """The share of the working weight (percent, whole 5s) warm-up set ``index`` (1-based) of
+    ``count`` lifts: one set at half; more climb from 40% to 70% (two: 40%, 70%; three: 40%,
+    55%, 70%), so the last is still well short of the work sets."""
+    if count <= 1:
+        return WARMUP_ONLY_PCT
+    pct = WARMUP_FIRST_PCT + (WARMUP_LAST_PCT - WARMUP_FIRST_PCT) * (index - 1) / (count - 1)
+    return int(pct / 5 + 0.5) * 5
+
+
+def warmup_load(load: Load, pct: int) -> Load | None:
+    """``load`` at ``pct`` percent, to the nearest plate step (2.5 kg, 5 lb), at least one step;
+    for a bodyweight lift only the added weight scales. None when there is no weight to scale."""
+    if load.unit is None or load.amount <= 0:
+        return None
+    step = LOAD_STEP[load.unit]
+    amount = max(step, round(load.amount * pct / 100 / step) * step)
+    return Load(round(amount, 2), load.unit, load.bodyweight)
+
+
+def warmup_ramp(entry: Entry, index: int) -> tuple[int, Load | None]:
+    """Warm-up set ``index`` (1-based) of ``entry``: its share of the working weight (percent)
+    and, when the routine gives a load, that load scaled down (None otherwise)."""
+    pct = warmup_percent(index, entry.warmup_sets)
+    return pct, warmup_load(entry.load, pct) if entry.load is not None else None

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import replace
 from typing import NamedTuple
 
-from audiocoach.model import Entry, Exercise, Group, Item, Tempo
+from audiocoach.model import Entry, Exercise, Group, Item, Load, Tempo
 from audiocoach.timeline import ANNOUNCE, ENCOURAGE
-from audiocoach.words.effort import spoken_effort
+from audiocoach.words.effort import spoken_effort, spoken_warmup
 from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words, spoken_duration
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.
@@ -120,7 +120,7 @@ class Words:
         if side == 2:
             key = "other_direction" if entry.exercise.sides == "per_direction" else "other_side"
             return [Line("other_side", ANNOUNCE, self.say(key))]
-        if warmup:
+        if warmup:  # its weight was said before it (warmup_target): the lead-in only names it
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
         if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
             key = "one_set" if entry.reps is not None else "into_position"
@@ -160,6 +160,18 @@ class Words:
         if not target:
             return None
         return Line("set_load", ANNOUNCE, self.say("set_load", set=number_words(set_no), target=target))
+
+    def warmup_target(
+        self, entry: Entry, index: int, ramp: tuple[int, Load | None], *, next_: bool = False
+    ) -> Line | None:
+        """'Warm-up set one: twenty-five kilos.' as the exercise is announced, or 'Next, warm-up
+        set two: forty-five kilos.' in the rest before it (``next_``), so the bar is ready; None
+        for a lift with no weight to name."""
+        target = spoken_warmup(entry, ramp, self.book)
+        if not target:
+            return None
+        key = "next_warmup_set" if next_ else "warmup_set_target" if entry.warmup_sets > 1 else "warmup_set_load"
+        return Line(key, ANNOUNCE, self.say(key, set=number_words(index), target=target))
 
     def next_set(self, entry: Entry, set_no: int) -> Line:
         """Said in the rest before a work set: which set, and its load and effort if any.
