@@ -171,8 +171,11 @@ def deload_load(load: Load, factor: float) -> Load:
 
 #: Reps a chosen weight leaves in reserve when the routine names no effort: no set to failure.
 WORKING_RESERVE = 2
-#: How many more reps in reserve a light set leaves: a deload week, or a note that says light.
+#: How many more reps in reserve a deload week's sets leave (RPE 8 becomes RPE 6).
 EASIER_REPS = 2
+#: How many more a set whose note says light leaves ("Start with a light load"): fewer than
+#: a deload, so a deload after a light first week is lighter still.
+LIGHT_EXTRA_REPS = 1
 #: Below this many reps a set is heavy work the lifter has a number for; no rule of thumb.
 LOAD_GUIDE_MIN_REPS = 5
 _LIGHT = re.compile(r"\b(light|lighter|lightly|easy|easier)\b", re.IGNORECASE)
@@ -185,11 +188,11 @@ def says_light(note: str | None) -> bool:
 
 def working_effort(entry: Entry) -> Effort:
     """How many reps the entry's sets leave in reserve: its own ``rpe``/``rir``, else
-    :data:`WORKING_RESERVE`, :data:`EASIER_REPS` more where its note says light."""
+    :data:`WORKING_RESERVE`, :data:`LIGHT_EXTRA_REPS` more where its note says light."""
     if entry.effort is not None:
         return entry.effort
     base = Effort(float(WORKING_RESERVE))
-    return base.easier(EASIER_REPS) if says_light(entry.note) else base
+    return base.easier(LIGHT_EXTRA_REPS) if says_light(entry.note) else base
 
 
 @dataclass(frozen=True)
