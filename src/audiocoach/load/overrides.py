@@ -260,7 +260,8 @@ def resolve_overrides(
             if o is not None and unused:  # reported as it is: the value stays, and why
                 applied.append(Applied(kind, entry.exercise.id, before, before, f"{o.flag} (not applied: {unused})"))
             elif o is not None:
-                new = replace(new, **{kind: parse_rest(o.value)})
+                rest = parse_rest(o.value)
+                new = replace(new, rest=rest) if kind == "rest" else replace(new, rest_after=rest)
                 applied.append(Applied(kind, entry.exercise.id, o.value, before, o.flag))
         o = pick("load", entry)
         if o is not None:
