@@ -63,10 +63,10 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
         warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
-        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range) * entry.steps
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
         if n < 3:
             continue
-        t0 = seg.start_ms + lead + (n - 1) * entry.tempo.rep_ms
+        t0 = seg.start_ms + lead + (n - 1) * entry.steps * entry.tempo.rep_ms  # a rep: a step with each leg
         said = [e.text for e in tl.sounds if e.start_ms == t0 and e.kind == "speech" and e.rep == n]
         if not any(t.startswith("Last rep") for t in said):
             missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {said}")
@@ -464,7 +464,8 @@ def test_breathing_rack_it_setup_and_load_guidance_at_standard_verbosity():
     said = [e.text for e in tl.sounds if e.kind == "speech"]
     assert "Stand tall with feet hip-width apart and the bar in your hands." in said  # setup, once
     assert said.count("Stand tall with feet hip-width apart and the bar in your hands.") == 1
-    assert "Pick a weight you could lift about ten times at most." in said  # 8-10: the top is about all
+    # 8-10: a weight for twelve, so even the tenth rep leaves two in the tank
+    assert "Pick a weight you could lift about twelve times, and do eight to ten." in said
     fixed = compile_routine(one("- exercise: romanian-deadlift\n  sets: 2\n  reps: 10"), estimate_ms)
     assert "Pick a weight you could lift twelve times, and stop at ten." in [e.text for e in fixed.sounds]
     rests = [s for s in tl.of_kind("segment") if s.role == "rest"]

@@ -394,7 +394,7 @@ def test_deload_week_says_it_is_one_and_asks_for_lighter_loads():
         None,
         "This is a deload week: about ten percent lighter on every lift, one set fewer and thirty seconds more rest. "
         "Leave more in the tank and let your body recover.",
-        "The deload is over: back to your working weights this week.",
+        "The deload is over: back to full training this week.",
         None,
     ]
     assert progress_routine(
@@ -523,7 +523,7 @@ def test_shipped_program_deload_week_and_the_week_after():
     got = sessions(load_program(SHIPPED))
     monday = {s.week: s.routine for s in got if s.day == "Monday"}
     assert monday[4].notice.startswith("This is a deload week: about ten percent lighter on every lift")
-    assert monday[5].notice == "The deload is over: back to your working weights this week."
+    assert monday[5].notice == "The deload is over: back to full training this week."
     assert [monday[w].notice for w in (1, 2, 3, 6)] == [None] * 4
     # no add-load note in the deload week, whatever the exercise
     assert not any(n.kind == "add_load" for e in monday[4].entries for n in e.program_notes)
@@ -563,7 +563,8 @@ def test_deload_lightens_group_members_but_leaves_their_rounds_to_the_group():
     rdl_, thrust = group.members
     # the load step does not climb in the deload week; 80kg less ten percent is 72.5kg
     assert (str(rdl_.load), str(rdl_.effort), rdl_.sets) == ("72.5kg", "RPE 7", 1)
-    assert (thrust.load, thrust.effort) == (None, None)
+    # no load given: the weight is the lifter's choice, and the deload asks for two more in reserve
+    assert (thrust.load, str(thrust.effort)) == (None, "4 RIR")
 
 
 def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
@@ -590,7 +591,7 @@ def test_deload_week_is_heard_in_the_compiled_session(tmp_path):
     # 60kg less ten percent, to the plate: 55kg; RPE 8 becomes RPE 6
     assert "Set one: fifty-five kilos, leave four in the tank." in deload
     after = said(week[3])
-    assert after[1] == "The deload is over: back to your working weights this week."
+    assert after[1] == "The deload is over: back to full training this week."
     assert "Set one: sixty-two and a half kilos, leave two in the tank." in after
     assert "Next, the last set: sixty-two and a half kilos, leave two in the tank." in after
     assert not any("deload" in line.lower() for line in said(week[1]))

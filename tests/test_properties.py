@@ -177,16 +177,17 @@ def test_every_rep_number_is_heard_in_its_rep_and_means_only_that(text: str, spe
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
         warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
-        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range) * entry.steps
+        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
+        rep_ms = entry.steps * entry.tempo.rep_ms  # alternating legs: a rep is a step with each
         reps_start = seg.start_ms + lead
         inside = [e for e in tl.sounds if reps_start <= e.start_ms < seg.end_ms and e.kind == "speech"]
         for rep in range(1, n + 1):
-            t0 = reps_start + (rep - 1) * entry.tempo.rep_ms
+            t0 = reps_start + (rep - 1) * rep_ms
             last = rep == n and n >= 2  # the last rep is called by name, not by number
             calls = [e for e in inside if e.role == ("last_rep" if last else "rep_start") and e.rep == rep]
             assert len(calls) == 1, (seg, rep, calls)
             call = calls[0]
-            assert call.start_ms == t0 and call.end_ms <= t0 + entry.tempo.rep_ms, (call, t0)
+            assert call.start_ms == t0 and call.end_ms <= t0 + rep_ms, (call, t0)
             assert _numbers_in(call.text)[:1] == ([] if last else [number_words(rep)]), call
         for e in inside:
             said = _numbers_in(e.text)

@@ -243,8 +243,11 @@ class Entry:
     warmup_sets: int = 0
     #: The program's notes for this week (their text also leads ``note``).
     program_notes: tuple[ProgramNote, ...] = ()
-    #: Sides in turn in one window (walking lunges): ``reps`` per side, counted step by step.
+    #: Sides in turn in one window (walking lunges): ``reps`` per side, one number a pair of steps.
     alternating: bool = False
+    #: The rep range a program's double progression climbs through (``reps`` is this
+    #: week's step of it); None outside a double progression.
+    climb: RepRange | None = None
 
     @property
     def steps(self) -> int:

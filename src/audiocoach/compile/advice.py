@@ -44,11 +44,13 @@ _LEAD_ROLES = (
 _LONGEST_ADVICE_S = 300
 
 
-def rest_with_room(announce_ms: int) -> int:
-    """The shortest rest (whole 5 s) whose announcements may run for ``announce_ms``, asked of
-    the expander's own rule (:func:`~audiocoach.compile.expand.announce_by_ms`): a rest of 15 s
-    or more gives its last 10 s to the warning, so it needs 10 s more, not 3."""
-    seconds = 5
+def rest_with_room(announce_ms: int, longer_than_ms: int = 0) -> int:
+    """The shortest rest (whole 5 s) longer than ``longer_than_ms`` whose announcements may
+    run for ``announce_ms``, asked of the expander's own rule
+    (:func:`~audiocoach.compile.expand.announce_by_ms`): a rest of 15 s or more gives its
+    last 10 s to the warning, so it needs 10 s more, not 3 (a 10 s rest has more room to
+    speak than a 15 s one: advice to a 15 s rest is never "at least 10 s")."""
+    seconds = _up5(longer_than_ms + 1) if longer_than_ms else 5
     while seconds < _LONGEST_ADVICE_S and announce_by_ms(seconds * 1000) < announce_ms:
         seconds += 5
     return seconds
@@ -164,7 +166,7 @@ def advise(
         ), ""
     if seg.role == "rest":
         # Room for everything this rest left out, not only this cue: the fix must remove them all.
-        room = rest_with_room(announce_by_ms(length_ms) + max(need + FLOW_GAP_MS, left_out_ms))
+        room = rest_with_room(announce_by_ms(length_ms) + max(need + FLOW_GAP_MS, left_out_ms), length_ms)
         what = "round" if entry is None else "set"
         key = "transition" if seg.context.get("member") is not None and isinstance(item, Group) else "rest"
         if key == "transition" and item is not None and item.kind in ("emom", "intervals"):

@@ -6,8 +6,9 @@
   stretch ("Breathe slowly and relax.").
 - ``introduce``: the first time an exercise comes up in a session, its setup steps
   ("Sit on the floor with your upper back against the bench.") and, for a loaded lift
-  the routine gives no load or effort for, how to choose one ("Pick a weight you could
-  lift twelve times, and stop at ten.").
+  the routine gives no load for, how to choose one ("Pick a weight you could lift twelve
+  times, and stop at ten."), from :func:`audiocoach.load.effort.load_guide`, the rule the
+  program's deloads and double progressions share.
 
 All are form cues (said at ``standard`` verbosity, dropped before announcements when
 time is short). The expander decides where; these functions decide what.
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from audiocoach.compile.fit import Segment
+from audiocoach.load.effort import load_guide
 from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item
 from audiocoach.timeline import ANNOUNCE, FORM
@@ -34,10 +36,6 @@ class Expander(Protocol):
     def flow(self, seg: Segment, key: str, priority: int, variants: tuple[str, ...], **kw) -> None: ...
 
 
-#: How many more reps than the set asks for the chosen weight should allow.
-LOAD_GUIDE_MARGIN = 2
-#: Below this many reps a set is heavy work the lifter has a number for; no rule of thumb.
-LOAD_GUIDE_MIN_REPS = 5
 #: Time between the intro and the first set: long enough for "Ten seconds" and 3-2-1.
 FIRST_SETUP_MS = 20_000
 
@@ -61,19 +59,14 @@ def introduce(x: Expander, seg: Segment, entry: Entry, introduced: set[str], **w
     introduced.add(entry.exercise.id)
     for step in entry.exercise.setup:
         x.flow(seg, "setup_step", FORM, x.say("setup_step", step=step), **window)
-    reps = entry.reps
-    if (
-        reps is not None
-        and reps.high >= LOAD_GUIDE_MIN_REPS
-        and entry.exercise.loaded
-        and entry.load is None
-        and entry.effort is None
-    ):
-        if reps.high > reps.low:  # a range: the top of it should be about all the lifter has
-            x.flow(seg, "load_guide", FORM, x.say("load_guide_range", top=number_words(reps.high)), **window)
-        else:
-            values = {"reps": number_words(reps.high), "more": number_words(reps.high + LOAD_GUIDE_MARGIN)}
-            x.flow(seg, "load_guide", FORM, x.say("load_guide", **values), **window)
+    guide = load_guide(entry)
+    if guide is not None:
+        key = "load_guide_light" if guide.light else "load_guide"
+        values = {"more": number_words(guide.could_lift), "reps": number_words(guide.high)}
+        if guide.low != guide.high:  # a range: "and do eight to ten"
+            key += "_range"
+            values = {"more": values["more"], "low": number_words(guide.low), "top": values["reps"]}
+        x.flow(seg, "load_guide", FORM, x.say(key, **values), **window)
 
 
 def last_entry(item: Item, member: int | None = None) -> Entry | None:

@@ -21,13 +21,12 @@ hears it before deciding to go on.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry
 from audiocoach.timeline import ANNOUNCE, BEAT
 from audiocoach.words.phrases import number_words
-from audiocoach.words.wording import Words
+from audiocoach.words.wording import Words, plain_for_alternatives
 
 #: A voice set whose reps are shorter than this is counted with rep numbers only.
 MIN_WORDED_REP_MS = 2000
@@ -45,27 +44,23 @@ def count_mode(entry: Entry, routine_mode: str) -> str:
     return mode
 
 
-def worded_for_all(entry: Entry) -> Entry:
-    """An entry whose alternatives move differently (a kickback or a cable pull-through) is
-    counted with plain words ("up", "down"): "kick" means nothing to the lifter pulling a rope."""
-    if all(a.pattern == entry.exercise.pattern for a in entry.alternatives):
-        return entry
-    return replace(entry, exercise=replace(entry.exercise, phase_words=()))
-
-
 def count_reps(
     seg: Segment, words: Words, entry: Entry, lead_ms: int, n: int, mode: str, last_required: int | None
 ) -> None:
     """Pin the beats of ``n`` reps into ``seg`` from ``lead_ms``.
 
     ``last_required``: in a rep range, the last rep the lifter must do (it gets "More if
-    you have them"), or None.
+    you have them"), or None. An alternating entry (walking lunges, "twelve per leg") takes
+    ``entry.steps`` steps a rep: the number is said on the first, so the count ends on the
+    number announced, never on twice it.
     """
     phases = entry.tempo.phases(entry.exercise.start)
-    entry = worded_for_all(entry)
+    entry = plain_for_alternatives(entry)
     first_word = words.phase_word(entry.exercise, phases[0][0]) if phases[0][1] >= MIN_WORDED_PHASE_MS else ""
     for rep in range(1, n + 1):
-        t0 = lead_ms + (rep - 1) * entry.tempo.rep_ms
+        t0 = lead_ms + (rep - 1) * entry.steps * entry.tempo.rep_ms
+        for k in range(1, entry.steps):  # the other leg: the same movement, no number
+            _other_step(seg, words, entry, phases, t0 + k * entry.tempo.rep_ms, rep, mode, first_word)
         if mode == "metronome":
             _metronome_rep(seg, phases, t0, rep)
             continue
@@ -80,6 +75,25 @@ def count_reps(
             _voice_phases(seg, words, entry, phases, t0, rep, ahead)
         elif ahead:  # counted in numbers: the rep's whole free time is there for it
             seg.flow(ahead, words.say(ahead), ANNOUNCE, earliest_ms=t0, latest_end_ms=t0 + entry.tempo.rep_ms, rep=rep)
+
+
+def _other_step(
+    seg: Segment,
+    words: Words,
+    entry: Entry,
+    phases: tuple[tuple[str, int], ...],
+    t0: int,
+    rep: int,
+    mode: str,
+    word: str,
+) -> None:
+    """The second step of an alternating rep: its phase words and ticks (or tones), no number."""
+    if mode == "metronome":
+        _metronome_rep(seg, phases, t0, rep)
+        return
+    if mode == "voice" and word:
+        seg.pin("phase", (word,), BEAT, t0, yields=True, rep=rep)
+        _voice_phases(seg, words, entry, phases, t0, rep, None)
 
 
 def _voice_phases(

@@ -22,12 +22,13 @@ from audiocoach.compile import coaching
 from audiocoach.compile.changeovers import Checkpoint, halfway_at, say_halfway
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import Segment
+from audiocoach.load.effort import warmup_ramp
 from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
+from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, form_cues, note_for_tempo
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
@@ -88,15 +89,15 @@ class Expander:
         """The next form cue of this exercise (they rotate across sets), as wordings; ``named``
         puts the exercise's name first (several exercises' cues in one rest)."""
         entry = spot.item.members[member] if isinstance(spot.item, Group) else spot.item
-        cues = entry.exercise.cues
+        cues = form_cues(entry)
         if not cues:
             return ()
         turn = self._form_turn[(spot.index, member)]
         self._form_turn[(spot.index, member)] += 1
-        cue = cues[turn % len(cues)]
-        if named:
+        exercise, cue = cues[turn % len(cues)]
+        if named or entry.alternatives:  # with alternatives, say whose cue it is
             said = cue[:1].lower() + cue[1:] if cue[1:2].islower() else cue  # "Bird dog: brace your core."
-            return self.say("form_named", cue=said, name=entry.exercise.name, short_name=entry.exercise.short_name)
+            return self.say("form_named", cue=said, name=exercise.name, short_name=exercise.short_name)
         return self.say("form", cue=cue)
 
     def keep(self, priority: int) -> bool:
@@ -216,13 +217,18 @@ class Expander:
             if target:
                 self.say_line(seg, target, **window)
             coaching.introduce(self, seg, item, self._introduced, **window)
+            # The first warm-up set's weight, after the load guide that says what "working" is.
+            target = self.words.warmup_target(item, 1, warmup_ramp(item, 1)) if item.warmup_sets else None
+            if target:
+                self.say_line(seg, target, **window)
         if first.alternatives:
             names = " or ".join(a.name for a in first.alternatives)
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
         for k in members:  # every member of a group hears its form cue
             self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
-        if first.note and not contradicts_tempo(first.note, first):
-            self.flow(seg, "note", FORM, self.say("note", note=first.note), **window)
+        note = note_for_tempo(first.note, first) if first.note else None
+        if note:
+            self.flow(seg, "note", FORM, self.say("note", note=note), **window)
 
     def exercise(self, spot: Spot) -> Iterator[Segment]:
         entry = spot.item
@@ -264,9 +270,9 @@ class Expander:
         for line in lead:
             self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
         if entry.reps is not None:
-            n = entry.reps.counted(rep_range) * entry.steps  # alternating: every step counted
+            n = entry.reps.counted(rep_range)  # alternating: each rep is a step with each leg
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
-            last_required = entry.reps.low * entry.steps if ranged else None
+            last_required = entry.reps.low if ranged else None
             count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
         else:
             self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
@@ -343,8 +349,10 @@ class Expander:
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:
         seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1, after=entry)
-        if next_set > warmups:
-            self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
+        line = self.words.next_set(entry, next_set - warmups) if next_set > warmups else None
+        line = line or self.words.warmup_target(entry, next_set, warmup_ramp(entry, next_set), next_=True)
+        if line is not None:
+            self.say_line(seg, line, latest_end_ms=barrier)
         coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg

@@ -9,13 +9,15 @@ them for the start of a set: ("sixty kilos", "leave two in the tank").
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from audiocoach.load.yamlsource import Reader
-from audiocoach.model import LOAD_UNITS, Effort, Load, LoadUnit, one_of
+from audiocoach.model import LOAD_UNITS, Effort, Entry, Load, LoadUnit, one_of
 
 #: The keys of an exercise entry this module reads.
 ENTRY_KEYS = ("load", "rpe", "rir", "warmup_sets")
@@ -160,3 +162,103 @@ def deload_load(load: Load, factor: float) -> Load:
     if load.bodyweight:
         return Load(max(0.0, round(lighter, 2)), load.unit, True)
     return Load(max(step, round(lighter, 2)), load.unit)
+
+
+# --------------------------------------------------------------------------- choosing a load
+# One home for how hard a set the routine gives no load for should be: the load guide said
+# the first time an exercise comes up (audiocoach.compile.coaching), a deload week's easier
+# sets and a double progression (audiocoach.program.weekly) all ask these.
+
+#: Reps a chosen weight leaves in reserve when the routine names no effort: no set to failure.
+WORKING_RESERVE = 2
+#: How many more reps in reserve a deload week's sets leave (RPE 8 becomes RPE 6).
+EASIER_REPS = 2
+#: How many more a set whose note says light leaves ("Start with a light load"): fewer than
+#: a deload, so a deload after a light first week is lighter still.
+LIGHT_EXTRA_REPS = 1
+#: Below this many reps a set is heavy work the lifter has a number for; no rule of thumb.
+LOAD_GUIDE_MIN_REPS = 5
+_LIGHT = re.compile(r"\b(light|lighter|lightly|easy|easier)\b", re.IGNORECASE)
+
+
+def says_light(note: str | None) -> bool:
+    """Whether a note asks for a light load ("Start with a light load; ...")."""
+    return bool(note and _LIGHT.search(note))
+
+
+def working_effort(entry: Entry) -> Effort:
+    """How many reps the entry's sets leave in reserve: its own ``rpe``/``rir``, else
+    :data:`WORKING_RESERVE`, :data:`LIGHT_EXTRA_REPS` more where its note says light."""
+    if entry.effort is not None:
+        return entry.effort
+    base = Effort(float(WORKING_RESERVE))
+    return base.easier(LIGHT_EXTRA_REPS) if says_light(entry.note) else base
+
+
+@dataclass(frozen=True)
+class LoadGuide:
+    """How to choose a weight: one the lifter ``could_lift`` times, for sets of ``low`` to
+    ``high`` reps (``low == high``: a fixed count); ``light`` when it is easier on purpose."""
+
+    could_lift: int
+    low: int
+    high: int
+    light: bool
+
+
+def load_guide(entry: Entry) -> LoadGuide | None:
+    """The weight to choose for a loaded lift the routine gives no load for, or None.
+
+    The weight is one the lifter could lift the top of the set's reps plus the reserve
+    (:func:`working_effort`); under a double progression the top is the range the reps
+    climb through, so the weight stays the same as the week's reps rise.
+    """
+    reps = entry.reps
+    if reps is None or reps.high < LOAD_GUIDE_MIN_REPS or not entry.exercise.loaded or entry.load is not None:
+        return None
+    effort = working_effort(entry)
+    top = max(reps.high, entry.climb.high) if entry.climb is not None else reps.high
+    could = top + math.ceil(effort.reserve)
+    return LoadGuide(could, reps.low, reps.high, effort.reserve > WORKING_RESERVE)
+
+
+def deload_effort(entry: Entry) -> Effort | None:
+    """A deload week's effort for ``entry``: :data:`EASIER_REPS` more in reserve than it
+    would leave otherwise; None for an entry with neither an effort nor a load guide."""
+    if entry.effort is None and load_guide(entry) is None:
+        return None
+    return working_effort(entry).easier(EASIER_REPS)
+
+
+#: A ramp of warm-up sets runs from this share of the working weight (percent) ...
+WARMUP_FIRST_PCT = 40
+#: ... to this one, in even steps (one warm-up set: half).
+WARMUP_LAST_PCT = 70
+WARMUP_ONLY_PCT = 50
+
+
+def warmup_percent(index: int, count: int) -> int:
+    """The share of the working weight (percent, whole 5s) warm-up set ``index`` (1-based) of
+    ``count`` lifts: one set at half; more climb from 40% to 70% (two: 40%, 70%; three: 40%,
+    55%, 70%), so the last is still well short of the work sets."""
+    if count <= 1:
+        return WARMUP_ONLY_PCT
+    pct = WARMUP_FIRST_PCT + (WARMUP_LAST_PCT - WARMUP_FIRST_PCT) * (index - 1) / (count - 1)
+    return int(pct / 5 + 0.5) * 5
+
+
+def warmup_load(load: Load, pct: int) -> Load | None:
+    """``load`` at ``pct`` percent, to the nearest plate step (2.5 kg, 5 lb), at least one step;
+    for a bodyweight lift only the added weight scales. None when there is no weight to scale."""
+    if load.unit is None or load.amount <= 0:
+        return None
+    step = LOAD_STEP[load.unit]
+    amount = max(step, round(load.amount * pct / 100 / step) * step)
+    return Load(round(amount, 2), load.unit, load.bodyweight)
+
+
+def warmup_ramp(entry: Entry, index: int) -> tuple[int, Load | None]:
+    """Warm-up set ``index`` (1-based) of ``entry``: its share of the working weight (percent)
+    and, when the routine gives a load, that load scaled down (None otherwise)."""
+    pct = warmup_percent(index, entry.warmup_sets)
+    return pct, warmup_load(entry.load, pct) if entry.load is not None else None

@@ -253,14 +253,16 @@ def resolve_overrides(
         o = pick("tempo", entry)
         if o is not None and entry.reps is not None:
             new = _override_tempo(entry, o, explosive_ms, applied)
-        o = pick("rest", entry)
-        if o is not None:
-            new = replace(new, rest=parse_rest(o.value))
-            applied.append(Applied("rest", entry.exercise.id, o.value, str(entry.rest), o.flag))
-        o = pick("rest_after", entry)
-        if o is not None:
-            new = replace(new, rest_after=parse_rest(o.value))
-            applied.append(Applied("rest_after", entry.exercise.id, o.value, str(entry.rest_after), o.flag))
+        for kind in ("rest", "rest_after"):
+            o = pick(kind, entry)
+            before = str(getattr(entry, kind))
+            unused = _rest_unused(entry, kind, in_group)
+            if o is not None and unused:  # reported as it is: the value stays, and why
+                applied.append(Applied(kind, entry.exercise.id, before, before, f"{o.flag} (not applied: {unused})"))
+            elif o is not None:
+                rest = parse_rest(o.value)
+                new = replace(new, rest=rest) if kind == "rest" else replace(new, rest_after=rest)
+                applied.append(Applied(kind, entry.exercise.id, o.value, before, o.flag))
         o = pick("load", entry)
         if o is not None:
             new = replace(new, load=parse_load(o.value))
@@ -283,6 +285,16 @@ def resolve_overrides(
         o = every["bitrate"]
         applied.append(Applied("bitrate", None, o.value, BITRATE, o.flag))
     return replace(new, settings=changed), tuple(applied)
+
+
+def _rest_unused(entry: Entry, kind: str, in_group: bool) -> str:
+    """Why a rest override would change nothing on ``entry`` ('' when it applies): a group's
+    member rests as its group says; a single set has no rest between sets."""
+    if in_group:
+        return "a circuit, superset or other group rests as the group's own rest says"
+    if kind == "rest" and entry.sets + entry.warmup_sets <= 1:
+        return "one set has no rest between sets; the switch between sides is 'switch' in the routine"
+    return ""
 
 
 def _setting(settings: Settings, kind: str, value: str) -> Settings:

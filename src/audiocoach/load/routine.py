@@ -283,7 +283,7 @@ def _entry(
         tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, explosive_ms(exercise, settings.explosive_ms)
     )
     sided = exercise.per_side if per_side is None else per_side
-    # Walking lunges alternate legs: one window, counted step by step, no "Switch sides".
+    # Walking lunges alternate legs: one window, one number a pair of steps, no "Switch sides".
     alternating = bool(sided and reps is not None and exercise.sides == "alternating")
     return Entry(
         exercise=exercise,

@@ -264,7 +264,7 @@ def _climb(
     positions = math.ceil((rng.high - rng.low) / rule.amount) + 1
     pos = step % positions
     reps = min(rng.low + rule.amount * pos, rng.high)
-    entry = replace(entry, reps=RepRange(reps, reps))
+    entry = replace(entry, reps=RepRange(reps, reps), climb=rng)
     load = entry.load
     rounds = step // positions
     if rounds and load is not None and load.unit is not None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from audiocoach.errors import Problem
-from audiocoach.load.effort import LOAD_STEP, deload_load, parse_load, parse_weight
+from audiocoach.load.effort import LOAD_STEP, deload_effort, deload_load, parse_load, parse_weight
 from audiocoach.model import LOAD_UNITS, Entry, Load, ProgramNote, Rest, one_of
 from audiocoach.program.rules import Deload, Rule
 from audiocoach.words.effort import spoken_weight
@@ -23,8 +23,6 @@ from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 
 # What a lifter hears about a deload and a double progression is in data/phrases.yaml
 # (deload_week, deload_over, add_load, added_load), so a routine's phrases: can change it.
-#: In a deload week, every work set leaves this many more reps in reserve.
-DELOAD_EASIER_REPS = 2
 
 
 def deload_load_pct(value: Any) -> int:
@@ -124,8 +122,9 @@ def deload_entry(entry: Entry, deload: Deload, in_group: bool) -> Entry:
     changes: dict[str, Any] = {}
     if entry.load is not None and deload.load_pct:
         changes["load"] = deload_load(entry.load, 1 + deload.load_pct / 100)
-    if entry.effort is not None:
-        changes["effort"] = entry.effort.easier(DELOAD_EASIER_REPS)
+    effort = deload_effort(entry)
+    if effort is not None:  # an entry without rpe/rir whose load is chosen by the guide too
+        changes["effort"] = effort
     if not in_group:
         changes["sets"] = max(1, entry.sets + deload.sets)
     # A stretch is recovery already: a deload lengthens the rests of the work, not the cool-down's.

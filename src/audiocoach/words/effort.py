@@ -10,7 +10,7 @@ import math
 from audiocoach.model import Effort, Entry, Load
 from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words
 
-__all__ = ["spoken_effort", "spoken_load", "spoken_reserve", "spoken_weight"]
+__all__ = ["spoken_effort", "spoken_load", "spoken_reserve", "spoken_warmup", "spoken_weight"]
 
 
 _FRACTIONS = {0.25: "and a quarter", 0.5: "and a half", 0.75: "and three quarters"}
@@ -73,3 +73,16 @@ def spoken_effort(entry: Entry, set_no: int, book: Phrasebook | None = None) -> 
     """
     del set_no  # every work set of an entry has the same load and effort
     return spoken_load(entry.load, book), spoken_reserve(entry.effort, book)
+
+
+def spoken_warmup(entry: Entry, ramp: tuple[int, Load | None], book: Phrasebook | None = None) -> str:
+    """What a warm-up set lifts, in words, from its ``ramp`` (share of the working weight in
+    percent, and the lighter load when the routine gives one: see
+    :func:`audiocoach.load.effort.warmup_ramp`): 'twenty-five kilos', or with no load given
+    'about forty percent of your working weight'; '' for a lift that is not loaded."""
+    pct, lighter = ramp
+    if entry.load is not None:
+        return spoken_load(lighter, book) if lighter is not None else ""
+    if not entry.exercise.loaded:
+        return ""
+    return _say(book, "warmup_share", percent=number_words(pct))

@@ -8,12 +8,14 @@ called for this movement, and how a set begins ("Set two of four.", "Last set.")
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import replace
 from typing import NamedTuple
 
-from audiocoach.model import Entry, Exercise, Group, Item, Tempo
+from audiocoach.model import Entry, Exercise, Group, Item, Load, Tempo
 from audiocoach.timeline import ANNOUNCE, ENCOURAGE
-from audiocoach.words.effort import spoken_effort
+from audiocoach.words.effort import spoken_effort, spoken_warmup
 from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words, spoken_duration
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.
@@ -59,8 +61,9 @@ class Words:
         return words.get(phase) or self.say(PHASE_WORD_KEYS[phase])[0]
 
     def tempo_words(self, entry: Entry) -> str:
-        """'Lower for three seconds, a one-second hold, then drive' (phases in the lifter's order)."""
-        return tempo_words(entry.tempo, entry.exercise, self.phase_word)
+        """'Lower for three seconds, a one-second hold, then drive' (phases in the lifter's order),
+        in the words the reps are counted with (:func:`plain_for_alternatives`)."""
+        return tempo_words(entry.tempo, plain_for_alternatives(entry).exercise, self.phase_word)
 
     def entry_values(self, entry: Entry, sets: int | None = None) -> dict[str, str]:
         if entry.reps is not None:
@@ -117,7 +120,7 @@ class Words:
         if side == 2:
             key = "other_direction" if entry.exercise.sides == "per_direction" else "other_side"
             return [Line("other_side", ANNOUNCE, self.say(key))]
-        if warmup:
+        if warmup:  # its weight was said before it (warmup_target): the lead-in only names it
             return [Line("warmup_set", ANNOUNCE, self.say("warmup_set"))]
         if entry.sets == 1:  # a single hold or stretch is not a set to "make count"
             key = "one_set" if entry.reps is not None else "into_position"
@@ -158,6 +161,18 @@ class Words:
             return None
         return Line("set_load", ANNOUNCE, self.say("set_load", set=number_words(set_no), target=target))
 
+    def warmup_target(
+        self, entry: Entry, index: int, ramp: tuple[int, Load | None], *, next_: bool = False
+    ) -> Line | None:
+        """'Warm-up set one: twenty-five kilos.' as the exercise is announced, or 'Next, warm-up
+        set two: forty-five kilos.' in the rest before it (``next_``), so the bar is ready; None
+        for a lift with no weight to name."""
+        target = spoken_warmup(entry, ramp, self.book)
+        if not target:
+            return None
+        key = "next_warmup_set" if next_ else "warmup_set_target" if entry.warmup_sets > 1 else "warmup_set_load"
+        return Line(key, ANNOUNCE, self.say(key, set=number_words(index), target=target))
+
     def next_set(self, entry: Entry, set_no: int) -> Line:
         """Said in the rest before a work set: which set, and its load and effort if any.
 
@@ -177,6 +192,45 @@ class Words:
 
 _DESCENT = ("descent", "lower", "lowering", "down", "eccentric")
 _COUNTS = {number_words(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
+
+
+def form_cues(entry: Entry) -> tuple[tuple[Exercise, str], ...]:
+    """The form cues of ``entry``, in turn, each with the exercise it is for: with
+    alternatives, each exercise's own cues by turns (a ball curl keeps its hips up; the
+    machine curl's "Keep your hips pressed down" is not for it)."""
+    lists = [[(ex, cue) for cue in ex.cues] for ex in (entry.exercise, *entry.alternatives)]
+    longest = max(len(cues) for cues in lists)
+    return tuple(cues[i] for i in range(longest) for cues in lists if i < len(cues))
+
+
+def plain_for_alternatives(entry: Entry) -> Entry:
+    """An entry whose alternatives move differently (a kickback or a cable pull-through) is
+    worded with plain phase words ("up", "down"), in its count and its tempo sentence alike:
+    "kick" means nothing to the lifter pulling a rope."""
+    if all(a.pattern == entry.exercise.pattern for a in entry.alternatives):
+        return entry
+    return replace(entry, exercise=replace(entry.exercise, phase_words=()))
+
+
+def note_for_tempo(note: str, entry: Entry) -> str | None:
+    """``note`` as it can be said at the entry's tempo: unchanged when it agrees; when it counts
+    one other number of seconds for the lowering ("Count a slow three on every descent" at
+    4-0-1-0, after ``--tempo`` or a program's tempo rule), reworded to this tempo ("Count a
+    slow four ..."); None when it cannot be (several counts): then it is not said."""
+    if not contradicts_tempo(note, entry):
+        return note
+    words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
+    counts = {w for w in words if w in _COUNTS}
+    seconds = round(entry.tempo.eccentric_ms / 1000)
+    if len(counts) != 1 or not 1 <= seconds <= 10:
+        return None
+    (count,) = counts
+    said = number_words(seconds) if not count.isdigit() else str(seconds)
+
+    def same_case(m: re.Match[str]) -> str:
+        return said.capitalize() if m[0][:1].isupper() else said
+
+    return re.sub(rf"\b{re.escape(count)}\b", same_case, note, flags=re.IGNORECASE)
 
 
 def contradicts_tempo(note: str, entry: Entry) -> bool:
