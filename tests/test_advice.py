@@ -29,7 +29,7 @@ WARNING = (
 def test_validate_shows_fit_warnings_with_the_fix(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("r.yaml").write_text(SHORT_REST, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", "r.yaml"])
+    result = CliRunner().invoke(cli, ["validate", "r.yaml", "--estimate"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "r.yaml: ok (2 exercises in 1 block)\n"
     assert result.stderr == WARNING + "\n"
@@ -38,7 +38,7 @@ def test_validate_shows_fit_warnings_with_the_fix(tmp_path: Path, monkeypatch):
 def test_validate_is_quiet_when_everything_fits(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("r.yaml").write_text(SHORT_REST.replace("rest_after: 3s", "rest_after: 45s"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", "r.yaml"])
+    result = CliRunner().invoke(cli, ["validate", "r.yaml", "--estimate"])
     assert result.exit_code == 0 and result.stderr == ""
 
 

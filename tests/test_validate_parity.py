@@ -1,0 +1,68 @@
+"""Issue 26, point 5 (#19 point 7): ``validate`` prints exactly the warnings ``plan`` prints, by
+default: the same engine (the one plan picks) and the same measure (its real clip lengths)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiocoach.cli import cli
+
+#: A coach's day with a 30 s rest before a hip thrust: the estimate and the real voice disagree
+#: on what fits there (before: validate said 'at least 40 s', plan 'at least 35 s').
+COACH_DAY = """\
+title: Coach day
+defaults:
+  verbosity: coach
+blocks:
+  - name: Main
+    exercises:
+      - exercise: romanian-deadlift
+        sets: 2
+        reps: 8
+        rest: 60s
+        rest_after: 30s
+      - exercise: hip-thrust
+        sets: 2
+        reps: 10
+        rest: 60s
+"""
+PROGRAM = "title: P\nweeks: 2\ndays:\n  - day: Monday\n    routine: coach.yaml\nprogression:\n  - reps: +1\n"
+
+
+def _warnings(result, prefix: str = "") -> list[str]:
+    assert result.exit_code == 0, result.output
+    return [line.removeprefix(prefix) for line in result.output.splitlines() if "warning:" in line]
+
+
+@pytest.mark.engine
+def test_validate_prints_what_plan_prints_with_no_options(runner, cli_env, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("coach.yaml").write_text(COACH_DAY, encoding="utf-8")
+    Path("p.yaml").write_text(PROGRAM, encoding="utf-8")
+    validate = _warnings(runner.invoke(cli, ["validate", "coach.yaml"], env=cli_env))
+    assert validate, "the 30 s rest before the hip thrust should warn"
+    assert len(validate) == len(set(validate)), "each decision once"
+    assert _warnings(runner.invoke(cli, ["plan", "coach.yaml"], env=cli_env), "fit: ") == validate
+    program = _warnings(runner.invoke(cli, ["validate", "p.yaml"], env=cli_env))
+    assert program and all(w.startswith("week-0") for w in program)
+    assert _warnings(runner.invoke(cli, ["plan", "p.yaml"], env=cli_env)) == program
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["superset-hinge-and-thrust.yaml", "emom-swings-and-bridges.yaml"])
+def test_validate_prints_what_plan_prints_for_shipped_routines(runner, cli_env, name: str):
+    path = str(Path(__file__).parent.parent / "routines" / name)
+    validate = _warnings(runner.invoke(cli, ["validate", path], env=cli_env))
+    assert _warnings(runner.invoke(cli, ["plan", path], env=cli_env), "fit: ") == validate
+
+
+def test_estimate_is_asked_for_and_takes_no_voice(runner, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("coach.yaml").write_text(COACH_DAY, encoding="utf-8")
+    quick = runner.invoke(cli, ["validate", "coach.yaml", "--estimate"])
+    assert quick.exit_code == 0 and quick.stdout == "coach.yaml: ok (2 exercises in 1 block)\n"
+    both = runner.invoke(cli, ["validate", "coach.yaml", "--estimate", "--engine", "espeak-ng"])
+    assert both.exit_code == 2
+    assert "--estimate uses no voice; leave out --engine, or --estimate" in both.stderr
