@@ -36,6 +36,7 @@ from audiocoach.program.weekly import (
     week_notice,
 )
 from audiocoach.words.phrases import Phrasebook, default_phrasebook
+from audiocoach.words.wording import contradicts_tempo
 
 __all__ = [
     "ACTIONS",
@@ -305,8 +306,9 @@ def progress_routine(
     book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
-        if week > 1 and entry.note:  # the routine's own note is heard the first week, not six times
-            entry = replace(entry, note=None)
+        # The routine's own note is kept every week unless the week's prescription contradicts
+        # it; the week's program notes are said before it.
+        own, entry = entry.note, replace(entry, note=None)
         for rule in rules:
             if not rule.applies(week, day, entry):
                 continue
@@ -336,6 +338,8 @@ def progress_routine(
                 entry = replace(entry, rest_after=rule.rest or shift_rest(entry.rest_after, rule.delta_ms))
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)
+        if own and not contradicts_tempo(own, entry):
+            entry = replace(entry, note=f"{entry.note} {own}" if entry.note else own)
         return entry
 
     return replace(map_entries(routine, change), notice=week_notice(deload, week, book))
