@@ -48,7 +48,7 @@ def test_a_later_week_on_its_own_still_leaves_them_out():
     week3 = sessions(load_program(PROGRAM), weeks=[3])
     assert all(_said(s.routine, "setup_step") == [] for s in week3)
     # and with the steps gone, the changeover's form cue takes their turn
-    assert any("Chin tucked, ribs down." == t for t in _said(week3[0].routine, "form"))
+    assert any(t == "Chin tucked, ribs down." for t in _said(week3[0].routine, "form"))
 
 
 def test_repeat_setup_true_says_them_every_session():

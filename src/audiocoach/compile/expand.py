@@ -28,7 +28,7 @@ from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
+from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
