@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from audiocoach.cli import cli
+from audiocoach.program.programs import is_program
+from conftest import SHIPPED_ROUTINES
 
 #: A coach's day with a 30 s rest before a hip thrust: the estimate and the real voice disagree
 #: on what fits there (before: validate said 'at least 40 s', plan 'at least 35 s').
@@ -51,11 +53,13 @@ def test_validate_prints_what_plan_prints_with_no_options(runner, cli_env, tmp_p
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("name", ["superset-hinge-and-thrust.yaml", "emom-swings-and-bridges.yaml"])
-def test_validate_prints_what_plan_prints_for_shipped_routines(runner, cli_env, name: str):
-    path = str(Path(__file__).parent.parent / "routines" / name)
-    validate = _warnings(runner.invoke(cli, ["validate", path], env=cli_env))
-    assert _warnings(runner.invoke(cli, ["plan", path], env=cli_env), "fit: ") == validate
+@pytest.mark.parametrize("path", SHIPPED_ROUTINES, ids=[p.name for p in SHIPPED_ROUTINES])
+def test_validate_prints_what_plan_prints_for_shipped_routines_and_programs(runner, cli_env, path: Path):
+    """Every shipped routine, and every week of the shipped program (plan PROGRAM prints each
+    session's warnings as KEY: warning, as validate does)."""
+    validate = _warnings(runner.invoke(cli, ["validate", str(path)], env=cli_env))
+    prefix = "" if is_program(path) else "fit: "
+    assert _warnings(runner.invoke(cli, ["plan", str(path)], env=cli_env), prefix) == validate
 
 
 def test_estimate_is_asked_for_and_takes_no_voice(runner, tmp_path: Path, monkeypatch):
