@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from audiocoach.cli import cli
 from audiocoach.program.programs import is_program
 from conftest import SHIPPED_ROUTINES
+from test_properties import routines as generated_routines
 
 #: A coach's day with a 30 s rest before a hip thrust: the estimate and the real voice disagree
 #: on what fits there (before: validate said 'at least 40 s', plan 'at least 35 s').
@@ -70,3 +72,18 @@ def test_estimate_is_asked_for_and_takes_no_voice(runner, tmp_path: Path, monkey
     both = runner.invoke(cli, ["validate", "coach.yaml", "--estimate", "--engine", "espeak-ng"])
     assert both.exit_code == 2
     assert "--estimate uses no voice; leave out --engine, or --estimate" in both.stderr
+
+
+@pytest.mark.engine
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(text=generated_routines())
+def test_validate_prints_what_plan_prints_for_generated_routines(runner, cli_env, tmp_path: Path, text: str):
+    path = tmp_path / "generated.yaml"
+    path.write_text(text, encoding="utf-8")
+    validate = runner.invoke(cli, ["validate", str(path)], env=cli_env)
+    if validate.exit_code == 1:  # refused (an EMOM member that does not fit): plan refuses it the same way
+        assert runner.invoke(cli, ["plan", str(path)], env=cli_env).exit_code == 1
+        return
+    assert _warnings(runner.invoke(cli, ["plan", str(path)], env=cli_env), "fit: ") == _warnings(validate)
