@@ -151,3 +151,16 @@ def test_a_later_members_setup_steps_come_in_the_move_to_it():
     assert "Ribs down the whole set." in said
     intro = [e.text for e in tl.sounds if e.end_ms <= tl.of_kind("segment")[1].start_ms]
     assert not any("bench" in t or "Ribs down" in t for t in intro)
+
+
+def test_a_library_exercise_has_at_most_two_setup_steps():
+    """Setup steps are said in a row: three would be the burst this file forbids."""
+    from audiocoach.load.library import parse_library
+
+    raw = {"x": {"name": "X", "tempo": "2-0-1-0", "setup": ["One", "Two", "Three"]}}
+    with pytest.raises(ValueError, match="x: 3 setup steps; a lifter takes in at most 2 in a row, so merge or cut"):
+        parse_library(raw, "lib.yaml")
+    assert parse_library({"x": {**raw["x"], "setup": ["One", "Two"]}}, "lib.yaml").exercises["x"].setup == (
+        "One",
+        "Two",
+    )
