@@ -90,6 +90,14 @@ def test_a_routine_note_is_kept_after_week_one_unless_the_week_contradicts_it():
         assert any(slow_three in t for t in _said(by_week[week].routine, "note")), week
     for week in (3, 4):  # 4-0-1-0: "a slow three" would contradict the count
         assert not any(slow_three in t for t in _said(by_week[week].routine, "note")), week
+    # "the weight" of a curl's lowering is no advice on the load: kept
+    assert "Let the weight come back down over three or four seconds on each rep." in _said(by_week[2].routine, "note")
+
+
+def test_a_note_on_choosing_the_load_is_week_ones_once_the_program_moves_the_load():
+    light = "Start with a light load; this one takes some practice before you add weight."
+    thursdays = [s for s in sessions(load_program(PROGRAM)) if s.index == 2]
+    assert [s.week for s in thursdays if any(light in t for t in _said(s.routine, "note"))] == [1]
 
 
 def test_a_kept_note_follows_the_weeks_program_note():

@@ -275,6 +275,15 @@ def _climb(
     return add_load_note(entry, rng.low, rng.high, last_week, week, book)
 
 
+#: Words of a note about choosing the load ("Start with a light load ... before you add weight").
+_LOAD_WORDS = re.compile(r"\b(light|lighter|heavy|heavier|load)\b|\badd (a little )?(weight|load)\b", re.IGNORECASE)
+
+
+def about_load(note: str) -> bool:
+    """Whether ``note`` advises on the load to lift (not "let the weight come back down")."""
+    return bool(_LOAD_WORDS.search(note))
+
+
 def progress_routine(
     routine: Routine,
     rules: Iterable[Rule],
@@ -309,6 +318,11 @@ def progress_routine(
         # The routine's own note is kept every week unless the week's prescription contradicts
         # it; the week's program notes are said before it.
         own, entry = entry.note, replace(entry, note=None)
+        # How to pick the weight is week 1's advice once the program moves the load (deloads,
+        # load steps, double progression's "add a little load").
+        load_moves = week in deload_weeks or any(
+            r.action in ("reps", "load") and r.applies(week, day, entry) for r in rules
+        )
         for rule in rules:
             if not rule.applies(week, day, entry):
                 continue
@@ -338,7 +352,7 @@ def progress_routine(
                 entry = replace(entry, rest_after=rule.rest or shift_rest(entry.rest_after, rule.delta_ms))
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)
-        if own and not contradicts_tempo(own, entry):
+        if own and not contradicts_tempo(own, entry) and not (week > 1 and load_moves and about_load(own)):
             entry = replace(entry, note=f"{entry.note} {own}" if entry.note else own)
         return entry
 
