@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from audiocoach.cli import cli
 from audiocoach.compile.compiler import compile_routine, estimate_ms
+from audiocoach.errors import RoutineError
 from audiocoach.load.alternatives import sides
 from audiocoach.load.library import default_library
 from audiocoach.load.overrides import OverrideError, parse_override, resolve_overrides
@@ -147,3 +148,20 @@ def test_plan_lists_the_swap(runner, cli_env, tmp_path, monkeypatch):
         "from --swap banded-glute-kickback=cable-pull-through)"
     ) in result.output
     assert "Switch sides." not in result.output
+
+
+def test_an_athlete_swaps_an_exercise_for_their_own_files(tmp_path):
+    from audiocoach.program.programs import load_program
+    from audiocoach.program.roster import load_roster
+    from test_batch import make_program
+
+    program = load_program(make_program(tmp_path / "src"))
+    (tmp_path / "athletes.yaml").write_text("athletes:\n  - name: Dee\n    swap: {hip-thrust: glute-bridge}\n")
+    (dee,) = load_roster(tmp_path / "athletes.yaml", program, ("romanian-deadlift", "hip-thrust")).athletes
+    assert [o.flag for o in dee.overrides] == ["--swap hip-thrust=glute-bridge"]
+    (tmp_path / "bad.yaml").write_text("athletes:\n  - name: Eve\n    swap: glute-bridge\n")
+    with pytest.raises(RoutineError) as exc:
+        load_roster(tmp_path / "bad.yaml", program, ("romanian-deadlift", "hip-thrust"))
+    assert "bad.yaml:3:11: athletes[0].swap: a swap names the exercise and the alternative done instead" in str(
+        exc.value
+    )
