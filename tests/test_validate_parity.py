@@ -87,3 +87,20 @@ def test_validate_prints_what_plan_prints_for_generated_routines(runner, cli_env
         assert runner.invoke(cli, ["plan", str(path)], env=cli_env).exit_code == 1
         return
     assert _warnings(runner.invoke(cli, ["plan", str(path)], env=cli_env), "fit: ") == _warnings(validate)
+
+
+def test_with_no_engine_validate_still_checks_and_says_how(runner, tmp_path: Path, monkeypatch):
+    """Only an engine that is not installed made visible: auto finds nothing (plan could not run)."""
+    from audiocoach.speech import BACKENDS, engine_missing
+
+    absent = [name for name in BACKENDS if engine_missing(name)]
+    if not absent:
+        pytest.skip("every engine is installed here: none to leave auto with nothing")
+    monkeypatch.setenv("AUDIOCOACH_ENGINES", absent[0])
+    assert engine_missing("auto")
+    monkeypatch.chdir(tmp_path)
+    Path("coach.yaml").write_text(COACH_DAY, encoding="utf-8")
+    result = runner.invoke(cli, ["validate", "coach.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "coach.yaml: ok (2 exercises in 1 block)\n"
+    assert result.stderr.startswith("Note: no speech engine here; fit warnings from estimated speech lengths")

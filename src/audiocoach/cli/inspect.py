@@ -27,6 +27,7 @@ from audiocoach.load.routine import load_routine
 from audiocoach.program.plan import plan_program
 from audiocoach.program.programs import is_program, load_program, sessions
 from audiocoach.render import plan, synthesizer_for
+from audiocoach.speech import engine_missing
 
 
 @click.command(name="plan", cls=_Command)
@@ -160,6 +161,10 @@ def validate(files, estimate, **speech):
     given = ", ".join(f"--{k}" for k in ("engine", "voice", "rate") if speech[k])
     if estimate and given:
         raise click.UsageError(f"--estimate uses no voice; leave out {given}, or --estimate")
+    if not estimate and not given and engine_missing("auto"):
+        # Nothing here can speak, so plan could not run either: say so, and check what can be checked.
+        click.echo("Note: no speech engine here; fit warnings from estimated speech lengths (--estimate).", err=True)
+        estimate = True
     options = None if estimate else _options(**speech)
     failed: list[str] = []
     for path in files:
