@@ -96,7 +96,7 @@ def test_a_program_day_naming_another_file_never_prints_it(tmp_path):
 
 
 def test_validate_accepts_the_shipped_program():
-    result = CliRunner().invoke(cli, ["validate", PROGRAM, ROUTINE])
+    result = CliRunner().invoke(cli, ["validate", PROGRAM, ROUTINE, "--estimate"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"{PROGRAM}: ok (program, 6 weeks x 2 sessions, 12 in all)\n{ROUTINE}: ok (2 exercises in 2 blocks)\n"

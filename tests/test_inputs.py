@@ -31,7 +31,7 @@ def in_tmp(tmp_path, monkeypatch):
 
 def check(runner, path: Path, text: str):
     path.write_text(text, encoding="utf-8")
-    result = runner.invoke(cli, ["validate", path.name])
+    result = runner.invoke(cli, ["validate", path.name, "--estimate"])
     return result, (load_routine(path) if result.exit_code == 0 else None)
 
 
@@ -163,7 +163,7 @@ def test_validate_takes_routines_and_programs_mixed(runner):
     paths = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "routines").glob("*.yaml"))]
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
-        result = runner.invoke(cli, ["validate", *paths])
+        result = runner.invoke(cli, ["validate", *paths, "--estimate"])
     assert result.exit_code == 0, result.output
     assert "routines/posterior-chain-6-weeks.yaml: ok (program, 6 weeks x 2 sessions, 12 in all)\n" in result.output
     assert "routines/posterior-chain.yaml: ok (13 exercises in 3 blocks)\n" in result.output
@@ -174,7 +174,7 @@ def test_validate_reports_a_broken_program_and_goes_on(runner, in_tmp):
     (in_tmp / "prog.yaml").write_text(
         "title: P\nweeks: 2\ndays:\n  - day: Monday\n    routine: missing.yaml\n", encoding="utf-8"
     )
-    result = runner.invoke(cli, ["validate", "prog.yaml", "short.yaml"])
+    result = runner.invoke(cli, ["validate", "prog.yaml", "short.yaml", "--estimate"])
     assert result.exit_code == 1
     assert result.stdout == "short.yaml: ok (2 exercises in 1 block)\n"
     assert result.stderr.endswith("Error: 1 of 2 files have problems: prog.yaml\n")

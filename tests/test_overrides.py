@@ -86,7 +86,7 @@ def test_parse_override(kind, text, expected):
         (
             "volume",
             "11",
-            "unknown override 'volume' (valid: tempo, rest, rest_after, load, voice, rate, verbosity, rest_policy, rep_range, bitrate)",
+            "unknown override 'volume' (valid: tempo, rest, rest_after, load, swap, voice, rate, verbosity, rest_policy, rep_range, bitrate)",
         ),
     ],
 )

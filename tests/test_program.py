@@ -67,9 +67,9 @@ def test_reps_double_progression():
 def test_reps_step_clamps_to_the_top_before_going_back():
     reps = weekly([Rule("reps", amount=3, range=RepRange(6, 10))], "hip-thrust", "reps", weeks=5)
     assert [r.low for r in reps] == [6, 9, 10, 6, 9]
-    # the routine's own note was heard in week 1; later weeks say only the program's
+    # the week's program note first, then the routine's own, kept: nothing contradicts it (issue 26.6)
     assert entry(progress_routine(ROUTINE, [Rule("reps", amount=3, range=RepRange(6, 10))], 4), "hip-thrust").note == (
-        "Back to six reps this week: you reached ten last week, so add a little load."
+        "Back to six reps this week: you reached ten last week, so add a little load. Squeeze at the top."
     )
     assert entry(progress_routine(ROUTINE, [], 1), "hip-thrust").note == "Squeeze at the top."
 

@@ -75,7 +75,7 @@ def test_every_bad_value_is_named_at_its_line_and_column(tmp_path):
         f"{name}:5:5: athletes[1].name: missing 'name'; every athlete needs one (it names their folder)",
         f"{name}:7:12: athletes[2].weeks: " + program_weeks_error(),
         f"{name}:8:11: athletes[2].rate: '20' is not a speech rate (expected words per minute from 80 to 450)",
-        f"{name}:9:5: athletes[2].colour: unknown key 'colour' in an athlete (valid keys: name, tempo, rest, rest_after, voice, rate, verbosity, loads, weeks)",
+        f"{name}:9:5: athletes[2].colour: unknown key 'colour' in an athlete (valid keys: name, tempo, rest, rest_after, voice, rate, verbosity, loads, weeks, swap)",
         f"{name}:11:5: athletes[4].name: 'cleo' has the same folder name as athlete 4 ('cleo'); give each athlete a different name",
     ]
 

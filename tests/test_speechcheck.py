@@ -78,7 +78,7 @@ def test_text_the_voice_cannot_read_is_a_located_warning(tmp_path):
 
 def test_validate_warns_about_silent_text(tmp_path, runner):
     _, src = _load(tmp_path, ARABIC_TITLE)
-    result = runner.invoke(cli, ["validate", str(src)])
+    result = runner.invoke(cli, ["validate", str(src), "--estimate"])
     assert result.exit_code == 0, result.output
     assert f"{src}:1:8: warning: the chosen voice reads only Latin letters" in result.output
     assert "Arabic 'تمرين الصباح' will be silent" in result.output

@@ -357,6 +357,8 @@ class Routine:
     #: What a program says about this session as a whole (a deload week, the week after
     #: one), spoken after the intro; None for a routine on its own.
     notice: str | None = None
+    #: Exercises whose setup steps a program's earlier session has said: not said again.
+    setup_heard: frozenset[str] = frozenset()
     #: (written, spoken) pairs: how the engine is told to say a word.
     pronounce: tuple[tuple[str, str], ...] = ()
     source: str = field(default="", compare=False)

@@ -171,9 +171,16 @@ def override_options(func):
         metavar="EXERCISE=LOAD",
         help="What one exercise lifts (romanian-deadlift=60kg, dip=bodyweight+10kg); repeatable.",
     )
+    @click.option(
+        "--swap",
+        multiple=True,
+        metavar="EXERCISE=ALTERNATIVE",
+        help="Do one of an exercise's listed alternatives instead, with its own sides and tempo "
+        "(banded-glute-kickback=cable-pull-through); repeatable.",
+    )
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        # The seven options reach the command as one typed record, ``changes``.
+        # The eight options reach the command as one typed record, ``changes``.
         kwargs["changes"] = Changes(
             tempo=tuple(kwargs.pop("tempo")),
             rest=tuple(kwargs.pop("rest")),
@@ -182,6 +189,7 @@ def override_options(func):
             rest_policy=kwargs.pop("rest_policy"),
             rep_range=kwargs.pop("rep_range"),
             load=tuple(kwargs.pop("load_override")),
+            swap=tuple(kwargs.pop("swap")),
         )
         return func(*args, **kwargs)
 
@@ -190,7 +198,7 @@ def override_options(func):
 
 @dataclass(frozen=True)
 class Changes:
-    """What --tempo, --rest, --rest-after, --verbosity, --rest-policy, --rep-range and --load asked for."""
+    """What --tempo, --rest, --rest-after, --verbosity, --rest-policy, --rep-range, --load and --swap asked for."""
 
     tempo: tuple[str, ...] = ()
     rest: tuple[str, ...] = ()
@@ -199,6 +207,7 @@ class Changes:
     rest_policy: str | None = None
     rep_range: str | None = None
     load: tuple[str, ...] = ()
+    swap: tuple[str, ...] = ()
 
     def overrides(
         self, *, voice: str | None = None, rate: int | None = None, bitrate: str | None = None
@@ -215,6 +224,7 @@ class Changes:
             rest_policy=self.rest_policy,
             rep_range=self.rep_range,
             load=self.load,
+            swap=self.swap,
         )
 
 

@@ -27,6 +27,7 @@ from audiocoach.load.routine import load_routine
 from audiocoach.program.plan import plan_program
 from audiocoach.program.programs import is_program, load_program, sessions
 from audiocoach.render import plan, synthesizer_for
+from audiocoach.speech import engine_missing
 
 
 @click.command(name="plan", cls=_Command)
@@ -133,24 +134,38 @@ def _plan_program(path, as_json, weeks, overrides, options):
 
 @click.command(cls=_Command)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="Fit warnings from estimated speech lengths, with no speech engine: quicker, but may differ from plan's.",
+)
 @speech_options
-def validate(files, **speech):
-    """Check routines and programs (FILES, mixed) for mistakes without making any sound.
+def validate(files, estimate, **speech):
+    """Check routines and programs (FILES, mixed) for mistakes without playing any sound.
 
     Every problem is listed as file:line:column with what is wrong and how to fix it.
     A program is checked with every routine its days name and every week's progression,
     and each session's fit warnings are printed as batch prints them (KEY: warning).
-    Fit warnings use estimated speech lengths; with --engine (or --voice, --rate) they use
-    the real clip lengths (synthesized into the phrase cache), exactly as plan, build and
-    batch report them.
+    Fit warnings come from the real clip lengths of the voice plan and build would use
+    (synthesized into the phrase cache, which they then reuse), so validate prints exactly
+    the warnings plan, build and batch print. --estimate uses estimated lengths instead:
+    no engine needed, but a warning may differ.
 
     \b
     Example:
         audiocoach validate routines/*.yaml
         audiocoach validate routines/posterior-chain-6-weeks.yaml
         audiocoach validate routines/posterior-chain.yaml --engine festival
+        audiocoach validate routines/*.yaml --estimate
     """
-    options = _options(**speech) if any(speech.values()) else None
+    given = ", ".join(f"--{k}" for k in ("engine", "voice", "rate") if speech[k])
+    if estimate and given:
+        raise click.UsageError(f"--estimate uses no voice; leave out {given}, or --estimate")
+    if not estimate and not given and engine_missing("auto"):
+        # Nothing here can speak, so plan could not run either: say so, and check what can be checked.
+        click.echo("Note: no speech engine here; fit warnings from estimated speech lengths (--estimate).", err=True)
+        estimate = True
+    options = None if estimate else _options(**speech)
     failed: list[str] = []
     for path in files:
         try:
@@ -182,9 +197,9 @@ def _validate_one(path, options) -> tuple[str, list]:
 
 
 def _fit_warnings(routine, options) -> list:
-    """The estimate's warnings (and the speech checks), or with speech options the real clips'
-    (what plan and build say)."""
+    """The real clips' warnings (what plan and build say), or with ``options`` None the
+    estimate's (and the speech checks)."""
     if options is None:
         return list(check_warnings(routine))
     with synthesizer_for(routine, options) as synth:
-        return list(plan(routine, synth).changes)
+        return list(plan(routine, synth, synthesis=SynthesisReport()).changes)

@@ -8,7 +8,12 @@
   ("Sit on the floor with your upper back against the bench.") and, for a loaded lift
   the routine gives no load for, how to choose one ("Pick a weight you could lift twelve
   times, and stop at ten."), from :func:`audiocoach.load.effort.load_guide`, the rule the
-  program's deloads and double progressions share.
+  program's deloads and double progressions share. A program's later sessions leave out
+  the setup steps the lifter has heard (``Routine.setup_heard``).
+- ``before_exercise``: what is said in the changeover right before an exercise is done
+  (a group's member in the transition before it, never all members at once): setup steps
+  the first time (in place of a form cue: never more than two instructions in a row), else
+  its next form cue; and the first time it is announced, its alternatives and note.
 
 All are form cues (said at ``standard`` verbosity, dropped before announcements when
 time is short). The expander decides where; these functions decide what.
@@ -16,6 +21,7 @@ time is short). The expander decides where; these functions decide what.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 from audiocoach.compile.fit import Segment
@@ -25,6 +31,7 @@ from audiocoach.model import Entry, Group, Item
 from audiocoach.timeline import ANNOUNCE, FORM
 from audiocoach.timing import TEN_SECONDS_MS
 from audiocoach.words.phrases import number_words
+from audiocoach.words.wording import note_for_tempo
 
 
 class Expander(Protocol):
@@ -52,12 +59,17 @@ def breathe(x: Expander, seg: Segment, entry: Entry, **window: object) -> None:
         x.flow(seg, "breathe", FORM, x.say("breathe", cue=entry.exercise.breathe), **window)
 
 
-def introduce(x: Expander, seg: Segment, entry: Entry, introduced: set[str], **window: object) -> None:
-    """Setup steps and load guidance, the first time ``entry``'s exercise comes up."""
+def introduce(
+    x: Expander, seg: Segment, entry: Entry, introduced: set[str], heard: Collection[str] = (), **window: object
+) -> bool:
+    """Setup steps and load guidance, the first time ``entry``'s exercise comes up; setup steps
+    only if its id is not in ``heard`` (a program's earlier session said them). Returns
+    whether setup steps were said."""
     if entry.exercise.id in introduced:
-        return
+        return False
     introduced.add(entry.exercise.id)
-    for step in entry.exercise.setup:
+    steps = () if entry.exercise.id in heard else entry.exercise.setup
+    for step in steps:
         x.flow(seg, "setup_step", FORM, x.say("setup_step", step=step), **window)
     guide = load_guide(entry)
     if guide is not None:
@@ -67,6 +79,35 @@ def introduce(x: Expander, seg: Segment, entry: Entry, introduced: set[str], **w
             key += "_range"
             values = {"more": values["more"], "low": number_words(guide.low), "top": values["reps"]}
         x.flow(seg, "load_guide", FORM, x.say(key, **values), **window)
+    return bool(steps)
+
+
+def before_exercise(
+    x: Expander,
+    seg: Segment,
+    entry: Entry,
+    form_cue: Callable[[], tuple[str, ...]],
+    introduced: set[str],
+    heard: Collection[str] = (),
+    *,
+    first: bool,
+    **window: object,
+) -> None:
+    """Coach ``entry`` in the changeover right before it: its setup steps the first time its
+    exercise comes up (they are the form cue of that first set: a form cue after two steps
+    would make three instructions in a row), else its next form cue (``form_cue()``, which
+    turns the rotation); the first time this entry is announced (``first``), its
+    alternatives before and its note after."""
+    if first and entry.alternatives:
+        names = " or ".join(a.name for a in entry.alternatives)
+        x.flow(seg, "alternatives", FORM, x.say("alternatives", names=names), **window)
+    stepped = introduce(x, seg, entry, introduced, heard, **window)
+    cue = form_cue()  # the steps take this changeover's turn of the rotation
+    if cue and not stepped:
+        x.flow(seg, "form", FORM, cue, **window)
+    note = note_for_tempo(entry.note, entry) if first and entry.note else None
+    if note:  # reworded to the tempo it is counted at, or left out when it cannot be
+        x.flow(seg, "note", FORM, x.say("note", note=note), **window)
 
 
 def last_entry(item: Item, member: int | None = None) -> Entry | None:

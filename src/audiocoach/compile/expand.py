@@ -14,6 +14,7 @@ This module decides *when* things are said. What is said comes from
 from __future__ import annotations
 
 import copy
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
-from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, form_cues, note_for_tempo
+from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, form_cues
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
@@ -203,32 +204,28 @@ class Expander:
             key = "announce_group" if intro else "next_up_group"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.group_values(item)), **window)
             coaching.set_up_stations(self, seg, item, **window)
-            for member in item.members:
-                coaching.introduce(self, seg, member, self._introduced, **window)
-            members = range(len(item.members))
-            first = item.members[0]
         else:
             # The last one is named as such: "Last exercise: Figure four stretch, ..." in one breath.
             key = "announce" if intro else "next_up_last" if last else "next_up"
             self.flow(seg, key, ANNOUNCE, self.say(key, **self.words.entry_values(item)), **window)
-            members = range(1)
-            first = item
             target = self.words.set_target(item, 1) if not item.warmup_sets else None
             if target:
                 self.say_line(seg, target, **window)
-            coaching.introduce(self, seg, item, self._introduced, **window)
+        # A group's first member only: each later member is coached in the changeover before it.
+        self.before(seg, spot, 0, first=True, **window)
+        if isinstance(item, Entry) and item.warmup_sets:
             # The first warm-up set's weight, after the load guide that says what "working" is.
-            target = self.words.warmup_target(item, 1, warmup_ramp(item, 1)) if item.warmup_sets else None
+            target = self.words.warmup_target(item, 1, warmup_ramp(item, 1))
             if target:
                 self.say_line(seg, target, **window)
-        if first.alternatives:
-            names = " or ".join(a.name for a in first.alternatives)
-            self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
-        for k in members:  # every member of a group hears its form cue
-            self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
-        note = note_for_tempo(first.note, first) if first.note else None
-        if note:
-            self.flow(seg, "note", FORM, self.say("note", note=note), **window)
+
+    def before(self, seg: Segment, spot: Spot, member: int, *, first: bool, **window: object) -> None:
+        """Coach member ``member`` of ``spot`` (0 for an exercise) right before it is done; ``first``:
+        the first time it is announced (see :func:`.coaching.before_exercise`)."""
+        entry = spot.item.members[member] if isinstance(spot.item, Group) else spot.item
+        heard = self.routine.setup_heard
+        form = functools.partial(self.form_cue, spot, member)  # turns the rotation only when said
+        coaching.before_exercise(self, seg, entry, form, self._introduced, heard, first=first, **window)
 
     def exercise(self, spot: Spot) -> Iterator[Segment]:
         entry = spot.item
@@ -357,11 +354,11 @@ class Expander:
         self.coach_rest(seg, spot, barrier)
         return seg
 
-    def coach_rest(self, seg: Segment, spot: Spot, barrier: int, members: int = 1) -> None:
-        """A form cue for the coming set (rotating; one per member of a group);
-        with ``coach``, encouragement every other rest (its variants in turn)."""
-        for member in range(members):
-            self.flow(seg, "form", FORM, self.form_cue(spot, member, named=members > 1), latest_end_ms=barrier)
+    def coach_rest(self, seg: Segment, spot: Spot, barrier: int, *, named: bool = False) -> None:
+        """A form cue for the coming set (rotating; a group's first member, by name: the others
+        hear theirs in the transition before them); with ``coach``, encouragement every other
+        rest (its variants in turn)."""
+        self.flow(seg, "form", FORM, self.form_cue(spot, 0, named=named), latest_end_ms=barrier)
         self._rests += 1
         if self.verbosity == "coach" and self._rests % 2 == 0:
             self.flow(seg, "encourage", ENCOURAGE, self.words.rotate("encourage"), latest_end_ms=barrier)

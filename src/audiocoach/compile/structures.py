@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, where
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group
-from audiocoach.timeline import ANNOUNCE, BEAT, FORM
+from audiocoach.timeline import ANNOUNCE, BEAT
 from audiocoach.timing import TEN_SECONDS_MS, emom_work_ms
 from audiocoach.words.phrases import spoken_duration
 from audiocoach.words.wording import Line
@@ -26,11 +26,12 @@ def _group(spot: Spot) -> Group:
     return spot.item
 
 
-def _next_member(x: Expander, seg: Segment, spot: Spot, k: int, barrier: int) -> None:
-    """Name the member coming next and give its form cue."""
+def _next_member(x: Expander, seg: Segment, spot: Spot, k: int, *, first: bool, **window: object) -> None:
+    """Name the member coming next and coach it: its setup steps the first time, else its form
+    cue; its alternatives and note the ``first`` time it comes up (see :meth:`Expander.before`)."""
     member = _group(spot).members[k]
-    x.flow(seg, "next_member", ANNOUNCE, x.say("next_member", **x.words.entry_values(member)), latest_end_ms=barrier)
-    x.flow(seg, "form", FORM, x.form_cue(spot, k), latest_end_ms=barrier)
+    x.flow(seg, "next_member", ANNOUNCE, x.say("next_member", **x.words.entry_values(member)), **window)
+    x.before(seg, spot, k, first=first, **window)
 
 
 def _member_lead(x: Expander, member: Entry) -> list[Line]:
@@ -53,12 +54,12 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
                     yield x.switch(spot, r, member=k)
             if k < last and transition_ms > 0:
                 seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=member)
-                _next_member(x, seg, spot, k + 1, barrier)
+                _next_member(x, seg, spot, k + 1, first=r == 1, latest_end_ms=barrier)
                 yield seg
         if r < group.rounds:
             seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r, after=group.members[-1])
             x.say_line(seg, x.words.next_round(r + 1, group.rounds), latest_end_ms=barrier)
-            x.coach_rest(seg, spot, barrier, members=len(group.members))
+            x.coach_rest(seg, spot, barrier, named=len(group.members) > 1)
             yield seg
 
 
@@ -82,7 +83,7 @@ def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
             # The remainder is an odd number of seconds: say where the rest ends instead.
             until = x.say("until_minute" if group.interval_ms % 60_000 == 0 else "until_round")[0]
             x.flow(seg, "rest", ANNOUNCE, x.say("rest_until", until=until), latest_end_ms=barrier)
-            _next_member(x, seg, spot, r % n, barrier)
+            _next_member(x, seg, spot, r % n, first=r < n, latest_end_ms=barrier)
             yield seg
 
 
@@ -101,9 +102,12 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     if cap >= LONG_REST_MS:
         seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - TEN_SECONDS_MS)
     x.countdown(seg, cap, earliest=1000)
-    if x.verbosity == "coach":
-        for k in range(len(group.members)):
-            x.flow(seg, "form", FORM, x.form_cue(spot, k), earliest_ms=every // 2)
+    # Each later member is named and coached as the first round reaches it (by its tempo).
+    at = 0
+    for k, member in enumerate(group.members[:-1]):
+        at += emom_work_ms(member, 0, x.settings.rep_range, x.settings.switch_ms)
+        if at < cap - TEN_SECONDS_MS:
+            _next_member(x, seg, spot, k + 1, first=True, earliest_ms=at)
     yield seg
 
 
@@ -133,7 +137,7 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         if r < group.rounds:
             rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n)
             if n > 1:
-                _next_member(x, rest, spot, r % n, barrier)
+                _next_member(x, rest, spot, r % n, first=r < n, latest_end_ms=barrier)
             yield rest
 
 

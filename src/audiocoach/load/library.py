@@ -139,7 +139,7 @@ def parse_library(data: object, origin: str) -> Library:
                 explosive_ms=_explosive_ms(raw.get("explosive")),
                 finish=str(raw.get("finish") or ""),
                 breathe=str(raw.get("breathe") or ""),
-                setup=tuple(str(x) for x in raw.get("setup", ())),
+                setup=_setup(raw.get("setup", ())),
                 sides=_sides(raw.get("sides", "per_side")),
             )
         except KeyError as exc:
@@ -149,6 +149,19 @@ def parse_library(data: object, origin: str) -> Library:
         if out[ex_id].start not in ("eccentric", "concentric"):
             raise ValueError(f"{origin}: {ex_id}: start must be eccentric or concentric")
     return Library(out)
+
+
+#: Setup steps said in a row (the coach never gives more than two instructions in a row).
+MAX_SETUP_STEPS = 2
+
+
+def _setup(raw: object) -> tuple[str, ...]:
+    steps = tuple(str(x) for x in raw) if isinstance(raw, (list, tuple)) else (str(raw),)
+    if len(steps) > MAX_SETUP_STEPS:
+        raise ValueError(
+            f"{len(steps)} setup steps; a lifter takes in at most {MAX_SETUP_STEPS} in a row, so merge or cut them"
+        )
+    return steps
 
 
 def _explosive_ms(raw: object) -> int:

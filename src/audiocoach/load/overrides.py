@@ -15,15 +15,16 @@ from dataclasses import dataclass, replace
 
 from audiocoach.defaults import BITRATE, BITRATE_MAX_K, BITRATE_MIN_K, RATE_MAX, RATE_MIN
 from audiocoach.errors import AudiocoachError
+from audiocoach.load.alternatives import find_alternative, with_alternative
 from audiocoach.load.effort import parse_load
 from audiocoach.load.library import explosive_ms as movement_explosive_ms
 from audiocoach.load.units import check_tempo, parse_rest, resolve_tempo
 from audiocoach.model import REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Entry, Group, Item, Routine, Settings, one_of
 
 #: Overrides that may name one exercise (``id=value``); the others are session-wide.
-PER_EXERCISE = ("tempo", "rest", "rest_after", "load")
-#: Overrides that must name an exercise (a load belongs to one lift).
-NAMED_ONLY = ("load",)
+PER_EXERCISE = ("tempo", "rest", "rest_after", "load", "swap")
+#: Overrides that must name an exercise (a load belongs to one lift; a swap, to one entry).
+NAMED_ONLY = ("load", "swap")
 SESSION_WIDE = ("voice", "rate", "verbosity", "rest_policy", "rep_range", "bitrate")
 KINDS = PER_EXERCISE + SESSION_WIDE
 
@@ -56,7 +57,7 @@ class Override:
 class Applied:
     """One value of the routine an override replaced."""
 
-    field: str  # tempo | rest | rest_after | load | voice | rate | verbosity | rest_policy | rep_range | bitrate
+    field: str  # swap | tempo | rest | rest_after | load | voice | rate | verbosity | rest_policy | rep_range | bitrate
     exercise: str | None  # the exercise id, or None for a session-wide setting
     value: str
     before: str
@@ -96,6 +97,11 @@ def parse_override(kind: str, text: str) -> Override:
             raise OverrideError(f"{flag}: the exercise id before '=' is missing (e.g. hip-thrust={raw or '90s'})")
     if not raw:
         raise OverrideError(f"{flag}: the value is missing")
+    if kind == "swap" and exercise is None:
+        raise OverrideError(
+            f"{flag}: a swap names the exercise and the alternative done instead; write EXERCISE=ALTERNATIVE, "
+            f"e.g. banded-glute-kickback={raw}"
+        )
     if kind in NAMED_ONLY and exercise is None:
         raise OverrideError(
             f"{flag}: a load belongs to one exercise; write EXERCISE=LOAD, e.g. romanian-deadlift={raw}"
@@ -150,6 +156,7 @@ _PARSERS = {
     "rest_policy": _one_of(REST_POLICIES),
     "rep_range": _one_of(REP_RANGE_MODES),
     "bitrate": _bitrate,
+    "swap": lambda text: text.lower(),
 }
 
 
@@ -211,6 +218,12 @@ def check_targets(routines: Iterable[Routine], overrides: Iterable[Override], wh
             problems.append(f"{o.flag}: '{o.exercise}' is not an exercise {where} ({hint}ids here: {', '.join(ids)})")
         elif o.kind == "tempo" and all(e.reps is None for e in hits):
             problems.append(f"{o.flag}: '{o.exercise}' is a timed hold here; a tempo does not apply to it")
+        elif o.kind == "swap" and not any(find_alternative(e, o.value) for e in hits):
+            listed = ", ".join(dict.fromkeys(a.id for e in hits for a in e.alternatives)) or "none"
+            problems.append(
+                f"{o.flag}: '{o.value}' is not an alternative of '{o.exercise}' {where} (its alternatives: "
+                f"{listed}); list it under the entry's alternatives first"
+            )
     if problems:
         raise OverrideError("\n".join(problems))
 
@@ -250,9 +263,14 @@ def resolve_overrides(
 
     def change(entry: Entry, in_group: bool) -> Entry:
         new = entry
+        o = pick("swap", entry)
+        alternative = find_alternative(entry, o.value) if o is not None else None
+        if o is not None and alternative is not None:  # its own sides and tempo; the overrides below apply to it
+            new = with_alternative(entry, alternative, explosive_ms)
+            applied.append(Applied("swap", entry.exercise.id, alternative.id, entry.exercise.id, o.flag))
         o = pick("tempo", entry)
         if o is not None and entry.reps is not None:
-            new = _override_tempo(entry, o, explosive_ms, applied)
+            new = _override_tempo(new, o, explosive_ms, applied)
         for kind in ("rest", "rest_after"):
             o = pick(kind, entry)
             before = str(getattr(entry, kind))

@@ -27,6 +27,7 @@ from audiocoach.defaults import (
     REST_AFTER,
     TEMPO,
 )
+from audiocoach.load.alternatives import sides
 from audiocoach.load.bounds import check_session, session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml, read_source
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
@@ -282,15 +283,14 @@ def _entry(
     tempo = resolve_tempo(
         tempo_text or exercise.tempo or defaults.tempo or BUILTIN_TEMPO, explosive_ms(exercise, settings.explosive_ms)
     )
-    sided = exercise.per_side if per_side is None else per_side
     # Walking lunges alternate legs: one window, one number a pair of steps, no "Switch sides".
-    alternating = bool(sided and reps is not None and exercise.sides == "alternating")
+    sided, alternating = sides(exercise, per_side, reps is not None)
     return Entry(
         exercise=exercise,
         sets=sets,
         reps=reps,
         hold_ms=hold_ms,
-        per_side=sided and not alternating,
+        per_side=sided,
         alternating=alternating,
         tempo=tempo,
         rest=rest,

@@ -49,6 +49,7 @@ from audiocoach.load.overrides import Override, apply_overrides, check_targets
 from audiocoach.load.routine import load_routine, routine_from_node
 from audiocoach.load.yamlsource import Reader
 from audiocoach.model import Routine
+from audiocoach.program.heard import RepeatSetup, read_repeat_setup, repeat_problems, setup_heard
 from audiocoach.program.progression import (
     ACTIONS,
     count,
@@ -80,7 +81,7 @@ __all__ = [
     "slug",
 ]
 
-PROGRAM_KEYS = ("title", "description", "weeks", "days", "progression", "deload")
+PROGRAM_KEYS = ("title", "description", "weeks", "days", "progression", "deload", "repeat_setup")
 DAY_KEYS = ("day", "routine")
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 PROGRAM_NEEDS = "a title, weeks and days"
@@ -110,7 +111,10 @@ class Program:
     rules: tuple[Rule, ...] = ()
     deload: Deload | None = None
     description: str | None = None
+    #: Setup steps in every session (True), once (False), or every time for these exercise ids.
+    repeat_setup: RepeatSetup = False
     source: str = field(default="", compare=False)
+    location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -189,6 +193,7 @@ def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
             if rule is not None:
                 rules.append(rule)
     deload = read_deload(r, top["deload"][1], weeks or MAX_WEEKS) if "deload" in top else None
+    repeat = read_repeat_setup(r, top["repeat_setup"][1]) if "repeat_setup" in top else False
     if title is None or weeks is None or r.problems:
         return None
     return Program(
@@ -198,7 +203,9 @@ def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
         rules=tuple(rules),
         deload=deload,
         description=description,
+        repeat_setup=repeat,
         source=r.filename,
+        location=r.loc(top["repeat_setup"][1], "repeat_setup") if "repeat_setup" in top else None,
     )
 
 
@@ -316,6 +323,7 @@ def sessions(
     if strict and broken:
         raise RoutineError([p for b in broken for p in b.problems])
     loaded = [b for b in bases.values() if isinstance(b, Routine)]
+    loaded_days = {i: b for i, b in bases.items() if isinstance(b, Routine)}
     if not broken:
         _check_rule_targets(program, loaded)
         check_targets(loaded, overrides, where="in any routine of this program")
@@ -333,7 +341,8 @@ def sessions(
             routine = progress_routine(
                 routine, program.rules, week, day.name, weeks=program.weeks, deload=program.deload
             )
-            routine = replace(routine, title=session_title(routine, week, day.name, deload))
+            heard = setup_heard(loaded_days, week, i, program.repeat_setup)
+            routine = replace(routine, title=session_title(routine, week, day.name, deload), setup_heard=heard)
             # Progression adds sets and reps week by week: each week's session is bounded too.
             problem = session_problem(routine, day.location)
             if problem is not None:
@@ -349,6 +358,7 @@ def _check_rule_targets(program: Program, routines: list[Routine]) -> None:
     ids = {i for r in routines for e in r.entries for i in (e.exercise.id, *e.exercise.aliases)}
     listed = sorted({e.exercise.id for r in routines for e in r.entries})
     problems = load_rule_problems(program.rules, [e for r in routines for e in r.entries])
+    problems += repeat_problems(program.repeat_setup, routines, program.location)
     for rule in program.rules:
         for ex in rule.exercises:
             if ex not in ids:

@@ -36,6 +36,7 @@ from audiocoach.program.weekly import (
     week_notice,
 )
 from audiocoach.words.phrases import Phrasebook, default_phrasebook
+from audiocoach.words.wording import note_for_tempo
 
 __all__ = [
     "ACTIONS",
@@ -274,6 +275,15 @@ def _climb(
     return add_load_note(entry, rng.low, rng.high, last_week, week, book)
 
 
+#: Words of a note about choosing the load ("Start with a light load ... before you add weight").
+_LOAD_WORDS = re.compile(r"\b(light|lighter|heavy|heavier|load)\b|\badd (a little )?(weight|load)\b", re.IGNORECASE)
+
+
+def about_load(note: str) -> bool:
+    """Whether ``note`` advises on the load to lift (not "let the weight come back down")."""
+    return bool(_LOAD_WORDS.search(note))
+
+
 def progress_routine(
     routine: Routine,
     rules: Iterable[Rule],
@@ -305,8 +315,14 @@ def progress_routine(
     book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
-        if week > 1 and entry.note:  # the routine's own note is heard the first week, not six times
-            entry = replace(entry, note=None)
+        # The routine's own note is kept every week unless the week's prescription contradicts
+        # it; the week's program notes are said before it.
+        own, entry = entry.note, replace(entry, note=None)
+        # How to pick the weight is week 1's advice once the program moves the load (deloads,
+        # load steps, double progression's "add a little load").
+        load_moves = week in deload_weeks or any(
+            r.action in ("reps", "load") and r.applies(week, day, entry) for r in rules
+        )
         for rule in rules:
             if not rule.applies(week, day, entry):
                 continue
@@ -336,6 +352,9 @@ def progress_routine(
                 entry = replace(entry, rest_after=rule.rest or shift_rest(entry.rest_after, rule.delta_ms))
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)
+        said = note_for_tempo(own, entry) if own else None  # reworded to the week's tempo, or None
+        if said and not (week > 1 and load_moves and about_load(said)):
+            entry = replace(entry, note=f"{entry.note} {said}" if entry.note else said)
         return entry
 
     return replace(map_entries(routine, change), notice=week_notice(deload, week, book))

@@ -40,9 +40,9 @@ from audiocoach.program.programs import Program
 from audiocoach.program.progression import parse_weeks
 
 ROSTER_KEYS = ("athletes",)
-ATHLETE_KEYS = ("name", "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "loads", "weeks")
+ATHLETE_KEYS = ("name", "tempo", "rest", "rest_after", "voice", "rate", "verbosity", "loads", "weeks", "swap")
 #: Keys that take one value for every exercise, or a mapping exercise -> value.
-PER_EXERCISE_KEYS = ("tempo", "rest", "rest_after")
+PER_EXERCISE_KEYS = ("tempo", "rest", "rest_after", "swap")
 LOAD_NOTE = "Your load: {load}."
 
 
@@ -128,7 +128,7 @@ def _athlete(r: Reader, node: yaml.Node, path: str, program: Program, ids: tuple
         r.error(node, f"{path}.name", "missing 'name'; every athlete needs one (it names their folder)")
     name = r.text(fields["name"][1], f"{path}.name", "the athlete's name") if "name" in fields else None
     overrides: list[Override] = []
-    for key in ("tempo", "rest", "rest_after", "voice", "rate", "verbosity"):
+    for key in ("tempo", "rest", "rest_after", "voice", "rate", "verbosity", "swap"):
         if key in fields:
             overrides += _override_values(r, key, fields[key][1], f"{path}.{key}", ids)
     loads = _loads(r, fields["loads"][1], f"{path}.loads", ids) if "loads" in fields else ()
