@@ -356,6 +356,8 @@ class Routine:
     notice: str | None = None
     #: (written, spoken) pairs: how the engine is told to say a word.
     pronounce: tuple[tuple[str, str], ...] = ()
+    #: The BCP 47 tag of the language the coach speaks (``en``, ``de``, ``es-ES``).
+    language: str = "en"
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
     #: Where the routine itself ("") and its "title" and "description" stand in its file.
@@ -366,6 +368,11 @@ class Routine:
         found = dict(self.locations)
         loc = found.get(key) or found.get("")
         return str(loc) if loc else self.source
+
+    @property
+    def language_code(self) -> str:
+        """The language subtag of :attr:`language` (``es-ES`` -> ``es``): it picks the phrasebook."""
+        return self.language.split("-")[0].lower()
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -22,7 +22,6 @@ from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item
 from audiocoach.timeline import ANNOUNCE, FORM
 from audiocoach.timing import TEN_SECONDS_MS
-from audiocoach.words.phrases import number_words
 
 
 class Expander(Protocol):
@@ -70,9 +69,10 @@ def introduce(x: Expander, seg: Segment, entry: Entry, introduced: set[str], **w
         and entry.effort is None
     ):
         if reps.high > reps.low:  # a range: the top of it should be about all the lifter has
-            x.flow(seg, "load_guide", FORM, x.say("load_guide_range", top=number_words(reps.high)), **window)
+            x.flow(seg, "load_guide", FORM, x.say("load_guide_range", top=x.words.book.number(reps.high)), **window)
         else:
-            values = {"reps": number_words(reps.high), "more": number_words(reps.high + LOAD_GUIDE_MARGIN)}
+            number = x.words.book.number
+            values = {"reps": number(reps.high), "more": number(reps.high + LOAD_GUIDE_MARGIN)}
             x.flow(seg, "load_guide", FORM, x.say("load_guide", **values), **window)
 
 

@@ -26,7 +26,7 @@ from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
-from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+from audiocoach.words.phrases import Phrasebook
 from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
@@ -180,7 +180,7 @@ class Expander:
 
     def intro_line(self, minutes: int) -> tuple[str, ...]:
         """The intro's first line, which says the session's length: the one cue that depends on it."""
-        return self.say("intro", title=self.routine.title, minutes=number_words(minutes))
+        return self.say("intro", title=self.routine.title, minutes=self.words.book.number(minutes))
 
     def announce(
         self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None, last: bool = False
@@ -293,7 +293,9 @@ class Expander:
         said = False
         at = end - every
         while at - start >= TEN_SECONDS_MS and end - at > TEN_SECONDS_MS:
-            seg.pin("remaining", self.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
+            seg.pin(
+                "remaining", self.say("remaining", duration=self.words.book.duration(end - at).capitalize()), BEAT, at
+            )
             said = True
             at -= every
         return said
@@ -302,7 +304,7 @@ class Expander:
         for n in (3, 2, 1):
             at = end - n * 1000
             if at >= earliest:
-                seg.pin("countdown", self.say("countdown", n=number_words(n)), BEAT, at)
+                seg.pin("countdown", self.say("countdown", n=self.words.book.number(n)), BEAT, at)
 
     def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
         seg = Segment(
@@ -338,7 +340,13 @@ class Expander:
         self.countdown(seg, rest_ms, earliest=1000)
         coaching.finish(self, seg, after)
         if not transition:
-            self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
+            self.flow(
+                seg,
+                "rest",
+                ANNOUNCE,
+                self.say("rest", duration=self.words.book.duration(rest_ms)),
+                latest_end_ms=barrier,
+            )
         return seg, barrier
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:

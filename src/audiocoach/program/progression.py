@@ -302,7 +302,7 @@ def progress_routine(
     weeks = weeks or week
     deload_weeks = deload.weeks if deload else ()
     explosive_ms = routine.settings.explosive_ms
-    book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
+    book = default_phrasebook(routine.language_code).with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
         if week > 1 and entry.note:  # the routine's own note is heard the first week, not six times
