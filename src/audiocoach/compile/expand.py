@@ -95,7 +95,8 @@ class Expander:
         self._form_turn[(spot.index, member)] += 1
         cue = cues[turn % len(cues)]
         if named:
-            said = cue[:1].lower() + cue[1:] if cue[1:2].islower() else cue  # "Bird dog: brace your core."
+            lower = cue[1:2].islower() and self.words.book.language.lower_in_sentence
+            said = cue[:1].lower() + cue[1:] if lower else cue  # "Bird dog: brace your core."
             return self.say("form_named", cue=said, name=entry.exercise.name, short_name=entry.exercise.short_name)
         return self.say("form", cue=cue)
 
@@ -195,7 +196,13 @@ class Expander:
             and not block_repeats_item(spot.block_name, item, self.words.book)
         ):
             key = "block" if intro else "next_block"
-            self.flow(seg, key, ANNOUNCE, self.say(key, block=block_as_noun(spot.block_name, intro)), **window)
+            self.flow(
+                seg,
+                key,
+                ANNOUNCE,
+                self.say(key, block=block_as_noun(spot.block_name, intro, self.words.book.language.lower_in_sentence)),
+                **window,
+            )
         if last and isinstance(item, Group):
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):

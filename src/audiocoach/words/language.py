@@ -122,6 +122,9 @@ class Language:
     espeak_voice: str
     clip_per_char_ms: int
     words: Mapping[str, str | Mapping[str, str]] = field(repr=False)
+    #: Whether a cue or block name said inside a sentence starts lower case ("On to the
+    #: cool-down."); German keeps its capitals ("Bird Dog: Bauch fest.").
+    lower_in_sentence: bool = True
     #: Written labels: chapter titles, a group's name (see ``labels:`` in language.en.yaml).
     labels: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -230,5 +233,6 @@ def get_language(code: str) -> Language:
         espeak_voice=str(raw["espeak_voice"]),
         clip_per_char_ms=int(raw.get("clip_per_char_ms", CLIP_PER_CHAR_MS)),
         words=_check_words(code, raw["words"]),
+        lower_in_sentence=bool(raw.get("lower_in_sentence", True)),
         labels=_check_labels(code, raw.get("labels") or {}),
     )

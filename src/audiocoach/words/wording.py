@@ -267,10 +267,10 @@ def _explosive_phases(tempo: Tempo) -> set[str]:
     return {n for n, m in zip(names, marks) if m.upper() == "X"}
 
 
-def block_as_noun(name: str, heading: bool) -> str:
+def block_as_noun(name: str, heading: bool, lower: bool = True) -> str:
     """A block's name inside a sentence: "Cool-down" -> "cool-down" ("On to the cool-down."),
     a name with capitals inside ("RDL block") as written; as a heading (the intro), as written."""
-    if heading or any(c.isupper() for c in name[1:]):
+    if heading or not lower or any(c.isupper() for c in name[1:]):
         return name
     return name[:1].lower() + name[1:]
 
