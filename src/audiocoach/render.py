@@ -92,7 +92,13 @@ def pre_encode_ceiling(fmt: str) -> float:
 
 
 def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
-    speaker = choose_speaker(routine.settings, engine=options.engine, voice=options.voice, rate_wpm=options.rate)
+    speaker = choose_speaker(
+        routine.settings,
+        engine=options.engine,
+        voice=options.voice,
+        rate_wpm=options.rate,
+        language=routine.language_code,
+    )
     return Synthesizer(
         engine=speaker.engine,
         voice=speaker.voice,

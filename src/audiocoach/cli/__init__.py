@@ -23,6 +23,7 @@ from audiocoach.cli.base import (
     _options,
     _warn,
     _weeks_of,
+    language_option,
     override_options,
     speech_options,
 )
@@ -161,6 +162,7 @@ def cli():
 )
 @speech_options
 @override_options
+@language_option
 def build_cmd(
     routine,
     output,
@@ -175,6 +177,7 @@ def build_cmd(
     duck,
     changes: Changes,
     split=None,
+    language=None,
     **speech,
 ):
     """Render ROUTINE to an MP3 that coaches you through it.
@@ -186,11 +189,12 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --tempo romanian-deadlift=4-0-1-0 --rest 60s
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
         audiocoach build routines/posterior-chain.yaml --split sets
+        audiocoach build routines/posterior-chain.yaml --language es
     """
     _require_routine(routine)
     out_path, fmt = _output_format(output, fmt)
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
-    loaded, applied = resolve_overrides(load_routine(routine), overrides)
+    loaded, applied = resolve_overrides(load_routine(routine, language=language), overrides)
     bed = resolve_music(
         loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck
     )
@@ -224,7 +228,9 @@ def build_cmd(
             bar.__exit__(None, None, None)
     _warn(result.timeline)
     spoken_by = result.timeline.meta.get("engine")
-    if choose_speaker(loaded.settings, engine=options.engine).engine == AUTO and better_engine_hint(str(spoken_by)):
+    if choose_speaker(
+        loaded.settings, engine=options.engine, language=loaded.language_code
+    ).engine == AUTO and better_engine_hint(str(spoken_by)):
         click.echo(f"Note: {better_engine_hint(str(spoken_by))}", err=True)
     click.echo(
         f"Wrote {result.output} ({_fmt_clock(result.timeline.duration_ms)}, "

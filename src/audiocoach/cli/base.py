@@ -132,6 +132,21 @@ def speech_options(func):
     return wrapper
 
 
+def language_option(func):
+    """--language: the language the coach speaks, over the routine's ``language:``."""
+
+    @click.option(
+        "--language",
+        metavar="TAG",
+        help="Language the coach speaks, a BCP 47 tag (de, es-ES); default: the routine's, else en.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _options(voice, rate, engine, cache_dir, **more) -> RenderOptions:
     return RenderOptions(engine=engine, voice=voice, rate=rate, cache_dir=cache_dir, **more)
 

@@ -17,6 +17,7 @@ from audiocoach.cli.base import (
     _options,
     _warn,
     _weeks_of,
+    language_option,
     override_options,
     speech_options,
 )
@@ -35,7 +36,8 @@ from audiocoach.render import plan, synthesizer_for
 @click.option("--weeks", help="A program's weeks to show, e.g. 1-4 or 1,3 (default: all).")
 @speech_options
 @override_options
-def plan_cmd(routine, as_json, weeks, changes: Changes, **speech):
+@language_option
+def plan_cmd(routine, as_json, weeks, changes: Changes, language=None, **speech):
     """Show the timeline of ROUTINE: when each cue is spoken, and the total length.
 
     Uses the real length of every spoken clip (synthesized into the cache), so the plan
@@ -49,11 +51,12 @@ def plan_cmd(routine, as_json, weeks, changes: Changes, **speech):
         audiocoach plan routines/posterior-chain.yaml --json > plan.json
         audiocoach plan routines/posterior-chain.yaml --rest hip-thrust=90s
         audiocoach plan routines/posterior-chain-6-weeks.yaml --weeks 3-4
+        audiocoach plan routines/posterior-chain.yaml --language de
     """
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"])
     if is_program(routine):
         return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
-    loaded, applied = resolve_overrides(load_routine(routine), overrides)
+    loaded, applied = resolve_overrides(load_routine(routine, language=language), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
         timeline = plan(loaded, synth, override_meta(overrides, applied), synthesis=SynthesisReport())
         _notice(synth)
@@ -134,7 +137,8 @@ def _plan_program(path, as_json, weeks, overrides, options):
 @click.command(cls=_Command)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @speech_options
-def validate(files, **speech):
+@language_option
+def validate(files, language=None, **speech):
     """Check routines and programs (FILES, mixed) for mistakes without making any sound.
 
     Every problem is listed as file:line:column with what is wrong and how to fix it.
@@ -149,12 +153,13 @@ def validate(files, **speech):
         audiocoach validate routines/*.yaml
         audiocoach validate routines/posterior-chain-6-weeks.yaml
         audiocoach validate routines/posterior-chain.yaml --engine festival
+        audiocoach validate routines/posterior-chain.yaml --language es-ES
     """
     options = _options(**speech) if any(speech.values()) else None
     failed: list[str] = []
     for path in files:
         try:
-            summary, warnings = _validate_one(path, options)
+            summary, warnings = _validate_one(path, options, language)
         except AudiocoachError as exc:
             click.echo(_message(exc), err=True)
             failed.append(path)
@@ -166,7 +171,7 @@ def validate(files, **speech):
         raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
 
 
-def _validate_one(path, options) -> tuple[str, list]:
+def _validate_one(path, options, language=None) -> tuple[str, list]:
     """What ``path`` holds, and its fit warnings (per session for a program, as batch prints them)."""
     if is_program(path):
         program = load_program(path)
@@ -176,7 +181,7 @@ def _validate_one(path, options) -> tuple[str, list]:
             f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
             f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"
         ), warnings
-    routine = load_routine(path)
+    routine = load_routine(path, language=language)
     n, b = len(routine.entries), len(routine.blocks)
     return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", _fit_warnings(routine, options)
 

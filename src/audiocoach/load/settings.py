@@ -221,12 +221,10 @@ def read_language(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None, given: st
     try:
         language_code(text)
     except LanguageError as exc:
-        where = "language" if given is None else "--language"
-        problem = str(exc) + ("" if given is None else f" (from {where})")
-        if node is not None:
-            r.error(node, where, problem)
+        if given is None and node is not None:
+            r.error(node, "language", str(exc))
         else:
-            r.problems.append(Problem(SourceLocation(r.filename, 1, 1, where), problem))
+            r.problems.append(Problem(SourceLocation(r.filename, 1, 1, "--language"), str(exc)))
         return ENGLISH
     parts = text.strip().replace("_", "-").split("-")
     return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])

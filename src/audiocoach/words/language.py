@@ -20,6 +20,7 @@ from importlib import resources
 
 import yaml
 
+from audiocoach.errors import AudiocoachError
 from audiocoach.timing import CLIP_PER_CHAR_MS, estimate_clip_ms
 from audiocoach.tones import TONES
 from audiocoach.words.numbers import english_number
@@ -72,7 +73,7 @@ WORD_PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 
 
-class LanguageError(ValueError):
+class LanguageError(AudiocoachError, ValueError):
     """A language tag no phrasebook answers, or a language's files that are incomplete."""
 
 
