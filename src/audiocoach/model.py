@@ -360,7 +360,7 @@ class Routine:
     language: str = "en"
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
-    #: Where the routine itself ("") and its "title" and "description" stand in its file.
+    #: Where the routine itself ("") and its "title", "description" and "language" stand in its file.
     locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
 
     def location_of(self, key: str) -> str:

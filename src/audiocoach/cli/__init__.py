@@ -176,8 +176,6 @@ def build_cmd(
     music_rest_level,
     duck,
     changes: Changes,
-    split=None,
-    language=None,
     **speech,
 ):
     """Render ROUTINE to an MP3 that coaches you through it.
@@ -189,17 +187,17 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --tempo romanian-deadlift=4-0-1-0 --rest 60s
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
         audiocoach build routines/posterior-chain.yaml --split sets
-        audiocoach build routines/posterior-chain.yaml --language es
+        audiocoach build routines/posterior-chain.yaml --language de
     """
     _require_routine(routine)
     out_path, fmt = _output_format(output, fmt)
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
-    loaded, applied = resolve_overrides(load_routine(routine, language=language), overrides)
+    loaded, applied = resolve_overrides(load_routine(routine, language=speech["language"]), overrides)
     bed = resolve_music(
         loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck
     )
     options = _options(
-        **speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split
+        **speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed
     )
     out = out_path or default_output(routine, fmt=fmt)
     bar = None

@@ -147,7 +147,8 @@ def language_option(func):
     return wrapper
 
 
-def _options(voice, rate, engine, cache_dir, **more) -> RenderOptions:
+def _options(voice, rate, engine, cache_dir, language=None, **more) -> RenderOptions:
+    # --language is read when the routine is loaded (load_routine), not by the renderer.
     return RenderOptions(engine=engine, voice=voice, rate=rate, cache_dir=cache_dir, **more)
 
 

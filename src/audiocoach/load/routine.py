@@ -189,7 +189,7 @@ def _routine(
         source=r.filename,
         phrase_locations=phrase_locs,
         locations=(("", r.loc(root, "")),)
-        + tuple((key, r.loc(top[key][1], key)) for key in ("title", "description") if key in top),
+        + tuple((key, r.loc(top[key][1], key)) for key in ("title", "description", "language") if key in top),
     )
     problem = session_problem(routine, r.loc(root, ""))
     if problem is not None:

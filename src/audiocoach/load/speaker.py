@@ -43,6 +43,6 @@ def choose_speaker(
     voice = voice or settings.voice
     if language != ENGLISH and named in (None, AUTO_ENGINE):
         named = engines_for(language)[0]
-        if named == "espeak-ng" and voice is None:
-            voice = get_language(language).espeak_voice
+    if language != ENGLISH and named == "espeak-ng" and voice is None:
+        voice = get_language(language).espeak_voice
     return Speaker(engine=named or AUTO_ENGINE, voice=voice, rate_wpm=rate_wpm or settings.rate)
