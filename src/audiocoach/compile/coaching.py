@@ -22,11 +22,14 @@ from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item
 from audiocoach.timeline import ANNOUNCE, FORM
 from audiocoach.timing import TEN_SECONDS_MS
+from audiocoach.words.wording import Words
 
 
 class Expander(Protocol):
     """What these functions ask of :class:`audiocoach.compile.expand.Expander` (a protocol, so
     the expander may import this module without an import cycle)."""
+
+    words: Words
 
     def say(self, key: str, **values: object) -> tuple[str, ...]: ...
 
