@@ -264,3 +264,42 @@ def test_a_short_session_renders_in_its_language_each_cue_on_its_sample(code, vo
             energy = np.sqrt(np.convolve(window**2, np.ones(clip.size), mode="valid")) + 1e-9
             corr = np.correlate(window, clip, mode="valid") / energy
             assert abs(int(np.argmax(corr)) - (at - lo)) <= 2, (cue.text, int(np.argmax(corr)) - (at - lo))
+
+
+# --------------------------------------------------------------------------- published
+
+
+def test_the_feed_and_the_pages_follow_the_sessions_language(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from audiocoach.publish.feed import Episode, Feed, feed_xml
+    from audiocoach.publish.pages import page_html
+    from audiocoach.publish.player import player_html
+
+    audio = tmp_path / "week-01" / "1-montag-hintere-kette.mp3"
+    audio.parent.mkdir()
+    audio.write_bytes(b"\0" * 10)
+    episode = Episode(
+        key="week-01/1-montag-hintere-kette",
+        week=1,
+        day_index=1,
+        day="Montag",
+        title="Training hintere Kette",
+        audio=audio,
+        size=10,
+        mime="audio/mpeg",
+        duration_ms=60_000,
+        chapters=(),
+        plan=None,
+        deload=True,
+        language="de",
+    )
+    feed = Feed(tmp_path, "Hintere Kette", (episode,))
+    assert ET.fromstring(feed_xml(feed, tmp_path, "http://host/")).findtext("channel/language") == "de"
+    page = page_html(feed)
+    assert page.startswith('<!doctype html>\n<html lang="de">')
+    assert "1 Einheiten in 1 Wochen. Podcast-Feed:" in page and "<h2>Woche 1 (Deload)</h2>" in page
+    player = player_html({"title": "Training hintere Kette"}, "de")
+    assert '<html lang="de">' in player and ">Pause überspringen</button>" in player
+    english = Feed(tmp_path, "Posterior", (Episode(**{**episode.__dict__, "language": "en"}),))
+    assert '<html lang="en">' in page_html(english) and "<h2>Week 1 (deload)</h2>" in page_html(english)

@@ -218,7 +218,20 @@ def _check_labels(code: str, raw: Mapping[str, object]) -> dict[str, str]:
 
 
 #: The keys of a language's ``labels:``.
-LABELS = ("intro", "or", "superset", "circuit", "intervals", "rounds")
+LABELS = (
+    *("intro", "or", "superset", "circuit", "intervals", "rounds"),
+    *("page_sessions", "page_feed", "week", "deload", "plan", "plan_head", "play_sets", "program"),
+    *("session_left", "next", "add_rest", "skip_rest", "exercise", "restart_set", "play", "your_rests", "start_over"),
+)
+
+
+def page_language(tag: str) -> Language:
+    """The language whose labels a page in ``tag`` shows: its own, or English if the coach
+    does not speak it (a feed written by another version)."""
+    try:
+        return get_language(language_code(tag))
+    except LanguageError:
+        return get_language(ENGLISH)
 
 
 @cache
