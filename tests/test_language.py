@@ -303,3 +303,27 @@ def test_the_feed_and_the_pages_follow_the_sessions_language(tmp_path):
     assert '<html lang="de">' in player and ">Pause überspringen</button>" in player
     english = Feed(tmp_path, "Posterior", (Episode(**{**episode.__dict__, "language": "en"}),))
     assert '<html lang="en">' in page_html(english) and "<h2>Week 1 (deload)</h2>" in page_html(english)
+
+
+@pytest.mark.parametrize(
+    ("code", "note"),
+    [
+        ("de", "Zähl bei jedem Absenken langsam bis drei."),
+        ("es", "Cuenta tres lentos en cada bajada."),
+        ("en", "Count a slow three on every descent."),
+    ],
+)
+def test_a_note_counting_the_lowering_is_checked_in_its_own_language(code, note):
+    from dataclasses import replace
+
+    from audiocoach.load.units import resolve_tempo
+    from audiocoach.words.wording import contradicts_tempo
+
+    entry = next(
+        e
+        for e in load_routine(ROOT / "routines" / "posterior-chain.yaml").entries
+        if e.exercise.id == "romanian-deadlift"
+    )
+    assert not contradicts_tempo(note, entry, get_language(code))  # 3-1-1-0: three seconds down
+    slower = replace(entry, tempo=resolve_tempo("4-0-1-0", 500))
+    assert contradicts_tempo(note, slower, get_language(code))

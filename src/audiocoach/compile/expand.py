@@ -228,7 +228,7 @@ class Expander:
             self.flow(seg, "alternatives", FORM, self.say("alternatives", names=names), **window)
         for k in members:  # every member of a group hears its form cue
             self.flow(seg, "form", FORM, self.form_cue(spot, k), **window)
-        if first.note and not contradicts_tempo(first.note, first):
+        if first.note and not contradicts_tempo(first.note, first, self.words.book.language):
             self.flow(seg, "note", FORM, self.say("note", note=first.note), **window)
 
     def exercise(self, spot: Spot) -> Iterator[Segment]:

@@ -126,6 +126,9 @@ class Language:
     #: Whether a cue or block name said inside a sentence starts lower case ("On to the
     #: cool-down."); German keeps its capitals ("Bird Dog: Bauch fest.").
     lower_in_sentence: bool = True
+    #: Words a note uses for the lowering ("descent", "Absenken", "bajada"): a note that
+    #: counts it in seconds the tempo does not have is not said.
+    descent_words: frozenset[str] = frozenset()
     #: Written labels: chapter titles, a group's name (see ``labels:`` in language.en.yaml).
     labels: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -248,5 +251,6 @@ def get_language(code: str) -> Language:
         clip_per_char_ms=int(raw.get("clip_per_char_ms", CLIP_PER_CHAR_MS)),
         words=_check_words(code, raw["words"]),
         lower_in_sentence=bool(raw.get("lower_in_sentence", True)),
+        descent_words=frozenset(str(w).lower() for w in raw.get("descent_words", ())),
         labels=_check_labels(code, raw.get("labels") or {}),
     )

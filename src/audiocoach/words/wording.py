@@ -15,7 +15,7 @@ from audiocoach.model import Entry, Exercise, Group, Item, Tempo
 from audiocoach.timeline import ANNOUNCE, ENCOURAGE
 from audiocoach.words.effort import spoken_effort
 from audiocoach.words.language import ENGLISH, Language, get_language
-from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.
 PHASE_WORD_KEYS = {
@@ -181,18 +181,17 @@ class Words:
         return Line("next_set", ANNOUNCE, self.say("next_set", set=number(set_no), sets=number(entry.sets)))
 
 
-_DESCENT = ("descent", "lower", "lowering", "down", "eccentric")
-_COUNTS = {number_words(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
-
-
-def contradicts_tempo(note: str, entry: Entry) -> bool:
+def contradicts_tempo(note: str, entry: Entry, lang: Language | None = None) -> bool:
     """Whether ``note`` counts the lowering in seconds the entry's tempo does not have
     ("Count a slow three on every descent" at 4-0-1-0: a program week or an override changed
-    the tempo the note was written for). Such a note is not said."""
+    the tempo the note was written for). Such a note is not said. ``lang`` (English by
+    default) gives the words for the lowering and the numbers."""
+    lang = lang or get_language(ENGLISH)
+    numbers = {lang.number(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
     words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
-    if entry.reps is None or not any(w in _DESCENT for w in words):
+    if entry.reps is None or not any(w in lang.descent_words for w in words):
         return False
-    counts = {_COUNTS[w] for w in words if w in _COUNTS}
+    counts = {numbers[w] for w in words if w in numbers}
     return bool(counts) and round(entry.tempo.eccentric_ms / 1000) not in counts
 
 
