@@ -69,6 +69,13 @@ WORD_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "weight_three_quarters": "n unit",
         "weight_point": "n digits unit",
         "reserve_nothing": "",
+        "last_week": "",
+        "in_week": "n",
+        "deload_lighter": "n",
+        "deload_fewer_sets": "n",
+        "deload_more_rest": "rest",
+        "and_last": "",
+        "easier": "",
     }.items()
 }
 
