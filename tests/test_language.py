@@ -203,7 +203,7 @@ def test_the_estimate_follows_the_language():
     assert timeline.of_kind("speech")[0].end_ms - timeline.of_kind("speech")[0].start_ms == de.estimate_ms(
         "speech", text
     )
-    assert de.estimate_ms("speech", text) < estimate_ms("speech", text)  # German: 59 ms a letter, English 62
+    assert de.estimate_ms("speech", text) < estimate_ms("speech", text)  # German: 57 ms a letter (espeak-ng), English 62
 
 
 # --------------------------------------------------------------------------- voices
@@ -327,3 +327,18 @@ def test_a_note_counting_the_lowering_is_checked_in_its_own_language(code, note)
     assert not contradicts_tempo(note, entry, get_language(code))  # 3-1-1-0: three seconds down
     slower = replace(entry, tempo=resolve_tempo("4-0-1-0", 500))
     assert contradicts_tempo(note, slower, get_language(code))
+
+
+@pytest.mark.parametrize("code", ["de", "es"])
+def test_every_library_exercise_has_its_words_in_each_language(code):
+    """A new exercise in exercises.yaml needs its name, cues and phase words translated too;
+    the failure names the exercise and the language."""
+    english = yaml.safe_load((DATA / "exercises.yaml").read_text(encoding="utf-8"))
+    translated = yaml.safe_load((DATA / f"exercises.{code}.yaml").read_text(encoding="utf-8"))
+    for ex_id, raw in english.items():
+        words = translated.get(ex_id) or {}
+        for key in ("name", "cues", "phase_words", "finish", "breathe", "setup"):
+            assert not raw.get(key) or words.get(key), f"exercises.{code}.yaml: {ex_id} lacks {key} (language {code})"
+        assert len(words.get("cues", ())) == len(raw["cues"]), (
+            f"exercises.{code}.yaml: {ex_id}: one cue per English cue"
+        )
