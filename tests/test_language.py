@@ -203,7 +203,9 @@ def test_the_estimate_follows_the_language():
     assert timeline.of_kind("speech")[0].end_ms - timeline.of_kind("speech")[0].start_ms == de.estimate_ms(
         "speech", text
     )
-    assert de.estimate_ms("speech", text) < estimate_ms("speech", text)  # German: 57 ms a letter (espeak-ng), English 62
+    assert de.estimate_ms("speech", text) < estimate_ms(
+        "speech", text
+    )  # German: 57 ms a letter (espeak-ng), English 62
 
 
 # --------------------------------------------------------------------------- voices
@@ -342,3 +344,17 @@ def test_every_library_exercise_has_its_words_in_each_language(code):
         assert len(words.get("cues", ())) == len(raw["cues"]), (
             f"exercises.{code}.yaml: {ex_id}: one cue per English cue"
         )
+
+
+def test_a_program_in_another_language_says_its_weeks_and_deloads_in_it():
+    from audiocoach.program.programs import load_program, sessions
+
+    program = load_program(ROOT / "routines" / "posterior-chain-6-weeks.yaml", language="de")
+    found = {s.key: s.routine for s in sessions(program)}
+    assert {r.language for r in found.values()} == {"de"}
+    first = compile_routine(found["week-04/1-monday-posterior-chain"]).of_kind("speech")
+    assert first[0].text.startswith("Woche 4, Monday, Deload: Posterior chain workout. Etwa ")
+    assert first[1].text == (
+        "Diese Woche ist Deload: etwa zehn Prozent weniger Gewicht bei jeder Übung, ein Satz weniger und "
+        "dreißig Sekunden mehr Pause. Lass mehr im Tank und gib deinem Körper Zeit."
+    )

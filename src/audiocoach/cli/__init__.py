@@ -269,6 +269,7 @@ def build_cmd(
 )
 @speech_options
 @override_options
+@language_option
 def batch_cmd(
     program,
     out_dir,
@@ -305,7 +306,7 @@ def batch_cmd(
     _require_program(program)
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
-    chosen = _weeks_of(load_program(program), weeks)
+    chosen = _weeks_of(load_program(program, language=speech["language"]), weeks)
     bar = None
 
     def progress(done: int, total: int, key: str) -> None:
@@ -329,6 +330,7 @@ def batch_cmd(
             progress=progress,
             roster=roster,
             cluster=cluster,
+            language=speech["language"],
         )
     except KeyboardInterrupt:
         click.echo("\nInterrupted: finished sessions are kept; run the same command again to continue.", err=True)

@@ -55,7 +55,7 @@ def plan_cmd(routine, as_json, weeks, changes: Changes, language=None, **speech)
     """
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"])
     if is_program(routine):
-        return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
+        return _plan_program(routine, as_json, weeks, overrides, _options(**speech), language)
     loaded, applied = resolve_overrides(load_routine(routine, language=language), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
         timeline = plan(loaded, synth, override_meta(overrides, applied), synthesis=SynthesisReport())
@@ -82,8 +82,8 @@ def plan_cmd(routine, as_json, weeks, changes: Changes, language=None, **speech)
     click.echo(f"Total: {_fmt_clock(timeline.duration_ms)} ({timeline.duration_ms} ms)")
 
 
-def _plan_program(path, as_json, weeks, overrides, options):
-    program = load_program(path)
+def _plan_program(path, as_json, weeks, overrides, options, language=None):
+    program = load_program(path, language=language)
     plans = plan_program(program, weeks=_weeks_of(program, weeks), overrides=overrides, options=options)
     if as_json:
         data = {
@@ -174,7 +174,7 @@ def validate(files, language=None, **speech):
 def _validate_one(path, options, language=None) -> tuple[str, list]:
     """What ``path`` holds, and its fit warnings (per session for a program, as batch prints them)."""
     if is_program(path):
-        program = load_program(path)
+        program = load_program(path, language=language)
         found = sessions(program, strict=True)  # every day's routine, every week's progression
         warnings = [f"{s.key}: {c}" for s in found if s.routine for c in _fit_warnings(s.routine, options)]
         return (

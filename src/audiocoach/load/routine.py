@@ -142,9 +142,11 @@ def loads(
     return loads_document(text, filename, build, what="routine", needs=ROUTINE_NEEDS)
 
 
-def routine_from_node(r: Reader, root: yaml.Node, library: Library, base_dir: Path | None = None) -> Routine | None:
+def routine_from_node(
+    r: Reader, root: yaml.Node, library: Library | None, base_dir: Path | None = None, language: str | None = None
+) -> Routine | None:
     """A routine from a YAML node (e.g. one written inline in a program); problems go to ``r``."""
-    return _routine(r, root, library, base_dir=base_dir or Path(r.filename).parent)
+    return _routine(r, root, library, base_dir=base_dir or Path(r.filename).parent, language=language)
 
 
 def _routine(
