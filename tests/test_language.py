@@ -358,3 +358,19 @@ def test_a_program_in_another_language_says_its_weeks_and_deloads_in_it():
         "Diese Woche ist Deload: etwa zehn Prozent weniger Gewicht bei jeder Übung, ein Satz weniger und "
         "dreißig Sekunden mehr Pause. Lass mehr im Tank und gib deinem Körper Zeit."
     )
+
+
+@pytest.mark.engine
+def test_voices_for_a_language_lists_the_engine_that_speaks_it():
+    result = CliRunner().invoke(cli, ["voices", "--language", "de"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("engine: espeak-ng ")
+    assert any(line.split()[:2] == ["gmw/de", "de"] for line in lines[1:-1])
+    assert lines[-1].startswith("More voices for de: espeak-ng speaks every language the coach does")
+    unknown = CliRunner().invoke(cli, ["voices", "--language", "pt-BR"])
+    assert unknown.exit_code == 1
+    assert (
+        "Error: the coach does not speak 'pt-BR' yet; available: de (German), en (English), es (Spanish)"
+        in unknown.output
+    )
