@@ -102,7 +102,7 @@ def _first_work(tl: Timeline):
 
 
 def _has_countdown(tl: Timeline, routine: Routine) -> bool:
-    """"Ten seconds." and 3-2-1 before the first set, in the routine's language."""
+    """ "Ten seconds." and 3-2-1 before the first set, in the routine's language."""
     book = default_phrasebook(routine.language_code)
     go = _first_work(tl).start_ms
     said = {(go - e.start_ms, e.text) for e in tl.sounds if e.kind == "speech"}
