@@ -20,7 +20,7 @@ from audiocoach.load.routine import load_routine, loads
 from audiocoach.model import Group, Routine
 from audiocoach.program.programs import load_program, sessions
 from audiocoach.timeline import Timeline
-from audiocoach.words.phrases import confusable, number_words
+from audiocoach.words.phrases import confusable, default_phrasebook, number_words
 
 NUMBERS = {number_words(n) for n in range(0, 100)}
 
@@ -55,7 +55,9 @@ def _entry_of(routine: Routine, seg):
 
 
 def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
-    """Sets of 3+ counted reps whose last rep does not start with "Last rep"."""
+    """Sets of 3+ counted reps whose last rep does not start with "Last rep" (in the routine's language)."""
+    book = default_phrasebook(routine.language_code)
+    calls = tuple({t.split("{")[0].rstrip(", .") for t in book.templates["last_rep_call"]})
     missing = []
     lead = routine.settings.lead_in_ms
     for seg in tl.of_kind("segment"):
@@ -68,7 +70,7 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
             continue
         t0 = seg.start_ms + lead + (n - 1) * entry.steps * entry.tempo.rep_ms  # a rep: a step with each leg
         said = [e.text for e in tl.sounds if e.start_ms == t0 and e.kind == "speech" and e.rep == n]
-        if not any(t.startswith("Last rep") for t in said):
+        if not any(t.startswith(calls) for t in said):
             missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {said}")
     return missing
 
@@ -99,17 +101,19 @@ def _first_work(tl: Timeline):
     return next(s for s in tl.of_kind("segment") if s.role == "work")
 
 
-def _has_countdown(tl: Timeline) -> bool:
+def _has_countdown(tl: Timeline, routine: Routine) -> bool:
+    """ "Ten seconds." and 3-2-1 before the first set, in the routine's language."""
+    book = default_phrasebook(routine.language_code)
     go = _first_work(tl).start_ms
     said = {(go - e.start_ms, e.text) for e in tl.sounds if e.kind == "speech"}
-    warned = any(e.text == "Ten seconds." and go - e.start_ms == 10_000 for e in tl.sounds)
-    return warned and {(3000, "three"), (2000, "two"), (1000, "one")} <= said
+    warned = any(e.text == book.templates["ten_seconds"][0] and go - e.start_ms == 10_000 for e in tl.sounds)
+    return warned and {(n * 1000, book.number(n)) for n in (3, 2, 1)} <= said
 
 
 def test_first_set_of_every_session_gets_ten_seconds_and_a_countdown():
-    for name, _ in shipped():
+    for name, routine in shipped():
         tl = compiled(name)
-        assert _has_countdown(tl), name
+        assert _has_countdown(tl, routine), name
         intro = next(s for s in tl.of_kind("segment") if s.role == "intro")
         last_intro_word = max(e.end_ms for e in tl.sounds if e.end_ms <= intro.end_ms)
         assert _first_work(tl).start_ms - last_intro_word >= 10_000, name  # time to get into position
@@ -153,7 +157,7 @@ def test_property_every_shipped_session_is_coached_right(index: int, speed: floa
     measure = lambda kind, text: max(1, int(estimate_ms(kind, text) * (speed if kind == "speech" else 1)))  # noqa: E731
     tl = compile_routine(routine, measure)
     assert _last_rep_called(routine, tl) == [], name
-    assert _has_countdown(tl), name
+    assert _has_countdown(tl, routine), name
     assert _repeats(tl) == [], name
     phase_words = {e.text.split(", ")[-1] for e in tl.sounds if e.role in ("phase", "rep_start") and e.kind == "speech"}
     assert [w for w in phase_words if w not in NUMBERS and confusable(w)] == [], name

@@ -251,7 +251,7 @@ INVALID = [
     pytest.param(
         "title: T\ncolour: red\nblocks:\n  - name: B\n    exercises:\n      - exercise: rdl\n        reps: 8\n",
         [
-            "routine.yaml:2:1: colour: unknown key 'colour' in a routine (valid keys: title, description, defaults, blocks, phrases, music, music_rest, pronounce)"
+            "routine.yaml:2:1: colour: unknown key 'colour' in a routine (valid keys: title, description, defaults, blocks, phrases, music, music_rest, pronounce, language)"
         ],
         id="unknown-top-level-key",
     ),
@@ -599,7 +599,7 @@ colour: red
         "routine.yaml:11:5: blocks[1].name: missing 'name'; name the block, e.g. Warm-up",
         "routine.yaml:13:15: blocks[1].exercises[0].sets: 0 is not a valid number of sets (expected a whole number from 1 to 100)",
         "routine.yaml:16:14: defaults.verbosity: 'loud' is not one of: minimal, standard, coach",
-        "routine.yaml:17:1: colour: unknown key 'colour' in a routine (valid keys: title, description, defaults, blocks, phrases, music, music_rest, pronounce)",
+        "routine.yaml:17:1: colour: unknown key 'colour' in a routine (valid keys: title, description, defaults, blocks, phrases, music, music_rest, pronounce, language)",
     ]
 
 

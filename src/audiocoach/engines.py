@@ -27,13 +27,20 @@ class EngineRow:
     in_base: bool
     #: The writing systems its default voices read (text in others is skipped or spelled out).
     scripts: frozenset[str] = frozenset({LATIN})
+    #: The languages (BCP 47 language subtags) its voices installed by pip or apt speak;
+    #: ``*``: every language the coach speaks (espeak-ng, the floor).
+    languages: frozenset[str] = frozenset({"en"})
+
+    def speaks(self, code: str) -> bool:
+        """Whether this engine has a voice for language ``code`` (``de``)."""
+        return "*" in self.languages or code in self.languages
 
 
 #: In the order CI names the base set: hibari is a dependency of the package, espeak-ng
 #: comes from scripts/setup.sh and pyttsx3 speaks through it, Piper with the dev extra.
 ENGINES: tuple[EngineRow, ...] = (
     EngineRow("hibari", "audiocoach.speech.hibari_backend:HibariBackend", 0, True),
-    EngineRow("espeak-ng", "audiocoach.speech.espeak_backend:EspeakBackend", 6, True),
+    EngineRow("espeak-ng", "audiocoach.speech.espeak_backend:EspeakBackend", 6, True, languages=frozenset("*")),
     EngineRow("pyttsx3", "audiocoach.speech.pyttsx3_backend:Pyttsx3Backend", 7, True),
     EngineRow("piper", "audiocoach.speech.piper_backend:PiperBackend", 1, True),
     EngineRow("rhvoice", "audiocoach.speech.rhvoice_backend:RHVoiceBackend", 2, False),
@@ -50,6 +57,13 @@ AUTO_ORDER: tuple[str, ...] = tuple(
 )
 #: The engines the README's set-up installs.
 BASE_ENGINES: tuple[str, ...] = tuple(row.name for row in ENGINES if row.in_base)
+
+
+def engines_for(code: str) -> tuple[str, ...]:
+    """The engines with a voice for language ``code``, in ``auto``'s order."""
+    return tuple(name for name in AUTO_ORDER if ENGINE_ROWS[name].speaks(code))
+
+
 #: What a session speaks with when neither the command line nor the routine names an engine:
 #: the most intelligible engine installed (the first of :data:`AUTO_ORDER` found).
 AUTO_ENGINE = "auto"

@@ -361,9 +361,11 @@ class Routine:
     setup_heard: frozenset[str] = frozenset()
     #: (written, spoken) pairs: how the engine is told to say a word.
     pronounce: tuple[tuple[str, str], ...] = ()
+    #: The BCP 47 tag of the language the coach speaks (``en``, ``de``, ``es-ES``).
+    language: str = "en"
     source: str = field(default="", compare=False)
     phrase_locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
-    #: Where the routine itself ("") and its "title" and "description" stand in its file.
+    #: Where the routine itself ("") and its "title", "description" and "language" stand in its file.
     locations: tuple[tuple[str, SourceLocation], ...] = field(default=(), compare=False, repr=False)
 
     def location_of(self, key: str) -> str:
@@ -371,6 +373,11 @@ class Routine:
         found = dict(self.locations)
         loc = found.get(key) or found.get("")
         return str(loc) if loc else self.source
+
+    @property
+    def language_code(self) -> str:
+        """The language subtag of :attr:`language` (``es-ES`` -> ``es``): it picks the phrasebook."""
+        return self.language.split("-")[0].lower()
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -92,7 +92,13 @@ def pre_encode_ceiling(fmt: str) -> float:
 
 
 def synthesizer_for(routine: Routine, options: RenderOptions) -> Synthesizer:
-    speaker = choose_speaker(routine.settings, engine=options.engine, voice=options.voice, rate_wpm=options.rate)
+    speaker = choose_speaker(
+        routine.settings,
+        engine=options.engine,
+        voice=options.voice,
+        rate_wpm=options.rate,
+        language=routine.language_code,
+    )
     return Synthesizer(
         engine=speaker.engine,
         voice=speaker.voice,
@@ -118,7 +124,7 @@ def plan(
     one at a time, as asked); ``synthesis`` hears how far that has got (phrases/s).
     """
     check_session(routine)  # overrides can lengthen a routine: bounded again before any speech
-    meta = {"source": routine.source, **synth.describe(), **(meta or {})}
+    meta = {"source": routine.source, **synth.describe(), **_language_meta(routine), **(meta or {})}
     # Beats land on their attack, not their first sample. While the pool looks for the
     # missing phrases (estimated lengths), a phrase not synthesized yet has no attack to
     # measure: 0 there, so that pass never synthesizes one at a time.
@@ -222,6 +228,12 @@ def _player(
 
     pieces = None if options.split or bed is not None else _pieces(mixer, options.threads, mix_progress)
     return play, pieces
+
+
+def _language_meta(routine: Routine) -> dict[str, str]:
+    """The session's language in the timeline (and the MP3's tags) when it is not English:
+    the feed and the pages read it from there."""
+    return {} if routine.language == "en" else {"language": routine.language}
 
 
 def build(

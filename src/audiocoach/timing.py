@@ -22,9 +22,10 @@ CLIP_BASE_MS = 120
 CLIP_PER_CHAR_MS = 62
 
 
-def estimate_clip_ms(text: str) -> int:
-    """How long ``text`` takes to say, before any engine has said it (about 160 words a minute)."""
-    return CLIP_BASE_MS + CLIP_PER_CHAR_MS * len(text)
+def estimate_clip_ms(text: str, per_char_ms: int = CLIP_PER_CHAR_MS) -> int:
+    """How long ``text`` takes to say, before any engine has said it (about 160 words a minute
+    of English; each language gives its own ``per_char_ms``, :mod:`audiocoach.words.language`)."""
+    return CLIP_BASE_MS + per_char_ms * len(text)
 
 
 def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: RepRangeMode) -> int:

@@ -73,7 +73,9 @@ def input_hash(routine: Routine, options: RenderOptions, meta: dict[str, str]) -
     # Where the cache lives and how many threads level the audio do not change the audio.
     chosen = {k: v for k, v in asdict(options).items() if k not in ("cache_dir", "threads")}
     # "auto" names whichever engine is installed: a newly installed voice rebuilds.
-    chosen["engine"] = resolve_engine(choose_speaker(routine.settings, engine=options.engine).engine)
+    chosen["engine"] = resolve_engine(
+        choose_speaker(routine.settings, engine=options.engine, language=routine.language_code).engine
+    )
     blob = json.dumps(
         {
             "format": MANIFEST_FORMAT,

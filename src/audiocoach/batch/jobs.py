@@ -165,6 +165,7 @@ def build_program(
     progress: BatchProgress | None = None,
     roster: str | Path | None = None,
     cluster: Any = None,
+    language: str | None = None,
 ) -> BatchResult:
     """Render a program's sessions, week by week, into ``out_dir/<program>/``.
 
@@ -182,6 +183,8 @@ def build_program(
             overrides, loads and weeks, playlists and manifest.
         cluster: a Dask scheduler address (``tcp://HOST:8786``) or cluster object; the
             sessions then render on its workers instead of local processes.
+        language: a BCP 47 tag (``--language``): every session in that language, over
+            each routine's own ``language:``.
 
     Returns:
         A :class:`BatchResult`: each session's status, the playlists written, stale files.
@@ -192,7 +195,7 @@ def build_program(
             error in one session, fails only that session, reported in the result.
         KeyboardInterrupt: after stopping the workers and removing their temporary files.
     """
-    program = load_program(program_path)
+    program = load_program(program_path, language=language)
     overrides = tuple(overrides)
     root = program_folder(Path(out_dir), program)
     chosen = set(weeks) if weeks is not None else set(range(1, program.weeks + 1))

@@ -23,6 +23,7 @@ from audiocoach.cli.base import (
     _options,
     _warn,
     _weeks_of,
+    language_option,
     override_options,
     speech_options,
 )
@@ -161,6 +162,7 @@ def cli():
 )
 @speech_options
 @override_options
+@language_option
 def build_cmd(
     routine,
     output,
@@ -174,7 +176,6 @@ def build_cmd(
     music_rest_level,
     duck,
     changes: Changes,
-    split=None,
     **speech,
 ):
     """Render ROUTINE to an MP3 that coaches you through it.
@@ -186,16 +187,17 @@ def build_cmd(
         audiocoach build routines/posterior-chain.yaml --tempo romanian-deadlift=4-0-1-0 --rest 60s
         audiocoach build routines/posterior-chain.yaml --music ~/music/gym/ --duck 12 --format m4a
         audiocoach build routines/posterior-chain.yaml --split sets
+        audiocoach build routines/posterior-chain.yaml --language de
     """
     _require_routine(routine)
     out_path, fmt = _output_format(output, fmt)
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
-    loaded, applied = resolve_overrides(load_routine(routine), overrides)
+    loaded, applied = resolve_overrides(load_routine(routine, language=speech["language"]), overrides)
     bed = resolve_music(
         loaded, music=music, music_rest=music_rest, level_db=music_level, rest_level_db=music_rest_level, duck_db=duck
     )
     options = _options(
-        **speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed, split=split
+        **speech, bitrate=bitrate, loudness_lufs=loudness, sidecars=not no_sidecars, format=fmt, music=bed
     )
     out = out_path or default_output(routine, fmt=fmt)
     bar = None
@@ -224,7 +226,9 @@ def build_cmd(
             bar.__exit__(None, None, None)
     _warn(result.timeline)
     spoken_by = result.timeline.meta.get("engine")
-    if choose_speaker(loaded.settings, engine=options.engine).engine == AUTO and better_engine_hint(str(spoken_by)):
+    if choose_speaker(
+        loaded.settings, engine=options.engine, language=loaded.language_code
+    ).engine == AUTO and better_engine_hint(str(spoken_by)):
         click.echo(f"Note: {better_engine_hint(str(spoken_by))}", err=True)
     click.echo(
         f"Wrote {result.output} ({_fmt_clock(result.timeline.duration_ms)}, "
@@ -265,6 +269,7 @@ def build_cmd(
 )
 @speech_options
 @override_options
+@language_option
 def batch_cmd(
     program,
     out_dir,
@@ -301,7 +306,7 @@ def batch_cmd(
     _require_program(program)
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"], bitrate=_given_bitrate(bitrate))
     options = _options(**speech, bitrate=bitrate, sidecars=not no_sidecars, split=split)
-    chosen = _weeks_of(load_program(program), weeks)
+    chosen = _weeks_of(load_program(program, language=speech["language"]), weeks)
     bar = None
 
     def progress(done: int, total: int, key: str) -> None:
@@ -325,6 +330,7 @@ def batch_cmd(
             progress=progress,
             roster=roster,
             cluster=cluster,
+            language=speech["language"],
         )
     except KeyboardInterrupt:
         click.echo("\nInterrupted: finished sessions are kept; run the same command again to continue.", err=True)

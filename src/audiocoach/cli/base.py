@@ -132,7 +132,23 @@ def speech_options(func):
     return wrapper
 
 
-def _options(voice, rate, engine, cache_dir, **more) -> RenderOptions:
+def language_option(func):
+    """--language: the language the coach speaks, over the routine's ``language:``."""
+
+    @click.option(
+        "--language",
+        metavar="TAG",
+        help="Language the coach speaks, a BCP 47 tag (de, es-ES); default: the routine's, else en.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _options(voice, rate, engine, cache_dir, language=None, **more) -> RenderOptions:
+    # --language is read when the routine is loaded (load_routine), not by the renderer.
     return RenderOptions(engine=engine, voice=voice, rate=rate, cache_dir=cache_dir, **more)
 
 

@@ -17,6 +17,7 @@ from audiocoach.cli.base import (
     _options,
     _warn,
     _weeks_of,
+    language_option,
     override_options,
     speech_options,
 )
@@ -36,7 +37,8 @@ from audiocoach.speech import engine_missing
 @click.option("--weeks", help="A program's weeks to show, e.g. 1-4 or 1,3 (default: all).")
 @speech_options
 @override_options
-def plan_cmd(routine, as_json, weeks, changes: Changes, **speech):
+@language_option
+def plan_cmd(routine, as_json, weeks, changes: Changes, language=None, **speech):
     """Show the timeline of ROUTINE: when each cue is spoken, and the total length.
 
     Uses the real length of every spoken clip (synthesized into the cache), so the plan
@@ -50,11 +52,12 @@ def plan_cmd(routine, as_json, weeks, changes: Changes, **speech):
         audiocoach plan routines/posterior-chain.yaml --json > plan.json
         audiocoach plan routines/posterior-chain.yaml --rest hip-thrust=90s
         audiocoach plan routines/posterior-chain-6-weeks.yaml --weeks 3-4
+        audiocoach plan routines/posterior-chain.yaml --language de
     """
     overrides = changes.overrides(voice=speech["voice"], rate=speech["rate"])
     if is_program(routine):
-        return _plan_program(routine, as_json, weeks, overrides, _options(**speech))
-    loaded, applied = resolve_overrides(load_routine(routine), overrides)
+        return _plan_program(routine, as_json, weeks, overrides, _options(**speech), language)
+    loaded, applied = resolve_overrides(load_routine(routine, language=language), overrides)
     with synthesizer_for(loaded, _options(**speech)) as synth:
         timeline = plan(loaded, synth, override_meta(overrides, applied), synthesis=SynthesisReport())
         _notice(synth)
@@ -80,8 +83,8 @@ def plan_cmd(routine, as_json, weeks, changes: Changes, **speech):
     click.echo(f"Total: {_fmt_clock(timeline.duration_ms)} ({timeline.duration_ms} ms)")
 
 
-def _plan_program(path, as_json, weeks, overrides, options):
-    program = load_program(path)
+def _plan_program(path, as_json, weeks, overrides, options, language=None):
+    program = load_program(path, language=language)
     plans = plan_program(program, weeks=_weeks_of(program, weeks), overrides=overrides, options=options)
     if as_json:
         data = {
@@ -140,8 +143,9 @@ def _plan_program(path, as_json, weeks, overrides, options):
     help="Fit warnings from estimated speech lengths, with no speech engine: quicker, but may differ from plan's.",
 )
 @speech_options
-def validate(files, estimate, **speech):
-    """Check routines and programs (FILES, mixed) for mistakes without playing any sound.
+@language_option
+def validate(files, estimate, language=None, **speech):
+    """Check routines and programs (FILES, mixed) for mistakes without making any sound.
 
     Every problem is listed as file:line:column with what is wrong and how to fix it.
     A program is checked with every routine its days name and every week's progression,
@@ -157,6 +161,7 @@ def validate(files, estimate, **speech):
         audiocoach validate routines/posterior-chain-6-weeks.yaml
         audiocoach validate routines/posterior-chain.yaml --engine festival
         audiocoach validate routines/*.yaml --estimate
+        audiocoach validate routines/posterior-chain.yaml --language es-ES
     """
     given = ", ".join(f"--{k}" for k in ("engine", "voice", "rate") if speech[k])
     if estimate and given:
@@ -169,7 +174,7 @@ def validate(files, estimate, **speech):
     failed: list[str] = []
     for path in files:
         try:
-            summary, warnings = _validate_one(path, options)
+            summary, warnings = _validate_one(path, options, language)
         except AudiocoachError as exc:
             click.echo(_message(exc), err=True)
             failed.append(path)
@@ -181,17 +186,17 @@ def validate(files, estimate, **speech):
         raise AudiocoachError(f"{len(failed)} of {len(files)} files have problems: {', '.join(failed)}")
 
 
-def _validate_one(path, options) -> tuple[str, list]:
+def _validate_one(path, options, language=None) -> tuple[str, list]:
     """What ``path`` holds, and its fit warnings (per session for a program, as batch prints them)."""
     if is_program(path):
-        program = load_program(path)
+        program = load_program(path, language=language)
         found = sessions(program, strict=True)  # every day's routine, every week's progression
         warnings = [f"{s.key}: {c}" for s in found if s.routine for c in _fit_warnings(s.routine, options)]
         return (
             f"program, {program.weeks} week{'' if program.weeks == 1 else 's'} x {len(program.days)} "
             f"session{'' if len(program.days) == 1 else 's'}, {len(found)} in all"
         ), warnings
-    routine = load_routine(path)
+    routine = load_routine(path, language=language)
     n, b = len(routine.entries), len(routine.blocks)
     return f"{n} exercise{'' if n == 1 else 's'} in {b} block{'' if b == 1 else 's'}", _fit_warnings(routine, options)
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from audiocoach.cli.base import _Command, _notice
-from audiocoach.engines import ENGINE_CHOICES
+from audiocoach.engines import ENGINE_CHOICES, engines_for
 from audiocoach.errors import AudiocoachError
 from audiocoach.load.library import default_library
 from audiocoach.speech import AUTO, Synthesizer
+from audiocoach.words.language import language_code
 
 
 @click.command(cls=_Command)
@@ -76,17 +77,28 @@ def exercises(as_json, words, muscle):
     show_default=True,
     help="Speech engine (auto: the clearest installed).",
 )
-@click.option("--language", help="Only voices whose language starts with this, e.g. en.")
+@click.option(
+    "--language",
+    help="Only voices for this language (de, es-ES); with engine auto, the engine that speaks it.",
+)
 def voices(engine, language):
     """List the voices the speech engine offers (use the id with --voice).
 
     Columns: voice id, language, gender, name. The first line names the engine.
+    With --language, the engine is the one a session in that language speaks with
+    (unless --engine names one), and the last line says how to install more voices.
 
     \b
     Example:
-        audiocoach voices --language en
+        audiocoach voices --language de
         audiocoach voices --engine festival
     """
+    hint = False
+    if language:
+        code = language_code(language)
+        if engine == AUTO:
+            engine, hint = engines_for(code)[0], True
+        language = code if code != "en" else language
     with Synthesizer(engine=engine) as synth:
         found = synth.voices()
         click.echo(f"engine: {synth.engine_name} (default voice: {synth.voice or 'default'})")
@@ -96,6 +108,15 @@ def voices(engine, language):
         if language and not any(lang.startswith(language) for lang in v.languages):
             continue
         click.echo(f"{v.id:<28} {langs:<16} {v.gender or '-':<7} {v.name}")
+    if hint:
+        click.echo(f"More voices for {language}: {LANGUAGE_VOICES_HINT}")
+
+
+#: How to get more voices for a language (docs/voices.md lists what was checked).
+LANGUAGE_VOICES_HINT = (
+    "espeak-ng speaks every language the coach does (apt-get install espeak-ng); "
+    "docs/voices.md lists the other voices and their licences"
+)
 
 
 @click.command(name="publish", cls=_Command)

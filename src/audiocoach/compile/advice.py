@@ -20,7 +20,7 @@ from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, Decision, Measure, Segme
 from audiocoach.load.library import changeover_ms
 from audiocoach.model import CountMode, Entry, Group, Rest, Routine, Verbosity
 from audiocoach.timeline import ANNOUNCE, BEAT, FORM, Change
-from audiocoach.words.phrases import number_words
+from audiocoach.words.language import Language, get_language
 
 #: Rep cues: the rep's call, and what is said between its beats.
 _REP_ROLES = ("rep_start", "two_more", "last_rep", "more_reps")
@@ -185,7 +185,8 @@ def advise(
             f"Make switch at least {room} s"
         ), f"defaults.switch={room}s"
     if seg.role == "work" and d.cue.role in _REP_ROLES and entry is not None:
-        return _advise_rep(entry, count_mode(entry, routine.settings.count), name, full, outcome, measure)
+        mode = count_mode(entry, routine.settings.count)
+        return _advise_rep(entry, mode, name, full, outcome, measure, get_language(routine.language_code))
     if seg.role == "work" and d.cue.role in _LEAD_ROLES:
         lead = routine.settings.lead_in_ms
         # The lead-in's words start after the go tone and must end a gap before the first rep.
@@ -200,11 +201,13 @@ def advise(
     ), f"defaults.verbosity={lighter.split()[-1]}"
 
 
-def _advise_rep(entry: Entry, mode: str, name: str, full: str, outcome: str, measure: Measure) -> tuple[str, str]:
+def _advise_rep(
+    entry: Entry, mode: str, name: str, full: str, outcome: str, measure: Measure, lang: Language
+) -> tuple[str, str]:
     """A rep too quick for what it should say: the fix is a slower tempo or a plainer count,
     never the count it already has, and numbers only when a number and the cue fit in a rep."""
     rep = _seconds(entry.tempo.rep_ms)
-    high = number_words(entry.reps.high if entry.reps else 1)
+    high = lang.number(entry.reps.high if entry.reps else 1)  # the number as the session says it
     numbers_fit = measure("speech", high) + measure("speech", full) + 3 * GAP_MS <= entry.tempo.rep_ms
     if mode == "voice" and numbers_fit:
         fix, said = "count=reps", "count: reps (numbers only)"

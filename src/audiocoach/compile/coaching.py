@@ -30,13 +30,14 @@ from audiocoach.load.library import STATIONS, changeover_ms
 from audiocoach.model import Entry, Group, Item
 from audiocoach.timeline import ANNOUNCE, FORM
 from audiocoach.timing import TEN_SECONDS_MS
-from audiocoach.words.phrases import number_words
-from audiocoach.words.wording import note_for_tempo
+from audiocoach.words.wording import Words, note_for_tempo
 
 
 class Expander(Protocol):
     """What these functions ask of :class:`audiocoach.compile.expand.Expander` (a protocol, so
     the expander may import this module without an import cycle)."""
+
+    words: Words
 
     def say(self, key: str, **values: object) -> tuple[str, ...]: ...
 
@@ -74,10 +75,11 @@ def introduce(
     guide = load_guide(entry)
     if guide is not None:
         key = "load_guide_light" if guide.light else "load_guide"
-        values = {"more": number_words(guide.could_lift), "reps": number_words(guide.high)}
+        number = x.words.book.number
+        values = {"more": number(guide.could_lift), "reps": number(guide.high)}
         if guide.low != guide.high:  # a range: "and do eight to ten"
             key += "_range"
-            values = {"more": values["more"], "low": number_words(guide.low), "top": values["reps"]}
+            values = {"more": values["more"], "low": number(guide.low), "top": values["reps"]}
         x.flow(seg, "load_guide", FORM, x.say(key, **values), **window)
     return bool(steps)
 
@@ -105,7 +107,7 @@ def before_exercise(
     cue = form_cue()  # the steps take this changeover's turn of the rotation
     if cue and not stepped:
         x.flow(seg, "form", FORM, cue, **window)
-    note = note_for_tempo(entry.note, entry) if first and entry.note else None
+    note = note_for_tempo(entry.note, entry, x.words.book.language) if first and entry.note else None
     if note:  # reworded to the tempo it is counted at, or left out when it cannot be
         x.flow(seg, "note", FORM, x.say("note", note=note), **window)
 

@@ -23,16 +23,19 @@ from audiocoach.compile.fit import FLOW_GAP_MS, Decision, Measure, Placed, Segme
 from audiocoach.compile.structures import STRUCTURES
 from audiocoach.model import Group, Routine
 from audiocoach.timeline import PRIORITY_NAMES, Change, Event, Timeline
-from audiocoach.timing import estimate_clip_ms
-from audiocoach.tones import TONES
+from audiocoach.words.language import ENGLISH, Language, get_language
 from audiocoach.words.phrases import Phrasebook, default_phrasebook
+from audiocoach.words.wording import chapter_title
 
 
 def estimate_ms(kind: str, text: str) -> int:
-    """A deterministic clip length: tones as specified, speech at ~15 characters a second."""
-    if kind == "tone":
-        return TONES[text].length_ms
-    return estimate_clip_ms(text)
+    """A deterministic clip length: tones as specified, English speech at ~15 characters a second."""
+    return get_language(ENGLISH).estimate_ms(kind, text)
+
+
+def estimate_in(language: Language) -> Measure:
+    """:func:`estimate_ms` for speech in ``language`` (its own rate of characters a second)."""
+    return estimate_ms if language.code == ENGLISH else language.estimate_ms
 
 
 def expand(routine: Routine, book: Phrasebook, minutes: int) -> list[Segment]:
@@ -104,7 +107,7 @@ def layout(fitted: list[_Fitted]) -> tuple[list[Event], int]:
     return events, t
 
 
-def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Event]:
+def chapters(routine: Routine, events: list[Event], duration_ms: int, lang: Language | None = None) -> list[Event]:
     """Pass 5: one chapter for the intro and one per exercise (or group).
 
     An exercise's chapter starts where the listener first hears about it: the rest that
@@ -122,12 +125,13 @@ def chapters(routine: Routine, events: list[Event], duration_ms: int) -> list[Ev
             s.role == "rest" and s.set is None and s.member is None or s.role in ("work", "setup")
         ):  # the rest announcing it
             starts[s.exercise] = s.start_ms
-    out = [Event(0, starts.get(0, duration_ms), "chapter", "Intro", role="intro")]
+    lang = lang or get_language(ENGLISH)
+    out = [Event(0, starts.get(0, duration_ms), "chapter", lang.label("intro"), role="intro")]
     order = sorted(starts)
     for i, ex in enumerate(order):
         end = starts[order[i + 1]] if i + 1 < len(order) else duration_ms
         item = items[ex]
-        title = f"{item.display_name} - {item.dose}"
+        title = chapter_title(item, lang)
         out.append(Event(starts[ex], end, "chapter", title, role="exercise", block=blocks[ex], exercise=ex))
     return out
 
@@ -268,7 +272,7 @@ def labels_pass(c: Compilation) -> None:
 
 
 def chapters_pass(c: Compilation) -> None:
-    c.chapters = chapters(c.routine, c.events, c.duration_ms)
+    c.chapters = chapters(c.routine, c.events, c.duration_ms, c.book.language)
 
 
 #: The compiler's passes, in order; :func:`run_passes` runs them (or a prefix, in tests).
@@ -341,8 +345,8 @@ def expand_session(routine: Routine, phrasebook: Phrasebook | None = None) -> Co
     as often as it must (with estimates to find the phrases to synthesize, then with the real
     lengths): :func:`compile_expanded`.
     """
-    book = phrasebook or default_phrasebook().with_overrides(dict(routine.phrases))
-    return run_passes(Compilation(routine, book, estimate_ms, 0), (expand_pass,))
+    book = phrasebook or default_phrasebook(routine.language_code).with_overrides(dict(routine.phrases))
+    return run_passes(Compilation(routine, book, estimate_in(book.language), 0), (expand_pass,))
 
 
 def compile_expanded(
@@ -355,7 +359,10 @@ def compile_expanded(
 ) -> Timeline:
     """The timeline of an expanded ``session`` (:func:`expand_session`) with clips as ``measure``
     says: fit, layout and chapters, then only the intro again until its "about N minutes" holds.
-    ``session`` is not changed, so it can be fitted again with other lengths."""
+    ``session`` is not changed, so it can be fitted again with other lengths. The default
+    estimate is taken in the session's language (:func:`estimate_in`)."""
+    if measure is estimate_ms:
+        measure = estimate_in(session.book.language)
     state = run_passes(replace(session, measure=measure, onset=onset), PASSES[1:])
     minutes = state.minutes
     for _ in range(3):  # the intro says the length, which depends on the intro

@@ -25,7 +25,6 @@ import math
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry
 from audiocoach.timeline import ANNOUNCE, BEAT
-from audiocoach.words.phrases import number_words
 from audiocoach.words.wording import Words, plain_for_alternatives
 
 #: A voice set whose reps are shorter than this is counted with rep numbers only.
@@ -67,7 +66,9 @@ def count_reps(
         word = first_word if mode == "voice" else ""
         if rep == n and n >= 2:  # the last rep is called by name: never dropped, whatever the tempo
             call = words.say("last_rep_call", phase=word) if word else words.say("last_rep")
-            seg.pin("last_rep", (*call, number_words(rep)), BEAT, t0, rep=rep)  # the number if all else is too long
+            seg.pin(
+                "last_rep", (*call, words.book.number(rep)), BEAT, t0, rep=rep
+            )  # the number if all else is too long
         else:
             seg.pin("rep_start", _rep_call(words, rep, word), BEAT, t0, rep=rep)
         ahead = _whats_left(rep, n, last_required) if entry.tempo.rep_ms >= MIN_WORDED_REP_MS else None
@@ -134,7 +135,7 @@ def _voice_phases(
 
 def _rep_call(words: Words, rep: int, phase: str) -> tuple[str, ...]:
     """The rep's own call; every wording starts with its number, so the number survives."""
-    number = number_words(rep)
+    number = words.book.number(rep)
     if phase:
         return words.say("rep_start", rep=number, phase=phase)
     return (number,)

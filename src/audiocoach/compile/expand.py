@@ -28,7 +28,7 @@ from audiocoach.model import Entry, Group, Item, Rest, Routine
 from audiocoach.timeline import ANNOUNCE, BEAT, ENCOURAGE, FORM
 from audiocoach.timing import TEN_SECONDS_MS, pick_rest, work_length_ms
 from audiocoach.tones import TONES
-from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+from audiocoach.words.phrases import Phrasebook
 from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, form_cues
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
@@ -97,7 +97,8 @@ class Expander:
         self._form_turn[(spot.index, member)] += 1
         exercise, cue = cues[turn % len(cues)]
         if named or entry.alternatives:  # with alternatives, say whose cue it is
-            said = cue[:1].lower() + cue[1:] if cue[1:2].islower() else cue  # "Bird dog: brace your core."
+            lower = cue[1:2].islower() and self.words.book.language.lower_in_sentence
+            said = cue[:1].lower() + cue[1:] if lower else cue  # "Bird dog: brace your core."
             return self.say("form_named", cue=said, name=exercise.name, short_name=exercise.short_name)
         return self.say("form", cue=cue)
 
@@ -182,7 +183,7 @@ class Expander:
 
     def intro_line(self, minutes: int) -> tuple[str, ...]:
         """The intro's first line, which says the session's length: the one cue that depends on it."""
-        return self.say("intro", title=self.routine.title, minutes=number_words(minutes))
+        return self.say("intro", title=self.routine.title, minutes=self.words.book.number(minutes))
 
     def announce(
         self, seg: Segment, spot: Spot, *, intro: bool = False, latest_end_ms: int | None = None, last: bool = False
@@ -197,7 +198,13 @@ class Expander:
             and not block_repeats_item(spot.block_name, item, self.words.book)
         ):
             key = "block" if intro else "next_block"
-            self.flow(seg, key, ANNOUNCE, self.say(key, block=block_as_noun(spot.block_name, intro)), **window)
+            self.flow(
+                seg,
+                key,
+                ANNOUNCE,
+                self.say(key, block=block_as_noun(spot.block_name, intro, self.words.book.language.lower_in_sentence)),
+                **window,
+            )
         if last and isinstance(item, Group):
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):
@@ -296,7 +303,9 @@ class Expander:
         said = False
         at = end - every
         while at - start >= TEN_SECONDS_MS and end - at > TEN_SECONDS_MS:
-            seg.pin("remaining", self.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
+            seg.pin(
+                "remaining", self.say("remaining", duration=self.words.book.duration(end - at).capitalize()), BEAT, at
+            )
             said = True
             at -= every
         return said
@@ -305,7 +314,7 @@ class Expander:
         for n in (3, 2, 1):
             at = end - n * 1000
             if at >= earliest:
-                seg.pin("countdown", self.say("countdown", n=number_words(n)), BEAT, at)
+                seg.pin("countdown", self.say("countdown", n=self.words.book.number(n)), BEAT, at)
 
     def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
         seg = Segment(
@@ -341,7 +350,13 @@ class Expander:
         self.countdown(seg, rest_ms, earliest=1000)
         coaching.finish(self, seg, after)
         if not transition:
-            self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
+            self.flow(
+                seg,
+                "rest",
+                ANNOUNCE,
+                self.say("rest", duration=self.words.book.duration(rest_ms)),
+                latest_end_ms=barrier,
+            )
         return seg, barrier
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:

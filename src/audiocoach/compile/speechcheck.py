@@ -3,6 +3,9 @@
 - Text in a script the chosen voice cannot read (a title in Arabic or Chinese for an
   English voice) would be silent or spelled out as character names: each such text is a
   located warning naming the letters that will not be spoken (see :mod:`audiocoach.scripts`).
+- A session in a language the chosen voice does not speak (``--engine hibari`` on a German
+  routine) would be read with another language's rules: a warning at ``language:`` names
+  the engine that speaks it (see :func:`language_warning`).
 - A session that speaks an unusual number of different phrases (more than
   :data:`~audiocoach.defaults.MANY_DISTINCT_PHRASES`) makes a long, memory-hungry cold
   build: a warning says so before the wait.
@@ -13,13 +16,16 @@ Both are :class:`~audiocoach.timeline.Change` records, printed with the fit warn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.defaults import MANY_DISTINCT_PHRASES
+from audiocoach.engines import AUTO_ENGINE, ENGINE_ROWS, engines_for
 from audiocoach.model import Group, Routine
 from audiocoach.scripts import speakable_scripts, unspeakable
 from audiocoach.timeline import Change, Timeline
+from audiocoach.words.language import ENGLISH, get_language
 
 #: Characters of an unspeakable text quoted in a warning.
 _QUOTE_CHARS = 40
@@ -72,6 +78,31 @@ def unspeakable_warnings(routine: Routine, engine: str | None, voice: str | None
     return tuple(found.values())
 
 
+def language_warning(routine: Routine, engine: str | None, voice: str | None) -> tuple[Change, ...]:
+    """A warning when ``engine`` (with ``voice``) has no voice for the routine's language.
+
+    A voice named for the language (``de``, ``gmw/de``, ``de_DE-thorsten-medium``) speaks
+    it whatever the engine; otherwise the engine table says which engines do."""
+    code = routine.language_code
+    if code == ENGLISH or engine in (None, AUTO_ENGINE):
+        return ()
+    if voice and re.split(r"[-_]", voice.rsplit("/", 1)[-1].lower())[0] == code:
+        return ()
+    row = ENGINE_ROWS.get(engine)
+    if row is None or (row.speaks(code) and not voice):
+        return ()
+    language = get_language(code)
+    said = f"the {engine} voice {voice!r}" if voice else f"the {engine} engine"
+    advice = (
+        f"this session is in {language.name} (language: {routine.language}) but {said} does not speak it: "
+        f"every cue would be read with the wrong language's rules; leave out --engine and --voice "
+        f"(a {language.name} session is spoken by {engines_for(code)[0]}, voice {language.espeak_voice}), "
+        f"or pick a {language.name} voice (audiocoach voices --language {code})"
+    )
+    where = routine.location_of("language")
+    return (Change("language", "speech", routine.language, None, where, engine, advice=advice),)
+
+
 def phrase_count_warning(routine: Routine, timeline: Timeline) -> tuple[Change, ...]:
     """A warning when ``timeline`` speaks more than MANY_DISTINCT_PHRASES different phrases."""
     texts = {e.text for e in timeline.events if e.kind == "speech"}
@@ -87,7 +118,11 @@ def phrase_count_warning(routine: Routine, timeline: Timeline) -> tuple[Change, 
 
 def speech_warnings(routine: Routine, timeline: Timeline, engine: str | None, voice: str | None) -> tuple[Change, ...]:
     """Both checks: the text the voice cannot read, and an unusual number of phrases."""
-    return unspeakable_warnings(routine, engine, voice) + phrase_count_warning(routine, timeline)
+    return (
+        language_warning(routine, engine, voice)
+        + unspeakable_warnings(routine, engine, voice)
+        + phrase_count_warning(routine, timeline)
+    )
 
 
 def check_warnings(routine: Routine) -> tuple[Change, ...]:

@@ -15,7 +15,6 @@ from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group
 from audiocoach.timeline import ANNOUNCE, BEAT
 from audiocoach.timing import TEN_SECONDS_MS, emom_work_ms
-from audiocoach.words.phrases import spoken_duration
 from audiocoach.words.wording import Line
 
 Structure = Callable[[Expander, Spot], Iterator[Segment]]
@@ -97,7 +96,7 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     every = group.remaining_every_ms
     t = every
     while cap - t > TEN_SECONDS_MS:
-        seg.pin("remaining", x.say("remaining", duration=spoken_duration(cap - t).capitalize()), BEAT, t)
+        seg.pin("remaining", x.say("remaining", duration=x.words.book.duration(cap - t).capitalize()), BEAT, t)
         t += every
     if cap >= LONG_REST_MS:
         seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - TEN_SECONDS_MS)

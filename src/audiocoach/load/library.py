@@ -1,11 +1,13 @@
-"""The exercise library shipped as package data (``data/exercises.yaml``)."""
+"""The exercise library shipped as package data (``data/exercises.yaml``), and its words in
+other languages (``data/exercises.<code>.yaml``: names, form cues, phase words, setup)."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -222,3 +224,45 @@ def default_library() -> Library:
         text = resources.files("audiocoach").joinpath("data/exercises.yaml").read_text("utf-8")
         _DEFAULT = parse_library(yaml.safe_load(text), "exercises.yaml")
     return _DEFAULT
+
+
+#: What a language's exercise file may say of an exercise: its words, never its timing.
+TRANSLATED = ("name", "short_name", "cues", "phase_words", "finish", "breathe", "setup")
+
+
+def parse_translation(library: Library, data: object, origin: str) -> Library:
+    """``library`` with each exercise's words replaced by those ``data`` gives for its id.
+
+    An exercise ``data`` leaves out keeps its English words. Raises ValueError naming the
+    file and the entry: an id the library lacks, or a field that is not words."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{origin}: expected a mapping of exercise ids to their words")
+    out = dict(library.exercises)
+    for ex_id, raw in data.items():
+        if ex_id not in out:
+            raise ValueError(f"{origin}: {ex_id}: not an exercise of exercises.yaml")
+        if not isinstance(raw, dict) or set(raw) - set(TRANSLATED):
+            raise ValueError(f"{origin}: {ex_id}: translate only {', '.join(TRANSLATED)}")
+        ex = out[ex_id]
+        name = str(raw.get("name", ex.name))
+        out[ex_id] = replace(
+            ex,
+            name=name,
+            short_name=str(raw.get("short_name") or name),
+            cues=tuple(str(c) for c in raw.get("cues", ex.cues)),
+            phase_words=tuple((p, str(w)) for p, w in (raw.get("phase_words") or dict(ex.phase_words)).items()),
+            finish=str(raw.get("finish", ex.finish)),
+            breathe=str(raw.get("breathe", ex.breathe)),
+            setup=tuple(str(x) for x in raw.get("setup", ex.setup)),
+            aliases=(*ex.aliases, normalise_name(ex.name)),
+        )
+    return Library(out)
+
+
+@cache
+def default_library_in(code: str) -> Library:
+    """The shipped library in language ``code``: English (``en``) or with ``exercises.<code>.yaml``'s words."""
+    path = resources.files("audiocoach").joinpath(f"data/exercises.{code}.yaml")
+    if code == "en" or not path.is_file():
+        return default_library()
+    return parse_translation(default_library(), yaml.safe_load(path.read_text("utf-8")), path.name)

@@ -33,9 +33,17 @@ from audiocoach.load.document import load_document, loads_document, parse_yaml, 
 from audiocoach.load.effort import ENTRY_KEYS as EFFORT_KEYS
 from audiocoach.load.effort import entry_fields as effort_fields
 from audiocoach.load.groups import check_decided_by_group, group_kind, read_group
-from audiocoach.load.library import Library, default_library, explosive_ms
+from audiocoach.load.library import Library, default_library_in, explosive_ms
 from audiocoach.load.music import MUSIC_KEYS, MUSIC_REST_KEYS, read_music
-from audiocoach.load.settings import DEFAULT_KEYS, Defaults, read_defaults, read_phrases, template_problem
+from audiocoach.load.settings import (
+    DEFAULT_KEYS,
+    Defaults,
+    read_defaults,
+    read_language,
+    read_phrases,
+    read_pronounce,
+    template_problem,
+)
 from audiocoach.load.units import check_tempo, parse_reps, parse_rest, pause_hint, resolve_tempo
 from audiocoach.load.yamlsource import Reader, boolean, choice, duration, positive_int
 from audiocoach.model import (
@@ -69,7 +77,7 @@ BUILTIN_REST = REST
 BUILTIN_REST_AFTER = REST_AFTER
 ROUTINE_NEEDS = "a title and blocks"
 
-ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest", "pronounce")
+ROUTINE_KEYS = ("title", "description", "defaults", "blocks", "phrases", "music", "music_rest", "pronounce", "language")
 BLOCK_KEYS = ("name", "exercises")
 ENTRY_KEYS = (
     "exercise",
@@ -96,13 +104,15 @@ def load_routine(
     *,
     library: Library | None = None,
     display_name: str | None = None,
+    language: str | None = None,
 ) -> Routine:
     """Read and validate a routine file.
 
     Args:
         path: the routine's YAML file.
-        library: the exercise library (the shipped one by default).
+        library: the exercise library (the shipped one, in the routine's language, by default).
         display_name: how the file is named in error messages (the path as given by default).
+        language: a BCP 47 tag (``--language``) that wins over the routine's ``language:``.
 
     Returns:
         The validated :class:`Routine`.
@@ -110,33 +120,44 @@ def load_routine(
     Raises:
         RoutineError: every problem found, each with file:line:col.
     """
-    lib, folder = library or default_library(), Path(path).parent
-    build = lambda r, root: _routine(r, root, lib, base_dir=folder)  # noqa: E731
+    folder = Path(path).parent
+    build = lambda r, root: _routine(r, root, library, base_dir=folder, language=language)  # noqa: E731
     return load_document(path, build, what="routine", needs=ROUTINE_NEEDS, display_name=display_name)
 
 
 def loads(
-    text: str, filename: str = "<routine>", *, library: Library | None = None, base_dir: str | Path | None = None
+    text: str,
+    filename: str = "<routine>",
+    *,
+    library: Library | None = None,
+    base_dir: str | Path | None = None,
+    language: str | None = None,
 ) -> Routine:
     """Like :func:`load`, from text already read.
 
     ``base_dir`` is where relative paths in the routine (music) are found; by default the
     folder of ``filename``.
     """
-    lib, folder = library or default_library(), Path(base_dir) if base_dir else Path(filename).parent
-    build = lambda r, root: _routine(r, root, lib, base_dir=folder)  # noqa: E731
+    folder = Path(base_dir) if base_dir else Path(filename).parent
+    build = lambda r, root: _routine(r, root, library, base_dir=folder, language=language)  # noqa: E731
     return loads_document(text, filename, build, what="routine", needs=ROUTINE_NEEDS)
 
 
-def routine_from_node(r: Reader, root: yaml.Node, library: Library, base_dir: Path | None = None) -> Routine | None:
+def routine_from_node(
+    r: Reader, root: yaml.Node, library: Library | None, base_dir: Path | None = None, language: str | None = None
+) -> Routine | None:
     """A routine from a YAML node (e.g. one written inline in a program); problems go to ``r``."""
-    return _routine(r, root, library, base_dir=base_dir or Path(r.filename).parent)
+    return _routine(r, root, library, base_dir=base_dir or Path(r.filename).parent, language=language)
 
 
-def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Routine | None:
+def _routine(
+    r: Reader, root: yaml.Node, library: Library | None, base_dir: Path, language: str | None = None
+) -> Routine | None:
     top = r.mapping(root, "", ROUTINE_KEYS, "a routine")
     if top is None:
         return None
+    tag = read_language(r, top.get("language"), language)
+    library = library or default_library_in(tag.split("-")[0].lower())
     for required in ("title", "blocks"):
         if required not in top:
             r.error(root, required, f"missing '{required}'; every routine needs one")
@@ -149,7 +170,7 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
     settings, defaults = read_defaults(r, top.get("defaults"))
     phrases, phrase_locs = read_phrases(r, top.get("phrases"))
     music = read_music(r, top.get("music"), top.get("music_rest"), base_dir)
-    pronounce = _pronounce(r, top.get("pronounce"))
+    pronounce = read_pronounce(r, top.get("pronounce"))
     blocks: list[Block] = []
     if "blocks" in top:
         nodes = r.sequence(top["blocks"][1], "blocks", "blocks", MAX_BLOCKS) or []
@@ -167,35 +188,17 @@ def _routine(r: Reader, root: yaml.Node, library: Library, base_dir: Path) -> Ro
         phrases=phrases,
         music=music,
         pronounce=pronounce,
+        language=tag,
         source=r.filename,
         phrase_locations=phrase_locs,
         locations=(("", r.loc(root, "")),)
-        + tuple((key, r.loc(top[key][1], key)) for key in ("title", "description") if key in top),
+        + tuple((key, r.loc(top[key][1], key)) for key in ("title", "description", "language") if key in top),
     )
     problem = session_problem(routine, r.loc(root, ""))
     if problem is not None:
         r.problems.append(problem)
         return None
     return routine
-
-
-def _pronounce(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[tuple[str, str], ...]:
-    """``pronounce:``: written form -> how the engine should say it."""
-    if pair is None:
-        return ()
-    node = pair[1]
-    if not isinstance(node, yaml.MappingNode):
-        r.error(node, "pronounce", "expected a mapping of written form: spoken form, e.g. RDL: R D L")
-        return ()
-    out: dict[str, str] = {}
-    for key_node, value_node in node.value:
-        written = r.text(key_node, "pronounce", "a written form")
-        if written is None:
-            continue
-        spoken = r.text(value_node, f"pronounce.{written}", "how to say it")
-        if spoken is not None:
-            out[written] = spoken
-    return tuple(out.items())
 
 
 def _block(

@@ -25,13 +25,22 @@ from audiocoach.defaults import (
     REST_AFTER,
 )
 from audiocoach.engines import ENGINE_CHOICES
-from audiocoach.errors import SourceLocation, short
+from audiocoach.errors import Problem, SourceLocation, short
 from audiocoach.load.units import check_tempo, parse_duration_ms, parse_rest
 from audiocoach.load.yamlsource import Reader, choice, duration, positive_int, yaml_text
 from audiocoach.model import COUNT_MODES, REP_RANGE_MODES, REST_POLICIES, VERBOSITIES, Rest, Settings
+from audiocoach.words.language import ENGLISH, LanguageError, language_code
 from audiocoach.words.phrases import PLACEHOLDERS, check_template
 
-__all__ = ["DEFAULT_KEYS", "Defaults", "read_defaults", "read_phrases", "template_problem"]
+__all__ = [
+    "DEFAULT_KEYS",
+    "Defaults",
+    "read_defaults",
+    "read_language",
+    "read_phrases",
+    "read_pronounce",
+    "template_problem",
+]
 
 DEFAULT_KEYS = (
     "tempo",
@@ -179,3 +188,43 @@ def template_problem(key: str, text: str) -> str | None:
             extra = f"!{conversion}" if conversion else f":{spec}"
             return f"{{{name}{short(extra, 20)[1:-1]}}} in a phrase: write placeholders plainly, as {{{name}}} (no format specs or conversions)"
     return check_template(key, text)
+
+
+def read_pronounce(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None) -> tuple[tuple[str, str], ...]:
+    """``pronounce:``: written form -> how the engine should say it."""
+    if pair is None:
+        return ()
+    node = pair[1]
+    if not isinstance(node, yaml.MappingNode):
+        r.error(node, "pronounce", "expected a mapping of written form: spoken form, e.g. RDL: R D L")
+        return ()
+    out: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        written = r.text(key_node, "pronounce", "a written form")
+        if written is None:
+            continue
+        spoken = r.text(value_node, f"pronounce.{written}", "how to say it")
+        if spoken is not None:
+            out[written] = spoken
+    return tuple(out.items())
+
+
+def read_language(r: Reader, pair: tuple[yaml.Node, yaml.Node] | None, given: str | None = None) -> str:
+    """``language:``, a BCP 47 tag (``de``, ``es-ES``); ``given`` (``--language``) wins over it.
+
+    A tag no phrasebook answers is an error at the key (or, from the command line, at the
+    routine) listing the languages available; the routine is then read as English."""
+    node = pair[1] if pair else None
+    text = given if given is not None else (r.text(node, "language", "a language tag") if node is not None else None)
+    if text is None:
+        return ENGLISH
+    try:
+        language_code(text)
+    except LanguageError as exc:
+        if given is None and node is not None:
+            r.error(node, "language", str(exc))
+        else:
+            r.problems.append(Problem(SourceLocation(r.filename, 1, 1, "--language"), str(exc)))
+        return ENGLISH
+    parts = text.strip().replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])

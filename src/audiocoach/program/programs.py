@@ -44,7 +44,6 @@ from audiocoach.errors import AudiocoachError, Problem, RoutineError, SourceLoca
 from audiocoach.export.outputs import slug
 from audiocoach.load.bounds import session_problem
 from audiocoach.load.document import load_document, loads_document, parse_yaml
-from audiocoach.load.library import default_library
 from audiocoach.load.overrides import Override, apply_overrides, check_targets
 from audiocoach.load.routine import load_routine, routine_from_node
 from audiocoach.load.yamlsource import Reader
@@ -61,6 +60,7 @@ from audiocoach.program.progression import (
 )
 from audiocoach.program.rules import Deload, Rule
 from audiocoach.program.weekly import load_rule_problems
+from audiocoach.words.language import get_language
 
 __all__ = [
     "ACTIONS",
@@ -95,6 +95,8 @@ class Day:
     routine_file: Path | None = None
     routine: Routine | None = None
     location: SourceLocation | None = field(default=None, compare=False, repr=False)
+    #: The program's ``--language``, over the routine file's own (None: its own).
+    language: str | None = None
 
     @property
     def routine_name(self) -> str:
@@ -146,20 +148,22 @@ def is_program(path: str | Path) -> bool:
     return "days" in keys and "blocks" not in keys
 
 
-def load_program(path: str | Path, *, display_name: str | None = None) -> Program:
+def load_program(path: str | Path, *, display_name: str | None = None, language: str | None = None) -> Program:
     """Read and validate a program file.
 
     Routine files named by its days are checked to exist but not loaded (see
     :func:`load_day`): a broken routine fails only its own sessions. Routines written
     inline are validated here, their problems placed in the program file.
 
+    ``language`` (``--language``) is the language every day's routine is spoken in, over
+    the routine's own ``language:``.
+
     Raises:
         RoutineError: every problem found, each with file:line:col.
     """
     folder = Path(path).parent
-    return load_document(
-        path, lambda r, root: _program(r, root, folder), what="program", needs=PROGRAM_NEEDS, display_name=display_name
-    )
+    build = lambda r, root: _program(r, root, folder, language)  # noqa: E731
+    return load_document(path, build, what="program", needs=PROGRAM_NEEDS, display_name=display_name)
 
 
 def loads_program(text: str, filename: str = "<program>", *, folder: Path = Path(".")) -> Program:
@@ -169,7 +173,7 @@ def loads_program(text: str, filename: str = "<program>", *, folder: Path = Path
     )
 
 
-def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
+def _program(r: Reader, root: yaml.Node, folder: Path, language: str | None = None) -> Program | None:
     top = r.mapping(root, "", PROGRAM_KEYS, "a program")
     if top is None:
         return None
@@ -183,7 +187,7 @@ def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
     names: set[str] = set()
     if "days" in top:
         for i, node in enumerate(r.sequence(top["days"][1], "days", "days", MAX_DAYS) or []):
-            day = _day(r, node, f"days[{i}]", folder, names)
+            day = _day(r, node, f"days[{i}]", folder, names, language)
             if day is not None:
                 days.append(day)
     rules: list[Rule] = []
@@ -209,7 +213,9 @@ def _program(r: Reader, root: yaml.Node, folder: Path) -> Program | None:
     )
 
 
-def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -> Day | None:
+def _day(
+    r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str], language: str | None = None
+) -> Day | None:
     fields = r.mapping(node, path, DAY_KEYS, "a day")
     if fields is None:
         return None
@@ -225,7 +231,7 @@ def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -
     sub = f"{path}.routine"
     if isinstance(value, yaml.MappingNode):
         before = len(r.problems)
-        routine = routine_from_node(r, value, default_library(), base_dir=folder)
+        routine = routine_from_node(r, value, None, base_dir=folder, language=language)
         # The routine loader names paths from its own root; say where it sits in the program.
         r.problems[before:] = [
             Problem(p.location.child(_prefix(sub, p.location.path)) if p.location else None, p.message)
@@ -246,7 +252,7 @@ def _day(r: Reader, node: yaml.Node, path: str, folder: Path, names: set[str]) -
             value, sub, f"{short(text)} is not a file (routine files are relative to the program's folder, {folder})"
         )
         return None
-    return Day(name, routine_file=file, location=r.loc(node, path))
+    return Day(name, routine_file=file, location=r.loc(node, path), language=language)
 
 
 def _prefix(prefix: str, path: str) -> str:
@@ -257,11 +263,12 @@ def _prefix(prefix: str, path: str) -> str:
 
 
 def load_day(day: Day) -> Routine:
-    """The day's routine as written (loaded from its file, or the inline one)."""
+    """The day's routine as written (loaded from its file, or the inline one), in the
+    program's ``--language`` if it was given."""
     if day.routine is not None:
         return day.routine
     assert day.routine_file is not None
-    return load_routine(day.routine_file)
+    return load_routine(day.routine_file, language=day.language)
 
 
 # --------------------------------------------------------------------------- sessions
@@ -287,7 +294,8 @@ class Session:
 
 def session_title(routine: Routine, week: int, day: str, deload: bool) -> str:
     """What the intro says and the MP3 is titled: ``Week 3, Monday: Posterior chain workout``."""
-    label = f"Week {week}, {day}" + (", deload" if deload else "")
+    say = get_language(routine.language_code).label
+    label = f"{say('week', n=week)}, {day}" + (f", {say('deload')}" if deload else "")
     return f"{label}: {routine.title}"
 
 

@@ -312,7 +312,7 @@ def progress_routine(
     weeks = weeks or week
     deload_weeks = deload.weeks if deload else ()
     explosive_ms = routine.settings.explosive_ms
-    book = default_phrasebook().with_overrides(dict(routine.phrases))  # the routine's own words
+    book = default_phrasebook(routine.language_code).with_overrides(dict(routine.phrases))  # the routine's own words
 
     def change(entry: Entry, in_group: bool) -> Entry:
         # The routine's own note is kept every week unless the week's prescription contradicts
@@ -352,7 +352,7 @@ def progress_routine(
                 entry = replace(entry, rest_after=rule.rest or shift_rest(entry.rest_after, rule.delta_ms))
         if deload is not None and week in deload.weeks:
             entry = deload_entry(entry, deload, in_group)
-        said = note_for_tempo(own, entry) if own else None  # reworded to the week's tempo, or None
+        said = note_for_tempo(own, entry, book.language) if own else None  # reworded to the week's tempo, or None
         if said and not (week > 1 and load_moves and about_load(said)):
             entry = replace(entry, note=f"{entry.note} {said}" if entry.note else said)
         return entry

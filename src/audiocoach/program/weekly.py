@@ -19,7 +19,7 @@ from audiocoach.load.effort import LOAD_STEP, deload_effort, deload_load, parse_
 from audiocoach.model import LOAD_UNITS, Entry, Load, ProgramNote, Rest, one_of
 from audiocoach.program.rules import Deload, Rule
 from audiocoach.words.effort import spoken_weight
-from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
+from audiocoach.words.phrases import Phrasebook
 
 # What a lifter hears about a deload and a double progression is in data/phrases.yaml
 # (deload_week, deload_over, add_load, added_load), so a routine's phrases: can change it.
@@ -67,7 +67,8 @@ def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week
     """``entry`` with the note of a double progression going back to ``low`` reps after
     reaching ``high`` in ``last_week`` (the last week worked outside a deload), in ``book``'s words."""
     near = last_week is not None and last_week == week - 1
-    when = "last week" if near else f"in week {number_words(last_week or 0)}"
+    lang = book.language
+    when = lang.word("last_week") if near else lang.word("in_week", last_week or 0)
     when_short = "last week" if near else f"in week {last_week}"
     load = entry.load
     if load is not None and load.unit is not None:
@@ -75,14 +76,14 @@ def add_load_note(entry: Entry, low: int, high: int, last_week: int | None, week
         text = book.variants(
             "added_load",
             0,
-            low=number_words(low),
-            high=number_words(high),
+            low=lang.number(low),
+            high=lang.number(high),
             when=when,
-            step=spoken_weight(step, load.unit),
+            step=spoken_weight(step, load.unit, lang),
         )[0]
         short = f"back to {low} reps ({high} {when_short}): +{step:g}{load.unit}"
     else:
-        text = book.variants("add_load", 0, low=number_words(low), high=number_words(high), when=when)[0]
+        text = book.variants("add_load", 0, low=lang.number(low), high=lang.number(high), when=when)[0]
         short = f"back to {low} reps ({high} {when_short}): add load"
     return with_note(entry, ProgramNote("add_load", text, short))
 
@@ -138,15 +139,17 @@ def deload_entry(entry: Entry, deload: Deload, in_group: bool) -> Entry:
 
 def deload_notice(deload: Deload, book: Phrasebook) -> str:
     """What a deload week's sessions say first, from what the deload really changes."""
+    lang = book.language
     parts = []
     if deload.load_pct:
-        parts.append(f"about {number_words(-deload.load_pct)} percent lighter on every lift")
+        parts.append(lang.word("deload_lighter", -deload.load_pct))
     if deload.sets < 0:
         n = -deload.sets
-        parts.append(f"{number_words(n)} set{'' if n == 1 else 's'} fewer")
+        parts.append(lang.word("deload_fewer_sets", n))
     if deload.rest_ms:
-        parts.append(f"{spoken_duration(deload.rest_ms)} more rest")
-    change = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "an easier session"
+        parts.append(lang.word("deload_more_rest", rest=lang.duration(deload.rest_ms)))
+    last_and = lang.word("and_last")
+    change = ", ".join(parts[:-1]) + (last_and if len(parts) > 1 else "") + parts[-1] if parts else lang.word("easier")
     return book.variants("deload_week", 0, change=change)[0]
 
 

@@ -77,6 +77,8 @@ class Episode:
     deload: bool = False
     program: str = ""
     athlete: str = ""
+    #: The BCP 47 tag of the language the coach speaks in it.
+    language: str = "en"
 
     @property
     def chapters_path(self) -> Path:
@@ -95,6 +97,12 @@ class Feed:
     @property
     def weeks(self) -> tuple[int, ...]:
         return tuple(sorted({e.week for e in self.episodes}))
+
+    @property
+    def language(self) -> str:
+        """The language most of its sessions speak (a feed has one), ``en`` when empty."""
+        tags = [e.language for e in self.episodes]
+        return max(dict.fromkeys(tags), key=tags.count) if tags else "en"
 
 
 def feed_roots(folder: Path) -> list[Path]:
@@ -131,6 +139,7 @@ def _episode(root: Path, audio: Path, week: int) -> Episode | None:
         deload=meta.get("deload") == "yes",
         program=str(meta.get("program", "")),
         athlete=str(meta.get("athlete", "")),
+        language=str(meta.get("language", "en")),
     )
 
 
@@ -213,7 +222,7 @@ def feed_xml(feed: Feed, top: Path, base_url: str, *, author: str = "audiocoach"
         f"{feed.title}: {len(feed.episodes)} coached sessions over {len(feed.weeks)} weeks, in order of week and day."
     )
     _sub(ch, "description", summary)
-    _sub(ch, "language", "en")
+    _sub(ch, "language", feed.language)
     _sub(ch, "generator", "audiocoach")
     _sub(ch, "atom:link", href=url_for(base_url, top, feed.root / FEED_NAME), rel="self", type="application/rss+xml")
     _sub(ch, "itunes:author", author)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from audiocoach.export.split import read_manifest, read_playlist, split_folder
 from audiocoach.publish.feed import Episode, Feed
 from audiocoach.publish.player import player_name
+from audiocoach.words.language import page_language
 
 _CSS = """
 :root { color-scheme: light dark; --accent: #2b6cb0; }
@@ -79,7 +80,8 @@ def _chapters(ep: Episode) -> str:
 def _plan(ep: Episode) -> str:
     if ep.plan is None:
         return ""
-    head = "<tr><th>Exercise</th><th>Sets x reps</th><th>Tempo</th><th>Rest</th><th>Load, notes</th></tr>"
+    say = page_language(ep.language).label
+    head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in say("plan_head").split("|")) + "</tr>"
     rows = []
     for i in ep.plan.items:
         name = escape(i.name) + (f'<div class="note">{escape(i.group)}</div>' if i.group else "")
@@ -87,7 +89,8 @@ def _plan(ep: Episode) -> str:
             f"<tr><td>{name}</td><td>{escape(i.dose)}</td><td>{escape(i.tempo or '-')}</td>"
             f'<td>{escape(i.rest)}</td><td class="note">{escape(i.note or "")}</td></tr>'
         )
-    return f'<details class="plan-box" open><summary>Plan</summary><table class="plan">{head}{"".join(rows)}</table></details>'
+    box = f'<details class="plan-box" open><summary>{escape(say("plan"))}</summary>'
+    return f'{box}<table class="plan">{head}{"".join(rows)}</table></details>'
 
 
 def _sets(feed: Feed, ep: Episode) -> str:
@@ -112,12 +115,14 @@ def _player_link(ep: Episode) -> str:
     """The session's player (rest that follows the lifter), when it was split into pieces."""
     if not read_manifest(ep.audio):
         return ""
-    return f'<a class="player" href="{quote(player_name(ep))}">Play set by set</a>'
+    play = escape(page_language(ep.language).label("play_sets"))
+    return f'<a class="player" href="{quote(player_name(ep))}">{play}</a>'
 
 
 def _session(feed: Feed, ep: Episode) -> str:
     src = quote(ep.audio.relative_to(feed.root).as_posix())
-    when = ", ".join(x for x in (ep.day, _clock(ep.duration_ms), "deload" if ep.deload else "") if x)
+    deload = page_language(ep.language).label("deload") if ep.deload else ""
+    when = ", ".join(x for x in (ep.day, _clock(ep.duration_ms), deload) if x)
     return (
         f'<article class="session" id="{escape(ep.key.replace("/", "-"))}">'
         f'<h3>{escape(ep.title)}</h3><p class="when">{escape(when)}</p>'
@@ -128,19 +133,20 @@ def _session(feed: Feed, ep: Episode) -> str:
 
 def page_html(feed: Feed) -> str:
     """The page for ``feed``: a complete HTML document with no outside assets."""
+    say = page_language(feed.language).label
+    sessions = say("page_sessions", sessions=len(feed.episodes), weeks=len(feed.weeks))
     body = [
         f"<h1>{escape(feed.title)}</h1>",
-        f'<p class="when">{len(feed.episodes)} sessions over {len(feed.weeks)} weeks. '
-        f'Podcast feed: <a href="feed.xml">feed.xml</a></p>',
+        f'<p class="when">{escape(sessions)} {escape(say("page_feed"))}: <a href="feed.xml">feed.xml</a></p>',
     ]
     for week in feed.weeks:
         eps = [e for e in feed.episodes if e.week == week]
-        deload = " (deload)" if any(e.deload for e in eps) else ""
-        body.append(f'<section class="week" id="week-{week:02d}"><h2>Week {week}{deload}</h2>')
+        deload = f" ({say('deload')})" if any(e.deload for e in eps) else ""
+        body.append(f'<section class="week" id="week-{week:02d}"><h2>{escape(say("week", n=week))}{deload}</h2>')
         body.extend(_session(feed, e) for e in eps)
         body.append("</section>")
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{escape(feed.language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(feed.title)}</title><style>{_CSS}</style></head>\n<body>\n"
         + "\n".join(body)

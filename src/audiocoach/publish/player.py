@@ -21,6 +21,7 @@ from urllib.parse import quote
 from audiocoach.export.outputs import write_text_atomic
 from audiocoach.export.split import read_manifest, split_folder
 from audiocoach.publish.feed import Episode, Feed
+from audiocoach.words.language import page_language
 
 PAGE_SUFFIX = ".play.html"
 SCRIPT = "player.js"
@@ -82,11 +83,13 @@ def session_data(feed: Feed, episode: Episode) -> dict | None:
     }
 
 
-def player_html(data: dict) -> str:
-    """The player page for one session: markup, inline styles, the session as JSON."""
+def player_html(data: dict, language: str = "en") -> str:
+    """The player page for one session: markup, inline styles, the session as JSON; its
+    ``lang`` and labels in the session's ``language`` (a BCP 47 tag)."""
     session = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    say = page_language(language).label
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(language)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="theme-color" content="#000000">
 <link rel="icon" href="data:,">
@@ -95,7 +98,7 @@ def player_html(data: dict) -> str:
 <style>{_asset("player.css")}</style></head>
 <body>
 <header><span id="session-title">{escape(data["title"])}</span><span id="offline" role="status"></span>
-<a href="index.html">Program</a></header>
+<a href="index.html">{say("program")}</a></header>
 <main aria-live="polite">
 <p id="phase"></p>
 <h1 id="exercise"></h1>
@@ -103,19 +106,19 @@ def player_html(data: dict) -> str:
 <p id="dose"></p>
 <p class="big" id="rest-left">0:00</p>
 <p class="label" id="rest-label"></p>
-<p class="row"><span>Session left</span><span id="session-left"></span></p>
-<p class="row"><span>Next</span><span id="next"></span></p>
+<p class="row"><span>{say("session_left")}</span><span id="session-left"></span></p>
+<p class="row"><span>{say("next")}</span><span id="next"></span></p>
 </main>
 <nav aria-label="Player controls">
-<button type="button" id="add-rest">+15 s rest</button>
-<button type="button" id="skip-rest">Skip rest</button>
-<button type="button" id="previous-exercise">&#9664; Exercise</button>
-<button type="button" id="next-exercise">Exercise &#9654;</button>
-<button type="button" id="restart-set">Restart set</button>
-<button type="button" id="toggle" class="primary">Play</button>
+<button type="button" id="add-rest">{say("add_rest")}</button>
+<button type="button" id="skip-rest">{say("skip_rest")}</button>
+<button type="button" id="previous-exercise">&#9664; {say("exercise")}</button>
+<button type="button" id="next-exercise">{say("exercise")} &#9654;</button>
+<button type="button" id="restart-set">{say("restart_set")}</button>
+<button type="button" id="toggle" class="primary">{say("play")}</button>
 </nav>
-<section id="summary" hidden><h2>Your rests</h2><ol id="rests"></ol>
-<button type="button" id="start-over">Start the session over</button></section>
+<section id="summary" hidden><h2>{say("your_rests")}</h2><ol id="rests"></ol>
+<button type="button" id="start-over">{say("start_over")}</button></section>
 <script type="application/json" id="session">{session}</script>
 <script src="{SCRIPT}"></script>
 </body></html>
@@ -133,7 +136,7 @@ def write_players(feed: Feed) -> tuple[Path, ...]:
         if data is None:
             continue
         path = feed.root / player_name(ep)
-        write_text_atomic(path, player_html(data))
+        write_text_atomic(path, player_html(data, ep.language))
         pages.append(path)
     if pages:
         for name in SHARED:

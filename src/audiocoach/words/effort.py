@@ -8,29 +8,32 @@ from __future__ import annotations
 import math
 
 from audiocoach.model import Effort, Entry, Load
-from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words
+from audiocoach.words.language import ENGLISH, Language, get_language
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
 __all__ = ["spoken_effort", "spoken_load", "spoken_reserve", "spoken_warmup", "spoken_weight"]
 
 
-_FRACTIONS = {0.25: "and a quarter", 0.5: "and a half", 0.75: "and three quarters"}
-_UNIT_WORDS = {"kg": ("kilo", "kilos"), "lb": ("pound", "pounds")}
+_FRACTIONS = {0.25: "weight_quarter", 0.5: "weight_half", 0.75: "weight_three_quarters"}
+_UNIT_WORDS = {"kg": "kilo", "lb": "pound"}
 
 
-def spoken_weight(amount: float, unit: str) -> str:
-    """(62.5, "kg") -> 'sixty-two and a half kilos'; (1, "kg") -> 'one kilo'."""
+def spoken_weight(amount: float, unit: str, lang: Language | None = None) -> str:
+    """(62.5, "kg") -> 'sixty-two and a half kilos'; (1, "kg") -> 'one kilo' (in ``lang``, English by default)."""
+    lang = lang or get_language(ENGLISH)
     amount = abs(amount)
     whole = math.floor(amount)
     frac = round(amount - whole, 2)
-    one, many = _UNIT_WORDS[unit]
+    noun = _UNIT_WORDS[unit]
     if frac == 0:
-        return f"{number_words(whole)} {one if whole == 1 else many}"
+        return lang.word("weight", whole, unit=lang.word(noun, whole))
+    many = lang.word(noun, 2)
     if whole == 0 and frac == 0.5:
-        return f"half a {one}"
+        return lang.word("weight_half_only", unit=lang.word(noun, 1))
     if frac in _FRACTIONS:
-        return f"{number_words(whole)} {_FRACTIONS[frac]} {many}"
-    digits = " ".join(number_words(int(d)) for d in f"{frac:.2f}"[2:].rstrip("0"))
-    return f"{number_words(whole)} point {digits} {many}"
+        return lang.word(_FRACTIONS[frac], whole, unit=many)
+    digits = " ".join(lang.number(int(d)) for d in f"{frac:.2f}"[2:].rstrip("0"))
+    return lang.word("weight_point", whole, digits=digits, unit=many)
 
 
 def _say(book: Phrasebook | None, key: str, **values: object) -> str:
@@ -44,25 +47,27 @@ def spoken_load(load: Load | None, book: Phrasebook | None = None) -> str:
     """
     if load is None:
         return ""
+    lang = (book or default_phrasebook()).language
     if not load.bodyweight:
-        return spoken_weight(load.amount, load.unit or "kg")
+        return spoken_weight(load.amount, load.unit or "kg", lang)
     if not load.amount or load.unit is None:
         return _say(book, "bodyweight")
     key = "bodyweight_plus" if load.amount > 0 else "bodyweight_minus"
-    return _say(book, key, weight=spoken_weight(load.amount, load.unit))
+    return _say(book, key, weight=spoken_weight(load.amount, load.unit, lang))
 
 
 def spoken_reserve(effort: Effort | None, book: Phrasebook | None = None) -> str:
     """'leave two in the tank', 'leave one or two in the tank', 'leave nothing in the tank'."""
     if effort is None:
         return ""
+    lang = (book or default_phrasebook()).language
     low, high = math.floor(effort.reserve), math.ceil(effort.reserve)
     if high == 0:
         return _say(book, "reserve_none")
     if low == high:
-        return _say(book, "reserve", reps=number_words(low))
-    first = "nothing" if low == 0 else number_words(low)
-    return _say(book, "reserve_range", low=first, high=number_words(high))
+        return _say(book, "reserve", reps=lang.number(low))
+    first = lang.word("reserve_nothing") if low == 0 else lang.number(low)
+    return _say(book, "reserve_range", low=first, high=lang.number(high))
 
 
 def spoken_effort(entry: Entry, set_no: int, book: Phrasebook | None = None) -> tuple[str, str]:
@@ -85,4 +90,4 @@ def spoken_warmup(entry: Entry, ramp: tuple[int, Load | None], book: Phrasebook 
         return spoken_load(lighter, book) if lighter is not None else ""
     if not entry.exercise.loaded:
         return ""
-    return _say(book, "warmup_share", percent=number_words(pct))
+    return _say(book, "warmup_share", percent=(book or default_phrasebook()).number(pct))

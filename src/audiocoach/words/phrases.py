@@ -9,6 +9,9 @@ from importlib import resources
 
 import yaml
 
+from audiocoach.words.language import ENGLISH, Language, LanguageError, get_language
+from audiocoach.words.numbers import _ONES, _TENS, english_number
+
 #: The placeholders each phrase key may use.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     key: frozenset(names.split()) if names else frozenset()
@@ -102,31 +105,6 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     }.items()
 }
 
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
 #: Words a lifter in a noisy gym hears as a side or a number: a phase word ("one, lift" heard
 #: as "one, left") must use none of them.
 CONFUSABLE: frozenset[str] = frozenset(
@@ -146,41 +124,14 @@ def confusable(word: str) -> str | None:
 
 
 def number_words(n: int) -> str:
-    """0..999999 as words a TTS says well: 21 -> 'twenty-one', 105 -> 'one hundred five'."""
-    if n < 0:
-        return "minus " + number_words(-n)
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return f"{_ONES[hundreds]} hundred" + (f" {number_words(rest)}" if rest else "")
-    thousands, rest = divmod(n, 1000)
-    return f"{number_words(thousands)} thousand" + (f" {number_words(rest)}" if rest else "")
+    """0..999999 in English words a TTS says well: 21 -> 'twenty-one', 105 -> 'one hundred five'
+    (a phrasebook says its own language's: :meth:`Phrasebook.number`)."""
+    return english_number(n)
 
 
 def spoken_duration(ms: int) -> str:
-    """A length as a person says it, to the nearest second.
-
-    45 s -> 'forty-five seconds', 60 s -> 'a minute', 70 s -> 'seventy seconds',
-    90 s -> 'a minute and a half', 105 s -> 'a minute forty-five', 120 s -> 'two minutes',
-    150 s -> 'two and a half minutes',
-    130 s -> 'two minutes ten'.
-    """
-    seconds = round(ms / 1000)
-    minutes, secs = divmod(seconds, 60)
-    if minutes == 0 or (minutes == 1 and secs < 30):
-        return f"{number_words(seconds)} second" + ("" if seconds == 1 else "s") if seconds != 60 else "a minute"
-    if minutes == 1:  # past ninety seconds a coach counts in minutes: "a minute forty-five"
-        return "a minute and a half" if secs == 30 else f"a minute {number_words(secs)}"
-    head = number_words(minutes)
-    if secs == 0:
-        return f"{head} minutes"
-    if secs == 30:
-        return f"{head} and a half minutes"
-    return f"{head} minutes {number_words(secs)}"
+    """A length as an English coach says it ('a minute and a half'); see :meth:`Language.duration`."""
+    return get_language(ENGLISH).duration(ms)
 
 
 def spoken_tempo(text: str) -> str:
@@ -218,6 +169,16 @@ class Phrasebook:
 
     templates: Mapping[str, tuple[str, ...]]
     rotations: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    #: The language the templates are in: it says the numbers, units and durations filled in.
+    language: Language = field(default_factory=lambda: get_language(ENGLISH))
+
+    def number(self, n: int) -> str:
+        """``n`` in words, in the phrasebook's language."""
+        return self.language.number(n)
+
+    def duration(self, ms: int) -> str:
+        """A length in words, in the phrasebook's language ('a minute and a half', 'eineinhalb Minuten')."""
+        return self.language.duration(ms)
 
     def variants(self, key: str, turn: int = 0, **values: object) -> tuple[str, ...]:
         """The wordings of ``key`` (its ``turn``-th variant) filled in, duplicates and empty ones removed."""
@@ -238,10 +199,10 @@ class Phrasebook:
         merged = dict(self.templates)
         merged.update(overrides)
         rotations = {k: v for k, v in self.rotations.items() if k not in overrides}
-        return Phrasebook(merged, rotations)
+        return Phrasebook(merged, rotations, self.language)
 
 
-def parse_phrases(raw: Mapping[str, object]) -> Phrasebook:
+def parse_phrases(raw: Mapping[str, object], language: Language | None = None) -> Phrasebook:
     """A phrasebook from YAML: a key holds wordings (a list of strings), or several
     variants (a list of such lists)."""
     templates: dict[str, tuple[str, ...]] = {}
@@ -254,19 +215,46 @@ def parse_phrases(raw: Mapping[str, object]) -> Phrasebook:
             templates[key] = rotations[key][0]
         else:
             templates[key] = tuple(str(t) for t in items)
-    return Phrasebook(templates, rotations)
+    return Phrasebook(templates, rotations, language or get_language(ENGLISH))
 
 
-_DEFAULT: Phrasebook | None = None
+_BOOKS: dict[str, Phrasebook] = {}
 
 
-def default_phrasebook() -> Phrasebook:
-    global _DEFAULT
-    if _DEFAULT is None:
-        text = resources.files("audiocoach").joinpath("data/phrases.yaml").read_text("utf-8")
-        raw = yaml.safe_load(text)
-        missing = set(PLACEHOLDERS) - set(raw)
-        if missing:
-            raise RuntimeError(f"phrases.yaml lacks keys: {sorted(missing)}")
-        _DEFAULT = parse_phrases(raw)
-    return _DEFAULT
+def phrasebook_file(code: str) -> str:
+    """The phrasebook of language ``code``: ``phrases.yaml`` (English), ``phrases.<code>.yaml``."""
+    return "phrases.yaml" if code == ENGLISH else f"phrases.{code}.yaml"
+
+
+def check_phrasebook(code: str, raw: object) -> Phrasebook:
+    """A language's phrasebook from its YAML, every key of the English one there and every
+    placeholder one its key is given.
+
+    Raises:
+        LanguageError: naming the file, the language and the first missing or wrong key.
+    """
+    name = phrasebook_file(code)
+    if not isinstance(raw, Mapping):
+        raise LanguageError(f"{name} (language {code}) is not a mapping of phrase keys")
+    missing = sorted(set(PLACEHOLDERS) - set(raw))
+    if missing:
+        more = f" (and {len(missing) - 1} more: {', '.join(missing[1:4])})" if len(missing) > 1 else ""
+        raise LanguageError(
+            f"{name} (language {code}) lacks the phrase key {missing[0]!r}{more}; "
+            "translate the English line in phrases.yaml"
+        )
+    book = parse_phrases(raw, get_language(code))
+    for key, templates in book.templates.items():
+        for template in (*templates, *(t for v in book.rotations.get(key, ()) for t in v)):
+            problem = check_template(key, template)
+            if problem:
+                raise LanguageError(f"{name} (language {code}): {key}: {problem}")
+    return book
+
+
+def default_phrasebook(code: str = ENGLISH) -> Phrasebook:
+    """The shipped phrasebook of language ``code`` (English by default), checked once."""
+    if code not in _BOOKS:
+        text = resources.files("audiocoach").joinpath(f"data/{phrasebook_file(code)}").read_text("utf-8")
+        _BOOKS[code] = check_phrasebook(code, yaml.safe_load(text))
+    return _BOOKS[code]

@@ -16,7 +16,8 @@ from typing import NamedTuple
 from audiocoach.model import Entry, Exercise, Group, Item, Load, Tempo
 from audiocoach.timeline import ANNOUNCE, ENCOURAGE
 from audiocoach.words.effort import spoken_effort, spoken_warmup
-from audiocoach.words.phrases import Phrasebook, default_phrasebook, number_words, spoken_duration
+from audiocoach.words.language import ENGLISH, Language, get_language
+from audiocoach.words.phrases import Phrasebook, default_phrasebook
 
 #: Phase -> the phrase key giving its word when the library names none for the movement.
 PHASE_WORD_KEYS = {
@@ -63,47 +64,48 @@ class Words:
     def tempo_words(self, entry: Entry) -> str:
         """'Lower for three seconds, a one-second hold, then drive' (phases in the lifter's order),
         in the words the reps are counted with (:func:`plain_for_alternatives`)."""
-        return tempo_words(entry.tempo, plain_for_alternatives(entry).exercise, self.phase_word)
+        return tempo_words(entry.tempo, plain_for_alternatives(entry).exercise, self.phase_word, self.book.language)
 
     def entry_values(self, entry: Entry, sets: int | None = None) -> dict[str, str]:
+        lang = self.book.language
         if entry.reps is not None:
-            reps = number_words(entry.reps.low)
+            reps = lang.number(entry.reps.low)
             if entry.reps.high != entry.reps.low:
-                reps += f" to {number_words(entry.reps.high)}"
+                reps = lang.word("reps_range", low=reps, high=lang.number(entry.reps.high))
             tempo = self.tempo_words(entry)
         else:
-            reps = spoken_duration(entry.hold_ms or 0)
+            reps = lang.duration(entry.hold_ms or 0)
             tempo = ""
-        count = entry.sets if sets is None else sets
-        dose = f"{number_words(count)} set{'' if count == 1 else 's'}"
+        dose = lang.count("sets", entry.sets if sets is None else sets)
         if entry.warmup_sets:
-            w = entry.warmup_sets
-            dose = f"{number_words(w)} warm-up set{'' if w == 1 else 's'} and {dose}"
+            dose = lang.word("warmup_and_work", warmup=lang.count("warmup_sets", entry.warmup_sets), work=dose)
         return {
             "name": entry.exercise.name,
             "short_name": entry.exercise.short_name,
             "sets": dose,
             "reps": reps,
-            "side": _side_words(entry),
+            "side": _side_words(entry, lang),
             "tempo": tempo[:1].upper() + tempo[1:] + "." if tempo else "",
         }
 
     def group_values(self, group: Group) -> dict[str, str]:
+        book = self.book
         if group.kind == "amrap":
-            dose = spoken_duration(group.work_ms)
+            dose = book.duration(group.work_ms)
         elif group.kind == "intervals":
             dose = self.say(
                 "dose_intervals",
-                rounds=number_words(group.rounds),
-                work=spoken_duration(group.work_ms),
-                rest=spoken_duration(group.rest.low_ms),
+                rounds=book.number(group.rounds),
+                work=book.duration(group.work_ms),
+                rest=book.duration(group.rest.low_ms),
             )[0]
         else:
-            dose = self.say("dose_rounds", rounds=number_words(group.rounds))[0]
+            dose = self.say("dose_rounds", rounds=book.number(group.rounds))[0]
+        then = book.language.word("names_then")
         if group.kind == "intervals":
-            names = ", then ".join(m.exercise.name for m in group.members)
+            names = then.join(m.exercise.name for m in group.members)
         else:
-            names = ", then ".join(
+            names = then.join(
                 f"{m.exercise.name}, {self.entry_values(m)['reps']}{self.entry_values(m)['side']}"
                 for m in group.members
             )
@@ -128,27 +130,28 @@ class Words:
             if key == "one_set" and not (entry.exercise.loaded or entry.load):
                 variants = variants[-1:]  # a bodyweight or band drill is practice, not a set to "make count"
             return [Line(key, ANNOUNCE, variants)]
-        sets = number_words(entry.sets)
+        number = self.book.number
+        sets = number(entry.sets)
         if set_no == 1:
-            return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number_words(1), sets=sets))]
+            return [Line("get_ready", ANNOUNCE, self.say("get_ready", set=number(1), sets=sets))]
         if set_no == entry.sets:
             return [
                 Line("last_set", ANNOUNCE, self.say("last_set")),
                 Line("encourage_last", ENCOURAGE, self.say("encourage_last")),
             ]
-        return [Line("set", ANNOUNCE, self.say("set", set=number_words(set_no), sets=sets))]
+        return [Line("set", ANNOUNCE, self.say("set", set=number(set_no), sets=sets))]
 
     def round_lead(self, round_no: int, rounds: int) -> Line:
         if round_no == rounds and rounds > 1:
             return Line("last_round", ANNOUNCE, self.say("last_round"))
-        return Line("round", ANNOUNCE, self.say("round", round=number_words(round_no), rounds=number_words(rounds)))
+        number = self.book.number
+        return Line("round", ANNOUNCE, self.say("round", round=number(round_no), rounds=number(rounds)))
 
     def next_round(self, round_no: int, rounds: int) -> Line:
         if round_no == rounds:
             return Line("next_last_round", ANNOUNCE, self.say("next_last_round"))
-        return Line(
-            "next_round", ANNOUNCE, self.say("next_round", round=number_words(round_no), rounds=number_words(rounds))
-        )
+        number = self.book.number
+        return Line("next_round", ANNOUNCE, self.say("next_round", round=number(round_no), rounds=number(rounds)))
 
     def target(self, entry: Entry, set_no: int) -> str:
         """The set's load and effort in words ("sixty kilos, leave two in the tank"), or ''."""
@@ -159,7 +162,7 @@ class Words:
         target = self.target(entry, set_no)
         if not target:
             return None
-        return Line("set_load", ANNOUNCE, self.say("set_load", set=number_words(set_no), target=target))
+        return Line("set_load", ANNOUNCE, self.say("set_load", set=self.book.number(set_no), target=target))
 
     def warmup_target(
         self, entry: Entry, index: int, ramp: tuple[int, Load | None], *, next_: bool = False
@@ -171,7 +174,7 @@ class Words:
         if not target:
             return None
         key = "next_warmup_set" if next_ else "warmup_set_target" if entry.warmup_sets > 1 else "warmup_set_load"
-        return Line(key, ANNOUNCE, self.say(key, set=number_words(index), target=target))
+        return Line(key, ANNOUNCE, self.say(key, set=self.book.number(index), target=target))
 
     def next_set(self, entry: Entry, set_no: int) -> Line:
         """Said in the rest before a work set: which set, and its load and effort if any.
@@ -184,14 +187,18 @@ class Words:
         if target:
             if last:
                 return Line("next_last_set_load", ANNOUNCE, self.say("next_last_set_load", target=target))
-            return Line("next_set_load", ANNOUNCE, self.say("next_set_load", set=number_words(set_no), target=target))
+            return Line(
+                "next_set_load", ANNOUNCE, self.say("next_set_load", set=self.book.number(set_no), target=target)
+            )
         if last:
             return Line("next_last_set", ANNOUNCE, self.say("next_last_set"))
-        return Line("next_set", ANNOUNCE, self.say("next_set", set=number_words(set_no), sets=number_words(entry.sets)))
+        number = self.book.number
+        return Line("next_set", ANNOUNCE, self.say("next_set", set=number(set_no), sets=number(entry.sets)))
 
 
-_DESCENT = ("descent", "lower", "lowering", "down", "eccentric")
-_COUNTS = {number_words(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
+def _counts(lang: Language) -> dict[str, int]:
+    """The numbers a note may count the lowering in, spelled out in ``lang`` or in digits."""
+    return {lang.number(n): n for n in range(1, 11)} | {str(n): n for n in range(1, 11)}
 
 
 def form_cues(entry: Entry) -> tuple[tuple[Exercise, str], ...]:
@@ -212,20 +219,23 @@ def plain_for_alternatives(entry: Entry) -> Entry:
     return replace(entry, exercise=replace(entry.exercise, phase_words=()))
 
 
-def note_for_tempo(note: str, entry: Entry) -> str | None:
+def note_for_tempo(note: str, entry: Entry, lang: Language | None = None) -> str | None:
     """``note`` as it can be said at the entry's tempo: unchanged when it agrees; when it counts
     one other number of seconds for the lowering ("Count a slow three on every descent" at
     4-0-1-0, after ``--tempo`` or a program's tempo rule), reworded to this tempo ("Count a
-    slow four ..."); None when it cannot be (several counts): then it is not said."""
-    if not contradicts_tempo(note, entry):
+    slow four ..."); None when it cannot be (several counts): then it is not said. ``lang``
+    (English by default) gives the numbers."""
+    lang = lang or get_language(ENGLISH)
+    if not contradicts_tempo(note, entry, lang):
         return note
+    numbers = _counts(lang)
     words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
-    counts = {w for w in words if w in _COUNTS}
+    counts = {w for w in words if w in numbers}
     seconds = round(entry.tempo.eccentric_ms / 1000)
     if len(counts) != 1 or not 1 <= seconds <= 10:
         return None
     (count,) = counts
-    said = number_words(seconds) if not count.isdigit() else str(seconds)
+    said = lang.number(seconds) if not count.isdigit() else str(seconds)
 
     def same_case(m: re.Match[str]) -> str:
         return said.capitalize() if m[0][:1].isupper() else said
@@ -233,23 +243,26 @@ def note_for_tempo(note: str, entry: Entry) -> str | None:
     return re.sub(rf"\b{re.escape(count)}\b", same_case, note, flags=re.IGNORECASE)
 
 
-def contradicts_tempo(note: str, entry: Entry) -> bool:
+def contradicts_tempo(note: str, entry: Entry, lang: Language | None = None) -> bool:
     """Whether ``note`` counts the lowering in seconds the entry's tempo does not have
     ("Count a slow three on every descent" at 4-0-1-0: a program week or an override changed
-    the tempo the note was written for). Such a note is not said."""
+    the tempo the note was written for). Such a note is not said. ``lang`` (English by
+    default) gives the words for the lowering and the numbers."""
+    lang = lang or get_language(ENGLISH)
+    numbers = _counts(lang)
     words = [w.strip(".,;:!?()").lower() for w in note.replace("-", " ").split()]
-    if entry.reps is None or not any(w in _DESCENT for w in words):
+    if entry.reps is None or not any(w in lang.descent_words for w in words):
         return False
-    counts = {_COUNTS[w] for w in words if w in _COUNTS}
+    counts = {numbers[w] for w in words if w in numbers}
     return bool(counts) and round(entry.tempo.eccentric_ms / 1000) not in counts
 
 
-def _side_words(entry: Entry) -> str:
+def _side_words(entry: Entry, lang: Language) -> str:
     """' per side', ' per direction' (a lateral walk), ' per leg, alternating' (walking lunges)."""
     if entry.alternating:
-        return " per leg, alternating"
+        return lang.word("alternating")
     if entry.per_side:
-        return " per direction" if entry.exercise.sides == "per_direction" else " per side"
+        return lang.word("per_direction" if entry.exercise.sides == "per_direction" else "per_side")
     return ""
 
 
@@ -259,33 +272,53 @@ def spoken_label(group: Group, book: Phrasebook | None = None) -> str:
     if group.kind == "emom":
         if group.interval_ms == 60_000:
             return book.variants("label_emom")[0]
-        return book.variants("label_emom_every", 0, duration=spoken_duration(group.interval_ms))[0]
+        return book.variants("label_emom_every", 0, duration=book.duration(group.interval_ms))[0]
     if group.kind == "amrap":
         return book.variants("label_amrap")[0]
+    if group.kind in LABELLED:
+        return book.language.label(group.kind)
     return group.label
 
 
-def tempo_words(tempo: Tempo, exercise: Exercise, word) -> str:
+#: The group kinds whose name each language writes in its own words (EMOM and AMRAP are letters).
+LABELLED = ("superset", "circuit", "intervals")
+
+
+def chapter_title(item: Item, lang: Language) -> str:
+    """A chapter's title in ``lang``: 'Hip thrust - 4 x 10-12', 'Zirkel: A + B - 2 Runden'."""
+    if isinstance(item, Group):
+        label = lang.label(item.kind) if item.kind in LABELLED else item.label
+        names = " + ".join(m.exercise.name for m in item.members)
+        dose = lang.label("rounds", n=item.rounds) if item.kind in ("superset", "circuit") else item.dose
+        return f"{label}: {names} - {dose}"
+    name = lang.label("or").join([item.exercise.name, *(a.name for a in item.alternatives)])
+    work = f"{item.reps}" if item.reps is not None else f"{(item.hold_ms or 0) // 1000}s"
+    return f"{name} - {item.sets} x {work}{_side_words(item, lang)}"
+
+
+def tempo_words(tempo: Tempo, exercise: Exercise, word, lang: Language | None = None) -> str:
     """The tempo as a coach says it, in the order the lifter moves.
 
     ``word(exercise, phase)`` names each phase. Moving phases: "lower for three seconds",
     "drive" (one second or explosive); pauses: "a one-second hold". The last part gets "then".
     """
+    lang = lang or get_language(ENGLISH)
     explosive = _explosive_phases(tempo)
     parts: list[str] = []
     for phase, ms in tempo.phases(exercise.start):
         name = word(exercise, phase)
         secs = round(ms / 1000)
         if phase in _PAUSES:
-            parts.append(f"a {number_words(max(secs, 1))}-second {name}")
+            secs = max(secs, 1)
+            parts.append(lang.word("tempo_pause", secs, seconds=lang.count("second", secs), name=name))
         elif phase in explosive:
-            parts.append(f"{name} fast")
+            parts.append(lang.word("tempo_fast", name=name))
         elif secs <= 1:
             parts.append(name)
         else:
-            parts.append(f"{name} for {number_words(secs)} seconds")
+            parts.append(lang.word("tempo_move", name=name, seconds=lang.count("second", secs)))
     if len(parts) > 1:
-        parts[-1] = "then " + parts[-1]
+        parts[-1] = lang.word("tempo_then", part=parts[-1])
     return ", ".join(parts)
 
 
@@ -295,10 +328,10 @@ def _explosive_phases(tempo: Tempo) -> set[str]:
     return {n for n, m in zip(names, marks) if m.upper() == "X"}
 
 
-def block_as_noun(name: str, heading: bool) -> str:
+def block_as_noun(name: str, heading: bool, lower: bool = True) -> str:
     """A block's name inside a sentence: "Cool-down" -> "cool-down" ("On to the cool-down."),
     a name with capitals inside ("RDL block") as written; as a heading (the intro), as written."""
-    if heading or any(c.isupper() for c in name[1:]):
+    if heading or not lower or any(c.isupper() for c in name[1:]):
         return name
     return name[:1].lower() + name[1:]
 
