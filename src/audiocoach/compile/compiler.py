@@ -190,9 +190,10 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
     first: dict[tuple[object, ...], Change] = {}
     for f in c.fitted:
         decisions = [d for d in f.decisions if d.cue.role not in _COUNTING_ROLES]
+        length = f.length_ms - f.segment.lead_ms  # a rest as the routine gives it, without the lead-in
         if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
             d = decisions[0]
-            said, fix = advise_changeover(c.routine, f.segment, f.length_ms, decisions, _changeover_fits(c, f.segment))
+            said, fix = advise_changeover(c.routine, f.segment, length, decisions, _changeover_fits(c, f.segment))
             key: tuple[object, ...] = (id(f),)
             counts[key] = 1
             first[key] = Change(
@@ -212,9 +213,9 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
             counts[key] += 1
             if key not in first:
                 reason = (
-                    f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
+                    f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {length / 1000:g} s)"
                 )
-                said, fix = advise(c.routine, f.segment, f.length_ms, d, c.measure, left_out)
+                said, fix = advise(c.routine, f.segment, length, d, c.measure, left_out)
                 first[key] = Change(
                     d.action,
                     d.cue.role,

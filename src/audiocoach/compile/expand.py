@@ -1,7 +1,9 @@
 """Compiler pass 1: a routine -> the segments of its session, each with the cues it holds.
 
-A segment is a window: ``work`` (lead-in + reps x tempo, or a hold, or an interval),
-``rest``, ``switch`` (between sides), and the elastic ``intro`` and ``outro``. Cues are
+A segment is a window: ``work`` (reps x tempo, or a hold, or an interval, from the first
+rep), ``rest``, ``switch`` (between sides), ``setup``, and the elastic ``intro`` and
+``outro``. The window before a set ends with the set's lead-in: its name, the brace cue,
+3-2-1 and the go tone (:mod:`audiocoach.compile.approach`). Cues are
 pinned to exact offsets (beats, countdowns, tones) or flow into free time (announcements,
 form cues); :mod:`audiocoach.compile.fit` places them.
 
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from audiocoach.compile import coaching
+from audiocoach.compile.approach import Approach, countdown_into_go, say_approach
 from audiocoach.compile.changeovers import Checkpoint, halfway_at, say_halfway
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import Segment
@@ -55,8 +58,9 @@ def where(item: Item) -> str:
 
 
 def announce_by_ms(rest_ms: int) -> int:
-    """When a rest's announcements must have ended: at the ten-second warning of a long rest,
-    else 3 s before the go (the countdown), but never before its first second."""
+    """When a rest's announcements must have ended (``rest_ms``: its window, lead-in included):
+    at the ten-second warning of a long rest, else 3 s before its end (the countdown), but
+    never before its first second."""
     return rest_ms - TEN_SECONDS_MS if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
 
 
@@ -145,6 +149,9 @@ class Expander:
                 changeovers.append((len(segments), seg, barrier))
                 segments.append(seg)
         segments.append(self.outro(spots[-1]))
+        for before, seg in zip(segments, segments[1:]):
+            if isinstance(seg.approach, Approach):
+                say_approach(self, before, seg.approach)
         chosen = halfway_at(segments, changeovers[:-1], len(spots), self.keep(ANNOUNCE))
         if chosen is not None:
             say_halfway(*changeovers[chosen][1:], self.say("halfway_workout"))
@@ -162,6 +169,9 @@ class Expander:
         spots = self.spots()
         seg, barrier = trial.rest_after(spots[item], spots[item + 1], len(spots), rest_ms)
         position = self._changeovers[saved.changeover][0]
+        after = self._segments[position + 1].approach
+        if isinstance(after, Approach):
+            say_approach(trial, seg, after)
         segments = [*self._segments[:position], seg, *self._segments[position + 1 :]]
         changeovers = list(self._changeovers)
         changeovers[saved.changeover] = (position, seg, barrier)
@@ -234,7 +244,8 @@ class Expander:
             set_no = n - warmups  # the work set's number (0 or less: a warm-up)
             for side in range(1, sides + 1):
                 lead = self.words.set_lead(entry, set_no, side, warmup=set_no <= 0)
-                yield self.work(spot, entry, n, side, lead=lead, warmup=set_no <= 0)
+                brace = entry if side == 1 and entry.reps is not None else None
+                yield self.work(spot, entry, n, side, lead=lead, warmup=set_no <= 0, brace=brace)
                 if side < sides:
                     yield self.switch(spot, n)
             if n < total:
@@ -250,19 +261,20 @@ class Expander:
         lead: list[Line],
         member: int | None = None,
         warmup: bool = False,
+        brace: Entry | None = None,
     ) -> Segment:
-        """One set's work window. A warm-up set counts the bottom of a rep range, no extras."""
+        """One set's work window, from its first rep: the ``lead`` lines and the ``brace`` cue are
+        said before its go, in the window before it (:mod:`.approach`). A warm-up set counts the
+        bottom of a rep range, no extras."""
         s = self.settings
-        lead_ms = s.lead_in_ms
+        lead_ms = 0  # the lead-in is the end of the window before: rep one starts on the go
         rep_range = "bottom" if warmup else s.rep_range
         length = work_length_ms(entry, lead_ms, rep_range)
         side_ctx = side if entry.per_side else None
         seg = Segment(
             "work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry)
         )
-        seg.pin("go", ("go",), BEAT, 0, kind="tone")
-        for line in lead:
-            self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
+        seg.approach = Approach(tuple(lead), brace)
         if entry.reps is not None:
             n = entry.reps.counted(rep_range) * entry.steps  # alternating: every step counted
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
@@ -305,10 +317,13 @@ class Expander:
                 seg.pin("countdown", self.say("countdown", n=number_words(n)), BEAT, at)
 
     def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
-        seg = Segment(
-            "switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item)
-        )
+        """Between sides: the switch, then the other side's lead-in (its name, 3-2-1, go)."""
+        lead = self.settings.lead_in_ms
+        length = self.settings.switch_ms + lead
+        seg = Segment("switch", length, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item))
+        seg.lead_ms = lead
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        countdown_into_go(self, seg)
         entry = spot.item.members[member or 0] if isinstance(spot.item, Group) else spot.item
         key = "switch_direction" if entry.exercise.sides == "per_direction" else "switch"
         self.flow(seg, "switch", ANNOUNCE, self.say(key))
@@ -322,20 +337,25 @@ class Expander:
         transition: bool = False,
         role: str = "rest",
         after: Entry | None = None,
+        lead_ms: int | None = None,
         **ctx,
     ) -> tuple[Segment, int]:
-        """A rest: stop tone, "rest, N seconds", a ten-second warning, 3-2-1 into the go tone.
+        """A rest: stop tone, "rest, N seconds", a ten-second warning, then the next set's
+        lead-in (``lead_ms``, the routine's by default) ending in 3-2-1 and the go tone.
 
         A ``transition`` (moving between the members of a circuit) is not a rest: it says
         nothing about resting. Returns the segment and the time its announcements must end by.
         """
-        seg = Segment(role, rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
+        lead = self.settings.lead_in_ms if lead_ms is None else lead_ms
+        length = rest_ms + lead
+        seg = Segment(role, length, context=self.ctx(spot, **ctx), where=where(spot.item))
+        seg.lead_ms = lead
         if role == "rest":  # nothing stops before the first set
             seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
-        barrier = announce_by_ms(rest_ms)
-        if rest_ms >= LONG_REST_MS:
+        barrier = announce_by_ms(length)
+        if length >= LONG_REST_MS:
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)
-        self.countdown(seg, rest_ms, earliest=1000)
+        countdown_into_go(self, seg)
         coaching.finish(self, seg, after)
         if not transition:
             self.flow(seg, "rest", ANNOUNCE, self.say("rest", duration=spoken_duration(rest_ms)), latest_end_ms=barrier)
@@ -345,7 +365,6 @@ class Expander:
         seg, barrier = self.rest_frame(spot, self.rest_of(entry.rest), set=next_set - 1, after=entry)
         if next_set > warmups:
             self.say_line(seg, self.words.next_set(entry, next_set - warmups), latest_end_ms=barrier)
-        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg
 
@@ -361,19 +380,23 @@ class Expander:
     def rest_after(self, spot: Spot, nxt: Spot, items: int, rest_ms: int | None = None) -> tuple[Segment, int]:
         """The rest between two items, announcing the next (``rest_ms``: at another length than the routine's)."""
         length = self.rest_of(spot.item.rest_after) if rest_ms is None else rest_ms
-        seg, barrier = self.rest_frame(nxt, length, after=coaching.last_entry(spot.item))
+        seg, barrier = self.rest_frame(nxt, length, after=coaching.last_entry(spot.item), lead_ms=self.lead_of(nxt))
         self.announce(seg, nxt, latest_end_ms=barrier, last=nxt.index == items - 1 and items > 1)
-        if isinstance(nxt.item, Entry) and nxt.item.reps is not None:  # before its first set, too
-            coaching.breathe(self, seg, nxt.item, latest_end_ms=barrier)
         return seg, barrier
+
+    def lead_of(self, spot: Spot) -> int:
+        """The lead-in before ``spot``'s first work: none before a timed group (AMRAP, intervals),
+        whose window opens on the go."""
+        timed = isinstance(spot.item, Group) and spot.item.kind in ("amrap", "intervals")
+        return 0 if timed else self.settings.lead_in_ms
 
     def into_position(self, first: Spot) -> Segment:
         """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
         first set's go, as every later set has: the intro's last word is no start signal."""
-        seg, barrier = self.rest_frame(first, coaching.setup_ms(first.item), transition=True, role="setup")
+        setup_ms = coaching.setup_ms(first.item)
+        seg, barrier = self.rest_frame(first, setup_ms, transition=True, role="setup", lead_ms=self.lead_of(first))
         entry = first.item.members[0] if isinstance(first.item, Group) else first.item
         self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=entry.exercise.name), latest_end_ms=barrier)
-        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         return seg
 
     def outro(self, last: Spot) -> Segment:

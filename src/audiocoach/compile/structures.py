@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from audiocoach.compile.approach import Approach
 from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, where
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group
@@ -51,9 +52,10 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
                 yield x.work(spot, member, r, side, lead=lead, member=k)
                 if side < sides:
                     yield x.switch(spot, r, member=k)
-            if k < last and transition_ms > 0:
+            if k < last:  # the move to the next member ends in its lead-in, even with no transition
                 seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=member)
-                _next_member(x, seg, spot, k + 1, barrier)
+                if transition_ms > 0:
+                    _next_member(x, seg, spot, k + 1, barrier)
                 yield seg
         if r < group.rounds:
             seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r, after=group.members[-1])
@@ -90,8 +92,7 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     """One window of the time cap: go, time-remaining cues at the cadence, 10 s, 3-2-1."""
     group = _group(spot)
     cap = group.work_ms
-    seg = Segment("work", cap, context=x.ctx(spot, set=1), where=where(group))
-    seg.pin("go", ("go",), BEAT, 0, kind="tone")
+    seg = Segment("work", cap, context=x.ctx(spot, set=1), where=where(group))  # opens on the go
     x.flow(seg, "amrap_go", ANNOUNCE, x.say("amrap_go"), latest_end_ms=min(cap, 5000))
     every = group.remaining_every_ms
     t = every
@@ -116,25 +117,23 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         k = (r - 1) % n
         member = group.members[k]
         seg = Segment("work", group.work_ms, context=x.ctx(spot, set=r, member=k), where=where(member))
-        seg.pin("go", ("go",), BEAT, 0, kind="tone")
-        if n > 1:
-            x.flow(
-                seg,
-                "member",
-                ANNOUNCE,
-                x.say("member", **x.words.entry_values(member)),
-                latest_end_ms=min(group.work_ms, 4000),
-            )
-        else:
-            x.say_line(seg, x.words.round_lead(r, group.rounds), latest_end_ms=min(group.work_ms, 4000))
+        # Said before the go, in the window before (a member is named there by "Next: ...").
+        seg.approach = Approach(() if n > 1 and r > 1 else (_interval_lead(x, r, group, member),))
         x.time_left(seg, 0, group.work_ms)
         x.countdown(seg, group.work_ms, earliest=2000)
         yield seg
         if r < group.rounds:
-            rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n)
+            rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n, lead_ms=0)
             if n > 1:
                 _next_member(x, rest, spot, r % n, barrier)
             yield rest
+
+
+def _interval_lead(x: Expander, r: int, group: Group, member: Entry) -> Line:
+    """An interval's lead-in: the member's name, or with one member the round."""
+    if len(group.members) > 1:
+        return Line("member", ANNOUNCE, x.say("member", **x.words.entry_values(member)))
+    return x.words.round_lead(r, group.rounds)
 
 
 STRUCTURES: dict[str, Structure] = {
