@@ -235,7 +235,9 @@ def test_rest_countdown_and_warning():
     assert {(59_650, "three"), (60_650, "two"), (61_650, "one"), (62_650, "go")} <= timed
     spoken = [e.text for e in inside if e.kind == "speech"]
     assert spoken[:3] == ["Rack it.", "Rest, a minute.", "Next, the last set."]
-    assert spoken[-5:] == ["Last set.", "Big breath in, brace your core, then hinge.", "three", "two", "one"]
+    # The brace, "Ten seconds.", the set's name, the count: the last things said before the set.
+    brace = "Big breath in, brace your core, then hinge."
+    assert spoken[-6:] == [brace, "Ten seconds.", "Last set.", "three", "two", "one"]
     nxt = next(e for e in tl.sounds if e.start_ms >= rest.end_ms)
     assert (nxt.start_ms, nxt.text) == (rest.end_ms, "one, lower")
 

@@ -153,6 +153,11 @@ def advise(
         if d.cue.priority > FORM
         else "verbosity minimal"
     )
+    if d.cue.context.get("approach"):  # a set's last seconds (after "Ten seconds."), whatever the rest
+        return (
+            f"Before the countdown into {name} there is no room for {full!r}: {outcome}. "
+            f"Use a faster speech rate (--rate), or verbosity minimal"
+        ), "defaults.verbosity=minimal"
     if is_changeover(seg):
         return advise_changeover(routine, seg, length_ms, [d], fits=lambda rest_ms: False)
     item = routine.items[seg.context["exercise"]] if seg.context.get("exercise") is not None else None

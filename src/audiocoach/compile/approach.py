@@ -73,14 +73,17 @@ def approach_earliest_ms(length_ms: int) -> int:
 
 def say_approach(x: Expander, seg: Segment, approach: Approach) -> None:
     """Flow ``approach`` into ``seg``, the window before the set: after its other cues and
-    "Ten seconds.", ending before the countdown; the brace cue last, 3-15 s before rep one."""
+    "Ten seconds.", ending before the countdown: the brace cue (3-15 s before rep one, before
+    "Ten seconds." when there is room), then the set's name. Each is marked ``approach`` in
+    its context: its room is the window's last seconds, so advice asks for fewer or faster words."""
     end = seg.length_ms or 0
     earliest = approach_earliest_ms(end)
-    latest = end - COUNTDOWN_MS
-    for line in approach.lines:
-        x.flow(seg, line.role, line.priority, line.variants, earliest_ms=earliest, latest_end_ms=latest)
+    # Before the countdown (in a window too short for all of it, before what it has of it).
+    latest = min((c.pin_ms for c in seg.cues if c.role in ("countdown", "go")), default=end)
     entry = approach.brace
-    if entry is not None and entry.exercise.breathe:
+    if entry is not None and entry.exercise.breathe:  # the brace, then the set's name just before 3-2-1
         said = x.say("breathe", cue=entry.exercise.breathe)
-        brace_from = max(earliest, end - BRACE_WITHIN_MS)
-        x.flow(seg, "breathe", FORM, said, earliest_ms=brace_from, latest_end_ms=latest)
+        brace_from = max(0, end - BRACE_WITHIN_MS)  # before "Ten seconds." when there is room
+        x.flow(seg, "breathe", FORM, said, earliest_ms=brace_from, latest_end_ms=latest, approach=True)
+    for line in approach.lines:
+        x.flow(seg, line.role, line.priority, line.variants, earliest_ms=earliest, latest_end_ms=latest, approach=True)

@@ -53,7 +53,8 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
                 if side < sides:
                     yield x.switch(spot, r, member=k)
             if k < last:  # the move to the next member ends in its lead-in, even with no transition
-                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=member)
+                done = member if transition_ms > 0 else None  # back to back: no time to rack anything
+                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=done)
                 if transition_ms > 0:
                     _next_member(x, seg, spot, k + 1, barrier)
                 yield seg
