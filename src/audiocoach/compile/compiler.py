@@ -214,9 +214,7 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
             key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
             if key not in first:
-                reason = (
-                    f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {length / 1000:g} s)"
-                )
+                reason = f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {length / 1000:g} s)"
                 said, fix = advise(c.routine, f.segment, length, d, c.measure, left_out)
                 first[key] = Change(
                     d.action,

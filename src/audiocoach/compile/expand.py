@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from audiocoach.compile import coaching
+from audiocoach.compile import coaching, holds
 from audiocoach.compile.approach import Approach, countdown_into_go, say_approach
 from audiocoach.compile.changeovers import Checkpoint, halfway_at, say_halfway
 from audiocoach.compile.counting import count_mode, count_reps
@@ -32,8 +32,21 @@ from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook, number_words, spoken_duration
 from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, contradicts_tempo
 
-#: Holds at least this long get "halfway" and "ten seconds" cues.
-LONG_HOLD_MS = 20_000
+#: What ``minimal`` verbosity says besides counts and tones, in its shortest wording: the
+#: session's title, each exercise's (or member's) name as it comes up, and "Switch sides.".
+MINIMAL_SAID = frozenset(
+    (
+        "intro",
+        "announce",
+        "next_up",
+        "next_up_last",
+        "announce_group",
+        "next_up_group",
+        "member",
+        "next_member",
+        "switch",
+    )
+)
 #: Rests at least this long get a "ten seconds" warning.
 LONG_REST_MS = 15_000
 
@@ -77,6 +90,8 @@ class Expander:
         self._form_turn: Counter[tuple[int, int]] = Counter()
         self._rests = 0
         self._introduced: set[str] = set()  # exercises whose setup has been said
+        #: The breathing cue the last hold said (a run of stretches says it once).
+        self.last_hold_breath: tuple[str, ...] = ()
         #: Item index -> the state of the session just before the rest after it, and where that
         #: rest stands, so advice can build it again at another length (:meth:`trial_changeover`).
         self._checkpoints: dict[int, Checkpoint] = {}
@@ -113,6 +128,8 @@ class Expander:
     def flow(self, seg: Segment, key: str, priority: int, variants: tuple[str, ...], **kw) -> None:
         if self.keep(priority):
             seg.flow(key, variants, priority, **kw)
+        elif self.verbosity == "minimal" and key in MINIMAL_SAID:  # the title, what comes next, switch
+            seg.flow(key, variants if key == "switch" else variants[-1:], priority, **kw)
 
     def say_line(self, seg: Segment, line: Line, **kw) -> None:
         self.flow(seg, line.role, line.priority, line.variants, **kw)
@@ -280,23 +297,10 @@ class Expander:
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
             last_required = entry.reps.low * entry.steps if ranged else None
             count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
+            self.last_hold_breath = ()  # a set of reps ends a run of holds
         else:
-            self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
+            holds.hold(self, seg, spot, entry, entry.hold_ms or 0, member or 0)
         return seg
-
-    def hold(self, seg: Segment, spot: Spot, entry: Entry, lead: int, hold_ms: int, member: int) -> None:
-        end = lead + hold_ms
-        seg.pin("hold_start", self.say("hold_start"), BEAT, lead)
-        if not self.time_left(seg, lead, end) and hold_ms >= LONG_HOLD_MS:
-            seg.pin("halfway", self.say("halfway"), BEAT, lead + (hold_ms // 2000) * 1000)
-        if hold_ms >= LONG_HOLD_MS:
-            seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - TEN_SECONDS_MS)
-        self.countdown(seg, end, earliest=lead + 1000)
-        coaching.breathe(self, seg, entry, earliest_ms=lead + 1000)  # a stretch: breathe and relax
-        if self.verbosity == "coach":
-            cue = self.form_cue(spot, member)
-            if cue[:1] != self.say("breathe", cue=entry.exercise.breathe)[:1]:  # said a moment ago
-                self.flow(seg, "form", FORM, cue, earliest_ms=lead + 1000)
 
     def time_left(self, seg: Segment, start: int, end: int) -> bool:
         """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first

@@ -99,6 +99,7 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     t = every
     while cap - t > TEN_SECONDS_MS:
         seg.pin("remaining", x.say("remaining", duration=spoken_duration(cap - t).capitalize()), BEAT, t)
+        x.flow(seg, "count_rounds", ANNOUNCE, x.say("count_rounds"), earliest_ms=t, latest_end_ms=t + TEN_SECONDS_MS)
         t += every
     if cap >= LONG_REST_MS:
         seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - TEN_SECONDS_MS)
@@ -121,7 +122,9 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         # Said before the go, in the window before (a member is named there by "Next: ...").
         seg.approach = Approach(() if n > 1 and r > 1 else (_interval_lead(x, r, group, member),))
         x.time_left(seg, 0, group.work_ms)
-        x.countdown(seg, group.work_ms, earliest=2000)
+        # The count into the go is 3-2-1; the end of the work says so in words, never the same count.
+        if group.work_ms - 3000 >= 2000:
+            seg.pin("interval_end", x.say("interval_end"), BEAT, group.work_ms - 3000)
         yield seg
         if r < group.rounds:
             rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n, lead_ms=0)
