@@ -362,6 +362,8 @@ def test_verbosity_levels():
         tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  verbosity: {level}\n"))
         roles[level] = {e.role for e in tl.sounds}
     assert roles["minimal"] <= {
+        "intro",  # the title, and the exercise's name: nothing else but counts and tones
+        "announce",
         "go",
         "stop",
         "end",

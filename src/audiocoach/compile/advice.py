@@ -154,10 +154,7 @@ def advise(
         else "verbosity minimal"
     )
     if d.cue.context.get("approach"):  # a set's last seconds (after "Ten seconds."), whatever the rest
-        return (
-            f"Before the countdown into {name} there is no room for {full!r}: {outcome}. "
-            f"Use a faster speech rate (--rate), or verbosity minimal"
-        ), "defaults.verbosity=minimal"
+        return _advise_approach(name, full, outcome)
     if is_changeover(seg):
         return advise_changeover(routine, seg, length_ms, [d], fits=lambda rest_ms: False)
     item = routine.items[seg.context["exercise"]] if seg.context.get("exercise") is not None else None
@@ -201,6 +198,15 @@ def advise(
         f"During {name} ({_seconds(length_ms)}) there is no room for {full!r}: {outcome}. "
         f"Give it a longer window, or use {lighter}"
     ), f"defaults.verbosity={lighter.split()[-1]}"
+
+
+def _advise_approach(name: str, full: str, outcome: str) -> tuple[str, str]:
+    """A cue of a set's last seconds before its countdown (see :mod:`.approach`): a longer rest
+    gives it no more room, fewer or faster words do."""
+    return (
+        f"Before the countdown into {name} there is no room for {full!r}: {outcome}. "
+        f"Use a faster speech rate (--rate), or verbosity minimal"
+    ), "defaults.verbosity=minimal"
 
 
 def _advise_rep(entry: Entry, mode: str, name: str, full: str, outcome: str, measure: Measure) -> tuple[str, str]:

@@ -302,24 +302,6 @@ class Expander:
             holds.hold(self, seg, spot, entry, entry.hold_ms or 0, member or 0)
         return seg
 
-    def time_left(self, seg: Segment, start: int, end: int) -> bool:
-        """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
-        or last 10 s of the window). Returns whether any was said."""
-        every = self.settings.remaining_every_ms
-        said = False
-        at = end - every
-        while at - start >= TEN_SECONDS_MS and end - at > TEN_SECONDS_MS:
-            seg.pin("remaining", self.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
-            said = True
-            at -= every
-        return said
-
-    def countdown(self, seg: Segment, end: int, earliest: int) -> None:
-        for n in (3, 2, 1):
-            at = end - n * 1000
-            if at >= earliest:
-                seg.pin("countdown", self.say("countdown", n=number_words(n)), BEAT, at)
-
     def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
         """Between sides: the switch, then the other side's lead-in (its name, 3-2-1, go)."""
         lead = self.settings.lead_in_ms

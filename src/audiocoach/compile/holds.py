@@ -1,4 +1,5 @@
-"""A hold's window, from "Hold." on the go to its end: what is said while the lifter holds.
+"""A hold's window, from "Hold." on the go to its end: what is said while the lifter holds
+(and the time cues an interval or an AMRAP shares with it: the time left, 3-2-1 to the stop).
 
 - "Hold." on the go; the time left every ``remaining_every`` in a long hold, else "Halfway."
   when it falls well clear of "Ten seconds." (in a 30 s hold they would be 5 s apart);
@@ -12,15 +13,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from audiocoach.compile.fit import Segment
-from audiocoach.model import Entry
+from audiocoach.model import Entry, Settings
 from audiocoach.timeline import BEAT, FORM
 from audiocoach.timing import TEN_SECONDS_MS
+from audiocoach.words.phrases import number_words, spoken_duration
 
-if TYPE_CHECKING:
-    from audiocoach.compile.expand import Expander, Spot
+
+class Expander(Protocol):
+    """What a hold asks of :class:`audiocoach.compile.expand.Expander` (a protocol, so the
+    expander may import this module without an import cycle)."""
+
+    last_hold_breath: tuple[str, ...]
+
+    @property
+    def verbosity(self) -> str: ...
+
+    def say(self, key: str, **values: object) -> tuple[str, ...]: ...
+
+    def flow(self, seg: Segment, key: str, priority: int, variants: tuple[str, ...], **kw) -> None: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def form_cue(self, spot, member: int = 0, *, named: bool = False) -> tuple[str, ...]: ...
+
 
 #: Holds at least this long get "halfway" and "ten seconds" cues.
 LONG_HOLD_MS = 20_000
@@ -39,22 +58,43 @@ def halfway_ms(hold_ms: int) -> int | None:
     return at
 
 
+def time_left(x: Expander, seg: Segment, start: int, end: int) -> bool:
+    """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
+    or last 10 s of the window). Returns whether any was said."""
+    every = x.settings.remaining_every_ms
+    said = False
+    at = end - every
+    while at - start >= TEN_SECONDS_MS and end - at > TEN_SECONDS_MS:
+        seg.pin("remaining", x.say("remaining", duration=spoken_duration(end - at).capitalize()), BEAT, at)
+        said = True
+        at -= every
+    return said
+
+
+def countdown(x: Expander, seg: Segment, end: int, earliest: int) -> None:
+    """3-2-1 into the stop tone at ``end`` (each number from ``earliest`` on)."""
+    for n in (3, 2, 1):
+        at = end - n * 1000
+        if at >= earliest:
+            seg.pin("countdown", x.say("countdown", n=number_words(n)), BEAT, at)
+
+
 def is_stretch(entry: Entry) -> bool:
     return entry.exercise.pattern == "stretch"
 
 
-def hold(x: Expander, seg: Segment, spot: Spot, entry: Entry, hold_ms: int, member: int) -> None:
+def hold(x: Expander, seg: Segment, spot: object, entry: Entry, hold_ms: int, member: int) -> None:
     """Pin and flow a hold's cues into its work window ``seg`` (which opens on the go)."""
     seg.pin("hold_start", x.say("hold_start"), BEAT, 0)
     halfway = halfway_ms(hold_ms)
-    if not x.time_left(seg, 0, hold_ms) and halfway is not None:
+    if not time_left(x, seg, 0, hold_ms) and halfway is not None:
         seg.pin("halfway", x.say("halfway"), BEAT, halfway)
     if hold_ms >= LONG_HOLD_MS:
         seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, hold_ms - TEN_SECONDS_MS)
     if is_stretch(entry) and hold_ms - RELEASE_MS >= 1000:
         seg.pin("release", x.say("release"), BEAT, hold_ms - RELEASE_MS)
     else:
-        x.countdown(seg, hold_ms, earliest=1000)
+        countdown(x, seg, hold_ms, earliest=1000)
     breathe = x.say("breathe", cue=entry.exercise.breathe) if entry.exercise.breathe else ()
     said = bool(breathe) and breathe != x.last_hold_breath  # once in a run of holds that share it
     if said:

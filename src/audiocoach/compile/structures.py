@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from audiocoach.compile import holds
 from audiocoach.compile.approach import Approach
 from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, where
 from audiocoach.compile.fit import Segment
@@ -103,7 +104,7 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
         t += every
     if cap >= LONG_REST_MS:
         seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - TEN_SECONDS_MS)
-    x.countdown(seg, cap, earliest=1000)
+    holds.countdown(x, seg, cap, earliest=1000)
     if x.verbosity == "coach":
         for k in range(len(group.members)):
             x.flow(seg, "form", FORM, x.form_cue(spot, k), earliest_ms=every // 2)
@@ -121,7 +122,7 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         seg = Segment("work", group.work_ms, context=x.ctx(spot, set=r, member=k), where=where(member))
         # Said before the go, in the window before (a member is named there by "Next: ...").
         seg.approach = Approach(() if n > 1 and r > 1 else (_interval_lead(x, r, group, member),))
-        x.time_left(seg, 0, group.work_ms)
+        holds.time_left(x, seg, 0, group.work_ms)
         # The count into the go is 3-2-1; the end of the work says so in words, never the same count.
         if group.work_ms - 3000 >= 2000:
             seg.pin("interval_end", x.say("interval_end"), BEAT, group.work_ms - 3000)
