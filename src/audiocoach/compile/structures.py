@@ -49,7 +49,8 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
         for k, member in enumerate(group.members):
             sides = 2 if member.per_side else 1
             for side in range(1, sides + 1):
-                lead = _member_lead(x, member) if side == 1 else x.words.set_lead(member, 1, 2)
+                named = k > 0 and transition_ms > 0  # the move to it said "Next: Bird dog, ..."
+                lead = ([] if named else _member_lead(x, member)) if side == 1 else x.words.set_lead(member, 1, 2)
                 yield x.work(spot, member, r, side, lead=lead, member=k)
                 if side < sides:
                     yield x.switch(spot, r, member=k)
