@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
+from audiocoach.compile.approach import LONG_WINDOW_MS, approach_room_ms
 from audiocoach.compile.counting import count_mode
 from audiocoach.compile.expand import announce_by_ms
 from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, Decision, Measure, Segment
 from audiocoach.load.library import changeover_ms
 from audiocoach.model import CountMode, Entry, Group, Rest, Routine, Verbosity
 from audiocoach.timeline import ANNOUNCE, BEAT, FORM, Change
-from audiocoach.words.phrases import number_words
+from audiocoach.words.phrases import default_phrasebook, number_words
 
 #: Rep cues: the rep's call, and what is said between its beats.
 _REP_ROLES = ("rep_start", "two_more", "last_rep", "more_reps")
@@ -153,7 +154,7 @@ def advise(
         if d.cue.priority > FORM
         else "verbosity minimal"
     )
-    if d.cue.context.get("approach"):  # a set's last seconds (after "Ten seconds."), whatever the rest
+    if _in_fixed_tail(routine, seg, length_ms, d, need, measure):
         return _advise_approach(name, full, outcome)
     if is_changeover(seg):
         return advise_changeover(routine, seg, length_ms, [d], fits=lambda rest_ms: False)
@@ -198,6 +199,15 @@ def advise(
         f"During {name} ({_seconds(length_ms)}) there is no room for {full!r}: {outcome}. "
         f"Give it a longer window, or use {lighter}"
     ), f"defaults.verbosity={lighter.split()[-1]}"
+
+
+def _in_fixed_tail(routine: Routine, seg: Segment, length_ms: int, d: Decision, need: int, measure: Measure) -> bool:
+    """Whether ``d`` is a cue of a set's approach that a longer rest would not make room for: a
+    long window's last seconds are as long whatever the rest (see :mod:`.approach`)."""
+    if not d.cue.context.get("approach"):
+        return False
+    ten = default_phrasebook().with_overrides(dict(routine.phrases)).variants("ten_seconds")[0]
+    return length_ms + seg.lead_ms >= LONG_WINDOW_MS or need > approach_room_ms(measure("speech", ten))
 
 
 def _advise_approach(name: str, full: str, outcome: str) -> tuple[str, str]:

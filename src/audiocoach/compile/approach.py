@@ -71,19 +71,27 @@ def approach_earliest_ms(length_ms: int) -> int:
     return length_ms - TEN_SECONDS_MS if length_ms >= LONG_WINDOW_MS else 0
 
 
+def approach_room_ms(ten_seconds_ms: int) -> int:
+    """The longest cue a long window's approach has room for: between the brace's earliest and
+    "Ten seconds." (``ten_seconds_ms`` long), or between it and the countdown."""
+    before = BRACE_WITHIN_MS - TEN_SECONDS_MS - GAP_MS
+    after = TEN_SECONDS_MS - ten_seconds_ms - COUNTDOWN_MS - 2 * GAP_MS
+    return max(before, after)
+
+
 def say_approach(x: Expander, seg: Segment, approach: Approach) -> None:
     """Flow ``approach`` into ``seg``, the window before the set: after its other cues and
     "Ten seconds.", ending before the countdown: the brace cue (3-15 s before rep one, before
-    "Ten seconds." when there is room), then the set's name. Each is marked ``approach`` in
-    its context: its room is the window's last seconds, so advice asks for fewer or faster words."""
+    "Ten seconds." when there is room), then the set's name."""
     end = seg.length_ms or 0
     earliest = approach_earliest_ms(end)
     # Before the countdown (in a window too short for all of it, before what it has of it).
     latest = min((c.pin_ms for c in seg.cues if c.role in ("countdown", "go")), default=end)
+    tail = {"approach": True}  # advice knows a longer rest gives a long window's approach no room
     entry = approach.brace
     if entry is not None and entry.exercise.breathe:  # the brace, then the set's name just before 3-2-1
         said = x.say("breathe", cue=entry.exercise.breathe)
         brace_from = max(0, end - BRACE_WITHIN_MS)  # before "Ten seconds." when there is room
-        x.flow(seg, "breathe", FORM, said, earliest_ms=brace_from, latest_end_ms=latest, approach=True)
+        x.flow(seg, "breathe", FORM, said, earliest_ms=brace_from, latest_end_ms=latest, **tail)
     for line in approach.lines:
-        x.flow(seg, line.role, line.priority, line.variants, earliest_ms=earliest, latest_end_ms=latest, approach=True)
+        x.flow(seg, line.role, line.priority, line.variants, earliest_ms=earliest, latest_end_ms=latest, **tail)
