@@ -102,5 +102,7 @@ def hold(x: Expander, seg: Segment, spot: object, entry: Entry, hold_ms: int, me
     x.last_hold_breath = breathe
     if x.verbosity == "coach" or (is_stretch(entry) and not said):  # a stretch: its form cue instead
         cue = x.form_cue(spot, member)
-        if cue[:1] != breathe[:1]:  # said a moment ago
+        if cue[:1] == breathe[:1]:  # the library's form cue is the breathing cue: the next one
+            cue = x.form_cue(spot, member)
+        if cue[:1] != breathe[:1]:
             x.flow(seg, "form", FORM, cue, earliest_ms=1000)
