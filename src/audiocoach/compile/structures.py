@@ -51,7 +51,9 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
             for side in range(1, sides + 1):
                 named = k > 0 and transition_ms > 0  # the move to it said "Next: Bird dog, ..."
                 lead = ([] if named else _member_lead(x, member)) if side == 1 else x.words.set_lead(member, 1, 2)
-                yield x.work(spot, member, r, side, lead=lead, member=k)
+                # A round opens with its first member's brace, in the rest before it.
+                brace = member if k == 0 and side == 1 and member.reps is not None else None
+                yield x.work(spot, member, r, side, lead=lead, member=k, brace=brace)
                 if side < sides:
                     yield x.switch(spot, r, member=k)
             if k < last:  # the move to the next member ends in its lead-in, even with no transition
