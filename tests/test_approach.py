@@ -40,8 +40,7 @@ def _sets(routine: Routine, tl: Timeline) -> list[tuple[Event, Event]]:
     for seg in tl.of_kind("segment"):
         if seg.role != "work":
             continue
-        item = routine.items[seg.exercise]
-        if isinstance(item, Group) and item.kind in ("amrap", "intervals"):
+        if _timed(routine, seg):
             continue
         first = [e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.role in FIRST_ROLES]
         # A metronome set has no spoken first cue: its first accent tone is the rep's start.
@@ -72,7 +71,9 @@ def set_start_problems(routine: Routine, tl: Timeline) -> list[str]:
             after = [e for e in sounds if one.end_ms <= e.start_ms < first.start_ms and e.kind == "speech"]
             if any(_numbers(e.text) for e in after):
                 problems.append(f"{seg.label}: numbers between the countdown and rep one: {[e.text for e in after]}")
-    starts = sorted(first.start_ms for _, first in _sets(routine, tl))
+    # A set's first rep, or the start of a timed group (an AMRAP, an interval), which opens on its go.
+    timed = [s.start_ms for s in tl.of_kind("segment") if s.role == "work" and _timed(routine, s)]
+    starts = sorted([first.start_ms for _, first in _sets(routine, tl)] + timed)
     for e in sounds:
         if e.role not in ("breathe", "into_position") or _in_work(tl, e):
             continue
@@ -82,6 +83,11 @@ def set_start_problems(routine: Routine, tl: Timeline) -> list[str]:
         elif not 3000 <= nxt - e.end_ms <= 15_000:
             problems.append(f"{e.text!r} ends {nxt - e.end_ms} ms before its set's first rep")
     return problems
+
+
+def _timed(routine: Routine, seg: Event) -> bool:
+    item = routine.items[seg.exercise]
+    return isinstance(item, Group) and item.kind in ("amrap", "intervals")
 
 
 def _in_work(tl: Timeline, e: Event) -> bool:

@@ -98,6 +98,7 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     group = _group(spot)
     cap = group.work_ms
     seg = Segment("work", cap, context=x.ctx(spot, set=1), where=where(group))  # opens on the go
+    seg.approach = Approach(brace=group.members[0])  # the first member's brace before the go
     x.flow(seg, "amrap_go", ANNOUNCE, x.say("amrap_go"), latest_end_ms=min(cap, 5000))
     every = group.remaining_every_ms
     t = every
@@ -124,7 +125,8 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         member = group.members[k]
         seg = Segment("work", group.work_ms, context=x.ctx(spot, set=r, member=k), where=where(member))
         # Said before the go, in the window before (a member is named there by "Next: ...").
-        seg.approach = Approach(() if n > 1 and r > 1 else (_interval_lead(x, r, group, member),))
+        lines = () if n > 1 and r > 1 else (_interval_lead(x, r, group, member),)
+        seg.approach = Approach(lines, brace=member if r == 1 else None)
         holds.time_left(x, seg, 0, group.work_ms)
         # The count into the go is 3-2-1; the end of the work says so in words, never the same count.
         if group.work_ms - 3000 >= 2000:
