@@ -78,7 +78,8 @@ def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
         k = (r - 1) % n
         member = group.members[k]
         used = emom_work_ms(member, lead_ms, x.settings.rep_range, x.settings.switch_ms)
-        yield x.work(spot, member, r, 1, lead=[x.words.round_lead(r, group.rounds)], member=k)
+        brace = member if r == 1 and member.reps is not None else None  # before the first go, as a set's
+        yield x.work(spot, member, r, 1, lead=[x.words.round_lead(r, group.rounds)], member=k, brace=brace)
         if member.per_side:
             yield x.switch(spot, r, member=k)
             yield x.work(spot, member, r, 2, lead=x.words.set_lead(member, 1, 2), member=k)
