@@ -61,11 +61,12 @@ blocks:
 
 
 def expected_work_ms(routine, seg) -> int:
-    """The length a work window must have, from the routine alone."""
+    """The length a work window must have, from the routine alone: from the first rep (the
+    lead-in ends the window before it)."""
     from audiocoach.model import Group
 
     item = routine.items[seg.exercise]
-    lead = routine.settings.lead_in_ms
+    lead = 0
     if isinstance(item, Group):
         if item.kind in ("amrap", "intervals"):
             return item.work_ms

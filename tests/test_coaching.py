@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audiocoach.compile.approach import GO_AHEAD_MS
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.compile.counting import count_mode
 from audiocoach.load.overrides import apply_overrides, parse_override
@@ -59,7 +60,7 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
     book = default_phrasebook(routine.language_code)
     calls = tuple({t.split("{")[0].rstrip(", .") for t in book.templates["last_rep_call"]})
     missing = []
-    lead = routine.settings.lead_in_ms
+    lead = 0  # a work window opens on its first rep
     for seg in tl.of_kind("segment"):
         entry = _entry_of(routine, seg) if seg.role == "work" else None
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
@@ -102,12 +103,15 @@ def _first_work(tl: Timeline):
 
 
 def _has_countdown(tl: Timeline, routine: Routine) -> bool:
-    """ "Ten seconds." and 3-2-1 before the first set, in the routine's language."""
+    """Ten seconds before the first rep, then 3-2-1 a second apart and the go tone right before
+    it, in the routine's language."""
     book = default_phrasebook(routine.language_code)
-    go = _first_work(tl).start_ms
-    said = {(go - e.start_ms, e.text) for e in tl.sounds if e.kind == "speech"}
-    warned = any(e.text == book.templates["ten_seconds"][0] and go - e.start_ms == 10_000 for e in tl.sounds)
-    return warned and {(n * 1000, book.number(n)) for n in (3, 2, 1)} <= said
+    rep1 = _first_work(tl).start_ms
+    said = {(rep1 - e.start_ms, e.text) for e in tl.sounds}
+    warned = any(e.text == book.templates["ten_seconds"][0] and rep1 - e.start_ms == 10_000 for e in tl.sounds)
+    go = GO_AHEAD_MS
+    count = {(go + n * 1000, book.number(n)) for n in (3, 2, 1)}
+    return warned and count | {(go, "go")} <= said
 
 
 def test_first_set_of_every_session_gets_ten_seconds_and_a_countdown():
@@ -164,8 +168,10 @@ def test_property_every_shipped_session_is_coached_right(index: int, speed: floa
 
 
 def _repeats(tl: Timeline) -> list[tuple[str, str]]:
-    """Consecutive spoken cues that say the same thing (or one repeats the other's start)."""
-    said = [e.text.rstrip(".") for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.kind == "speech"]
+    """Consecutive spoken cues that say the same thing (or one repeats the other's start); the go
+    tone stands between a countdown's "one" and the first rep's."""
+    heard = sorted((e for e in tl.sounds if e.kind == "speech" or e.text == "go"), key=lambda e: e.start_ms)
+    said = [e.text.rstrip(".") if e.kind == "speech" else "[go]" for e in heard]
     return [(a, b) for a, b in zip(said, said[1:]) if a == b or b.startswith(a + ".") or a.startswith(b + ".")]
 
 
@@ -491,7 +497,7 @@ def test_walking_lunges_alternate_in_one_window_counted_step_by_step():
     said = [e.text for e in tl.sounds if e.kind == "speech"]
     assert not any(t in said for t in ("Switch sides.", "Other side."))
     works = [s for s in tl.of_kind("segment") if s.role == "work"]
-    assert len(works) == 2 and works[0].length_ms == 3000 + 12 * entry.tempo.rep_ms
+    assert len(works) == 2 and works[0].length_ms == 12 * entry.tempo.rep_ms
     assert any(t.startswith("Walking lunge: two sets of six per leg, alternating.") for t in said)
 
 

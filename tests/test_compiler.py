@@ -226,17 +226,20 @@ def test_metronome_speaks_nothing_during_reps():
 def test_rest_countdown_and_warning():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 2\n  reps: 1\n  rest: 60s"))
     rest = next(s for s in tl.of_kind("segment") if s.role == "rest")
-    assert rest.length_ms == 60_000
+    assert rest.length_ms == 60_000 + 3000  # the rest, then the next set's lead-in
     inside = [e for e in tl.sounds if rest.start_ms <= e.start_ms < rest.end_ms]
     timed = {(e.start_ms - rest.start_ms, e.text) for e in inside}
     assert (0, "stop") in timed
-    assert (50_000, "Ten seconds.") in timed
-    assert {(57_000, "three"), (58_000, "two"), (59_000, "one")} <= timed
+    assert (53_000, "Ten seconds.") in timed  # ten seconds before the first rep
+    # 3-2-1 a second apart, then the go tone, which ends a gap before the next set's first rep.
+    assert {(59_650, "three"), (60_650, "two"), (61_650, "one"), (62_650, "go")} <= timed
     spoken = [e.text for e in inside if e.kind == "speech"]
     assert spoken[:3] == ["Rack it.", "Rest, a minute.", "Next, the last set."]
-    # The countdown ends on the go tone of the next set.
-    nxt = next(e for e in tl.sounds if e.start_ms == rest.end_ms)
-    assert (nxt.kind, nxt.text) == ("tone", "go")
+    # The brace, "Ten seconds.", the set's name, the count: the last things said before the set.
+    brace = "Big breath in, brace your core, then hinge."
+    assert spoken[-6:] == [brace, "Ten seconds.", "Last set.", "three", "two", "one"]
+    nxt = next(e for e in tl.sounds if e.start_ms >= rest.end_ms)
+    assert (nxt.start_ms, nxt.text) == (rest.end_ms, "one, lower")
 
 
 def test_rest_range_policy():
@@ -245,7 +248,7 @@ def test_rest_range_policy():
     for policy, expected in (("min", 45_000), ("mid", 65_000), ("max", 90_000)):
         tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  rest_policy: {policy}\n"))
         rest = next(s for s in tl.of_kind("segment") if s.role == "rest")
-        assert rest.length_ms == expected
+        assert rest.length_ms == expected + 3000  # and the next set's lead-in
 
 
 def test_per_side_each_side_full_and_switch_window():
@@ -253,23 +256,23 @@ def test_per_side_each_side_full_and_switch_window():
     segs = [s for s in tl.of_kind("segment") if s.exercise == 0 and s.role in ("work", "switch")]
     assert [s.role for s in segs] == ["work", "switch", "work"]
     lunge_rep = 3000  # 2-0-1-0
-    assert segs[0].length_ms == segs[2].length_ms == 3000 + 3 * lunge_rep
-    assert segs[1].length_ms == 5000
-    assert [e.text for e in tl.sounds if segs[1].start_ms <= e.start_ms < segs[1].end_ms] == ["stop", "Switch sides."]
+    assert segs[0].length_ms == segs[2].length_ms == 3 * lunge_rep
+    assert segs[1].length_ms == 5000 + 3000  # the switch, then the other side's lead-in
+    said = [e.text for e in tl.sounds if segs[1].start_ms <= e.start_ms < segs[1].end_ms]
+    assert said == ["stop", "Switch sides.", "Other side.", "three", "two", "one", "go"]
 
 
 def test_hold_cues():
     tl = compile_text(one_exercise("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 30s"))
     work = next(s for s in tl.of_kind("segment") if s.role == "work")
-    assert work.length_ms == 3000 + 30_000
+    assert work.length_ms == 30_000
     timed = [(e.start_ms - work.start_ms, e.text) for e in tl.sounds if work.start_ms <= e.start_ms < work.end_ms]
-    assert (3000, "Hold.") in timed
-    assert (18_000, "Halfway.") in timed
-    assert (23_000, "Ten seconds.") in timed
+    assert timed[0] == (0, "Hold.")  # on the go
+    assert (20_000, "Ten seconds.") in timed
     assert [t for t in timed if t[1] in ("three", "two", "one")] == [
-        (30_000, "three"),
-        (31_000, "two"),
-        (32_000, "one"),
+        (27_000, "three"),
+        (28_000, "two"),
+        (29_000, "one"),
     ]
 
 
@@ -285,7 +288,7 @@ def test_rep_range_modes():
             assert len(more) == 1 and more[0].rep == 2  # the last required rep
         else:
             assert more == []
-    assert lengths == {"bottom": 3000 + 2 * 5000, "top": 3000 + 4 * 5000, "range": 3000 + 4 * 5000}
+    assert lengths == {"bottom": 2 * 5000, "top": 4 * 5000, "range": 4 * 5000}
 
 
 # --------------------------------------------------------------------------- fit
@@ -299,13 +302,14 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
     )
     tl = compile_text(text)
     rest = [s for s in tl.of_kind("segment") if s.role == "rest" and s.set is None][0]
-    assert rest.length_ms == 3000  # the rest keeps its length
+    assert rest.length_ms == 3000 + 3000  # the rest keeps its length (and the next set's lead-in)
     assert [str(c) for c in tl.changes] == [
-        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'B"
-        "reathe in and brace, then drive.', 'Roll the bar over your hips and plant your feet flat.', 'Sit on"
-        " the floor with your upper back against the bench.', 'Rack it.', 'Rest, three seconds.', 'Last exer"
-        "cise: Hip thrust, three sets of one. Up, a two-second squeeze, then lower for two seconds.'). Make r"
-        "est_after on Romanian deadlift at least 30 s, or use verbosity minimal"
+        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: "
+        "'Breathe in and brace, then drive.', 'Roll the bar over your hips and plant"
+        " your feet flat.', 'Sit on the floor with your upper back against the bench.', 'Last exercise: Hip thr"
+        "ust, three sets of one. Up, a two-second squeeze, then lower for two seconds.', 'Get ready. Set one of"
+        " three.'; shortened: 'Rest, three seconds.' (said as 'Rest.')). Make rest_after on Romanian deadlift "
+        "at least 25 s, or use verbosity minimal"
     ]
     assert overlaps(tl.events) == []
 
@@ -358,6 +362,8 @@ def test_verbosity_levels():
         tl = compile_text(one_exercise(entry, defaults=f"defaults:\n  verbosity: {level}\n"))
         roles[level] = {e.role for e in tl.sounds}
     assert roles["minimal"] <= {
+        "intro",  # the title, and the exercise's name: nothing else but counts and tones
+        "announce",
         "go",
         "stop",
         "end",

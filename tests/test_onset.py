@@ -43,13 +43,16 @@ def test_silence_and_tiny_clips_attack_at_once():
 
 def test_pinned_beats_start_early_by_their_attack():
     routine = loads(ROUTINE, "r.yaml")
-    late = {"one, lower": 90, "hold": 30, "drive": 60}
+    late = {"one, lower": 90, "two, lower": 90, "hold": 30, "drive": 60}
     tl = compile_routine(routine, estimate_ms, onset=lambda kind, text: late.get(text, 0) if kind == "speech" else 0)
     check_invariants(routine, tl)
     work = next(s for s in tl.of_kind("segment") if s.role == "work")
-    t0 = work.start_ms + routine.settings.lead_in_ms
+    t0 = work.start_ms  # the window opens on the first rep
     rep1 = sorted((e.start_ms - t0, e.text) for e in tl.sounds if e.rep == 1 and e.set == 1 and e.kind == "speech")
-    assert rep1 == [(-90, "one, lower"), (2970, "hold"), (3940, "drive")]
+    # The first rep's call opens its window, right after the go tone: it cannot start earlier.
+    assert rep1 == [(0, "one, lower"), (2970, "hold"), (3940, "drive")]
+    rep2 = sorted((e.start_ms - t0, e.text) for e in tl.sounds if e.rep == 2 and e.set == 1 and e.kind == "speech")
+    assert rep2[0] == (5000 - 90, "two, lower")
 
 
 @pytest.mark.parametrize("engine", engine_params())
@@ -99,7 +102,7 @@ def test_beats_are_heard_on_the_grid_in_the_mix(engine: str, phrase_cache: Path,
     rate = tl.audio_rate  # heard at the rate the attacks were analysed at
     audio = decode(tmp_path / "r.wav", rate)
     routine = loads(ROUTINE, "r.yaml")
-    lead = routine.settings.lead_in_ms
+    lead = 0  # a work window opens on its first rep
     checked = 0
     for seg in (s for s in tl.of_kind("segment") if s.role == "work"):
         for e in (

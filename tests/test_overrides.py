@@ -213,8 +213,8 @@ def test_rest_policy_and_rep_range_overrides_change_the_timing():
             [s.length_ms for s in segs if s.role == "rest"],
             [s.length_ms for s in segs if s.role == "work"],
         )
-    assert lengths["min"] == ([45_000], [3000 + 8 * 5000] * 2)
-    assert lengths["max"] == ([90_000], [3000 + 10 * 5000] * 2)
+    assert lengths["min"] == ([3000 + 45_000], [8 * 5000] * 2)  # the lead-in ends the rest
+    assert lengths["max"] == ([3000 + 90_000], [10 * 5000] * 2)
 
 
 def test_bad_rest_policy_is_a_clear_error():

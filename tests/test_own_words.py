@@ -90,7 +90,8 @@ def test_a_rest_override_is_applied_where_it_changes_something_and_says_where_it
     for seg in tl.of_kind("segment"):
         item = new.items[seg.exercise] if seg.exercise is not None else None
         if seg.role == "rest" and seg.set is not None and not isinstance(item, Group):
-            assert seg.end_ms - seg.start_ms == 60_000, seg
+            # the window also holds the next set's lead-in (its name, 3-2-1, the go)
+            assert seg.end_ms - seg.start_ms == 60_000 + new.settings.lead_in_ms, seg
 
 
 def test_a_tempo_override_rewords_a_note_that_counts_the_old_lowering():
@@ -104,11 +105,12 @@ def test_a_tempo_override_rewords_a_note_that_counts_the_old_lowering():
 
 
 def test_rest_advice_never_asks_for_less_than_the_rest_already_has_and_its_fix_works():
-    """A 15 s transition gives its last 10 s to the warning (5 s to speak); a 10 s one speaks
-    for 7 s: advice to the 15 s one must still be longer than 15 s, and clear the warning."""
+    """A 12 s transition gives its last 10 s to the warning and the lead-in (2 s to speak); a
+    10 s one has no warning and more room: advice to the 12 s one must still be longer than
+    12 s, and clear the warning."""
     routine = loads(
         "title: T\ndefaults:\n  verbosity: coach\nblocks:\n  - name: M\n    exercises:\n      - circuit:\n"
-        "          rounds: 2\n          transition: 15s\n          rest: 60s\n          exercises:\n"
+        "          rounds: 2\n          transition: 12s\n          rest: 60s\n          exercises:\n"
         "            - exercise: hip-thrust\n              reps: 10\n            - exercise: bird-dog\n"
         "              reps: 10\n              per_side: true\n",
         "t.yaml",

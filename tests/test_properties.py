@@ -171,7 +171,7 @@ def test_every_rep_number_is_heard_in_its_rep_and_means_only_that(text: str, spe
         return
     measure = lambda kind, t: max(1, int(estimate_ms(kind, t) * (speech_speed if kind == "speech" else 1)))  # noqa: E731
     tl = compile_routine(routine, measure)
-    lead = routine.settings.lead_in_ms
+    lead = 0  # a work window opens on its first rep
     for seg in tl.of_kind("segment"):
         entry = _entry_of(routine, seg) if seg.role == "work" else None
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":

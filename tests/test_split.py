@@ -67,13 +67,13 @@ def test_pieces_tile_the_timeline_with_one_piece_per_set_hold_and_rest():
     assert [p.title for p in found] == [
         "Intro",
         "Romanian deadlift: set 1 of 2",
-        "Rest 16 s, then Romanian deadlift: set 2 of 2",
+        "Rest 19 s, then Romanian deadlift: set 2 of 2",  # 16 s and the set's lead-in: stop tone to first rep
         "Countdown to Romanian deadlift: set 2 of 2",
         "Romanian deadlift: set 2 of 2",
-        "Rest 12 s, then Banded glute kickback",
+        "Rest 15 s, then Banded glute kickback",
         "Countdown to Banded glute kickback",
         "Banded glute kickback",
-        "Rest 12 s, then Glute bridge hold",
+        "Rest 15 s, then Glute bridge hold",
         "Countdown to Glute bridge hold",
         "Glute bridge hold",
         "Finish",
@@ -98,7 +98,7 @@ def test_a_rest_splits_where_its_final_countdown_begins():
         assert rest.kind == "rest" and rest.end_ms == p.start_ms
         cues = [e for e in tl.sounds if p.start_ms <= e.start_ms < p.end_ms]
         # The countdown piece opens on its first cue: "Ten seconds" in a long rest
-        # (16 s), "three" in a short one (12 s); "three, two, one" are all in it.
+        # (15 s or more with the lead-in), "three" in a short one; "three, two, one" are all in it.
         first = "ten_seconds" if rest.end_ms - rest.start_ms + p.length_ms >= 15_000 else "countdown"
         assert cues[0].start_ms == p.start_ms and cues[0].role == first, (p, cues[0])
         assert [e.text for e in cues if e.role == "countdown"] == ["three", "two", "one"]
@@ -108,17 +108,19 @@ def test_a_rest_splits_where_its_final_countdown_begins():
     # Which piece is which: the exercise and set a rest leads to, what a set holds.
     assert (found[2].exercise, found[2].set, found[2].sets) == ("Romanian deadlift", 2, 2)
     assert (found[3].exercise, found[3].item, found[3].set) == ("Romanian deadlift", 0, 2)
-    assert (found[4].reps, found[4].tempo, found[4].go_ms) == ("2", "3-1-1-0", 0)
+    # A set after a rest opens on its first rep: its go tone ends the countdown before it.
+    assert (found[4].reps, found[4].tempo, found[4].go_ms) == ("2", "3-1-1-0", None)
     assert found[7].reps == "2 per side" and found[10].reps == "12s" and found[10].tempo == ""
-    # The go tone opens every set and hold piece.
-    for p in found:
-        if p.kind in ("set", "hold"):
-            go = [e for e in tl.sounds if e.role == "go" and p.start_ms <= e.start_ms < p.end_ms]
-            assert go[0].start_ms == p.start_ms + p.go_ms
+    for i, p in enumerate(found):
+        if p.kind in ("set", "hold") and found[i - 1].kind == "countdown":
+            go = [e for e in tl.sounds if e.role == "go" and found[i - 1].start_ms <= e.start_ms < p.start_ms]
+            assert len(go) == 1 and go[0].end_ms < p.start_ms, p
 
 
 def test_a_rest_too_short_for_a_countdown_stays_one_piece():
-    routine = loads(SPLIT_ROUTINE.replace("rest: 16s", "rest: 1s"), "split.yaml")
+    # A second's rest and a second's lead-in: the go, with no room for "one" before it.
+    text = SPLIT_ROUTINE.replace("rest: 16s", "rest: 1s\n  lead_in: 1s")
+    routine = loads(text, "split.yaml")
     found = pieces(compile_routine(routine, estimate_ms), routine)
     assert [p.kind for p in found][:4] == ["intro", "set", "rest", "set"]
 

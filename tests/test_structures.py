@@ -35,12 +35,15 @@ def test_superset_back_to_back_then_full_rest():
         "          exercises:\n            - exercise: romanian-deadlift\n              reps: 2\n"
         "            - exercise: hip-thrust\n              reps: 3\n"
     )
-    rdl, thrust = 3000 + 2 * 5000, 3000 + 3 * 5000
+    rdl, thrust = 2 * 5000, 3 * 5000
+    lead = 3000  # back to back: the move to the next member is its lead-in alone
     assert windows(tl) == [
         ("work", rdl, 1, 0),
+        ("rest", lead, 1, 1),
         ("work", thrust, 1, 1),
-        ("rest", 90_000, 1, None),
+        ("rest", 90_000 + lead, 1, None),
         ("work", rdl, 2, 0),
+        ("rest", lead, 2, 1),
         ("work", thrust, 2, 1),
     ]
     chapters = [e.text for e in tl.of_kind("chapter")]
@@ -53,16 +56,18 @@ def test_circuit_rounds_with_transitions_and_per_side_member():
         "          exercises:\n            - exercise: banded-glute-bridge\n              reps: 2\n"
         "            - exercise: bird-dog\n              reps: 2\n              per_side: true\n"
     )
-    bridge, bird = 3000 + 2 * 3000, 3000 + 2 * 3000  # 1-0-1-1 and 1-0-1-1
+    bridge, bird = 2 * 3000, 2 * 3000  # 1-0-1-1 and 1-0-1-1
+    lead = 3000  # each window before a set ends with its lead-in
     one_round = [
         ("work", bridge, None),
-        ("rest", 10_000, None),
+        ("rest", 10_000 + lead, None),
         ("work", bird, None),
-        ("switch", 5000, None),
+        ("switch", 5000 + lead, None),
         ("work", bird, None),
     ]
     shape = [(r, length, None) for r, length, _, _ in windows(tl)]
-    assert shape == one_round + [("rest", 30_000, None)] + one_round + [("rest", 30_000, None)] + one_round
+    rest = [("rest", 30_000 + lead, None)]
+    assert shape == one_round + rest + one_round + rest + one_round
     spoken = [e.text for e in tl.sounds if e.role in ("next_member", "next_round")]
     assert spoken[:3] == ["Next: Bird dog, two per side.", "Next, round two of three.", "Next: Bird dog, two per side."]
 
@@ -77,7 +82,9 @@ def test_emom_work_at_top_of_each_minute():
     tops = [s.start_ms for s in segs if s.role == "work"]
     assert [t - tops[0] for t in tops] == [0, 60_000, 120_000, 180_000]
     assert [s.member for s in segs if s.role == "work"] == [0, 1, 0, 1]
-    swing, gm = 3000 + 10 * 1400, 3000 + 5 * 5000  # a full swing: 0.7 s down, 0.7 s up
+    # A full swing: 0.7 s down, 0.7 s up; the rest ends with the next round's lead-in, so a
+    # round's work and the rest after it still make a minute.
+    swing, gm = 10 * 1400, 5 * 5000
     assert [(s.role, s.length_ms) for s in segs] == [
         ("work", swing),
         ("rest", 60_000 - swing),
@@ -161,7 +168,7 @@ def test_alternatives_named_once_with_one_timing():
         f"Or do {routine.items[0].alternatives[0].name} instead."
     ]
     work = [s.length_ms for s in tl.of_kind("segment") if s.role == "work"]
-    assert work == [3000 + 3 * 5000] * 2  # the main exercise's tempo (3-0-1-1) times the reps
+    assert work == [3 * 5000] * 2  # the main exercise's tempo (3-0-1-1) times the reps
 
 
 @pytest.mark.parametrize(

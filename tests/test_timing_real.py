@@ -50,7 +50,7 @@ def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
         beats = [e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.rep is not None]
         for rep in sorted({e.rep for e in beats}):
             cues = [e for e in beats if e.rep == rep and e.role in ("rep_start", "last_rep", "phase", "tick")]
-            t0 = seg.start_ms + routine.settings.lead_in_ms + (rep - 1) * 5000
+            t0 = seg.start_ms + (rep - 1) * 5000  # the window opens on rep one
             # Where each beat is *heard*: its start plus its clip's attack.
             heard = sorted((e.start_ms + onset(e.kind, e.text) - t0, e.text) for e in cues)
             words = [h for h in heard if h[1] != "tick"]

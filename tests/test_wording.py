@@ -71,7 +71,7 @@ def test_rests_land_on_whole_five_seconds_and_are_said_naturally():
     ):
         tl = compile_text(one(f"- exercise: romanian-deadlift\n  sets: 2\n  reps: 1\n  rest: {rest}"))
         seg = next(s for s in tl.of_kind("segment") if s.role == "rest")
-        assert seg.length_ms == length
+        assert seg.length_ms == length + 3000  # and the next set's lead-in
         assert spoken(tl, "rest") == [words]
 
 
@@ -210,7 +210,7 @@ def test_time_left_in_long_holds_and_intervals_at_the_routines_cadence():
     tl = compile_text(one("- exercise: glute-bridge-hold\n  sets: 1\n  hold: 90s"))
     work = next(s for s in tl.of_kind("segment") if s.role == "work")
     left = [(e.start_ms - work.start_ms, e.text) for e in tl.sounds if e.role == "remaining"]
-    assert left == [(33_000, "A minute left."), (63_000, "Thirty seconds left.")]
+    assert left == [(30_000, "A minute left."), (60_000, "Thirty seconds left.")]  # from "Hold." on the go
     assert spoken(tl, "halfway") == []  # the time left says it better
     tl = compile_text(
         "title: T\ndefaults:\n  remaining_every: 20s\nblocks:\n  - name: B\n    exercises:\n      - intervals:\n"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
+from audiocoach.compile.approach import LONG_WINDOW_MS, approach_room_ms
 from audiocoach.compile.counting import count_mode
 from audiocoach.compile.expand import announce_by_ms
 from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, Decision, Measure, Segment
@@ -21,6 +22,7 @@ from audiocoach.load.library import changeover_ms
 from audiocoach.model import CountMode, Entry, Group, Rest, Routine, Verbosity
 from audiocoach.timeline import ANNOUNCE, BEAT, FORM, Change
 from audiocoach.words.language import Language, get_language
+from audiocoach.words.phrases import default_phrasebook
 
 #: Rep cues: the rep's call, and what is said between its beats.
 _REP_ROLES = ("rep_start", "two_more", "last_rep", "more_reps")
@@ -155,6 +157,8 @@ def advise(
         if d.cue.priority > FORM
         else "verbosity minimal"
     )
+    if _in_fixed_tail(routine, seg, length_ms, d, need, measure):
+        return _advise_approach(name, full, outcome)
     if is_changeover(seg):
         return advise_changeover(routine, seg, length_ms, [d], fits=lambda rest_ms: False)
     item = routine.items[seg.context["exercise"]] if seg.context.get("exercise") is not None else None
@@ -199,6 +203,24 @@ def advise(
         f"During {name} ({_seconds(length_ms)}) there is no room for {full!r}: {outcome}. "
         f"Give it a longer window, or use {lighter}"
     ), f"defaults.verbosity={lighter.split()[-1]}"
+
+
+def _in_fixed_tail(routine: Routine, seg: Segment, length_ms: int, d: Decision, need: int, measure: Measure) -> bool:
+    """Whether ``d`` is a cue of a set's approach that a longer rest would not make room for: a
+    long window's last seconds are as long whatever the rest (see :mod:`.approach`)."""
+    if not d.cue.context.get("approach"):
+        return False
+    ten = default_phrasebook(routine.language_code).with_overrides(dict(routine.phrases)).variants("ten_seconds")[0]
+    return length_ms + seg.lead_ms >= LONG_WINDOW_MS or need > approach_room_ms(measure("speech", ten))
+
+
+def _advise_approach(name: str, full: str, outcome: str) -> tuple[str, str]:
+    """A cue of a set's last seconds before its countdown (see :mod:`.approach`): a longer rest
+    gives it no more room, fewer or faster words do."""
+    return (
+        f"Before the countdown into {name} there is no room for {full!r}: {outcome}. "
+        f"Use a faster speech rate (--rate), or verbosity minimal"
+    ), "defaults.verbosity=minimal"
 
 
 def _advise_rep(

@@ -1,9 +1,6 @@
 """What a good coach adds around the count, from the exercise library's own words.
 
 - ``finish``: as a set ends, what to do with the weight ("Rack it.", "Park the bell.").
-- ``breathe``: the breathing or bracing cue, in the rest before each set and while the
-  lifter gets into position ("Big breath in, brace your core, then hinge."); during a
-  stretch ("Breathe slowly and relax.").
 - ``introduce``: the first time an exercise comes up in a session, its setup steps
   ("Sit on the floor with your upper back against the bench.") and, for a loaded lift
   the routine gives no load for, how to choose one ("Pick a weight you could lift twelve
@@ -16,7 +13,9 @@
   its next form cue; and the first time it is announced, its alternatives and note.
 
 All are form cues (said at ``standard`` verbosity, dropped before announcements when
-time is short). The expander decides where; these functions decide what.
+time is short). The expander decides where; these functions decide what. The bracing cue
+before a set is said by :mod:`.approach` (in the set's last seconds), a hold's breathing
+cue by :mod:`.holds`.
 """
 
 from __future__ import annotations
@@ -52,12 +51,6 @@ def finish(x: Expander, seg: Segment, entry: Entry | None) -> None:
     """ "Rack it." as the rest after ``entry``'s set begins (before "Rest, ...")."""
     if entry is not None and entry.exercise.finish and entry.reps is not None:
         x.flow(seg, "finish", ANNOUNCE, x.say("finish", finish=entry.exercise.finish))
-
-
-def breathe(x: Expander, seg: Segment, entry: Entry, **window: object) -> None:
-    """The exercise's breathing or bracing cue, if the library has one."""
-    if entry.exercise.breathe:
-        x.flow(seg, "breathe", FORM, x.say("breathe", cue=entry.exercise.breathe), **window)
 
 
 def introduce(

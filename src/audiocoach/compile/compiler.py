@@ -179,7 +179,8 @@ def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
 
     def fits(rest_ms: int) -> bool:
         trial = expander.trial_changeover(nxt - 1, rest_ms)
-        return not [d for d in fit_segment(trial, c.measure, c.onset)[2] if d.cue.role not in _COUNTING_ROLES]
+        decisions = fit_segment(trial, c.measure, c.onset)[2]
+        return not [d for d in decisions if d.cue.role not in _COUNTING_ROLES and not d.cue.context.get("approach")]
 
     return fits
 
@@ -194,9 +195,12 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
     first: dict[tuple[object, ...], Change] = {}
     for f in c.fitted:
         decisions = [d for d in f.decisions if d.cue.role not in _COUNTING_ROLES]
-        if decisions and is_changeover(f.segment):  # one warning per too-short rest between exercises
-            d = decisions[0]
-            said, fix = advise_changeover(c.routine, f.segment, f.length_ms, decisions, _changeover_fits(c, f.segment))
+        length = f.length_ms - f.segment.lead_ms  # a rest as the routine gives it, without the lead-in
+        announcing = [d for d in decisions if not d.cue.context.get("approach")]
+        if announcing and is_changeover(f.segment):  # one warning per too-short rest between exercises
+            d = announcing[0]
+            said, fix = advise_changeover(c.routine, f.segment, length, decisions, _changeover_fits(c, f.segment))
+            decisions = []
             key: tuple[object, ...] = (id(f),)
             counts[key] = 1
             first[key] = Change(
@@ -209,16 +213,13 @@ def _changes(c: Compilation) -> tuple[Change, ...]:
                 advice=said,
                 fix=fix,
             )
-            continue
         left_out = sum(c.measure(d.cue.kind, d.cue.variants[0]) + FLOW_GAP_MS for d in decisions)
         for d in decisions:
             key = (d.action, d.cue.role, f.segment.where, f.segment.role)
             counts[key] += 1
             if key not in first:
-                reason = (
-                    f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {f.length_ms / 1000:g} s)"
-                )
-                said, fix = advise(c.routine, f.segment, f.length_ms, d, c.measure, left_out)
+                reason = f"{d.reason} ({PRIORITY_NAMES[d.cue.priority]}, in a {f.segment.role} of {length / 1000:g} s)"
+                said, fix = advise(c.routine, f.segment, length, d, c.measure, left_out)
                 first[key] = Change(
                     d.action,
                     d.cue.role,

@@ -1,7 +1,9 @@
 """Compiler pass 1: a routine -> the segments of its session, each with the cues it holds.
 
-A segment is a window: ``work`` (lead-in + reps x tempo, or a hold, or an interval),
-``rest``, ``switch`` (between sides), and the elastic ``intro`` and ``outro``. Cues are
+A segment is a window: ``work`` (reps x tempo, or a hold, or an interval, from the first
+rep), ``rest``, ``switch`` (between sides), ``setup``, and the elastic ``intro`` and
+``outro``. The window before a set ends with the set's lead-in: its name, the brace cue,
+3-2-1 and the go tone (:mod:`audiocoach.compile.approach`). Cues are
 pinned to exact offsets (beats, countdowns, tones) or flow into free time (announcements,
 form cues); :mod:`audiocoach.compile.fit` places them.
 
@@ -19,7 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from audiocoach.compile import coaching
+from audiocoach.compile import coaching, holds
+from audiocoach.compile.approach import Approach, countdown_into_go, say_approach
 from audiocoach.compile.changeovers import Checkpoint, halfway_at, say_halfway
 from audiocoach.compile.counting import count_mode, count_reps
 from audiocoach.compile.fit import Segment
@@ -31,8 +34,21 @@ from audiocoach.tones import TONES
 from audiocoach.words.phrases import Phrasebook
 from audiocoach.words.wording import Line, Words, block_as_noun, block_repeats_item, form_cues
 
-#: Holds at least this long get "halfway" and "ten seconds" cues.
-LONG_HOLD_MS = 20_000
+#: What ``minimal`` verbosity says besides counts and tones, in its shortest wording: the
+#: session's title, each exercise's (or member's) name as it comes up, and "Switch sides.".
+MINIMAL_SAID = frozenset(
+    (
+        "intro",
+        "announce",
+        "next_up",
+        "next_up_last",
+        "announce_group",
+        "next_up_group",
+        "member",
+        "next_member",
+        "switch",
+    )
+)
 #: Rests at least this long get a "ten seconds" warning.
 LONG_REST_MS = 15_000
 
@@ -57,8 +73,9 @@ def where(item: Item) -> str:
 
 
 def announce_by_ms(rest_ms: int) -> int:
-    """When a rest's announcements must have ended: at the ten-second warning of a long rest,
-    else 3 s before the go (the countdown), but never before its first second."""
+    """When a rest's announcements must have ended (``rest_ms``: its window, lead-in included):
+    at the ten-second warning of a long rest, else 3 s before its end (the countdown), but
+    never before its first second."""
     return rest_ms - TEN_SECONDS_MS if rest_ms >= LONG_REST_MS else max(rest_ms - 3000, 1000)
 
 
@@ -75,6 +92,8 @@ class Expander:
         self._form_turn: Counter[tuple[int, int]] = Counter()
         self._rests = 0
         self._introduced: set[str] = set()  # exercises whose setup has been said
+        #: The breathing cue the last hold said (a run of stretches says it once).
+        self.last_hold_breath: tuple[str, ...] = ()
         #: Item index -> the state of the session just before the rest after it, and where that
         #: rest stands, so advice can build it again at another length (:meth:`trial_changeover`).
         self._checkpoints: dict[int, Checkpoint] = {}
@@ -112,6 +131,8 @@ class Expander:
     def flow(self, seg: Segment, key: str, priority: int, variants: tuple[str, ...], **kw) -> None:
         if self.keep(priority):
             seg.flow(key, variants, priority, **kw)
+        elif self.verbosity == "minimal" and key in MINIMAL_SAID:  # the title, what comes next, switch
+            seg.flow(key, variants if key == "switch" else variants[-1:], priority, **kw)
 
     def say_line(self, seg: Segment, line: Line, **kw) -> None:
         self.flow(seg, line.role, line.priority, line.variants, **kw)
@@ -148,6 +169,9 @@ class Expander:
                 changeovers.append((len(segments), seg, barrier))
                 segments.append(seg)
         segments.append(self.outro(spots[-1]))
+        for before, seg in zip(segments, segments[1:]):
+            if isinstance(seg.approach, Approach):
+                say_approach(self, before, seg.approach)
         chosen = halfway_at(segments, changeovers[:-1], len(spots), self.keep(ANNOUNCE))
         if chosen is not None:
             say_halfway(*changeovers[chosen][1:], self.say("halfway_workout"))
@@ -165,6 +189,9 @@ class Expander:
         spots = self.spots()
         seg, barrier = trial.rest_after(spots[item], spots[item + 1], len(spots), rest_ms)
         position = self._changeovers[saved.changeover][0]
+        after = self._segments[position + 1].approach
+        if isinstance(after, Approach):
+            say_approach(trial, seg, after)
         segments = [*self._segments[:position], seg, *self._segments[position + 1 :]]
         changeovers = list(self._changeovers)
         changeovers[saved.changeover] = (position, seg, barrier)
@@ -244,7 +271,8 @@ class Expander:
             set_no = n - warmups  # the work set's number (0 or less: a warm-up)
             for side in range(1, sides + 1):
                 lead = self.words.set_lead(entry, set_no, side, warmup=set_no <= 0)
-                yield self.work(spot, entry, n, side, lead=lead, warmup=set_no <= 0)
+                brace = entry if side == 1 and entry.reps is not None else None
+                yield self.work(spot, entry, n, side, lead=lead, warmup=set_no <= 0, brace=brace)
                 if side < sides:
                     yield self.switch(spot, n)
             if n < total:
@@ -260,67 +288,38 @@ class Expander:
         lead: list[Line],
         member: int | None = None,
         warmup: bool = False,
+        brace: Entry | None = None,
     ) -> Segment:
-        """One set's work window. A warm-up set counts the bottom of a rep range, no extras."""
+        """One set's work window, from its first rep: the ``lead`` lines and the ``brace`` cue are
+        said before its go, in the window before it (:mod:`.approach`). A warm-up set counts the
+        bottom of a rep range, no extras."""
         s = self.settings
-        lead_ms = s.lead_in_ms
+        lead_ms = 0  # the lead-in is the end of the window before: rep one starts on the go
         rep_range = "bottom" if warmup else s.rep_range
         length = work_length_ms(entry, lead_ms, rep_range)
         side_ctx = side if entry.per_side else None
         seg = Segment(
             "work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry)
         )
-        seg.pin("go", ("go",), BEAT, 0, kind="tone")
-        for line in lead:
-            self.say_line(seg, line, latest_end_ms=max(lead_ms, 1000))
+        seg.approach = Approach(tuple(lead), brace)
         if entry.reps is not None:
             n = entry.reps.counted(rep_range)  # alternating: each rep is a step with each leg
             ranged = entry.reps.high > entry.reps.low and rep_range == "range"
             last_required = entry.reps.low if ranged else None
             count_reps(seg, self.words, entry, lead_ms, n, count_mode(entry, s.count), last_required)
+            self.last_hold_breath = ()  # a set of reps ends a run of holds
         else:
-            self.hold(seg, spot, entry, lead_ms, entry.hold_ms or 0, member or 0)
+            holds.hold(self, seg, spot, entry, entry.hold_ms or 0, member or 0)
         return seg
 
-    def hold(self, seg: Segment, spot: Spot, entry: Entry, lead: int, hold_ms: int, member: int) -> None:
-        end = lead + hold_ms
-        seg.pin("hold_start", self.say("hold_start"), BEAT, lead)
-        if not self.time_left(seg, lead, end) and hold_ms >= LONG_HOLD_MS:
-            seg.pin("halfway", self.say("halfway"), BEAT, lead + (hold_ms // 2000) * 1000)
-        if hold_ms >= LONG_HOLD_MS:
-            seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, end - TEN_SECONDS_MS)
-        self.countdown(seg, end, earliest=lead + 1000)
-        coaching.breathe(self, seg, entry, earliest_ms=lead + 1000)  # a stretch: breathe and relax
-        if self.verbosity == "coach":
-            cue = self.form_cue(spot, member)
-            if cue[:1] != self.say("breathe", cue=entry.exercise.breathe)[:1]:  # said a moment ago
-                self.flow(seg, "form", FORM, cue, earliest_ms=lead + 1000)
-
-    def time_left(self, seg: Segment, start: int, end: int) -> bool:
-        """ "Thirty seconds left." every ``remaining_every`` before ``end`` (not in the first
-        or last 10 s of the window). Returns whether any was said."""
-        every = self.settings.remaining_every_ms
-        said = False
-        at = end - every
-        while at - start >= TEN_SECONDS_MS and end - at > TEN_SECONDS_MS:
-            seg.pin(
-                "remaining", self.say("remaining", duration=self.words.book.duration(end - at).capitalize()), BEAT, at
-            )
-            said = True
-            at -= every
-        return said
-
-    def countdown(self, seg: Segment, end: int, earliest: int) -> None:
-        for n in (3, 2, 1):
-            at = end - n * 1000
-            if at >= earliest:
-                seg.pin("countdown", self.say("countdown", n=self.words.book.number(n)), BEAT, at)
-
     def switch(self, spot: Spot, set_no: int, member: int | None = None) -> Segment:
-        seg = Segment(
-            "switch", self.settings.switch_ms, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item)
-        )
+        """Between sides: the switch, then the other side's lead-in (its name, 3-2-1, go)."""
+        lead = self.settings.lead_in_ms
+        length = self.settings.switch_ms + lead
+        seg = Segment("switch", length, context=self.ctx(spot, set=set_no, member=member), where=where(spot.item))
+        seg.lead_ms = lead
         seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
+        countdown_into_go(self, seg)
         entry = spot.item.members[member or 0] if isinstance(spot.item, Group) else spot.item
         key = "switch_direction" if entry.exercise.sides == "per_direction" else "switch"
         self.flow(seg, "switch", ANNOUNCE, self.say(key))
@@ -334,20 +333,25 @@ class Expander:
         transition: bool = False,
         role: str = "rest",
         after: Entry | None = None,
+        lead_ms: int | None = None,
         **ctx,
     ) -> tuple[Segment, int]:
-        """A rest: stop tone, "rest, N seconds", a ten-second warning, 3-2-1 into the go tone.
+        """A rest: stop tone, "rest, N seconds", a ten-second warning, then the next set's
+        lead-in (``lead_ms``, the routine's by default) ending in 3-2-1 and the go tone.
 
         A ``transition`` (moving between the members of a circuit) is not a rest: it says
         nothing about resting. Returns the segment and the time its announcements must end by.
         """
-        seg = Segment(role, rest_ms, context=self.ctx(spot, **ctx), where=where(spot.item))
+        lead = self.settings.lead_in_ms if lead_ms is None else lead_ms
+        length = rest_ms + lead
+        seg = Segment(role, length, context=self.ctx(spot, **ctx), where=where(spot.item))
+        seg.lead_ms = lead
         if role == "rest":  # nothing stops before the first set
             seg.pin("stop", ("stop",), BEAT, 0, kind="tone")
-        barrier = announce_by_ms(rest_ms)
-        if rest_ms >= LONG_REST_MS:
+        barrier = announce_by_ms(length)
+        if length >= LONG_REST_MS:
             seg.pin("ten_seconds", self.say("ten_seconds"), BEAT, barrier)
-        self.countdown(seg, rest_ms, earliest=1000)
+        countdown_into_go(self, seg)
         coaching.finish(self, seg, after)
         if not transition:
             self.flow(
@@ -365,7 +369,6 @@ class Expander:
         line = line or self.words.warmup_target(entry, next_set, warmup_ramp(entry, next_set), next_=True)
         if line is not None:
             self.say_line(seg, line, latest_end_ms=barrier)
-        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         self.coach_rest(seg, spot, barrier)
         return seg
 
@@ -381,19 +384,23 @@ class Expander:
     def rest_after(self, spot: Spot, nxt: Spot, items: int, rest_ms: int | None = None) -> tuple[Segment, int]:
         """The rest between two items, announcing the next (``rest_ms``: at another length than the routine's)."""
         length = self.rest_of(spot.item.rest_after) if rest_ms is None else rest_ms
-        seg, barrier = self.rest_frame(nxt, length, after=coaching.last_entry(spot.item))
+        seg, barrier = self.rest_frame(nxt, length, after=coaching.last_entry(spot.item), lead_ms=self.lead_of(nxt))
         self.announce(seg, nxt, latest_end_ms=barrier, last=nxt.index == items - 1 and items > 1)
-        if isinstance(nxt.item, Entry) and nxt.item.reps is not None:  # before its first set, too
-            coaching.breathe(self, seg, nxt.item, latest_end_ms=barrier)
         return seg, barrier
+
+    def lead_of(self, spot: Spot) -> int:
+        """The lead-in before ``spot``'s first work: none before a timed group (AMRAP, intervals),
+        whose window opens on the go."""
+        timed = isinstance(spot.item, Group) and spot.item.kind in ("amrap", "intervals")
+        return 0 if timed else self.settings.lead_in_ms
 
     def into_position(self, first: Spot) -> Segment:
         """After the intro, time to get into position, then "Ten seconds" and 3-2-1 into the
         first set's go, as every later set has: the intro's last word is no start signal."""
-        seg, barrier = self.rest_frame(first, coaching.setup_ms(first.item), transition=True, role="setup")
+        setup_ms = coaching.setup_ms(first.item)
+        seg, barrier = self.rest_frame(first, setup_ms, transition=True, role="setup", lead_ms=self.lead_of(first))
         entry = first.item.members[0] if isinstance(first.item, Group) else first.item
         self.flow(seg, "setup", ANNOUNCE, self.say("setup", name=entry.exercise.name), latest_end_ms=barrier)
-        coaching.breathe(self, seg, entry, latest_end_ms=barrier)
         return seg
 
     def outro(self, last: Spot) -> Segment:

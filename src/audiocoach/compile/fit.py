@@ -82,6 +82,11 @@ class Segment:
     cues: list[Cue] = field(default_factory=list)
     context: dict = field(default_factory=dict)
     where: str = ""
+    #: The next set's lead-in at this window's end (its name, brace and 3-2-1; see
+    #: :mod:`audiocoach.compile.approach`): the window is the rest (or switch) plus this.
+    lead_ms: int = 0
+    #: A work window: what the window before it says for it (an :class:`~.approach.Approach`).
+    approach: object = None
 
     def pin(
         self,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from audiocoach.compile import holds
+from audiocoach.compile.approach import Approach
 from audiocoach.compile.expand import LONG_REST_MS, Expander, Spot, where
 from audiocoach.compile.fit import Segment
 from audiocoach.model import Entry, Group
@@ -47,13 +49,18 @@ def rounds(x: Expander, spot: Spot) -> Iterator[Segment]:
         for k, member in enumerate(group.members):
             sides = 2 if member.per_side else 1
             for side in range(1, sides + 1):
-                lead = _member_lead(x, member) if side == 1 else x.words.set_lead(member, 1, 2)
-                yield x.work(spot, member, r, side, lead=lead, member=k)
+                named = k > 0 and transition_ms > 0  # the move to it said "Next: Bird dog, ..."
+                lead = ([] if named else _member_lead(x, member)) if side == 1 else x.words.set_lead(member, 1, 2)
+                # A round opens with its first member's brace, in the rest before it.
+                brace = member if k == 0 and side == 1 and member.reps is not None else None
+                yield x.work(spot, member, r, side, lead=lead, member=k, brace=brace)
                 if side < sides:
                     yield x.switch(spot, r, member=k)
-            if k < last and transition_ms > 0:
-                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=member)
-                _next_member(x, seg, spot, k + 1, first=r == 1, latest_end_ms=barrier)
+            if k < last:  # the move to the next member ends in its lead-in, even with no transition
+                done = member if transition_ms > 0 else None  # back to back: no time to rack anything
+                seg, barrier = x.rest_frame(spot, transition_ms, transition=True, set=r, member=k + 1, after=done)
+                if transition_ms > 0:
+                    _next_member(x, seg, spot, k + 1, first=r == 1, latest_end_ms=barrier)
                 yield seg
         if r < group.rounds:
             seg, barrier = x.rest_frame(spot, x.rest_of(group.rest), set=r, after=group.members[-1])
@@ -71,7 +78,8 @@ def emom(x: Expander, spot: Spot) -> Iterator[Segment]:
         k = (r - 1) % n
         member = group.members[k]
         used = emom_work_ms(member, lead_ms, x.settings.rep_range, x.settings.switch_ms)
-        yield x.work(spot, member, r, 1, lead=[x.words.round_lead(r, group.rounds)], member=k)
+        brace = member if r == 1 and member.reps is not None else None  # before the first go, as a set's
+        yield x.work(spot, member, r, 1, lead=[x.words.round_lead(r, group.rounds)], member=k, brace=brace)
         if member.per_side:
             yield x.switch(spot, r, member=k)
             yield x.work(spot, member, r, 2, lead=x.words.set_lead(member, 1, 2), member=k)
@@ -90,17 +98,18 @@ def amrap(x: Expander, spot: Spot) -> Iterator[Segment]:
     """One window of the time cap: go, time-remaining cues at the cadence, 10 s, 3-2-1."""
     group = _group(spot)
     cap = group.work_ms
-    seg = Segment("work", cap, context=x.ctx(spot, set=1), where=where(group))
-    seg.pin("go", ("go",), BEAT, 0, kind="tone")
+    seg = Segment("work", cap, context=x.ctx(spot, set=1), where=where(group))  # opens on the go
+    seg.approach = Approach(brace=group.members[0])  # the first member's brace before the go
     x.flow(seg, "amrap_go", ANNOUNCE, x.say("amrap_go"), latest_end_ms=min(cap, 5000))
     every = group.remaining_every_ms
     t = every
     while cap - t > TEN_SECONDS_MS:
         seg.pin("remaining", x.say("remaining", duration=x.words.book.duration(cap - t).capitalize()), BEAT, t)
+        x.flow(seg, "count_rounds", ANNOUNCE, x.say("count_rounds"), earliest_ms=t, latest_end_ms=t + TEN_SECONDS_MS)
         t += every
     if cap >= LONG_REST_MS:
         seg.pin("ten_seconds", x.say("ten_seconds"), BEAT, cap - TEN_SECONDS_MS)
-    x.countdown(seg, cap, earliest=1000)
+    holds.countdown(x, seg, cap, earliest=1000)
     # Each later member is named and coached as the first round reaches it (by its tempo).
     at = 0
     for k, member in enumerate(group.members[:-1]):
@@ -119,25 +128,26 @@ def intervals(x: Expander, spot: Spot) -> Iterator[Segment]:
         k = (r - 1) % n
         member = group.members[k]
         seg = Segment("work", group.work_ms, context=x.ctx(spot, set=r, member=k), where=where(member))
-        seg.pin("go", ("go",), BEAT, 0, kind="tone")
-        if n > 1:
-            x.flow(
-                seg,
-                "member",
-                ANNOUNCE,
-                x.say("member", **x.words.entry_values(member)),
-                latest_end_ms=min(group.work_ms, 4000),
-            )
-        else:
-            x.say_line(seg, x.words.round_lead(r, group.rounds), latest_end_ms=min(group.work_ms, 4000))
-        x.time_left(seg, 0, group.work_ms)
-        x.countdown(seg, group.work_ms, earliest=2000)
+        # Said before the go, in the window before (a member is named there by "Next: ...").
+        lines = () if n > 1 and r > 1 else (_interval_lead(x, r, group, member),)
+        seg.approach = Approach(lines, brace=member if r == 1 else None)
+        holds.time_left(x, seg, 0, group.work_ms)
+        # The count into the go is 3-2-1; the end of the work says so in words, never the same count.
+        if group.work_ms - 3000 >= 2000:
+            seg.pin("interval_end", x.say("interval_end"), BEAT, group.work_ms - 3000)
         yield seg
         if r < group.rounds:
-            rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n)
+            rest, barrier = x.rest_frame(spot, rest_ms, set=r, member=r % n, lead_ms=0)
             if n > 1:
                 _next_member(x, rest, spot, r % n, first=r < n, latest_end_ms=barrier)
             yield rest
+
+
+def _interval_lead(x: Expander, r: int, group: Group, member: Entry) -> Line:
+    """An interval's lead-in: the member's name, or with one member the round."""
+    if len(group.members) > 1:
+        return Line("member", ANNOUNCE, x.say("member", **x.words.entry_values(member)))
+    return x.words.round_lead(r, group.rounds)
 
 
 STRUCTURES: dict[str, Structure] = {
