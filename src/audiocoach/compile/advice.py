@@ -20,6 +20,7 @@ from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, Decision, Measure, Segme
 from audiocoach.load.library import changeover_ms
 from audiocoach.model import CountMode, Entry, Group, Rest, Routine, Verbosity
 from audiocoach.timeline import ANNOUNCE, BEAT, FORM, Change
+from audiocoach.timing import RANGE_PAUSE_MS
 from audiocoach.words.phrases import number_words
 
 #: Rep cues: the rep's call, and what is said between its beats.
@@ -182,6 +183,11 @@ def advise(
             f"The switch between sides of {name} is {_seconds(length_ms)}, too short for {full!r}: {outcome}. "
             f"Make switch at least {room} s"
         ), f"defaults.switch={room}s"
+    if seg.role == "work" and d.cue.role == "more_reps" and entry is not None:
+        return (
+            f"The pause after the bottom of {name}'s range ({_seconds(RANGE_PAUSE_MS)}) is too short for {full!r}: "
+            f"{outcome}. Use a faster speech rate (--rate), or rep_range: top"
+        ), ""
     if seg.role == "work" and d.cue.role in _REP_ROLES and entry is not None:
         return _advise_rep(entry, count_mode(entry, routine.settings.count), name, full, outcome, measure)
     if seg.role == "work" and d.cue.role in _LEAD_ROLES:

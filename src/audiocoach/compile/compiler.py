@@ -161,8 +161,10 @@ def labels(routine: Routine, events: list[Event]) -> list[Event]:
     return [replace(e, label=segment_label(routine, e)) if e.kind == "segment" else e for e in events]
 
 
-#: Cues that give way to a rep's call by design (not a cue that failed to fit).
-_COUNTING_ROLES = ("phase", "tick")
+#: Cues that give way to a rep's call by design (not a cue that failed to fit): phase words
+#: and ticks, and what a rep says about the set's end ("Two more.", "Last rep."), which
+#: only goes into a rep's free time and is left out of a rep too quick to have any.
+_COUNTING_ROLES = ("phase", "tick", "two_more", "last_rep")
 
 
 def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
@@ -183,8 +185,9 @@ def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
 def _changes(c: Compilation) -> tuple[Change, ...]:
     """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
 
-    A tick or phase word giving way to a rep number is the counting scheme at work, not a
-    cue that failed to fit, so it is not reported.
+    A tick or phase word giving way to a rep number, or a quick rep with no free time for
+    "Two more.", is the counting scheme at work, not a cue that failed to fit, so it is not
+    reported.
     """
     counts: Counter[tuple[object, ...]] = Counter()
     first: dict[tuple[object, ...], Change] = {}

@@ -13,7 +13,7 @@ never lengthens a fixed segment, so the session cannot drift.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Cue priorities (lower number = more important) belong to the timeline contract; re-exported here.
 
@@ -42,6 +42,11 @@ class Cue:
     #: cue, and the next cue that does not give way (a rep number) is placed as if it were
     #: not there. Phase words and second ticks give way to rep numbers.
     yields: bool = False
+    #: A pinned cue that follows the cue pinned at its mark, as a clip of its own (a rep's
+    #: first phase word after its number: "seven" . "lower", never fused into one word). It
+    #: sounds GAP_MS after the longest such leading cue of the segment ends, so it falls at the
+    #: same point of every rep; second ticks give way to it. It implies ``yields``.
+    trails: bool = False
 
     @property
     def pinned(self) -> bool:
@@ -92,9 +97,12 @@ class Segment:
         kind: str = "speech",
         *,
         yields: bool = False,
+        trails: bool = False,
         **ctx,
     ) -> None:
-        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields))
+        self.cues.append(
+            Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields or trails, trails=trails)
+        )
 
     def flow(
         self,
@@ -136,11 +144,27 @@ def _no_onset(kind: str, text: str) -> int:
     return 0
 
 
+def _trail_marks(cues: list[Cue], measure: Measure, onset: Measure) -> list[Cue]:
+    """``cues`` with each trailing cue moved to its mark: GAP_MS after the longest leading cue
+    of the segment ends (its attack on that point), so it sits alike in every rep."""
+    leads = {c.pin_ms: c for c in cues if not c.trails and not c.yields and c.kind == "speech"}
+    spans = [
+        measure(a.kind, a.variants[0]) - onset(a.kind, a.variants[0])
+        for a in (leads.get(c.pin_ms) for c in cues if c.trails)
+        if a is not None
+    ]
+    after = max(spans, default=0) + GAP_MS
+    return [replace(c, at_ms=c.pin_ms + after + onset(c.kind, c.variants[0])) if c.trails else c for c in cues]
+
+
 def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: list[Decision]) -> list[Placed]:
-    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.pin_ms, c.priority))
+    marked = _trail_marks([c for c in seg.cues if c.pinned], measure, onset)
+    cues = sorted(marked, key=lambda c: (c.pin_ms, c.priority))
     placed: list[Placed] = []
     for i, cue in enumerate(cues):
         later = cues[i + 1 :] if cue.yields else [c for c in cues[i + 1 :] if not c.yields]
+        if cue.trails:  # second ticks give way to it
+            later = [c for c in later if not (c.yields and c.kind == "tone")]
         nxt = later[0] if later else None
         # The next cue starts early by its own attack, so this one must end before that.
         limit = nxt.pin_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
