@@ -514,6 +514,7 @@ def test_an_alternative_that_moves_differently_gets_plain_phase_words():
     words = [e.text for e in compile_routine(routine, estimate_ms).sounds if e.role == "phase"]
     assert words[:2] == ["hold", "down"] and not any("kick" in c for c in words)
     alone = one("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 4")
-    assert [e.text for e in compile_routine(alone, estimate_ms).sounds if e.role == "phase"][:2] == ["squeeze", "return"]
-
-
+    assert [e.text for e in compile_routine(alone, estimate_ms).sounds if e.role == "phase"][:2] == [
+        "squeeze",
+        "return",
+    ]

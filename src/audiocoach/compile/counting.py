@@ -80,7 +80,7 @@ def count_reps(
         seg.pin("rep_start", words.say("rep_start", rep=number_words(rep)), BEAT, t0, rep=rep)
         if mode == "voice":
             if first_word:
-                seg.pin("phase", (first_word,), BEAT, t0, trails=True, rep=rep)
+                seg.pin("phase", (first_word,), BEAT, t0, trails=True, alike=("phase", 0), rep=rep)
             _voice_phases(seg, words, entry, phases, t0, rep)
         ahead = _whats_left(rep, n, last_required) if rep_ms >= MIN_WORDED_REP_MS else None
         if ahead:  # in the rep's free time, around its words and ticks
@@ -102,13 +102,16 @@ def _voice_phases(
     seg: Segment, words: Words, entry: Entry, phases: tuple[tuple[str, int], ...], t0: int, rep: int
 ) -> None:
     """Pin a rep's later phase words and the second ticks inside its phases (the first phase's
-    word trails the rep's number, pinned by the caller)."""
-    offset = t0
+    word trails the rep's number, pinned by the caller). Each is keyed by its point in the rep,
+    so one that a rep has no room for (after a long number) is left out of every rep."""
+    offset = 0  # from the rep's beat; the same key at the same point of every rep
     for i, (phase, ms) in enumerate(phases):
         if i > 0 and ms >= MIN_WORDED_PHASE_MS:
-            seg.pin("phase", (words.phase_word(entry.exercise, phase),), BEAT, offset, yields=True, rep=rep)
+            word = (words.phase_word(entry.exercise, phase),)
+            seg.pin("phase", word, BEAT, t0 + offset, yields=True, alike=("phase", offset), rep=rep)
         for k in range(1, math.ceil(ms / 1000)):
-            seg.pin("tick", ("tick",), BEAT, offset + k * 1000, kind="tone", yields=True, rep=rep)
+            at = offset + k * 1000
+            seg.pin("tick", ("tick",), BEAT, t0 + at, kind="tone", yields=True, alike=("tick", at), rep=rep)
         offset += ms
 
 

@@ -12,6 +12,7 @@ never lengthens a fixed segment, so the session cannot drift.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -47,6 +48,9 @@ class Cue:
     #: sounds GAP_MS after the longest such leading cue of the segment ends, so it falls at the
     #: same point of every rep; second ticks give way to it. It implies ``yields``.
     trails: bool = False
+    #: Cues of a segment with the same key sound in all their places or in none (a phase word
+    #: or tick at the same point of every rep): a rep's words and ticks match every other's.
+    alike: object = None
 
     @property
     def pinned(self) -> bool:
@@ -98,10 +102,21 @@ class Segment:
         *,
         yields: bool = False,
         trails: bool = False,
+        alike: object = None,
         **ctx,
     ) -> None:
         self.cues.append(
-            Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields or trails, trails=trails)
+            Cue(
+                role,
+                variants,
+                priority,
+                kind,
+                at_ms=at_ms,
+                context=ctx,
+                yields=yields or trails,
+                trails=trails,
+                alike=alike,
+            )
         )
 
     def flow(
@@ -187,7 +202,19 @@ def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: lis
                 Decision("shortened", cue, text, f"{measure(cue.kind, cue.variants[0])} ms do not fit in {room} ms")
             )
         placed.append(Placed(cue, text, start, length))
-    return placed
+    return _alike(cues, placed, decisions)
+
+
+def _alike(cues: list[Cue], placed: list[Placed], decisions: list[Decision]) -> list[Placed]:
+    """``placed`` without the cues whose ``alike`` key lost a place: what one rep has no room
+    for, no rep of the set says, so every rep sounds the same."""
+    wanted = Counter(c.alike for c in cues if c.alike is not None)
+    kept = Counter(p.cue.alike for p in placed if p.cue.alike is not None)
+    lost = {k for k, n in wanted.items() if kept[k] < n}
+    for p in placed:
+        if p.cue.alike in lost:
+            decisions.append(Decision("dropped", p.cue, None, "another rep of the set has no room for it"))
+    return [p for p in placed if p.cue.alike is None or p.cue.alike not in lost]
 
 
 def _first_fitting(
