@@ -20,7 +20,7 @@ SHORT_REST = (
 WARNING = (
     "r.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'Breathe"
     " in and brace, then drive.', 'Chin tucked, ribs down.', 'Roll the bar over your hips and plant your "
-    "feet flat.', 'Sit on the floor with your upper back against the bench.', 'Rack it.', 'Rest, three se"
+    "feet flat.', 'Sit on the floor with your upper back against the bench.', 'Rack the bar.', 'Rest, three se"
     "conds.', 'Last exercise: Hip thrust, three sets of one. Up, a two-second squeeze, then lower for two"
     " seconds.'). Make rest_after on Romanian deadlift at least 35 s, or use verbosity minimal"
 )

@@ -482,7 +482,7 @@ def test_breathing_rack_it_setup_and_load_guidance_at_standard_verbosity():
     rests = [s for s in tl.of_kind("segment") if s.role == "rest"]
     for rest in rests:
         inside = [e.text for e in tl.sounds if rest.start_ms <= e.start_ms < rest.end_ms and e.kind == "speech"]
-        assert inside[0] == "Rack it." and "Big breath in, brace your core, then hinge." in inside, inside
+        assert inside[0] == "Rack the bar." and "Big breath in, brace your core, then hinge." in inside, inside
     loaded = one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 8\n  load: 60kg")
     assert not any("Pick a weight" in e.text for e in compile_routine(loaded, estimate_ms).sounds)
 

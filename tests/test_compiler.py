@@ -235,7 +235,7 @@ def test_rest_countdown_and_warning():
     assert (50_000, "Ten seconds.") in timed
     assert {(57_000, "three"), (58_000, "two"), (59_000, "one")} <= timed
     spoken = [e.text for e in inside if e.kind == "speech"]
-    assert spoken[:3] == ["Rack it.", "Rest, a minute.", "Next, the last set."]
+    assert spoken[:3] == ["Rack the bar.", "Rest, a minute.", "Next, the last set."]
     # The countdown ends on the go tone of the next set.
     nxt = next(e for e in tl.sounds if e.start_ms == rest.end_ms)
     assert (nxt.kind, nxt.text) == ("tone", "go")
@@ -310,7 +310,7 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
     assert [str(c) for c in tl.changes] == [
         "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'B"
         "reathe in and brace, then drive.', 'Chin tucked, ribs down.', 'Roll the bar over your hips and plant"
-        " your feet flat.', 'Sit on the floor with your upper back against the bench.', 'Rack it.', 'Rest, th"
+        " your feet flat.', 'Sit on the floor with your upper back against the bench.', 'Rack the bar.', 'Rest, th"
         "ree seconds.', 'Last exercise: Hip thrust, three sets of one. Up, a two-second squeeze, then lower f"
         "or two seconds.'). Make rest_after on Romanian deadlift at least 35 s, or use verbosity minimal"
     ]

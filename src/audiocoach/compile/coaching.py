@@ -1,6 +1,6 @@
 """What a good coach adds around the count, from the exercise library's own words.
 
-- ``finish``: as a set ends, what to do with the weight ("Rack it.", "Park the bell.").
+- ``finish``: as a set ends, what to do with the weight ("Rack the bar.", "Park the bell.").
 - ``breathe``: the breathing or bracing cue, in the rest before each set and while the
   lifter gets into position ("Big breath in, brace your core, then hinge."); during a
   stretch ("Breathe slowly and relax.").
@@ -43,7 +43,7 @@ FIRST_SETUP_MS = 20_000
 
 
 def finish(x: Expander, seg: Segment, entry: Entry | None) -> None:
-    """ "Rack it." as the rest after ``entry``'s set begins (before "Rest, ...")."""
+    """ "Rack the bar." as the rest after ``entry``'s set begins (before "Rest, ...")."""
     if entry is not None and entry.exercise.finish and entry.reps is not None:
         x.flow(seg, "finish", ANNOUNCE, x.say("finish", finish=entry.exercise.finish))
 
