@@ -9,8 +9,6 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_coaching import _entry_of, one, shipped
-from test_properties import routines
 
 from audiocoach.compile.compiler import compile_routine, estimate_ms
 from audiocoach.compile.fit import GAP_MS
@@ -20,6 +18,8 @@ from audiocoach.model import Routine
 from audiocoach.timeline import Timeline
 from audiocoach.timing import range_pause_ms
 from audiocoach.words.phrases import number_words
+from test_coaching import _entry_of, one, shipped
+from test_properties import routines
 
 #: What a rep says about the set, in its free time: not part of the rep's tempo.
 EXTRAS = ("two_more", "last_rep", "more_reps")
@@ -150,3 +150,15 @@ def test_a_rep_number_and_its_step_word_are_separate_clips():
     step = next(e for e in tl.sounds if e.role == "phase" and e.rep == 6 and e.start_ms > six.start_ms)
     assert (six.text, step.text) == ("six", "step")
     assert step.start_ms - six.end_ms >= GAP_MS
+
+
+def test_a_pause_too_short_for_the_range_offer_says_so_with_a_fix():
+    slow = _measure(3.0)
+    tl = compile_routine(one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 8-10"), slow)
+    said = [str(c) for c in tl.changes if c.role == "more_reps"]
+    assert said and all(
+        "The pause after the bottom of Romanian deadlift's range (3 s) is too short for 'Two more if you have them.'"
+        in s
+        and "--rate" in s
+        for s in said
+    ), said

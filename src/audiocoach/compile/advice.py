@@ -183,11 +183,8 @@ def advise(
             f"The switch between sides of {name} is {_seconds(length_ms)}, too short for {full!r}: {outcome}. "
             f"Make switch at least {room} s"
         ), f"defaults.switch={room}s"
-    if seg.role == "work" and d.cue.role == "more_reps" and entry is not None:
-        return (
-            f"The pause after the bottom of {name}'s range ({_seconds(RANGE_PAUSE_MS)}) is too short for {full!r}: "
-            f"{outcome}. Use a faster speech rate (--rate), or rep_range: top"
-        ), ""
+    if seg.role == "work" and d.cue.role == "more_reps":
+        return _advise_range_pause(name, full, outcome)
     if seg.role == "work" and d.cue.role in _REP_ROLES and entry is not None:
         return _advise_rep(entry, count_mode(entry, routine.settings.count), name, full, outcome, measure)
     if seg.role == "work" and d.cue.role in _LEAD_ROLES:
@@ -202,6 +199,15 @@ def advise(
         f"During {name} ({_seconds(length_ms)}) there is no room for {full!r}: {outcome}. "
         f"Give it a longer window, or use {lighter}"
     ), f"defaults.verbosity={lighter.split()[-1]}"
+
+
+def _advise_range_pause(name: str, full: str, outcome: str) -> tuple[str, str]:
+    """The pause after a range's bottom is fixed (timing.RANGE_PAUSE_MS): a quicker voice, or
+    a range counted to its top, is the fix."""
+    return (
+        f"The pause after the bottom of {name}'s range ({_seconds(RANGE_PAUSE_MS)}) is too short for {full!r}: "
+        f"{outcome}. Use a faster speech rate (--rate), or rep_range: top"
+    ), ""
 
 
 def _advise_rep(entry: Entry, mode: str, name: str, full: str, outcome: str, measure: Measure) -> tuple[str, str]:
