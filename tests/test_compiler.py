@@ -131,14 +131,14 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
         # A hinge lowers and drives; the seconds inside a phase are ticks, never numbers. The
         # rep's number is a clip of its own and its first word follows it (one offset for the
         # whole set, after its longest number: "three"), so the tick that call covers is left out.
-        ("3-1-1-0", "eccentric", [(0, "two"), (530, "lower"), (2000, "tick"), (3000, "hold"), (4000, "drive")]),
+        ("3-1-1-0", "eccentric", [(0, "two"), (630, "lower"), (2000, "tick"), (3000, "hold"), (4000, "drive")]),
         # A one-second first phase has no room for its word after the number: the number starts it.
         ("2-0-1-2", "concentric", [(0, "two"), (1000, "stand tall"), (2000, "tick"), (3000, "lower"), (4000, "tick")]),
-        ("4-0-1-0", "eccentric", [(0, "two"), (530, "lower"), (2000, "tick"), (3000, "tick"), (4000, "drive")]),
+        ("4-0-1-0", "eccentric", [(0, "two"), (630, "lower"), (2000, "tick"), (3000, "tick"), (4000, "drive")]),
         # Too quick for a word per phase: the rep number alone.
         ("X-0-X-0", "eccentric", [(0, "two")]),
         # An explosive phase (0.5 s) gets no word; the top pause after it does not either (1 s minimum).
-        ("3-0-X-1", "eccentric", [(0, "two"), (530, "lower"), (2000, "tick"), (3500, "stand tall")]),
+        ("3-0-X-1", "eccentric", [(0, "two"), (630, "lower"), (2000, "tick"), (3500, "stand tall")]),
     ],
 )
 def test_beat_grid(tempo: str, start: str, expected):

@@ -6,7 +6,10 @@ a clip with a word it could fuse with (26.3)."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,9 +18,11 @@ from audiocoach.compile.fit import GAP_MS
 from audiocoach.errors import RoutineError
 from audiocoach.load.routine import loads
 from audiocoach.model import Routine
-from audiocoach.timeline import Timeline
+from audiocoach.render import RenderOptions, build
+from audiocoach.timeline import Timeline, ms_to_samples
 from audiocoach.timing import range_pause_ms
 from audiocoach.words.phrases import number_words
+from helpers import decode
 from test_coaching import _entry_of, one, shipped
 from test_properties import routines
 
@@ -162,3 +167,32 @@ def test_a_pause_too_short_for_the_range_offer_says_so_with_a_fix():
         and "--rate" in s
         for s in said
     ), said
+
+
+LUNGES = (
+    "title: Lunges\ndefaults:\n  engine: hibari\n  rest: 15s\nblocks:\n  - name: B\n    exercises:\n"
+    "      - exercise: walking-lunge\n        sets: 1\n        reps: 12\n"
+)
+
+
+@pytest.mark.engine
+def test_each_number_and_its_word_have_a_pause_the_ear_can_use_in_the_mp3(phrase_cache: Path, tmp_path: Path):
+    """Issue 26.3, heard: with the hibari voice, built and encoded with ffmpeg, the MP3 holds at
+    least 150 ms of silence (below -40 dB of the loudest sample) between every rep number and
+    the step word after it. A fused clip ("six, step") has about 40 ms inside it."""
+    path = tmp_path / "lunges.yaml"
+    path.write_text(LUNGES, encoding="utf-8")
+    result = build(path, tmp_path / "l.mp3", options=RenderOptions(cache_dir=str(phrase_cache), sidecars=False))
+    tl, rate = result.timeline, result.timeline.sample_rate
+    audio = np.abs(decode(tmp_path / "l.mp3", rate).astype(np.float64))
+    quiet = audio.max() * 10 ** (-40 / 20)
+    pairs = 0
+    for number in (e for e in tl.sounds if e.role == "rep_start"):
+        word = next(e for e in tl.sounds if e.role == "phase" and e.rep == number.rep and e.start_ms > number.start_ms)
+        assert word.text == "step", word
+        a, b = ms_to_samples(number.start_ms, rate), ms_to_samples(word.end_ms, rate)
+        loud = np.nonzero(audio[a:b] > quiet)[0]
+        silences = np.diff(loud)  # the longest run of quiet samples between the two clips
+        assert silences.max() * 1000 // rate >= 150, (number.text, silences.max() * 1000 // rate)
+        pairs += 1
+    assert pairs == 24  # twelve per leg, alternating: every step

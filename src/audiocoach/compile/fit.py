@@ -22,6 +22,9 @@ from dataclasses import dataclass, field, replace
 GAP_MS = 100
 #: Pause between consecutive flowing sentences.
 FLOW_GAP_MS = 300
+#: Silence between a rep's number and the word that trails it: a pause the ear can use
+#: (at least 150 ms), so "six" . "step" is never heard as "sixth step".
+TRAIL_GAP_MS = 200
 #: Silence at the end of an elastic segment before the next one starts.
 TAIL_MS = 500
 
@@ -45,7 +48,7 @@ class Cue:
     yields: bool = False
     #: A pinned cue that follows the cue pinned at its mark, as a clip of its own (a rep's
     #: first phase word after its number: "seven" . "lower", never fused into one word). It
-    #: sounds GAP_MS after the longest such leading cue of the segment ends, so it falls at the
+    #: sounds TRAIL_GAP_MS after the longest such leading cue of the segment ends, so it falls at the
     #: same point of every rep; second ticks give way to it. It implies ``yields``.
     trails: bool = False
     #: Cues of a segment with the same key sound in all their places or in none (a phase word
@@ -160,15 +163,15 @@ def _no_onset(kind: str, text: str) -> int:
 
 
 def _trail_marks(cues: list[Cue], measure: Measure, onset: Measure) -> list[Cue]:
-    """``cues`` with each trailing cue moved to its mark: GAP_MS after the longest leading cue
-    of the segment ends (its attack on that point), so it sits alike in every rep."""
+    """``cues`` with each trailing cue moved to its mark: TRAIL_GAP_MS after the longest leading
+    cue of the segment ends (its attack on that point), so it sits alike in every rep."""
     leads = {c.pin_ms: c for c in cues if not c.trails and not c.yields and c.kind == "speech"}
     spans = [
         measure(a.kind, a.variants[0]) - onset(a.kind, a.variants[0])
         for a in (leads.get(c.pin_ms) for c in cues if c.trails)
         if a is not None
     ]
-    after = max(spans, default=0) + GAP_MS
+    after = max(spans, default=0) + TRAIL_GAP_MS
     return [replace(c, at_ms=c.pin_ms + after + onset(c.kind, c.variants[0])) if c.trails else c for c in cues]
 
 
