@@ -55,7 +55,7 @@ def _entry_of(routine: Routine, seg):
     return item
 
 
-def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
+def _last_rep_called(routine: Routine, tl: Timeline, call: bool = True) -> list[str]:
     """Sets of 3+ counted reps whose last rep does not start on its number and, when a rep is
     a hinge of 5 s or more, say "Last rep." inside it (a rep without free time for it goes
     without: its number and the stop tone end the set)."""
@@ -75,7 +75,7 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
         said = [e.text for e in rep if e.start_ms <= t0 < e.end_ms or e.start_ms == t0]
         called = any(e.role == "last_rep" and t0 < e.start_ms < t0 + entry.tempo.rep_ms for e in rep)
         hinge = entry.exercise.pattern == "hinge" and entry.tempo.rep_ms >= 5000
-        if said[:1] != [number_words(n)] or (hinge and not called):
+        if said[:1] != [number_words(n)] or (call and hinge and not called):
             missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {[e.text for e in rep]}")
     return missing
 
@@ -162,7 +162,9 @@ def test_property_every_shipped_session_is_coached_right(index: int, speed: floa
         routine = apply_overrides(routine, [parse_override("tempo", f"romanian-deadlift={tempo}")], strict=False)
     measure = lambda kind, text: max(1, int(estimate_ms(kind, text) * (speed if kind == "speech" else 1)))  # noqa: E731
     tl = compile_routine(routine, measure)
-    assert _last_rep_called(routine, tl) == [], name
+    # A slower voice or a tempo override may leave a rep no free stretch for "Last rep.": then
+    # the set goes without it (its number and the stop tone end it), by design.
+    assert _last_rep_called(routine, tl, call=speed <= 1.0 and tempo is None) == [], name
     assert _has_countdown(tl), name
     assert _repeats(tl) == [], name
     phase_words = {e.text for e in tl.sounds if e.role in ("phase", "rep_start") and e.kind == "speech"}

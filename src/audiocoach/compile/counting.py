@@ -15,7 +15,8 @@ is a clip of its own, and the movement's word for the first phase follows it as 
 
 Every rep of a set sounds alike: the same words at the same beats, the same ticks. What is
 said about the set ("Two more." two reps before the end, "Last rep." in the last) goes
-into the free time between a rep's words and ticks, never in place of them; where a rep
+into the free time between a rep's words and ticks before its last phase (not once the rep
+is all but done), never in place of them; where a rep
 has no free time long enough, it is left out and reported. A rep range counted as a range
 (8-10, ``rep_range: range``) counts the bottom (eight), then pauses
 (:data:`~audiocoach.timing.RANGE_PAUSE_MS`) for "Two more if you have them.", then counts
@@ -83,8 +84,9 @@ def count_reps(
                 seg.pin("phase", (first_word,), BEAT, t0, trails=True, alike=("phase", 0), rep=rep)
             _voice_phases(seg, words, entry, phases, t0, rep)
         ahead = _whats_left(rep, n, last_required) if rep_ms >= MIN_WORDED_REP_MS else None
-        if ahead:  # in the rep's free time, around its words and ticks
-            seg.flow(ahead, words.say(ahead), ANNOUNCE, earliest_ms=t0, latest_end_ms=t0 + rep_ms, rep=rep)
+        if ahead:  # in the rep's free time, around its words and ticks, before its last phase
+            by = t0 + rep_ms - (phases[-1][1] if len(phases) > 1 else 0)  # not after the rep is done
+            seg.flow(ahead, words.say(ahead), ANNOUNCE, earliest_ms=t0, latest_end_ms=by, rep=rep)
         if last_required is not None and rep == last_required:
             more = number_words(n - last_required).capitalize()
             end = t0 + rep_ms
