@@ -76,7 +76,9 @@ def expected_work_ms(routine, seg) -> int:
     if entry.reps is not None:
         warmup = not isinstance(item, Group) and seg.set <= item.warmup_sets  # warm-ups count the bottom of a range
         mode = "bottom" if warmup else routine.settings.rep_range
-        return lead + entry.reps.counted(mode) * entry.steps * entry.tempo.rep_ms
+        # A range counted as one pauses 3 s after its bottom ("Two more if you have them.").
+        pause = 3000 if mode == "range" and entry.reps.high > entry.reps.low else 0
+        return lead + entry.reps.counted(mode) * entry.steps * entry.tempo.rep_ms + pause
     return lead + entry.hold_ms
 
 

@@ -19,11 +19,11 @@ SHORT_REST = (
 )
 WARNING = (
     "r.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'Breathe"
-    " in and brace, then drive.', 'Roll the bar over your hips and plant your "
-    "feet flat.', 'Sit on the floor with your upper back against the bench.', 'Last exercise: Hip thrust,"
-    " three sets of one. Up, a two-second squeeze, then lower for two seconds.', 'Get ready. Set one of th"
-    "ree.'; shortened: 'Rest, three seconds.' (said as 'Rest.')). Make rest_after on Romanian deadlift at"
-    " least 25 s, or use verbosity minimal"
+    " in and brace, then drive.', 'Roll the bar over your hips and plant your feet flat.', 'Sit on the fl"
+    "oor with your upper back against the bench.', 'Last exercise: Hip thrust, three sets of one. Up, a t"
+    "wo-second squeeze, then lower for two seconds.', 'Get ready. Set one of three.'; shortened: 'Rest, t"
+    "hree seconds.' (said as 'Rest.')). Make rest_after on Romanian deadlift at least 25 s, or use verbos"
+    "ity minimal"
 )
 
 

@@ -147,7 +147,7 @@ def test_a_coach_counts_the_set_in():
         "two",
         "one",
         "go",
-        "one, lower",
+        "one",
     ]
     go, rep = heard[-2:]
     assert rep.start_ms == work.start_ms and rep.start_ms - go.start_ms == 350

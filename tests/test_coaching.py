@@ -21,6 +21,7 @@ from audiocoach.load.routine import load_routine, loads
 from audiocoach.model import Group, Routine
 from audiocoach.program.programs import load_program, sessions
 from audiocoach.timeline import Timeline
+from audiocoach.timing import range_pause_ms
 from audiocoach.words.phrases import confusable, default_phrasebook, number_words
 
 NUMBERS = {number_words(n) for n in range(0, 100)}
@@ -55,10 +56,11 @@ def _entry_of(routine: Routine, seg):
     return item
 
 
-def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
-    """Sets of 3+ counted reps whose last rep does not start with "Last rep" (in the routine's language)."""
+def _last_rep_called(routine: Routine, tl: Timeline, call: bool = True) -> list[str]:
+    """Sets of 3+ counted reps whose last rep does not start on its number and, when a rep is
+    a hinge of 5 s or more, say "Last rep." inside it (a rep without free time for it goes
+    without: its number and the stop tone end the set); numbers in the routine's language."""
     book = default_phrasebook(routine.language_code)
-    calls = tuple({t.split("{")[0].rstrip(", .") for t in book.templates["last_rep_call"]})
     missing = []
     lead = 0  # a work window opens on its first rep
     for seg in tl.of_kind("segment"):
@@ -66,13 +68,18 @@ def _last_rep_called(routine: Routine, tl: Timeline) -> list[str]:
         if entry is None or entry.reps is None or count_mode(entry, routine.settings.count) == "metronome":
             continue
         warmup = entry is routine.items[seg.exercise] and seg.set <= entry.warmup_sets
-        n = entry.reps.counted("bottom" if warmup else routine.settings.rep_range)
+        mode = "bottom" if warmup else routine.settings.rep_range
+        n = entry.reps.counted(mode)
         if n < 3:
             continue
-        t0 = seg.start_ms + lead + (n - 1) * entry.steps * entry.tempo.rep_ms  # a rep: a step with each leg
-        said = [e.text for e in tl.sounds if e.start_ms == t0 and e.kind == "speech" and e.rep == n]
-        if not any(t.startswith(calls) for t in said):
-            missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {said}")
+        rep_ms = entry.steps * entry.tempo.rep_ms  # alternating legs: a rep is a step with each
+        t0 = seg.start_ms + lead + (n - 1) * rep_ms + range_pause_ms(entry, mode)
+        rep = [e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.rep == n and e.kind == "speech"]
+        said = [e.text for e in rep if e.start_ms <= t0 < e.end_ms or e.start_ms == t0]
+        called = any(e.role == "last_rep" and t0 < e.start_ms < t0 + rep_ms for e in rep)
+        hinge = entry.exercise.pattern == "hinge" and entry.tempo.rep_ms >= 5000
+        if said[:1] != [book.number(n)] or (call and hinge and not called):
+            missing.append(f"{entry.exercise.name} set {seg.set} side {seg.side}: {[e.text for e in rep]}")
     return missing
 
 
@@ -91,7 +98,7 @@ def test_last_rep_survives_a_slow_override_and_a_two_wide_range():
         tl = compile_routine(routine, estimate_ms)
         assert _last_rep_called(routine, tl) == []
         calls = [e for e in tl.sounds if e.role == "last_rep"]
-        assert [(e.rep, e.text) for e in calls] == [(10, "Last rep, lower.")] * 2
+        assert [(e.rep, e.text) for e in calls] == [(10, "Last rep.")] * 2
         assert not any("too quick" in str(c) for c in tl.changes), tl.changes
 
 
@@ -135,11 +142,14 @@ def test_more_if_you_have_them_in_the_last_required_rep_of_every_range():
 
 
 def test_more_if_you_have_them_on_an_rdl_range_is_said_in_rep_eight():
+    """Issue 26.2: eight are counted, then a pause for "Two more if you have them.", then
+    nine and ten on the same tempo: a lifter who stops at eight is not behind the count."""
     tl = compile_routine(one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 8-10"), estimate_ms)
     more = [e for e in tl.sounds if e.role == "more_reps"]
-    assert [(e.rep, e.text) for e in more] == [(8, "More if you have them.")]
-    eight = next(e for e in tl.sounds if e.role == "rep_start" and e.rep == 8)
-    assert more[0].start_ms < eight.start_ms + 3000  # during the lowering, before "hold"
+    assert [(e.rep, e.text) for e in more] == [(8, "Two more if you have them.")]
+    calls = {e.rep: e.start_ms for e in tl.sounds if e.role == "rep_start"}
+    assert calls[8] + 5000 <= more[0].start_ms and more[0].end_ms < calls[9] == calls[8] + 5000 + 3000
+    assert calls[10] - calls[9] == 5000
     assert tl.changes == ()
 
 
@@ -160,10 +170,12 @@ def test_property_every_shipped_session_is_coached_right(index: int, speed: floa
         routine = apply_overrides(routine, [parse_override("tempo", f"romanian-deadlift={tempo}")], strict=False)
     measure = lambda kind, text: max(1, int(estimate_ms(kind, text) * (speed if kind == "speech" else 1)))  # noqa: E731
     tl = compile_routine(routine, measure)
-    assert _last_rep_called(routine, tl) == [], name
+    # A slower voice or a tempo override may leave a rep no free stretch for "Last rep.": then
+    # the set goes without it (its number and the stop tone end it), by design.
+    assert _last_rep_called(routine, tl, call=speed <= 1.0 and tempo is None) == [], name
     assert _has_countdown(tl, routine), name
     assert _repeats(tl) == [], name
-    phase_words = {e.text.split(", ")[-1] for e in tl.sounds if e.role in ("phase", "rep_start") and e.kind == "speech"}
+    phase_words = {e.text for e in tl.sounds if e.role in ("phase", "rep_start") and e.kind == "speech"}
     assert [w for w in phase_words if w not in NUMBERS and confusable(w)] == [], name
 
 
@@ -268,13 +280,15 @@ def test_validate_plan_build_and_batch_print_the_same_warnings(runner, tmp_path,
     assert lines(runner.invoke(cli, ["batch", "p.yaml", "-o", "out", *engine], env=cli_env)) == program
 
 
-def test_a_dropped_two_more_on_the_lateral_walk_is_reported():
+def test_two_more_on_a_quick_lateral_walk_never_takes_a_step_word():
+    """Issue 29.3: a 2 s step has no free time for "Two more.": it is left out, by design,
+    and every step keeps its words and ticks."""
     routine = one("- exercise: banded-lateral-walk\n  sets: 1\n  reps: 15\n  per_side: true")
     slow = lambda kind, t: int(estimate_ms(kind, t) * (1.4 if kind == "speech" else 1))  # noqa: E731
     tl = compile_routine(routine, slow)
-    said = {e.rep for e in tl.sounds if e.role == "two_more"}
-    if not said:
-        assert any(c.role == "two_more" and c.action == "dropped" for c in tl.changes), tl.changes
+    assert [e for e in tl.sounds if e.role == "two_more"] == []
+    steps = {e.rep: e.text for e in tl.sounds if e.role == "phase" and e.side == 1}
+    assert set(steps) == set(range(1, 16)) and set(steps.values()) == {"step"}
 
 
 # --------------------------------------------------------------------------- 10. words a lifter mishears
@@ -481,7 +495,7 @@ def test_breathing_rack_it_setup_and_load_guidance_at_standard_verbosity():
     rests = [s for s in tl.of_kind("segment") if s.role == "rest"]
     for rest in rests:
         inside = [e.text for e in tl.sounds if rest.start_ms <= e.start_ms < rest.end_ms and e.kind == "speech"]
-        assert inside[0] == "Rack it." and "Big breath in, brace your core, then hinge." in inside, inside
+        assert inside[0] == "Rack the bar." and "Big breath in, brace your core, then hinge." in inside, inside
     loaded = one("- exercise: romanian-deadlift\n  sets: 3\n  reps: 8\n  load: 60kg")
     assert not any("Pick a weight" in e.text for e in compile_routine(loaded, estimate_ms).sounds)
 
@@ -510,15 +524,10 @@ def test_a_lateral_walk_goes_per_direction():
 
 def test_an_alternative_that_moves_differently_gets_plain_phase_words():
     routine = one("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 4\n  alternatives: [cable-pull-through]")
-    calls = [e.text for e in compile_routine(routine, estimate_ms).sounds if e.role == "rep_start"]
-    assert calls[0] == "one, up" and not any("kick" in c for c in calls)
+    words = [e.text for e in compile_routine(routine, estimate_ms).sounds if e.role == "phase"]
+    assert words[:2] == ["hold", "down"] and not any("kick" in c for c in words)
     alone = one("- exercise: banded-glute-kickback\n  sets: 1\n  reps: 4")
-    assert [e.text for e in compile_routine(alone, estimate_ms).sounds if e.role == "rep_start"][0] == "one, kick"
-
-
-def test_a_long_rep_is_not_blamed_as_too_quick():
-    """Issue 19.1: a 5 s rep is not 'too quick'; the advice names what is short: the gaps between its words."""
-    routine = one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 8-10")
-    slow = lambda kind, t: int(estimate_ms(kind, t) * (1.4 if kind == "speech" else 1))  # noqa: E731
-    advice = [c.advice for c in compile_routine(routine, slow).changes if c.role == "more_reps"]
-    assert advice and all("too quick" not in a and "leaves no gap" in a for a in advice), advice
+    assert [e.text for e in compile_routine(alone, estimate_ms).sounds if e.role == "phase"][:2] == [
+        "squeeze",
+        "return",
+    ]

@@ -47,7 +47,9 @@ def test_the_intro_says_the_session_s_length_after_one_expansion(expansions):
     routine = load_routine(ROOT / "routines" / "posterior-chain.yaml")
     timeline = compile_routine(routine, estimate_ms)
     minutes = round(timeline.duration_ms / 60_000)
-    assert minutes == 64  # an hour, and the two ramp-up sets before the Romanian deadlift
+    # an hour, the two ramp-up sets before the Romanian deadlift, and the 3 s pause after the
+    # bottom of every range set (8-10, 10-12, 12-15)
+    assert minutes == 64
     intro = next(e for e in timeline.events if e.kind == "speech")
     assert "About sixty-four minutes" in intro.text
     assert len(expansions) == 1

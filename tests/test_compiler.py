@@ -42,7 +42,7 @@ def beats_of_rep(tl: Timeline, rep: int, set_no: int = 1, exercise: int = 0) -> 
         and e.set == set_no
         and e.exercise == exercise
         and e.side in (None, 1)
-        and e.role not in ("two_more", "more_reps")  # these flow between the beats
+        and e.role not in ("two_more", "last_rep", "more_reps")  # these flow between the beats
     ]
     t0 = min(e.start_ms for e in evs)
     return [(e.start_ms - t0, e.role) for e in sorted(evs, key=lambda e: e.start_ms)]
@@ -128,18 +128,17 @@ def test_posterior_chain_has_every_seed_exercise_in_order():
 @pytest.mark.parametrize(
     "tempo, start, expected",
     [
-        # A hinge lowers and drives; the seconds inside a phase are ticks, never numbers.
-        ("3-1-1-0", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3000, "hold"), (4000, "drive")]),
-        (
-            "2-0-1-2",
-            "concentric",
-            [(0, "two, drive"), (1000, "stand tall"), (2000, "tick"), (3000, "lower"), (4000, "tick")],
-        ),
-        ("4-0-1-0", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3000, "tick"), (4000, "drive")]),
+        # A hinge lowers and drives; the seconds inside a phase are ticks, never numbers. The
+        # rep's number is a clip of its own and its first word follows it (one offset for the
+        # whole set, after its longest number: "three"), so the tick that call covers is left out.
+        ("3-1-1-0", "eccentric", [(0, "two"), (630, "lower"), (2000, "tick"), (3000, "hold"), (4000, "drive")]),
+        # A one-second first phase has no room for its word after the number: the number starts it.
+        ("2-0-1-2", "concentric", [(0, "two"), (1000, "stand tall"), (2000, "tick"), (3000, "lower"), (4000, "tick")]),
+        ("4-0-1-0", "eccentric", [(0, "two"), (630, "lower"), (2000, "tick"), (3000, "tick"), (4000, "drive")]),
         # Too quick for a word per phase: the rep number alone.
         ("X-0-X-0", "eccentric", [(0, "two")]),
         # An explosive phase (0.5 s) gets no word; the top pause after it does not either (1 s minimum).
-        ("3-0-X-1", "eccentric", [(0, "two, lower"), (1000, "tick"), (2000, "tick"), (3500, "stand tall")]),
+        ("3-0-X-1", "eccentric", [(0, "two"), (630, "lower"), (2000, "tick"), (3500, "stand tall")]),
     ],
 )
 def test_beat_grid(tempo: str, start: str, expected):
@@ -165,22 +164,25 @@ def test_beat_grid(tempo: str, start: str, expected):
 def test_rep_number_said_once_per_rep_and_the_end_is_called():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 5"))
     firsts = [e.text for e in tl.sounds if e.role == "rep_start"]
-    assert firsts == ["one, lower", "two, lower", "three, lower", "four, lower"]
-    # "Two more." in rep three's free time (its ticks give way); the last rep is called by name.
+    assert firsts == ["one", "two", "three", "four", "five"]
+    # "Two more." in rep three's free time, "Last rep." in the last rep's: between its beats, never instead.
     ahead = [(e.rep, e.text) for e in tl.sounds if e.role in ("two_more", "last_rep")]
-    assert ahead == [(3, "Two more."), (5, "Last rep, lower.")]
-    beats = [e for e in tl.sounds if e.rep == 3 and e.role != "two_more"]
-    for cue in (e for e in tl.sounds if e.role == "two_more"):
-        assert all(cue.end_ms + GAP_MS <= b.start_ms or b.end_ms + GAP_MS <= cue.start_ms for b in beats)
+    assert ahead == [(3, "Two more."), (5, "Last rep.")]
+    for rep in (3, 5):
+        assert beats_of_rep(tl, rep) == beats_of_rep(tl, 2)
+        beats = [e for e in tl.sounds if e.rep == rep and e.role not in ("two_more", "last_rep")]
+        for cue in (e for e in tl.sounds if e.rep == rep and e.role in ("two_more", "last_rep")):
+            assert all(cue.end_ms + GAP_MS <= b.start_ms or b.end_ms + GAP_MS <= cue.start_ms for b in beats)
 
 
 @pytest.mark.parametrize(
     "exercise, first, later",
     [
-        ("hip-thrust", "one, up", ["squeeze", "lower"]),
-        ("bird-dog", "one, reach", ["hold", "return"]),
-        ("banded-lateral-walk", "one, step", ["step"]),
-        ("romanian-deadlift", "one, lower", ["hold", "drive"]),
+        # A one-second lift: its number starts it, "squeeze" is on the next beat.
+        ("hip-thrust", "one", ["squeeze", "lower"]),
+        ("bird-dog", "one", ["hold", "return"]),
+        ("banded-lateral-walk", "one", ["step"]),
+        ("romanian-deadlift", "one", ["lower", "hold", "drive"]),
     ],
 )
 def test_phase_words_follow_the_movement(exercise: str, first: str, later: list[str]):
@@ -194,7 +196,7 @@ def test_phase_words_follow_the_movement(exercise: str, first: str, later: list[
 def test_count_reps_mode_per_exercise_says_only_rep_numbers():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 3\n  count: reps"))
     in_reps = [e.text for e in tl.sounds if e.rep is not None]
-    assert in_reps == ["one", "two", "Last rep."]
+    assert in_reps == ["one", "two", "three", "Last rep."]
 
 
 def test_every_rep_number_survives_slow_speech():
@@ -234,12 +236,12 @@ def test_rest_countdown_and_warning():
     # 3-2-1 a second apart, then the go tone, which ends a gap before the next set's first rep.
     assert {(59_650, "three"), (60_650, "two"), (61_650, "one"), (62_650, "go")} <= timed
     spoken = [e.text for e in inside if e.kind == "speech"]
-    assert spoken[:3] == ["Rack it.", "Rest, a minute.", "Next, the last set."]
+    assert spoken[:3] == ["Rack the bar.", "Rest, a minute.", "Next, the last set."]
     # The brace, "Ten seconds.", the set's name, the count: the last things said before the set.
     brace = "Big breath in, brace your core, then hinge."
     assert spoken[-6:] == [brace, "Ten seconds.", "Last set.", "three", "two", "one"]
     nxt = next(e for e in tl.sounds if e.start_ms >= rest.end_ms)
-    assert (nxt.start_ms, nxt.text) == (rest.end_ms, "one, lower")
+    assert (nxt.start_ms, nxt.text) == (rest.end_ms, "one")
 
 
 def test_rest_range_policy():
@@ -277,6 +279,8 @@ def test_hold_cues():
 
 
 def test_rep_range_modes():
+    """bottom counts 2, top counts 4; range counts 2, pauses 3 s for "Two more if you have
+    them." and counts the optional 3 and 4 on the same tempo after it."""
     entry = "- exercise: romanian-deadlift\n  sets: 1\n  reps: 2-4"
     lengths = {}
     for mode in ("bottom", "top", "range"):
@@ -284,11 +288,14 @@ def test_rep_range_modes():
         work = next(s for s in tl.of_kind("segment") if s.role == "work")
         lengths[mode] = work.length_ms
         more = [e for e in tl.sounds if e.role == "more_reps"]
+        starts = {e.rep: e.start_ms - work.start_ms for e in tl.sounds if e.role == "rep_start"}
         if mode == "range":
-            assert len(more) == 1 and more[0].rep == 2  # the last required rep
+            assert [(e.rep, e.text) for e in more] == [(2, "Two more if you have them.")]
+            assert starts[2] + 5000 <= more[0].start_ms - work.start_ms and more[0].end_ms - work.start_ms < starts[3]
+            assert starts == {1: 0, 2: 5000, 3: 13000, 4: 18000}  # the window opens on rep one
         else:
             assert more == []
-    assert lengths == {"bottom": 2 * 5000, "top": 4 * 5000, "range": 4 * 5000}
+    assert lengths == {"bottom": 2 * 5000, "top": 4 * 5000, "range": 4 * 5000 + 3000}
 
 
 # --------------------------------------------------------------------------- fit
@@ -304,12 +311,12 @@ def test_cue_that_cannot_fit_is_shortened_or_dropped_visibly():
     rest = [s for s in tl.of_kind("segment") if s.role == "rest" and s.set is None][0]
     assert rest.length_ms == 3000 + 3000  # the rest keeps its length (and the next set's lead-in)
     assert [str(c) for c in tl.changes] == [
-        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: "
-        "'Breathe in and brace, then drive.', 'Roll the bar over your hips and plant"
-        " your feet flat.', 'Sit on the floor with your upper back against the bench.', 'Last exercise: Hip thr"
-        "ust, three sets of one. Up, a two-second squeeze, then lower for two seconds.', 'Get ready. Set one of"
-        " three.'; shortened: 'Rest, three seconds.' (said as 'Rest.')). Make rest_after on Romanian deadlift "
-        "at least 25 s, or use verbosity minimal"
+        "routine.yaml:8:9: warning: The rest before Hip thrust is 3 s, too short to announce it (left out: 'B"
+        "reathe in and brace, then drive.', 'Roll the bar over your hips and plant your feet flat.', 'Sit on "
+        "the floor with your upper back against the bench.', 'Last exercise: Hip thrust, three sets of one. U"
+        "p, a two-second squeeze, then lower for two seconds.', 'Get ready. Set one of three.'; shortened: 'R"
+        "est, three seconds.' (said as 'Rest.')). Make rest_after on Romanian deadlift at least 25 s, or use "
+        "verbosity minimal"
     ]
     assert overlaps(tl.events) == []
 
@@ -320,11 +327,6 @@ def test_warnings_say_the_moment_and_the_fix():
         one_exercise("- exercise: kettlebell-swing\n  sets: 2\n  reps: 6\n  tempo: 1-0-1-0\n  rest: 10s"), measure=slow
     )
     said = [str(c) for c in tl.changes]
-    assert (
-        "routine.yaml:5:9: warning: At tempo 1-0-1-0, a rep of Kettlebell swing lasts 2 s, too quick to say 'one, hike': "
-        "the coach says 'one' instead. Slow the tempo, or use count: metronome for Kettlebell swing "
-        "(10 times in this session)"
-    ) in said
     assert (
         "routine.yaml:5:9: warning: The rest between sets of Kettlebell swing is 10 s, too short for 'Next, the last set.': "
         "it is left out. Make rest at least 45 s, or use verbosity minimal"
@@ -341,7 +343,10 @@ def test_beats_never_move_even_with_slow_speech():
     tl = compile_text(one_exercise("- exercise: romanian-deadlift\n  sets: 1\n  reps: 2"), measure=slow)
     assert overlaps(tl.events) == []
     for rep in (1, 2):
-        offsets = [t for t, _ in beats_of_rep(tl, rep)]
+        # The first phase's word trails the number (its own clip, wherever the number ends).
+        beats = beats_of_rep(tl, rep)
+        assert beats[:2] == [(0, "rep_start"), (beats[1][0], "phase")] and beats[1][0] > 0
+        offsets = [t for t, _ in beats[:1] + beats[2:]]
         assert set(offsets) <= {0, 1000, 2000, 3000, 4000}
     assert any(c.action in ("dropped", "shortened") for c in tl.changes)
 

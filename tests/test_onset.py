@@ -43,16 +43,17 @@ def test_silence_and_tiny_clips_attack_at_once():
 
 def test_pinned_beats_start_early_by_their_attack():
     routine = loads(ROUTINE, "r.yaml")
-    late = {"one, lower": 90, "two, lower": 90, "hold": 30, "drive": 60}
+    late = {"one": 90, "two": 90, "lower": 40, "hold": 30, "drive": 60}
     tl = compile_routine(routine, estimate_ms, onset=lambda kind, text: late.get(text, 0) if kind == "speech" else 0)
     check_invariants(routine, tl)
     work = next(s for s in tl.of_kind("segment") if s.role == "work")
     t0 = work.start_ms  # the window opens on the first rep
     rep1 = sorted((e.start_ms - t0, e.text) for e in tl.sounds if e.rep == 1 and e.set == 1 and e.kind == "speech")
-    # The first rep's call opens its window, right after the go tone: it cannot start earlier.
-    assert rep1 == [(0, "one, lower"), (2970, "hold"), (3940, "drive")]
+    # The first rep's number opens its window, right after the go tone: it cannot start
+    # earlier. "lower" trails its number by TRAIL_GAP_MS after the set's longest ("three").
+    assert rep1 == [(0, "one"), (630, "lower"), (2970, "hold"), (3940, "drive")]
     rep2 = sorted((e.start_ms - t0, e.text) for e in tl.sounds if e.rep == 2 and e.set == 1 and e.kind == "speech")
-    assert rep2[0] == (5000 - 90, "two, lower")
+    assert rep2[0] == (5000 - 90, "two")
 
 
 @pytest.mark.parametrize("engine", engine_params())

@@ -49,21 +49,28 @@ def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
     for seg in (s for s in tl.of_kind("segment") if s.role == "work" and s.exercise == rdl):
         beats = [e for e in tl.sounds if seg.start_ms <= e.start_ms < seg.end_ms and e.rep is not None]
         for rep in sorted({e.rep for e in beats}):
-            cues = [e for e in beats if e.rep == rep and e.role in ("rep_start", "last_rep", "phase", "tick")]
-            t0 = seg.start_ms + (rep - 1) * 5000  # the window opens on rep one
+            cues = [e for e in beats if e.rep == rep and e.role in ("rep_start", "phase", "tick")]
+            # The window opens on rep one; 8-10: the optional reps come after a 3 s pause for
+            # "Two more if you have them."
+            t0 = seg.start_ms + (rep - 1) * 5000 + (3000 if rep > 8 else 0)
             # Where each beat is *heard*: its start plus its clip's attack.
             heard = sorted((e.start_ms + onset(e.kind, e.text) - t0, e.text) for e in cues)
             words = [h for h in heard if h[1] != "tick"]
-            call = next(e for e in cues if e.role in ("rep_start", "last_rep"))
-            first = "Last rep, lower." if call.role == "last_rep" else f"{number_words(rep)}, lower"
-            assert words == [(0, first), (3000, "hold"), (4000, "drive")], heard
-            ticks = [t for t, text in heard if text == "tick"]
-            if any(e.role == "more_reps" for e in beats if e.rep == rep):
-                assert ticks == []  # rep 9 of 8-10: its ticks make room for "More if you have them"
-            else:
-                # A tick gives way only while the rep number is still sounding.
-                expected = [t for t in (1000, 2000) if call.end_ms + GAP_MS <= t0 + t]
-                assert ticks == expected, heard
+            # The number on the beat, "lower" as its own clip after it, then the later beats.
+            assert (
+                words[0] == (0, number_words(rep))
+                and words[1][1] == "lower"
+                and words[2:]
+                == [
+                    (3000, "hold"),
+                    (4000, "drive"),
+                ]
+            ), heard
+            call = next(e for e in cues if e.role == "rep_start")
+            lower = next(e for e in cues if e.role == "phase" and e.text == "lower")
+            assert lower.start_ms >= call.end_ms + GAP_MS
+            # Every rep has the same ticks, the last and the one saying "Two more." included.
+            assert [t for t, text in heard if text == "tick"] == [2000], heard
             reps_seen += 1
     assert reps_seen == 4 * 10
     # With the real voice, no rep number or countdown of this session needed shortening or dropping.

@@ -184,25 +184,26 @@ def test_warmup_sets_and_load_are_said_before_each_set():
     assert max(e.rep for e in tl.sounds if warm.start_ms <= e.start_ms < warm.end_ms and e.rep) == 8
 
 
-def test_two_more_and_last_rep_take_the_last_phase_word_when_reps_are_quick():
-    tl = compile_text(one("- exercise: bird-dog\n  sets: 1\n  reps: 5\n  per_side: false"))
+def test_two_more_and_last_rep_never_take_a_phase_word():
+    """Issue 29.3: "Two more." and "Last rep." go into a rep's free time; every rep keeps its words."""
+    tl = compile_text(one("- exercise: romanian-deadlift\n  sets: 1\n  reps: 5"))
     by_rep = {}
     for e in sorted((e for e in tl.sounds if e.rep and e.kind == "speech"), key=lambda e: e.start_ms):
         by_rep.setdefault(e.rep, []).append(e.text)
-    assert by_rep[2] == ["two, reach", "hold", "return"]
-    assert by_rep[3] == ["three, reach", "hold", "Two more."]
-    assert by_rep[4] == ["four, reach", "hold", "return"]
-    assert by_rep[5] == ["Last rep, reach.", "return"]  # the call runs over "hold", which gives way
+    assert by_rep[2] == ["two", "lower", "hold", "drive"]
+    assert by_rep[3] == ["three", "lower", "Two more.", "hold", "drive"]
+    assert by_rep[4] == ["four", "lower", "hold", "drive"]
+    assert by_rep[5] == ["five", "lower", "Last rep.", "hold", "drive"]
     assert tl.changes == ()
 
 
-def test_more_if_you_have_them_is_said_in_the_last_required_rep():
-    """Issue 19.6: at the top of rep 2 of 2-4, before the lifter decides to go on, never over rep 3."""
+def test_more_if_you_have_them_is_said_in_the_pause_after_the_bottom_of_the_range():
+    """Issue 26.2: after rep 2 of 2-4, in its own pause, before the lifter decides to go on."""
     tl = compile_text(one("- exercise: hip-thrust\n  sets: 1\n  reps: 2-4"))
     rep2 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 2 and e.kind == "speech"]
-    assert rep2 == ["two, up", "squeeze", "More if you have them."]
+    assert rep2 == ["two", "squeeze", "lower", "Two more if you have them."]
     rep3 = [e.text for e in sorted(tl.sounds, key=lambda e: e.start_ms) if e.rep == 3 and e.kind == "speech"]
-    assert rep3 == ["three, up", "squeeze", "lower"]
+    assert rep3 == ["three", "squeeze", "lower"]
     assert tl.changes == ()
 
 

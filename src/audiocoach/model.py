@@ -183,7 +183,7 @@ class Exercise:
     equipment: str = "bodyweight"
     #: How long this movement's X phases take (0: the routine's ``explosive``).
     explosive_ms: int = 0
-    #: Said as a set ends ("Rack it."), the breathing cue before a set or during a stretch,
+    #: Said as a set ends ("Rack the bar."), the breathing cue before a set or during a stretch,
     #: and the setup steps said the first time the exercise comes up.
     finish: str = ""
     breathe: str = ""

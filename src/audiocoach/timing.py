@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from audiocoach.model import Entry, RepRangeMode, Rest, RestPolicy
 
-__all__ = ["REST_STEP_MS", "TEN_SECONDS_MS", "emom_work_ms", "estimate_clip_ms", "pick_rest", "work_length_ms"]
+__all__ = [
+    "RANGE_PAUSE_MS",
+    "REST_STEP_MS",
+    "TEN_SECONDS_MS",
+    "emom_work_ms",
+    "estimate_clip_ms",
+    "pick_rest",
+    "range_pause_ms",
+    "work_length_ms",
+]
 
 #: A rest picked from the middle of a range lands on a multiple of this.
 REST_STEP_MS = 5000
@@ -28,11 +37,25 @@ def estimate_clip_ms(text: str, per_char_ms: int = CLIP_PER_CHAR_MS) -> int:
     return CLIP_BASE_MS + per_char_ms * len(text)
 
 
+#: In a rep range counted as a range, the pause after the bottom of the range ("Two more if
+#: you have them."): a lifter who stops there racks the weight, one who goes on starts the
+#: next rep on its count.
+RANGE_PAUSE_MS = 3000
+
+
+def range_pause_ms(entry: Entry, rep_range: RepRangeMode) -> int:
+    """The pause between the required and the optional reps of a set: RANGE_PAUSE_MS for a
+    range (8-10) counted as one, else none."""
+    ranged = entry.reps is not None and entry.reps.high > entry.reps.low and rep_range == "range"
+    return RANGE_PAUSE_MS if ranged else 0
+
+
 def work_length_ms(entry: Entry, lead_in_ms: int, rep_range: RepRangeMode) -> int:
     """A set's work window: the lead-in plus reps x steps x tempo (two steps a rep when the legs
-    alternate), or plus the hold."""
+    alternate), plus a range's pause before its optional reps; or plus the hold."""
     if entry.reps is not None:
-        return lead_in_ms + entry.reps.counted(rep_range) * entry.steps * entry.tempo.rep_ms
+        reps_ms = entry.reps.counted(rep_range) * entry.steps * entry.tempo.rep_ms
+        return lead_in_ms + reps_ms + range_pause_ms(entry, rep_range)
     return lead_in_ms + (entry.hold_ms or 0)
 
 

@@ -21,6 +21,7 @@ from audiocoach.compile.fit import FLOW_GAP_MS, GAP_MS, Decision, Measure, Segme
 from audiocoach.load.library import changeover_ms
 from audiocoach.model import CountMode, Entry, Group, Rest, Routine, Verbosity
 from audiocoach.timeline import ANNOUNCE, BEAT, FORM, Change
+from audiocoach.timing import RANGE_PAUSE_MS
 from audiocoach.words.language import Language, get_language
 from audiocoach.words.phrases import default_phrasebook
 
@@ -140,6 +141,12 @@ def _name(routine: Routine, seg: Segment) -> tuple[str, Entry | None]:
     return item.exercise.name, item
 
 
+def _lighter(priority: int) -> str:
+    """The verbosity that leaves out a cue of ``priority``: standard drops encouragement, minimal
+    drops form cues and announcements."""
+    return "verbosity standard" if priority > ANNOUNCE and priority > FORM else "verbosity minimal"
+
+
 def advise(
     routine: Routine, seg: Segment, length_ms: int, d: Decision, measure: Measure, left_out_ms: int = 0
 ) -> tuple[str, str]:
@@ -150,13 +157,7 @@ def advise(
     full = d.cue.variants[0]
     need = measure(d.cue.kind, full)
     outcome = f"the coach says {d.replacement!r} instead" if d.replacement else "it is left out"
-    lighter = (
-        "verbosity minimal"
-        if d.cue.priority <= ANNOUNCE
-        else "verbosity standard"
-        if d.cue.priority > FORM
-        else "verbosity minimal"
-    )
+    lighter = _lighter(d.cue.priority)
     if _in_fixed_tail(routine, seg, length_ms, d, need, measure):
         return _advise_approach(name, full, outcome)
     if is_changeover(seg):
@@ -188,6 +189,8 @@ def advise(
             f"The switch between sides of {name} is {_seconds(length_ms)}, too short for {full!r}: {outcome}. "
             f"Make switch at least {room} s"
         ), f"defaults.switch={room}s"
+    if seg.role == "work" and d.cue.role == "more_reps":
+        return _advise_range_pause(name, full, outcome)
     if seg.role == "work" and d.cue.role in _REP_ROLES and entry is not None:
         mode = count_mode(entry, routine.settings.count)
         return _advise_rep(entry, mode, name, full, outcome, measure, get_language(routine.language_code))
@@ -221,6 +224,15 @@ def _advise_approach(name: str, full: str, outcome: str) -> tuple[str, str]:
         f"Before the countdown into {name} there is no room for {full!r}: {outcome}. "
         f"Use a faster speech rate (--rate), or verbosity minimal"
     ), "defaults.verbosity=minimal"
+
+
+def _advise_range_pause(name: str, full: str, outcome: str) -> tuple[str, str]:
+    """The pause after a range's bottom is fixed (timing.RANGE_PAUSE_MS): a quicker voice, or
+    a range counted to its top, is the fix."""
+    return (
+        f"The pause after the bottom of {name}'s range ({_seconds(RANGE_PAUSE_MS)}) is too short for {full!r}: "
+        f"{outcome}. Use a faster speech rate (--rate), or rep_range: top"
+    ), ""
 
 
 def _advise_rep(

@@ -1,6 +1,6 @@
 """What a good coach adds around the count, from the exercise library's own words.
 
-- ``finish``: as a set ends, what to do with the weight ("Rack it.", "Park the bell.").
+- ``finish``: as a set ends, what to do with the weight ("Rack the bar.", "Park the bell.").
 - ``introduce``: the first time an exercise comes up in a session, its setup steps
   ("Sit on the floor with your upper back against the bench.") and, for a loaded lift
   the routine gives no load for, how to choose one ("Pick a weight you could lift twelve
@@ -48,7 +48,7 @@ FIRST_SETUP_MS = 20_000
 
 
 def finish(x: Expander, seg: Segment, entry: Entry | None) -> None:
-    """ "Rack it." as the rest after ``entry``'s set begins (before "Rest, ...")."""
+    """ "Rack the bar." as the rest after ``entry``'s set begins (before "Rest, ...")."""
     if entry is not None and entry.exercise.finish and entry.reps is not None:
         x.flow(seg, "finish", ANNOUNCE, x.say("finish", finish=entry.exercise.finish))
 

@@ -6,8 +6,7 @@
 exercise starts. ``compile_routine`` runs them and settles the intro's "about N minutes".
 
 The compiler makes no sound: it asks a ``measure(kind, text)`` function how long each clip
-is. The renderer passes one backed by the real speech engine; tests pass
-:func:`estimate_ms`, a deterministic stand-in.
+is (the renderer's real speech engine; in tests :func:`estimate_ms`, a deterministic stand-in).
 """
 
 from __future__ import annotations
@@ -165,8 +164,9 @@ def labels(routine: Routine, events: list[Event]) -> list[Event]:
     return [replace(e, label=segment_label(routine, e)) if e.kind == "segment" else e for e in events]
 
 
-#: Cues that give way to a rep's call by design (not a cue that failed to fit).
-_COUNTING_ROLES = ("phase", "tick")
+#: Cues that give way to a rep's call by design, not cues that failed to fit: phase words,
+#: ticks, and "Two more."/"Last rep.", said only in a rep's free time (docs/listening.md).
+_COUNTING_ROLES = ("phase", "tick", "two_more", "last_rep")
 
 
 def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
@@ -188,8 +188,8 @@ def _changeover_fits(c: Compilation, seg: Segment) -> Callable[[int], bool]:
 def _changes(c: Compilation) -> tuple[Change, ...]:
     """The scheduler's decisions, one per (action, cue, place), each with advice in a lifter's words.
 
-    A tick or phase word giving way to a rep number is the counting scheme at work, not a
-    cue that failed to fit, so it is not reported.
+    A tick or phase word giving way to a rep number, or a quick rep with no free time for
+    "Two more.", is the counting scheme at work (not reported).
     """
     counts: Counter[tuple[object, ...]] = Counter()
     first: dict[tuple[object, ...], Change] = {}

@@ -225,13 +225,8 @@ class Expander:
             and not block_repeats_item(spot.block_name, item, self.words.book)
         ):
             key = "block" if intro else "next_block"
-            self.flow(
-                seg,
-                key,
-                ANNOUNCE,
-                self.say(key, block=block_as_noun(spot.block_name, intro, self.words.book.language.lower_in_sentence)),
-                **window,
-            )
+            block = block_as_noun(spot.block_name, intro, self.words.book.language.lower_in_sentence)
+            self.flow(seg, key, ANNOUNCE, self.say(key, block=block), **window)
         if last and isinstance(item, Group):
             self.flow(seg, "last_exercise", ANNOUNCE, self.say("last_exercise"), **window)
         if isinstance(item, Group):
@@ -297,10 +292,8 @@ class Expander:
         lead_ms = 0  # the lead-in is the end of the window before: rep one starts on the go
         rep_range = "bottom" if warmup else s.rep_range
         length = work_length_ms(entry, lead_ms, rep_range)
-        side_ctx = side if entry.per_side else None
-        seg = Segment(
-            "work", length, context=self.ctx(spot, set=set_no, side=side_ctx, member=member), where=where(entry)
-        )
+        context = self.ctx(spot, set=set_no, side=side if entry.per_side else None, member=member)
+        seg = Segment("work", length, context=context, where=where(entry))
         seg.approach = Approach(tuple(lead), brace)
         if entry.reps is not None:
             n = entry.reps.counted(rep_range)  # alternating: each rep is a step with each leg
@@ -354,13 +347,8 @@ class Expander:
         countdown_into_go(self, seg)
         coaching.finish(self, seg, after)
         if not transition:
-            self.flow(
-                seg,
-                "rest",
-                ANNOUNCE,
-                self.say("rest", duration=self.words.book.duration(rest_ms)),
-                latest_end_ms=barrier,
-            )
+            said = self.say("rest", duration=self.words.book.duration(rest_ms))
+            self.flow(seg, "rest", ANNOUNCE, said, latest_end_ms=barrier)
         return seg, barrier
 
     def rest_between(self, spot: Spot, entry: Entry, next_set: int, warmups: int = 0) -> Segment:

@@ -12,8 +12,9 @@ never lengthens a fixed segment, so the session cannot drift.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Cue priorities (lower number = more important) belong to the timeline contract; re-exported here.
 
@@ -21,6 +22,9 @@ from dataclasses import dataclass, field
 GAP_MS = 100
 #: Pause between consecutive flowing sentences.
 FLOW_GAP_MS = 300
+#: Silence between a rep's number and the word that trails it: a pause the ear can use
+#: (at least 150 ms), so "six" . "step" is never heard as "sixth step".
+TRAIL_GAP_MS = 200
 #: Silence at the end of an elastic segment before the next one starts.
 TAIL_MS = 500
 
@@ -42,6 +46,14 @@ class Cue:
     #: cue, and the next cue that does not give way (a rep number) is placed as if it were
     #: not there. Phase words and second ticks give way to rep numbers.
     yields: bool = False
+    #: A pinned cue that follows the cue pinned at its mark, as a clip of its own (a rep's
+    #: first phase word after its number: "seven" . "lower", never fused into one word). It
+    #: sounds TRAIL_GAP_MS after the longest such leading cue of the segment ends, so it falls at the
+    #: same point of every rep; second ticks give way to it. It implies ``yields``.
+    trails: bool = False
+    #: Cues of a segment with the same key sound in all their places or in none (a phase word
+    #: or tick at the same point of every rep): a rep's words and ticks match every other's.
+    alike: object = None
 
     @property
     def pinned(self) -> bool:
@@ -97,9 +109,23 @@ class Segment:
         kind: str = "speech",
         *,
         yields: bool = False,
+        trails: bool = False,
+        alike: object = None,
         **ctx,
     ) -> None:
-        self.cues.append(Cue(role, variants, priority, kind, at_ms=at_ms, context=ctx, yields=yields))
+        self.cues.append(
+            Cue(
+                role,
+                variants,
+                priority,
+                kind,
+                at_ms=at_ms,
+                context=ctx,
+                yields=yields or trails,
+                trails=trails,
+                alike=alike,
+            )
+        )
 
     def flow(
         self,
@@ -141,11 +167,27 @@ def _no_onset(kind: str, text: str) -> int:
     return 0
 
 
+def _trail_marks(cues: list[Cue], measure: Measure, onset: Measure) -> list[Cue]:
+    """``cues`` with each trailing cue moved to its mark: TRAIL_GAP_MS after the longest leading
+    cue of the segment ends (its attack on that point), so it sits alike in every rep."""
+    leads = {c.pin_ms: c for c in cues if not c.trails and not c.yields and c.kind == "speech"}
+    spans = [
+        measure(a.kind, a.variants[0]) - onset(a.kind, a.variants[0])
+        for a in (leads.get(c.pin_ms) for c in cues if c.trails)
+        if a is not None
+    ]
+    after = max(spans, default=0) + TRAIL_GAP_MS
+    return [replace(c, at_ms=c.pin_ms + after + onset(c.kind, c.variants[0])) if c.trails else c for c in cues]
+
+
 def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: list[Decision]) -> list[Placed]:
-    cues = sorted((c for c in seg.cues if c.pinned), key=lambda c: (c.pin_ms, c.priority))
+    marked = _trail_marks([c for c in seg.cues if c.pinned], measure, onset)
+    cues = sorted(marked, key=lambda c: (c.pin_ms, c.priority))
     placed: list[Placed] = []
     for i, cue in enumerate(cues):
         later = cues[i + 1 :] if cue.yields else [c for c in cues[i + 1 :] if not c.yields]
+        if cue.trails:  # second ticks give way to it
+            later = [c for c in later if not (c.yields and c.kind == "tone")]
         nxt = later[0] if later else None
         # The next cue starts early by its own attack, so this one must end before that.
         limit = nxt.pin_ms - onset(nxt.kind, nxt.variants[0]) if nxt else seg.length_ms
@@ -168,7 +210,19 @@ def _place_pinned(seg: Segment, measure: Measure, onset: Measure, decisions: lis
                 Decision("shortened", cue, text, f"{measure(cue.kind, cue.variants[0])} ms do not fit in {room} ms")
             )
         placed.append(Placed(cue, text, start, length))
-    return placed
+    return _alike(cues, placed, decisions)
+
+
+def _alike(cues: list[Cue], placed: list[Placed], decisions: list[Decision]) -> list[Placed]:
+    """``placed`` without the cues whose ``alike`` key lost a place: what one rep has no room
+    for, no rep of the set says, so every rep sounds the same."""
+    wanted = Counter(c.alike for c in cues if c.alike is not None)
+    kept = Counter(p.cue.alike for p in placed if p.cue.alike is not None)
+    lost = {k for k, n in wanted.items() if kept[k] < n}
+    for p in placed:
+        if p.cue.alike in lost:
+            decisions.append(Decision("dropped", p.cue, None, "another rep of the set has no room for it"))
+    return [p for p in placed if p.cue.alike is None or p.cue.alike not in lost]
 
 
 def _first_fitting(
