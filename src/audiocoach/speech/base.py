@@ -93,8 +93,12 @@ class Backend:
         """Mono int16 samples (untrimmed) and their sample rate."""
         raise NotImplementedError
 
-    def prepare(self, voice: str | None) -> None:
-        """Load what every phrase needs now (before worker processes fork, so they share it)."""
+    def prepare(self, voice: str | None, texts: list[str] | None = None) -> None:
+        """Load what every phrase needs now (before worker processes fork, so they share it).
+
+        ``texts``: the phrases the workers will be given (as the engine is to speak them),
+        for an engine that can do part of the work for all of them at once.
+        """
 
     def close(self) -> None:
         """Release the engine (safe to call twice)."""
