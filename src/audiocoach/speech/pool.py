@@ -15,9 +15,13 @@ with the real lengths, and a clip depends only on (engine, version, voice, rate,
 
 How many workers: no more than the cores, the phrases (four each at least) and what free
 memory holds (``MemAvailable`` shared out at the engine's ``MEMORY_MB`` plus a worker's
-own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). A worker dies with the
-build: killed outright, the build's workers get SIGTERM from the kernel and close their
-engine (which the kernel kills too) before they go.
+own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). Where processes fork
+(Linux), the pool runs in a child of the build: what the engine loads for its workers
+(hibari's model) is loaded there, shared by the workers it forks, and gone with it; the
+build reads the clips from the cache, as a warm build does, and mixes and encodes in the
+memory a warm build takes. A worker dies with the build: killed outright, the pool
+process and its workers get SIGTERM from the kernel and close their engine (which the
+kernel kills too) before they go.
 """
 
 from __future__ import annotations
