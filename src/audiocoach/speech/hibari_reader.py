@@ -4,8 +4,8 @@ hibari reads with a pronouncing lexicon and a tagger that, loaded, take about 10
 Python objects; its acoustic model (ONNX) takes about 30 MB and does nearly all the work.
 A pool worker forked after the lexicons were loaded copies most of those pages as it
 touches them (reference counts), so a cold build with two workers once peaked at 330 MB.
-Here a cold build reads every missing phrase up front in one short-lived forked process
-(:func:`read_all`, about 8 ms a phrase) that exits before any worker starts, and the
+Here a cold build reads every missing phrase up front in short-lived forked processes
+(:func:`read_all`, about 8 ms a phrase) that exit before any worker starts, and the
 workers only speak: the lexicons are never alive beside the mixer or the workers.
 
 Speaking from phonemes is what ``Hibari.__call__`` does after its own reading (one
@@ -16,6 +16,7 @@ same samples either way (tests/test_hibari_reader.py).
 from __future__ import annotations
 
 import multiprocessing
+import os
 from typing import Any
 
 import numpy as np
@@ -58,28 +59,40 @@ def _read_in_child(voice: str, texts: list[str], conn: Any) -> None:
         conn.close()
 
 
-def read_all(voice: str, texts: list[str]) -> int:
-    """Read ``texts`` into phonemes in a short-lived forked process; returns how many were read.
+#: Readers at once, each with its own lexicons (about 120 MB): measured on the
+#: posterior-chain session, two halved the reading but peaked at 277 MB, over the 250 MB
+#: the workers take next; one keeps the reading under the workers' peak.
+READERS = 1
 
-    Without fork (or when the child fails) nothing is read and each text is read in
+
+def read_all(voice: str, texts: list[str]) -> int:
+    """Read ``texts`` into phonemes in short-lived forked processes; returns how many were read.
+
+    Without fork (or when a child fails) those texts are not read, and each is read in
     process when spoken, as before.
     """
     todo = [t for t in dict.fromkeys(texts) if (voice, t) not in _read]
     if not todo or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_read_in_child, args=(voice, todo, child), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        found: dict[str, list[str]] = parent.recv()
-    except EOFError:
-        found = {}
-    finally:
-        parent.close()
-        proc.join()
-    log.debug("hibari read %d of %d phrases in a child process", len(found), len(todo))
+    readers = max(1, min(READERS, os.cpu_count() or 1, len(todo) // 16))
+    started = []
+    for i in range(readers):
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_read_in_child, args=(voice, todo[i::readers], child), daemon=True)
+        proc.start()
+        child.close()
+        started.append((proc, parent))
+    found: dict[str, list[str]] = {}
+    for proc, parent in started:
+        try:
+            found.update(parent.recv())
+        except EOFError:
+            pass
+        finally:
+            parent.close()
+            proc.join()
+    log.debug("hibari read %d of %d phrases in %d child processes", len(found), len(todo), readers)
     for text, sentences in found.items():
         _read[(voice, text)] = sentences
     return len(found)
