@@ -154,13 +154,14 @@ class HibariBackend(Backend):
         return f"hibari-tts-{metadata.version('hibari-tts')}+model-{digest}+pace{NOMINAL_WPM}+seed{SEED}"
 
     def prepare(self, voice: str | None, texts: list[str] | None = None) -> None:
-        # Given the texts, they are read in a child process that exits at once: the lexicons
-        # are never loaded here, nor copied into the workers forked next, which share the
-        # acoustic model loaded here.
+        # Given the texts, they are read in a child process that exits at once (while the
+        # acoustic model loads here): the lexicons are never loaded here, nor copied into
+        # the workers forked next, which share the model.
         voice = voice or self.DEFAULT_VOICE
         if texts:
-            read_all(voice, texts)
-        model_for(voice, reading=not texts)
+            read_all(voice, texts, meanwhile=lambda: model_for(voice, reading=False))
+        else:
+            model_for(voice)
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         voice = voice or self.DEFAULT_VOICE

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -65,14 +66,17 @@ def _read_in_child(voice: str, texts: list[str], conn: Any) -> None:
 READERS = 1
 
 
-def read_all(voice: str, texts: list[str]) -> int:
+def read_all(voice: str, texts: list[str], meanwhile: Callable[[], object] | None = None) -> int:
     """Read ``texts`` into phonemes in short-lived forked processes; returns how many were read.
 
-    Without fork (or when a child fails) those texts are not read, and each is read in
-    process when spoken, as before.
+    ``meanwhile`` runs here while they read (loading the acoustic model: the reading and
+    the loading then share the two cores). Without fork (or when a child fails) those
+    texts are not read, and each is read in process when spoken, as before.
     """
     todo = [t for t in dict.fromkeys(texts) if (voice, t) not in _read]
     if not todo or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return 0
     ctx = multiprocessing.get_context("fork")
     readers = max(1, min(READERS, os.cpu_count() or 1, len(todo) // 16))
@@ -84,14 +88,18 @@ def read_all(voice: str, texts: list[str]) -> int:
         child.close()
         started.append((proc, parent))
     found: dict[str, list[str]] = {}
-    for proc, parent in started:
-        try:
-            found.update(parent.recv())
-        except EOFError:
-            pass
-        finally:
-            parent.close()
-            proc.join()
+    try:
+        if meanwhile is not None:
+            meanwhile()
+    finally:
+        for proc, parent in started:
+            try:
+                found.update(parent.recv())
+            except EOFError:
+                pass
+            finally:
+                parent.close()
+                proc.join()
     log.debug("hibari read %d of %d phrases in %d child processes", len(found), len(todo), readers)
     for text, sentences in found.items():
         _read[(voice, text)] = sentences
