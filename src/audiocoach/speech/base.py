@@ -49,6 +49,9 @@ class Backend:
     #: Resident memory (MB) one running engine takes while it speaks: the synthesis pool
     #: starts no more workers than free memory holds (see audiocoach.speech.pool).
     MEMORY_MB: ClassVar[int] = 100
+    #: :meth:`prepare` loads a model the pool's workers share (see audiocoach.speech.pool):
+    #: the pool then runs in a child process that takes the model with it when it ends.
+    SHARED_MODEL: ClassVar[bool] = False
 
     @classmethod
     def missing(cls) -> str | None:

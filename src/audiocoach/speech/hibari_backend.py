@@ -97,6 +97,7 @@ class HibariBackend(Backend):
     LICENCE = "hibari-tts: Apache-2.0; voice heart: distilled from Kokoro-82M af_heart (Apache-2.0)"
     SAMPLE_RATE = 24000
     DEFAULT_VOICE = "heart"
+    SHARED_MODEL = True
 
     def __init__(self) -> None:
         problem = self.missing()

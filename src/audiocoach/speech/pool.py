@@ -15,11 +15,11 @@ with the real lengths, and a clip depends only on (engine, version, voice, rate,
 
 How many workers: no more than the cores, the phrases (four each at least) and what free
 memory holds (``MemAvailable`` shared out at the engine's ``MEMORY_MB`` plus a worker's
-own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). Where processes fork
-(Linux), the pool runs in a child of the build: what the engine loads for its workers
-(hibari's model) is loaded there, shared by the workers it forks, and gone with it; the
-build reads the clips from the cache, as a warm build does, and mixes and encodes in the
-memory a warm build takes. A worker dies with the build: killed outright, the pool
+own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). For an engine whose
+workers share a model (``Backend.SHARED_MODEL``: hibari), where processes fork (Linux),
+the pool runs in a child of the build: the model is loaded there, shared by the workers
+it forks, and gone with it; the build reads the clips from the cache, as a warm build
+does, and mixes and encodes in the memory a warm build takes. A worker dies with the build: killed outright, the pool
 process and its workers get SIGTERM from the kernel and close their engine (which the
 kernel kills too) before they go.
 """
@@ -196,10 +196,11 @@ def synthesize_all(
             progress(SynthesisProgress(done, len(todo), int((time.monotonic() - started) * 1000), workers))
 
     report(0)
-    if _start_method() == "fork":
+    method = _start_method()
+    if method == "fork" and get_backend(synth.engine_name).SHARED_MODEL:
         _pool_in_child(synth, todo, workers, report)
     else:
-        _run_pool(synth, todo, workers, "spawn", report)
+        _run_pool(synth, todo, workers, method, report)
     return len(todo)
 
 
