@@ -133,6 +133,8 @@ class Row:
             return self.note or "n/a"
         if self.unit == "s":
             text = f"{self.value:.2f} s"
+        elif self.unit == "x":
+            text = f"{self.value:.2f}x"
         elif self.unit == "MB":
             text = f"{self.value:.0f} MB"
         else:

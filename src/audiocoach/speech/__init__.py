@@ -13,7 +13,7 @@ import importlib
 import logging
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +233,7 @@ class Synthesizer:
         self._voice: str | None = None
         self._version: str | None = None
         self._clips: dict[str, np.ndarray] = {}
+        self._cached_elsewhere: set[str] = set()
         self.synthesized = 0
         self.cache_hits = 0
 
@@ -315,6 +316,8 @@ class Synthesizer:
             samples = self.render(text)
             self.cache.put(key, samples)
             self.synthesized += 1
+        elif text in self._cached_elsewhere:
+            self._cached_elsewhere.discard(text)  # counted as synthesized already
         else:
             self.cache_hits += 1
         samples.setflags(write=False)
@@ -329,6 +332,13 @@ class Synthesizer:
         samples.setflags(write=False)
         self._clips[text] = samples
 
+    def cached_elsewhere(self, texts: Iterable[str]) -> None:
+        """``texts`` were synthesized into the cache by another process: counted as synthesized,
+        and read from the cache when asked for, not counted as cache hits then."""
+        for text in texts:
+            self.synthesized += 1
+            self._cached_elsewhere.add(text)
+
     def has(self, text: str) -> bool:
         """Whether the clip for ``text`` is ready (in memory or in the cache): no synthesis."""
         return text in self._clips or self.cache.get(self.cache_key(text)) is not None
@@ -339,9 +349,12 @@ class Synthesizer:
             return TONES[text].length_ms
         return math.ceil(self.clip(text).size * 1000 / self.sample_rate)
 
-    def prepare(self) -> None:
-        """Load the engine's model now: worker processes forked after this share it."""
-        self._engine().prepare(self._voice)
+    def prepare(self, texts: Iterable[str] = ()) -> None:
+        """Load the engine's model now: worker processes forked after this share it.
+
+        ``texts``: the phrases the workers will be asked for (see :meth:`Backend.prepare`).
+        """
+        self._engine().prepare(self._voice, [self.spoken(t) for t in texts] or None)
 
     def voices(self) -> list[VoiceInfo]:
         return self._engine().voices()

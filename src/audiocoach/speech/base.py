@@ -49,6 +49,9 @@ class Backend:
     #: Resident memory (MB) one running engine takes while it speaks: the synthesis pool
     #: starts no more workers than free memory holds (see audiocoach.speech.pool).
     MEMORY_MB: ClassVar[int] = 100
+    #: :meth:`prepare` loads a model the pool's workers share (see audiocoach.speech.pool):
+    #: the pool then runs in a child process that takes the model with it when it ends.
+    SHARED_MODEL: ClassVar[bool] = False
 
     @classmethod
     def missing(cls) -> str | None:
@@ -93,8 +96,12 @@ class Backend:
         """Mono int16 samples (untrimmed) and their sample rate."""
         raise NotImplementedError
 
-    def prepare(self, voice: str | None) -> None:
-        """Load what every phrase needs now (before worker processes fork, so they share it)."""
+    def prepare(self, voice: str | None, texts: list[str] | None = None) -> None:
+        """Load what every phrase needs now (before worker processes fork, so they share it).
+
+        ``texts``: the phrases the workers will be given (as the engine is to speak them),
+        for an engine that can do part of the work for all of them at once.
+        """
 
     def close(self) -> None:
         """Release the engine (safe to call twice)."""

@@ -25,6 +25,7 @@ import numpy as np
 
 from audiocoach.errors import EngineMissingError, SpeechError
 from audiocoach.speech.base import Backend, VoiceInfo, file_hash, log
+from audiocoach.speech.hibari_reader import forget, read_all, read_before, speak
 from audiocoach.speech.onnx import quiet_onnxruntime
 
 #: Words per minute hibari's heart voice speaks at speed 1.0 (measured on the phrases of
@@ -41,8 +42,13 @@ _models: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
-def model_for(voice: str) -> Any:
-    """The loaded hibari model for ``voice``, loaded on first use and kept for the process."""
+def model_for(voice: str, reading: bool = True) -> Any:
+    """The loaded hibari model for ``voice``, loaded on first use and kept for the process.
+
+    ``reading`` False: only the acoustic model is needed now (the text was read into
+    phonemes up front, see :mod:`audiocoach.speech.hibari_reader`); the lexicons load on
+    the first phrase that has to be read here.
+    """
     with _lock:
         found = _models.get(voice)
         if found is None:
@@ -53,8 +59,9 @@ def model_for(voice: str) -> Any:
             log.debug("loading the hibari voice %s", voice)
             # The model file given outright: hibari would otherwise download a missing voice.
             found = Hibari(voice=voice, model=voice_path(voice, download_missing=False), threads=1)
-            found.g2p  # noqa: B018 -- load the lexicons now, not inside the first phrase
             _models[voice] = found
+        if reading:
+            found.g2p  # noqa: B018 -- load the lexicons now, not inside the first phrase
         return found
 
 
@@ -62,6 +69,7 @@ def release_models() -> None:
     """Free every loaded hibari model of this process (the next synthesis loads it again)."""
     with _lock:
         _models.clear()
+    forget()
 
 
 def speed_for(rate: int) -> float:
@@ -89,6 +97,7 @@ class HibariBackend(Backend):
     LICENCE = "hibari-tts: Apache-2.0; voice heart: distilled from Kokoro-82M af_heart (Apache-2.0)"
     SAMPLE_RATE = 24000
     DEFAULT_VOICE = "heart"
+    SHARED_MODEL = True
 
     def __init__(self) -> None:
         problem = self.missing()
@@ -145,13 +154,25 @@ class HibariBackend(Backend):
         digest = file_hash(self.model_path(self._voice))
         return f"hibari-tts-{metadata.version('hibari-tts')}+model-{digest}+pace{NOMINAL_WPM}+seed{SEED}"
 
-    def prepare(self, voice: str | None) -> None:
-        model_for(voice or self.DEFAULT_VOICE)
+    def prepare(self, voice: str | None, texts: list[str] | None = None) -> None:
+        # Given the texts, they are read in a child process that exits at once (while the
+        # acoustic model loads here): the lexicons are never loaded here, nor copied into
+        # the workers forked next, which share the model.
+        voice = voice or self.DEFAULT_VOICE
+        if texts:
+            read_all(voice, texts, meanwhile=lambda: model_for(voice, reading=False))
+        else:
+            model_for(voice)
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
-        model = model_for(voice or self.DEFAULT_VOICE)
+        voice = voice or self.DEFAULT_VOICE
+        sentences = read_before(voice, text)
+        model = model_for(voice, reading=sentences is None)
         try:
-            audio = model(text, speed=speed_for(rate), seed=SEED)
+            if sentences is None:
+                audio = model(text, speed=speed_for(rate), seed=SEED)
+            else:
+                audio = speak(model, sentences, speed_for(rate), SEED)
         except (ValueError, KeyError, RuntimeError) as exc:
             raise SpeechError(f"hibari could not speak {text!r}: {exc}") from None
         samples = np.clip(np.round(np.asarray(audio, dtype=np.float32) * 32767.0), -32768, 32767)

@@ -159,7 +159,7 @@ class PiperBackend(Backend):
         digest = file_hash(str(self._model))
         return f"piper-tts-{metadata.version('piper-tts')}+model-{digest}+pace{NOMINAL_WPM}+noise0"
 
-    def prepare(self, voice: str | None) -> None:
+    def prepare(self, voice: str | None, texts: list[str] | None = None) -> None:
         model_for(self.model_path(voice))
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:

@@ -15,9 +15,13 @@ with the real lengths, and a clip depends only on (engine, version, voice, rate,
 
 How many workers: no more than the cores, the phrases (four each at least) and what free
 memory holds (``MemAvailable`` shared out at the engine's ``MEMORY_MB`` plus a worker's
-own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). A worker dies with the
-build: killed outright, the build's workers get SIGTERM from the kernel and close their
-engine (which the kernel kills too) before they go.
+own :data:`WORKER_MB`: two ``festival --pipe`` take about 800 MB). For an engine whose
+workers share a model (``Backend.SHARED_MODEL``: hibari), where processes fork (Linux),
+the pool runs in a child of the build: the model is loaded there, shared by the workers
+it forks, and gone with it; the build reads the clips from the cache, as a warm build
+does, and mixes and encodes in the memory a warm build takes. A worker dies with the build: killed outright, the pool
+process and its workers get SIGTERM from the kernel and close their engine (which the
+kernel kills too) before they go.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from audiocoach.errors import SpeechError
 from audiocoach.procs import die_with_parent
 from audiocoach.speech import Synthesizer, SynthSpec, get_backend
 from audiocoach.speech.procs import mem_available_mb
@@ -184,10 +189,6 @@ def synthesize_all(
         mem_available_mb() or "?",
         engine_mb + WORKER_MB,
     )
-    method = _start_method()
-    if method == "fork":
-        synth.prepare()  # a model loaded once here is shared by every forked worker
-    ctx = multiprocessing.get_context(method)
     started = time.monotonic()
 
     def report(done: int) -> None:
@@ -195,8 +196,23 @@ def synthesize_all(
             progress(SynthesisProgress(done, len(todo), int((time.monotonic() - started) * 1000), workers))
 
     report(0)
+    method = _start_method()
+    if method == "fork" and get_backend(synth.engine_name).SHARED_MODEL:
+        _pool_in_child(synth, todo, workers, report)
+    else:
+        _run_pool(synth, todo, workers, method, report)
+    return len(todo)
+
+
+def _run_pool(synth: Synthesizer, todo: list[str], workers: int, method: str, report: Callable[[int], None]) -> None:
+    """Synthesize ``todo`` on ``workers`` processes into ``synth`` (its cache and its clips)."""
+    if method == "fork":
+        synth.prepare(todo)  # a model loaded once here is shared by every forked worker
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(synth.spec(), os.getpid())
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(synth.spec(), os.getpid()),
     ) as pool:
         try:
             for done, (text, samples) in enumerate(pool.map(_synthesize, todo, chunksize=1), 1):
@@ -208,7 +224,56 @@ def synthesize_all(
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()
             raise
-    return len(todo)
+
+
+def _pool_in_child(synth: Synthesizer, todo: list[str], workers: int, report: Callable[[int], None]) -> None:
+    """:func:`_run_pool` in a forked child that exits when the clips are in the cache.
+
+    What the engine loads for its workers (hibari's model, ...) is loaded in that child and
+    shared by the workers it forks; it all goes with the child, and the build, which never
+    loaded it, mixes and encodes in the memory a warm build takes. The build then reads the
+    clips from the cache, as a warm build does.
+    """
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_pool_child, args=(synth, todo, workers, send, os.getpid()), daemon=False)
+    child.start()
+    send.close()
+    try:
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                child.join()
+                raise SpeechError(f"the synthesis process ended early (exit code {child.exitcode})") from None
+            if message[0] == "done":
+                report(message[1])
+            elif message[0] == "error":
+                raise message[1]
+            else:
+                break
+    except BaseException:
+        child.terminate()  # its workers get SIGTERM as it dies and close their engines
+        raise
+    finally:
+        receive.close()
+        child.join()
+    synth.cached_elsewhere(todo)
+
+
+def _pool_child(synth: Synthesizer, todo: list[str], workers: int, send, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which stops this
+    die_with_parent(signal.SIGTERM, parent)
+    try:
+        _run_pool(synth, todo, workers, "fork", lambda done: send.send(("done", done)))
+        send.send(("end",))
+    except BaseException as exc:  # handed to the build, which raises it
+        try:
+            send.send(("error", exc))
+        except Exception:
+            send.send(("error", SpeechError(f"synthesis failed: {exc}")))
+    finally:
+        send.close()
 
 
 class _NotCached(Exception):
