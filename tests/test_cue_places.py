@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audiocoach.compile.compiler import compile_routine, estimate_ms
-from audiocoach.errors import RoutineError
 from audiocoach.load.routine import load_routine, loads
 from audiocoach.model import Entry, Group, Routine
 from audiocoach.program.programs import is_program, load_program, sessions
 from audiocoach.timeline import Event, Timeline
 from conftest import SHIPPED_ROUTINES
+from test_properties import at_speed, load_generated
 from test_properties import routines as generated_routines
 
 #: Roles of the cues that teach form: the library's setup steps and form cues.
@@ -110,12 +110,10 @@ def test_every_cue_at_its_own_exercise_in_shipped_sessions(name: str, routine: R
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=generated_routines(), speech_speed=st.sampled_from([0.5, 1.0, 2.0]))
 def test_every_cue_at_its_own_exercise_in_generated_routines(text: str, speech_speed: float):
-    try:
-        routine = loads(text, "generated.yaml")
-    except RoutineError:
-        return  # what the loader refuses is test_properties' business
-    measure = lambda kind, t: max(1, int(estimate_ms(kind, t) * (speech_speed if kind == "speech" else 1)))  # noqa: E731
-    tl = compile_routine(routine, measure)
+    routine = load_generated(text)
+    if routine is None:
+        return
+    tl = compile_routine(routine, at_speed(speech_speed))
     assert misplaced_cues(routine, tl) == []
     assert bursts(tl) == []
 

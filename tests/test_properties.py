@@ -14,7 +14,7 @@ from audiocoach.compile.counting import count_mode
 from audiocoach.errors import RoutineError
 from audiocoach.load.library import default_library
 from audiocoach.load.routine import loads
-from audiocoach.model import Group
+from audiocoach.model import Group, Routine
 from audiocoach.timing import RANGE_PAUSE_MS, range_pause_ms
 from audiocoach.words.phrases import number_words
 from helpers import check_invariants
@@ -109,17 +109,28 @@ def routines(draw) -> str:
     return text
 
 
+def load_generated(text: str) -> Routine | None:
+    """A generated routine, or None where the loader refuses it: only an EMOM whose work does
+    not fit its interval may be refused (anything else fails the test)."""
+    try:
+        return loads(text, "generated.yaml")
+    except RoutineError as exc:
+        assert all("EMOM interval" in line for line in str(exc).splitlines()), str(exc)
+        return None
+
+
+def at_speed(speed: float):
+    """The clip estimate for a voice ``speed`` times as slow (speech only; tones keep their length)."""
+    return lambda kind, t: max(1, int(estimate_ms(kind, t) * (speed if kind == "speech" else 1)))
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=routines(), speech_speed=st.sampled_from([0.3, 1.0, 2.0, 4.0]))
 def test_generated_routines_keep_time(text: str, speech_speed: float):
-    try:
-        routine = loads(text, "generated.yaml")
-    except RoutineError as exc:
-        # Only an EMOM whose work does not fit its interval may be refused (anything else fails).
-        assert all("EMOM interval" in line for line in str(exc).splitlines()), str(exc)
+    routine = load_generated(text)
+    if routine is None:
         return
-    measure = lambda kind, t: max(1, int(estimate_ms(kind, t) * (speech_speed if kind == "speech" else 1)))  # noqa: E731
-    tl = compile_routine(routine, measure)
+    tl = compile_routine(routine, at_speed(speech_speed))
     check_invariants(routine, tl)
     # Each beat cue sits on its rep's grid: a rep's first cue starts lead-in + k x rep_ms into the set.
     for seg in tl.of_kind("segment"):
@@ -167,13 +178,10 @@ def _entry_of(routine, seg):
 def test_every_rep_number_is_heard_in_its_rep_and_means_only_that(text: str, speech_speed: float):
     """In every set counted aloud, each rep's number starts on its rep and ends within it,
     and no number said during the reps is anything but the rep number (seconds are ticks)."""
-    try:
-        routine = loads(text, "generated.yaml")
-    except RoutineError as exc:
-        assert all("EMOM interval" in line for line in str(exc).splitlines()), str(exc)
+    routine = load_generated(text)
+    if routine is None:
         return
-    measure = lambda kind, t: max(1, int(estimate_ms(kind, t) * (speech_speed if kind == "speech" else 1)))  # noqa: E731
-    tl = compile_routine(routine, measure)
+    tl = compile_routine(routine, at_speed(speech_speed))
     lead = 0  # a work window opens on its first rep
     for seg in tl.of_kind("segment"):
         entry = _entry_of(routine, seg) if seg.role == "work" else None
