@@ -19,7 +19,9 @@ def test_a_cold_build_and_a_warm_one_write_the_same_bytes(tmp_path):
     cold = build(src, tmp_path / "cold" / "short.mp3", options=options)
     warm = build(src, tmp_path / "warm" / "short.mp3", options=options)
     assert cold.synthesized >= 8 and cold.cache_hits == 0  # the pool spoke them
-    assert warm.synthesized == 0 and warm.cache_hits == cold.synthesized
+    # warm speaks nothing; it reads what it needs from the cache the cold build filled (the
+    # cold build also spoke wordings the fit tried and did not keep)
+    assert warm.synthesized == 0 and 0 < warm.cache_hits <= cold.synthesized
     files = sorted(p.name for p in (tmp_path / "cold").iterdir())
     assert files == sorted(p.name for p in (tmp_path / "warm").iterdir())
     assert any(name.endswith(".mp3") for name in files) and len(files) >= 4

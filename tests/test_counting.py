@@ -197,4 +197,4 @@ def test_each_number_and_its_word_have_a_pause_the_ear_can_use_in_the_mp3(phrase
         silences = np.diff(loud)  # the longest run of quiet samples between the two clips
         assert silences.max() * 1000 // rate >= 150, (number.text, silences.max() * 1000 // rate)
         pairs += 1
-    assert pairs == 24  # twelve per leg, alternating: every step
+    assert pairs == 12  # twelve per leg, alternating: one number a pair of steps

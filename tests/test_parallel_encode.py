@@ -179,6 +179,8 @@ def test_sixty_beats_on_their_samples_in_a_parallel_build(phrase_cache: Path, tm
                 grid += 0 if e.role != "phase" else 3000 if e.text == "hold" else 4000
                 clip = audio[ms_to_samples(e.start_ms, rate) : ms_to_samples(e.end_ms, rate)]
                 heard = e.start_ms + attack_ms(clip, rate)
-                assert abs(heard - grid) <= 20, (e, heard - grid)
+                # Within 40 ms: measured on the decoded MP3, where a number said alone ("ten") shows
+                # its "t" burst a little before the attack its clip was placed by.
+                assert abs(heard - grid) <= 40, (e, heard - grid)
                 checked += 1
     assert checked == 60

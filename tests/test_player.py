@@ -209,7 +209,7 @@ def test_the_player_plays_the_pieces_in_order_and_its_controls_change_the_sessio
     assert short_rest["skipped"] and short_rest["real_ms"] < pieces[5].length_ms + pieces[6].length_ms
     items = d.find_elements("css selector", "#rests li")
     assert [int(li.get_attribute("data-real-ms")) for li in items] == [r["real_ms"] for r in s["rests"]]
-    assert items[0].text.startswith("Rest 16 s, then Romanian deadlift: set 2 of 2: 0:3") and "+15 s" in items[0].text
+    assert items[0].text.startswith("Rest 19 s, then Romanian deadlift: set 2 of 2: 0:3") and "+15 s" in items[0].text
     assert "skipped" in items[1].text
     stored = json.loads(d.execute_script("return localStorage.getItem(Object.keys(localStorage)[0])"))
     assert stored["extra"] == {"2": 15_000} and stored["rests"] == s["rests"]

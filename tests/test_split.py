@@ -189,7 +189,10 @@ def test_wav_pieces_are_the_session_sample_for_sample_and_cut_in_silence(split_b
     for p in found[1:]:
         at = ms_to_samples(p.start_ms, rate)
         assert np.abs(whole[at - ms_to_samples(20, rate) : at]).max() == 0, p
-        assert abs(int(whole[at])) < 300, p
+        # ... or a sound starts exactly there: a set opens on its first rep's number, whose clip
+        # starts at the cut in the whole session too (nothing of it is cut off)
+        starts_here = any(e.start_ms == p.start_ms for e in result.timeline.sounds)
+        assert abs(int(whole[at])) < 300 or starts_here, p
 
 
 @pytest.mark.engine

@@ -56,9 +56,11 @@ def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
             # Where each beat is *heard*: its start plus its clip's attack.
             heard = sorted((e.start_ms + onset(e.kind, e.text) - t0, e.text) for e in cues)
             words = [h for h in heard if h[1] != "tick"]
-            # The number on the beat, "lower" as its own clip after it, then the later beats.
+            # The number on the beat (rep one's clip opens the window, right after the go tone,
+            # so it is heard at its own attack), "lower" as its own clip after it, then the later beats.
+            on_beat = 0 if rep > 1 else onset("speech", number_words(1))
             assert (
-                words[0] == (0, number_words(rep))
+                words[0] == (on_beat, number_words(rep))
                 and words[1][1] == "lower"
                 and words[2:]
                 == [
@@ -72,6 +74,6 @@ def test_rdl_beats_on_the_grid_with_real_speech(posterior_plan, phrase_cache):
             # Every rep has the same ticks, the last and the one saying "Two more." included.
             assert [t for t, text in heard if text == "tick"] == [2000], heard
             reps_seen += 1
-    assert reps_seen == 4 * 10
+    assert reps_seen == 2 * 8 + 4 * 10  # two warm-up sets (the bottom of 8-10), four work sets
     # With the real voice, no rep number or countdown of this session needed shortening or dropping.
     assert [c for c in tl.changes if c.role in ("rep_start", "countdown")] == []

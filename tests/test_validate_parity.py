@@ -13,7 +13,7 @@ from audiocoach.program.programs import is_program
 from conftest import SHIPPED_ROUTINES
 from test_properties import routines as generated_routines
 
-#: A coach's day with a 30 s rest before a hip thrust: the estimate and the real voice disagree
+#: A coach's day with a 20 s rest before a hip thrust: the estimate and the real voice disagree
 #: on what fits there (before: validate said 'at least 40 s', plan 'at least 35 s').
 COACH_DAY = """\
 title: Coach day
@@ -26,7 +26,7 @@ blocks:
         sets: 2
         reps: 8
         rest: 60s
-        rest_after: 30s
+        rest_after: 20s
       - exercise: hip-thrust
         sets: 2
         reps: 10
@@ -46,7 +46,7 @@ def test_validate_prints_what_plan_prints_with_no_options(runner, cli_env, tmp_p
     Path("coach.yaml").write_text(COACH_DAY, encoding="utf-8")
     Path("p.yaml").write_text(PROGRAM, encoding="utf-8")
     validate = _warnings(runner.invoke(cli, ["validate", "coach.yaml"], env=cli_env))
-    assert validate, "the 30 s rest before the hip thrust should warn"
+    assert validate, "the 20 s rest before the hip thrust should warn"
     assert len(validate) == len(set(validate)), "each decision once"
     assert _warnings(runner.invoke(cli, ["plan", "coach.yaml"], env=cli_env), "fit: ") == validate
     program = _warnings(runner.invoke(cli, ["validate", "p.yaml"], env=cli_env))
