@@ -215,6 +215,7 @@ class Pyttsx3Backend(Backend):
                 finally:
                     self._folder = None
             log.warning("pyttsx3 engine died (%s) on attempt %d for %r", status, attempt, request.get("op"))
+            self._drop_zygote()  # forks of a helper whose engine hung may hang alike: start a fresh one
         what = request.get("text", request["op"])
         raise SpeechError(
             f"the pyttsx3 engine stopped while handling {what!r} ({self.ATTEMPTS} tries, status {status})"
@@ -246,6 +247,18 @@ class Pyttsx3Backend(Backend):
         if not os.path.exists(out):  # the child died without a word (a crash in the engine)
             return None, answered.partition(" ")[2].strip() or "unknown"
         return out, "0"
+
+    def _drop_zygote(self) -> None:
+        """End the helper process, so the next request starts a fresh one."""
+        zygote, self._zygote = self._zygote, None
+        if zygote is None:
+            return
+        if zygote.poll() is None:
+            zygote.kill()
+            zygote.wait()
+        for pipe in (zygote.stdin, zygote.stdout):
+            if pipe is not None:
+                pipe.close()
 
     def _start(self) -> subprocess.Popen[str]:
         if self._zygote is None or self._zygote.poll() is not None:
