@@ -60,6 +60,17 @@ blocks:
 """
 
 
+def offset_in_mix(pcm: np.ndarray, clip: np.ndarray, at: int) -> int:
+    """How many samples from ``at`` the ``clip`` is found in the mixed ``pcm`` (0: where the
+    timeline put it), searched within 2,000 samples either side. Normalised by the window's
+    energy: a raw dot product favours a louder stretch a pitch period later."""
+    lo = max(0, at - 2000)
+    window = pcm[lo : at + 2000 + clip.size]
+    energy = np.sqrt(np.convolve(window**2, np.ones(clip.size), mode="valid")) + 1e-9
+    corr = np.correlate(window, clip, mode="valid") / energy
+    return int(np.argmax(corr)) - (at - lo)
+
+
 def expected_work_ms(routine, seg) -> int:
     """The length a work window must have, from the routine alone: from the first rep (the
     lead-in ends the window before it)."""

@@ -241,7 +241,7 @@ def test_a_short_session_renders_in_its_language_each_cue_on_its_sample(code, vo
     is a line of the language's phrasebook and is heard at the sample the timeline put it."""
     from audiocoach.render import RenderOptions, build, synthesizer_for
     from audiocoach.timeline import ms_to_samples
-    from helpers import decode
+    from helpers import decode, offset_in_mix
 
     src = tmp_path / f"short-{code}.yaml"
     src.write_text(SHORTS[code], encoding="utf-8")
@@ -260,12 +260,8 @@ def test_a_short_session_renders_in_its_language_each_cue_on_its_sample(code, vo
     with synthesizer_for(routine, options) as synth:
         for cue in speech:
             clip = synth.clip(cue.text).astype(np.float64)[: tl.sample_rate // 2]
-            at = ms_to_samples(cue.start_ms, tl.sample_rate)
-            lo = max(0, at - 2000)
-            window = pcm[lo : at + 2000 + clip.size]
-            energy = np.sqrt(np.convolve(window**2, np.ones(clip.size), mode="valid")) + 1e-9
-            corr = np.correlate(window, clip, mode="valid") / energy
-            assert abs(int(np.argmax(corr)) - (at - lo)) <= 2, (cue.text, int(np.argmax(corr)) - (at - lo))
+            off = offset_in_mix(pcm, clip, ms_to_samples(cue.start_ms, tl.sample_rate))
+            assert abs(off) <= 2, (cue.text, off)
 
 
 # --------------------------------------------------------------------------- published
